@@ -1,0 +1,179 @@
+//! Italian civil calendar (SPEC §2): quarters, portal dates `gg/mm/aaaa`, moments in
+//! Europe/Rome, fortnights with their due dates, the pre-2020 mailboxes.
+
+mod fortnight;
+mod mailbox;
+mod moment;
+mod quarter;
+
+pub use fortnight::{easter_sunday, is_holiday, is_working_day, Fortnight};
+pub use mailbox::pre2020_mailbox;
+pub use moment::{quarter_of_epoch, Moment};
+pub use quarter::Quarter;
+
+use chrono::{Datelike, NaiveDate};
+use thiserror::Error;
+
+use crate::error::{CieError, ErrorCode, FieldValue, Lang};
+
+/// Why a calendar value was refused.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum CalendarError {
+    /// Not `gg/mm/aaaa` (or ISO `aaaa-mm-gg` where accepted).
+    #[error("invalid date format")]
+    DateFormat,
+    /// Well formed but not a calendar day (31/02, 29/02 of a common year).
+    #[error("date does not exist")]
+    DateInvalid,
+    /// Not an ISO 8601 moment.
+    #[error("invalid moment")]
+    MomentFormat,
+    /// Not `2024-Q1`.
+    #[error("invalid quarter format")]
+    QuarterFormat,
+    /// Outside the supported years (or before 2020-Q1 where a portal quarter is needed).
+    #[error("quarter out of range: {year}")]
+    QuarterOutOfRange {
+        /// The offending year.
+        year: i32,
+    },
+    /// Not `2024-03-1` / `2024-03-2`.
+    #[error("invalid fortnight")]
+    FortnightFormat,
+    /// A municipality name without a letter to choose a mailbox by.
+    #[error("invalid municipality name")]
+    MunicipalityName,
+}
+
+impl CieError for CalendarError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            CalendarError::DateFormat => ErrorCode::DateFormat,
+            CalendarError::DateInvalid => ErrorCode::DateInvalid,
+            CalendarError::MomentFormat => ErrorCode::MomentFormat,
+            CalendarError::QuarterFormat => ErrorCode::QuarterFormat,
+            CalendarError::QuarterOutOfRange { .. } => ErrorCode::QuarterOutOfRange,
+            CalendarError::FortnightFormat => ErrorCode::FortnightFormat,
+            CalendarError::MunicipalityName => ErrorCode::MunicipalityName,
+        }
+    }
+
+    fn detail(&self, lang: Lang) -> Option<String> {
+        match self {
+            CalendarError::QuarterOutOfRange { year } => Some(format!(
+                "{} {year}; {}",
+                lang.pick("anno", "year"),
+                lang.pick("ammessi 2020-Q1 … 9999-Q4", "allowed 2020-Q1 … 9999-Q4")
+            )),
+            _ => None,
+        }
+    }
+
+    fn fields(&self) -> Vec<(&'static str, FieldValue)> {
+        match self {
+            CalendarError::QuarterOutOfRange { year } => {
+                vec![("year", FieldValue::Int(i64::from(*year)))]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Parses the strict portal date `gg/mm/aaaa` (calendar-checked).
+pub fn parse_date(text: &str) -> Result<NaiveDate, CalendarError> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[2] != b'/' || b[5] != b'/' {
+        return Err(CalendarError::DateFormat);
+    }
+    let day = digits(&b[0..2]).ok_or(CalendarError::DateFormat)?;
+    let month = digits(&b[3..5]).ok_or(CalendarError::DateFormat)?;
+    let year = digits(&b[6..10]).ok_or(CalendarError::DateFormat)?;
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(CalendarError::DateInvalid)
+}
+
+/// Parses ISO `aaaa-mm-gg` strictly (calendar-checked).
+pub fn parse_iso_date(text: &str) -> Result<NaiveDate, CalendarError> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(CalendarError::DateFormat);
+    }
+    let year = digits(&b[0..4]).ok_or(CalendarError::DateFormat)?;
+    let month = digits(&b[5..7]).ok_or(CalendarError::DateFormat)?;
+    let day = digits(&b[8..10]).ok_or(CalendarError::DateFormat)?;
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(CalendarError::DateInvalid)
+}
+
+/// Parses a date given either as `gg/mm/aaaa` or as ISO `aaaa-mm-gg`, trimming whitespace
+/// (CLI and CSV input).
+pub fn parse_any_date(text: &str) -> Result<NaiveDate, CalendarError> {
+    let text = text.trim();
+    if text.contains('/') {
+        parse_date(text)
+    } else {
+        parse_iso_date(text)
+    }
+}
+
+/// Formats a date as the portal does: `gg/mm/aaaa`.
+pub fn format_date(date: NaiveDate) -> String {
+    format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
+}
+
+/// Reads ASCII digits as a number; `None` if any byte is not a digit.
+pub(crate) fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |acc, &b| {
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn portal_dates() {
+        assert_eq!(
+            parse_date("29/02/2024"),
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
+        );
+        assert_eq!(parse_date("29/02/2023"), Err(CalendarError::DateInvalid));
+        assert_eq!(parse_date("31/04/2024"), Err(CalendarError::DateInvalid));
+        assert_eq!(parse_date("00/01/2024"), Err(CalendarError::DateInvalid));
+        for bad in [
+            "1/1/2024",
+            "2024-01-01",
+            "01-01-2024",
+            "01/01/24",
+            "",
+            "aa/bb/cccc",
+            "01/01/2024 ",
+        ] {
+            assert_eq!(parse_date(bad), Err(CalendarError::DateFormat), "{bad:?}");
+        }
+        assert_eq!(
+            format_date(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap()),
+            "05/03/2024"
+        );
+        assert_eq!(
+            parse_any_date(" 2024-03-05 "),
+            Ok(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap())
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn date_parsers_never_panic(s in "\\PC{0,20}") {
+            let _ = parse_date(&s);
+            let _ = parse_any_date(&s);
+        }
+
+        #[test]
+        fn format_then_parse(days in 0i64..3_000_000) {
+            let d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + chrono::Days::new(days as u64);
+            if d.year() <= 9999 {
+                prop_assert_eq!(parse_date(&format_date(d)), Ok(d));
+            }
+        }
+    }
+}

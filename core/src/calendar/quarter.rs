@@ -1,0 +1,239 @@
+//! Calendar quarters (SPEC §2.2).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::CalendarError;
+
+/// A calendar quarter of the Italian civil year. Ordered by time; text form `2024-Q1`.
+///
+/// The type covers years 1900–9999 (cards and orders may be older than the portal); the
+/// portal itself starts at [`Quarter::PORTAL_FIRST`] (2020-Q1), see [`Quarter::ensure_portal`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    year: u16,
+    number: u8,
+}
+
+/// First year a [`Quarter`] may have.
+pub(crate) const MIN_YEAR: i32 = 1900;
+/// Last year a [`Quarter`] may have.
+pub(crate) const MAX_YEAR: i32 = 9999;
+
+impl Quarter {
+    /// The first quarter the portal covers.
+    pub const PORTAL_FIRST: Quarter = Quarter {
+        year: 2020,
+        number: 1,
+    };
+
+    /// A quarter; `number` is 1..=4 and `year` 1900..=9999.
+    pub fn new(year: i32, number: u32) -> Result<Quarter, CalendarError> {
+        if !(1..=4).contains(&number) {
+            return Err(CalendarError::QuarterFormat);
+        }
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(CalendarError::QuarterOutOfRange { year });
+        }
+        Ok(Quarter {
+            year: year as u16,
+            number: number as u8,
+        })
+    }
+
+    /// The quarter containing a civil date.
+    pub fn of_date(date: NaiveDate) -> Result<Quarter, CalendarError> {
+        Quarter::new(date.year(), date.month0() / 3 + 1)
+    }
+
+    /// Parses `2024-Q1` (the `q` may be lower-case).
+    pub fn parse(text: &str) -> Result<Quarter, CalendarError> {
+        let b = text.trim().as_bytes();
+        if b.len() != 7 || b[4] != b'-' || !(b[5] == b'Q' || b[5] == b'q') {
+            return Err(CalendarError::QuarterFormat);
+        }
+        let year = super::digits(&b[0..4]).ok_or(CalendarError::QuarterFormat)?;
+        let number = super::digits(&b[6..7]).ok_or(CalendarError::QuarterFormat)?;
+        Quarter::new(year as i32, number)
+    }
+
+    /// Refuses quarters before 2020-Q1, which the portal does not cover (§2.5).
+    pub fn ensure_portal(self) -> Result<Quarter, CalendarError> {
+        if self < Quarter::PORTAL_FIRST {
+            Err(CalendarError::QuarterOutOfRange { year: self.year() })
+        } else {
+            Ok(self)
+        }
+    }
+
+    /// The year.
+    pub fn year(self) -> i32 {
+        i32::from(self.year)
+    }
+
+    /// The number, 1..=4.
+    pub fn number(self) -> u32 {
+        u32::from(self.number)
+    }
+
+    /// First day of the quarter.
+    pub fn first_day(self) -> NaiveDate {
+        ymd(self.year(), self.number() * 3 - 2, 1)
+    }
+
+    /// Last day of the quarter.
+    pub fn last_day(self) -> NaiveDate {
+        match self.number {
+            1 => ymd(self.year(), 3, 31),
+            2 => ymd(self.year(), 6, 30),
+            3 => ymd(self.year(), 9, 30),
+            _ => ymd(self.year(), 12, 31),
+        }
+    }
+
+    /// True if the civil date falls in the quarter.
+    pub fn contains(self, date: NaiveDate) -> bool {
+        self.first_day() <= date && date <= self.last_day()
+    }
+
+    /// The following quarter, `None` after 9999-Q4.
+    pub fn next(self) -> Option<Quarter> {
+        if self.number == 4 {
+            Quarter::new(self.year() + 1, 1).ok()
+        } else {
+            Some(Quarter {
+                year: self.year,
+                number: self.number + 1,
+            })
+        }
+    }
+
+    /// The preceding quarter, `None` before 1900-Q1.
+    pub fn previous(self) -> Option<Quarter> {
+        if self.number == 1 {
+            Quarter::new(self.year() - 1, 4).ok()
+        } else {
+            Some(Quarter {
+                year: self.year,
+                number: self.number - 1,
+            })
+        }
+    }
+
+    /// Italian label as on the portal: `1° trimestre 2024`.
+    pub fn label_it(self) -> String {
+        format!("{}° trimestre {}", self.number, self.year)
+    }
+
+    /// English label: `Q1 2024`.
+    pub fn label_en(self) -> String {
+        format!("Q{} {}", self.number, self.year)
+    }
+
+    /// Dense index from 1900-Q1 (used by tables).
+    pub(crate) fn index(self) -> usize {
+        (usize::from(self.year) - MIN_YEAR as usize) * 4 + usize::from(self.number) - 1
+    }
+
+    /// Inverse of [`Quarter::index`].
+    pub(crate) fn from_index(index: usize) -> Option<Quarter> {
+        let year = MIN_YEAR + i32::try_from(index / 4).ok()?;
+        Quarter::new(year, (index % 4) as u32 + 1).ok()
+    }
+
+    /// The quarters from `self` to `last`, both included.
+    pub fn through(self, last: Quarter) -> impl Iterator<Item = Quarter> {
+        let (a, b) = (self.index(), last.index());
+        (a..=b).filter_map(Quarter::from_index)
+    }
+}
+
+fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+    // infallible: callers pass a year in 1900..=9999 and a valid month/day.
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-Q{}", self.year, self.number)
+    }
+}
+
+impl FromStr for Quarter {
+    type Err = CalendarError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Quarter::parse(s)
+    }
+}
+
+impl Serialize for Quarter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quarter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Quarter::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn quarter_basics() {
+        let q = Quarter::parse("2024-q1").unwrap();
+        assert_eq!(q.to_string(), "2024-Q1");
+        assert_eq!(q.label_it(), "1° trimestre 2024");
+        assert_eq!(q.first_day(), NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+        assert_eq!(q.last_day(), NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
+        assert_eq!(q.previous().unwrap().to_string(), "2023-Q4");
+        assert_eq!(q.next().unwrap().to_string(), "2024-Q2");
+        assert!(Quarter::parse("2019-Q4").unwrap().ensure_portal().is_err());
+        assert_eq!(Quarter::parse("2024-Q5"), Err(CalendarError::QuarterFormat));
+        assert_eq!(
+            Quarter::parse("10000-Q1"),
+            Err(CalendarError::QuarterFormat)
+        );
+        assert_eq!(
+            Quarter::parse("1899-Q4"),
+            Err(CalendarError::QuarterOutOfRange { year: 1899 })
+        );
+        assert_eq!(Quarter::new(9999, 4).unwrap().next(), None);
+        assert!(Quarter::new(2024, 4).unwrap() > Quarter::new(2024, 3).unwrap());
+        assert_eq!(
+            Quarter::new(2023, 3)
+                .unwrap()
+                .through(Quarter::new(2024, 2).unwrap())
+                .count(),
+            4
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,12}") {
+            let _ = Quarter::parse(&s);
+        }
+
+        #[test]
+        fn display_parse_and_index_round_trip(year in 1900i32..=9999, n in 1u32..=4) {
+            let q = Quarter::new(year, n).unwrap();
+            prop_assert_eq!(Quarter::parse(&q.to_string()), Ok(q));
+            prop_assert_eq!(Quarter::from_index(q.index()), Some(q));
+            prop_assert_eq!(Quarter::of_date(q.first_day()), Ok(q));
+            prop_assert_eq!(Quarter::of_date(q.last_day()), Ok(q));
+            if let Some(next) = q.next() {
+                prop_assert_eq!(next.previous(), Some(q));
+                prop_assert_eq!(next.first_day().pred_opt(), Some(q.last_day()));
+            }
+        }
+    }
+}
