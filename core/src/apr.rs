@@ -50,14 +50,8 @@ impl CieError for AprError {
 
 impl FlagPair {
     /// All pairs.
-    pub const ALL: [FlagPair; 6] = [
-        FlagPair::SN,
-        FlagPair::TF,
-        FlagPair::SiNo,
-        FlagPair::TrueFalse,
-        FlagPair::VeroFalso,
-        FlagPair::OneZero,
-    ];
+    pub const ALL: [FlagPair; 6] =
+        [FlagPair::SN, FlagPair::TF, FlagPair::SiNo, FlagPair::TrueFalse, FlagPair::VeroFalso, FlagPair::OneZero];
 
     /// The (true, false) tokens.
     pub fn tokens(self) -> (&'static str, &'static str) {

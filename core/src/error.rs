@@ -150,6 +150,7 @@ error_codes! {
     SplitDateMismatch = "SPLIT_DATE_MISMATCH", "Un mandato ripartito su più trimestri deve avere la stessa data", "A payment order split over several quarters must keep the same date";
     ZeroQuarterHasCards = "ZERO_QUARTER_HAS_CARDS", "Trimestre a zero non consentito: CIEonline riporta carte emesse", "Zero quarter not allowed: CIEonline reports issued cards";
     ZeroQuarterHasOrders = "ZERO_QUARTER_HAS_ORDERS", "Trimestre a zero non consentito: sono presenti mandati", "Zero quarter not allowed: payment orders are present";
+    PeriodInvalid = "PERIOD_INVALID", "Il periodo dichiarato termina prima di iniziare", "The declared period ends before it starts";
     ReportEmpty = "REPORT_EMPTY", "Il rapporto firmato è vuoto", "The signed report is empty";
     ReportTooLarge = "REPORT_TOO_LARGE", "Il rapporto firmato supera i 2 MB", "The signed report exceeds 2 MiB";
     ReportFormat = "REPORT_FORMAT", "Il rapporto deve essere un file PDF o P7M firmato", "The report must be a signed PDF or P7M file";
@@ -244,18 +245,13 @@ mod tests {
             assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
             assert_eq!(ErrorCode::from_code(s), Some(*code));
             assert!(!code.message_it().is_empty() && !code.message_en().is_empty());
-            assert_ne!(
-                code.message_it(),
-                code.message_en(),
-                "{s} lacks a translation"
-            );
+            assert_ne!(code.message_it(), code.message_en(), "{s} lacks a translation");
         }
     }
 
     #[test]
     fn api_md_codes_are_all_present() {
-        let required =
-            "AMOUNT_FORMAT AMOUNT_PRECISION AMOUNT_NEGATIVE AMOUNT_ZERO AMOUNT_TOO_LARGE \
+        let required = "AMOUNT_FORMAT AMOUNT_PRECISION AMOUNT_NEGATIVE AMOUNT_ZERO AMOUNT_TOO_LARGE \
             AMOUNT_NOT_MULTIPLE FLOAT_NOT_ALLOWED DATE_FORMAT DATE_INVALID MOMENT_FORMAT \
             QUARTER_FORMAT QUARTER_OUT_OF_RANGE FISCAL_CODE_LENGTH FISCAL_CODE_CHARACTER \
             FISCAL_CODE_CHECKSUM FISCAL_CODE_DATE VAT_NUMBER_FORMAT VAT_NUMBER_CHECKSUM \

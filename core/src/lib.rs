@@ -26,6 +26,7 @@ pub mod calendar;
 pub mod error;
 pub mod identifiers;
 pub mod money;
+pub mod orders;
 pub mod password;
 pub mod pricing;
 
@@ -55,6 +56,9 @@ pub enum Error {
     /// APR constants.
     #[error(transparent)]
     Apr(#[from] apr::AprError),
+    /// Payment orders.
+    #[error(transparent)]
+    Order(#[from] orders::OrderError),
 }
 
 impl Error {
@@ -66,6 +70,7 @@ impl Error {
             Error::Identifier(e) => e,
             Error::Password(e) => e,
             Error::Apr(e) => e,
+            Error::Order(e) => e,
         }
     }
 }

@@ -100,10 +100,7 @@ impl Amount {
         if value.is_sign_negative() && !value.is_zero() {
             return Err(AmountError::Negative);
         }
-        let cents: i64 = cents
-            .trunc()
-            .try_into()
-            .map_err(|_| AmountError::TooLarge)?;
+        let cents: i64 = cents.trunc().try_into().map_err(|_| AmountError::TooLarge)?;
         Amount::entered(cents)
     }
 
@@ -151,10 +148,7 @@ impl Amount {
 
     /// Product by a count, `None` on overflow.
     pub fn checked_mul(self, n: u64) -> Option<Amount> {
-        i64::try_from(n)
-            .ok()
-            .and_then(|n| self.0.checked_mul(n))
-            .map(Amount)
+        i64::try_from(n).ok().and_then(|n| self.0.checked_mul(n)).map(Amount)
     }
 
     /// True when the amount is zero.
@@ -171,9 +165,7 @@ impl Amount {
 
 fn parse_signed(text: &str, separator: u8, strict: bool) -> Result<Amount, AmountError> {
     match text.strip_prefix('-') {
-        Some(rest) => {
-            parse_unsigned(rest.as_bytes(), separator, strict).and(Err(AmountError::Negative))
-        }
+        Some(rest) => parse_unsigned(rest.as_bytes(), separator, strict).and(Err(AmountError::Negative)),
         None => parse_unsigned(text.as_bytes(), separator, strict),
     }
 }
@@ -189,9 +181,7 @@ fn parse_unsigned(bytes: &[u8], separator: u8, strict: bool) -> Result<Amount, A
     let frac = match frac {
         None if strict => return Err(AmountError::Format),
         None => &[][..],
-        Some(f) if f.is_empty() || !f.iter().all(u8::is_ascii_digit) => {
-            return Err(AmountError::Format)
-        }
+        Some(f) if f.is_empty() || !f.iter().all(u8::is_ascii_digit) => return Err(AmountError::Format),
         Some(f) => f,
     };
     if strict && frac.len() < 2 {
@@ -205,12 +195,12 @@ fn parse_unsigned(bytes: &[u8], separator: u8, strict: bool) -> Result<Amount, A
     if int.len() > 9 {
         return Err(AmountError::TooLarge);
     }
-    let euros = int
+    let euros = int.iter().fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
+    let cents = frac
         .iter()
-        .fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
-    let cents = frac.iter().take(2).enumerate().fold(0i64, |acc, (i, &b)| {
-        acc + i64::from(b - b'0') * if i == 0 { 10 } else { 1 }
-    });
+        .take(2)
+        .enumerate()
+        .fold(0i64, |acc, (i, &b)| acc + i64::from(b - b'0') * if i == 0 { 10 } else { 1 });
     Ok(Amount(euros * 100 + cents))
 }
 
@@ -241,8 +231,7 @@ impl<'de> Deserialize<'de> for Amount {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let amount =
-            Amount::parse(body).map_err(|e| serde::de::Error::custom(e.message(Lang::En)))?;
+        let amount = Amount::parse(body).map_err(|e| serde::de::Error::custom(e.message(Lang::En)))?;
         Ok(if neg { Amount(-amount.0) } else { amount })
     }
 }
@@ -257,27 +246,14 @@ mod tests {
         assert_eq!(Amount::parse_portal("1234,56"), Ok(Amount(123_456)));
         assert_eq!(Amount::parse_portal("0,00"), Ok(Amount(0)));
         assert_eq!(Amount::parse_portal("16,79"), Ok(Amount(1679)));
-        for bad in [
-            "1234", "1234,5", "1.234,56", "1234.56", ",56", "12,3a", "", " 1,00", "+1,00",
-            "1,00,00",
-        ] {
-            assert_eq!(
-                Amount::parse_portal(bad),
-                Err(AmountError::Format),
-                "{bad:?}"
-            );
+        for bad in ["1234", "1234,5", "1.234,56", "1234.56", ",56", "12,3a", "", " 1,00", "+1,00", "1,00,00"] {
+            assert_eq!(Amount::parse_portal(bad), Err(AmountError::Format), "{bad:?}");
         }
         assert_eq!(Amount::parse_portal("1,234"), Err(AmountError::Precision));
         assert_eq!(Amount::parse_portal("-1,00"), Err(AmountError::Negative));
         assert_eq!(Amount::parse_portal("-x"), Err(AmountError::Format));
-        assert_eq!(
-            Amount::parse_portal("999999999,99"),
-            Ok(Amount::MAX_ENTERED)
-        );
-        assert_eq!(
-            Amount::parse_portal("1000000000,00"),
-            Err(AmountError::TooLarge)
-        );
+        assert_eq!(Amount::parse_portal("999999999,99"), Ok(Amount::MAX_ENTERED));
+        assert_eq!(Amount::parse_portal("1000000000,00"), Err(AmountError::TooLarge));
         assert_eq!(Amount::parse_portal("000000000000012,00"), Ok(Amount(1200)));
     }
 
@@ -300,15 +276,9 @@ mod tests {
         let d = |s: &str| Decimal::from_str(s).unwrap();
         assert_eq!(Amount::from_decimal(d("16.79")), Ok(Amount(1679)));
         assert_eq!(Amount::from_decimal(d("16.790")), Ok(Amount(1679)));
-        assert_eq!(
-            Amount::from_decimal(d("16.791")),
-            Err(AmountError::Precision)
-        );
+        assert_eq!(Amount::from_decimal(d("16.791")), Err(AmountError::Precision));
         assert_eq!(Amount::from_decimal(d("-1")), Err(AmountError::Negative));
-        assert_eq!(
-            Amount::from_decimal(d("1000000000")),
-            Err(AmountError::TooLarge)
-        );
+        assert_eq!(Amount::from_decimal(d("1000000000")), Err(AmountError::TooLarge));
         assert_eq!(Amount(1679).to_decimal(), d("16.79"));
         assert_eq!(Amount(-5).to_portal(), "-0,05");
         assert_eq!(Amount(0).ensure_positive(), Err(AmountError::Zero));
@@ -318,14 +288,8 @@ mod tests {
     fn serde_round_trip() {
         let json = serde_json::to_string(&Amount(123_456)).unwrap();
         assert_eq!(json, "\"1234.56\"");
-        assert_eq!(
-            serde_json::from_str::<Amount>(&json).unwrap(),
-            Amount(123_456)
-        );
-        assert_eq!(
-            serde_json::from_str::<Amount>("\"-0.05\"").unwrap(),
-            Amount(-5)
-        );
+        assert_eq!(serde_json::from_str::<Amount>(&json).unwrap(), Amount(123_456));
+        assert_eq!(serde_json::from_str::<Amount>("\"-0.05\"").unwrap(), Amount(-5));
     }
 
     proptest! {

@@ -82,21 +82,8 @@ pub fn check_password(password: &str) -> Vec<PasswordRule> {
         symbol |= c.is_ascii() && SYMBOLS.contains(&(c as u8));
         forbidden |= c.is_whitespace() || c.is_control();
     }
-    let unmet = [
-        len < MIN_LENGTH,
-        !upper,
-        !lower,
-        !digit,
-        !symbol,
-        forbidden,
-        len > MAX_LENGTH,
-    ];
-    PasswordRule::POLICY
-        .iter()
-        .zip(unmet)
-        .filter(|(_, u)| *u)
-        .map(|(r, _)| *r)
-        .collect()
+    let unmet = [len < MIN_LENGTH, !upper, !lower, !digit, !symbol, forbidden, len > MAX_LENGTH];
+    PasswordRule::POLICY.iter().zip(unmet).filter(|(_, u)| *u).map(|(r, _)| *r).collect()
 }
 
 /// The policy check of the new password, then the confirmation and "different from the
@@ -191,10 +178,7 @@ fn uniform(rng: &mut dyn RandomSource, n: usize) -> Result<usize, PasswordError>
 /// Generates a password of `length` characters from letters, digits and `-_.` without
 /// look-alikes (0 O o 1 l I), always satisfying the policy: one character of each class at
 /// random positions, the others from the whole alphabet.
-pub fn generate_password_with(
-    rng: &mut dyn RandomSource,
-    length: usize,
-) -> Result<Password, PasswordError> {
+pub fn generate_password_with(rng: &mut dyn RandomSource, length: usize) -> Result<Password, PasswordError> {
     if length < MIN_LENGTH {
         return Err(PasswordError::TooShort);
     }
@@ -208,10 +192,7 @@ pub fn generate_password_with(
     }
     // Four distinct positions receive one character of each class.
     let mut positions: Vec<usize> = (0..length).collect();
-    for (k, class) in [UPPER, LOWER, DIGITS, SYMBOLS.as_slice()]
-        .into_iter()
-        .enumerate()
-    {
+    for (k, class) in [UPPER, LOWER, DIGITS, SYMBOLS.as_slice()].into_iter().enumerate() {
         let j = k + uniform(rng, length - k)?;
         positions.swap(k, j);
         out[positions[k]] = class[uniform(rng, class.len())?];
@@ -255,38 +236,17 @@ mod tests {
     fn checklists() {
         use PasswordRule::*;
         assert_eq!(check_password("Abcdefgh1-"), vec![]);
-        assert_eq!(
-            check_password(""),
-            vec![TooShort, NoUppercase, NoLowercase, NoDigit, NoSymbol]
-        );
-        assert_eq!(
-            check_password("abcdefghij"),
-            vec![NoUppercase, NoDigit, NoSymbol]
-        );
-        assert_eq!(
-            check_password("ÀÈÌÒÙàèìòù"),
-            vec![NoUppercase, NoLowercase, NoDigit, NoSymbol]
-        );
+        assert_eq!(check_password(""), vec![TooShort, NoUppercase, NoLowercase, NoDigit, NoSymbol]);
+        assert_eq!(check_password("abcdefghij"), vec![NoUppercase, NoDigit, NoSymbol]);
+        assert_eq!(check_password("ÀÈÌÒÙàèìòù"), vec![NoUppercase, NoLowercase, NoDigit, NoSymbol]);
         assert_eq!(check_password("Abcdefgh1- "), vec![ForbiddenCharacter]);
         assert_eq!(check_password("Abcdefgh1-\t"), vec![ForbiddenCharacter]);
-        assert_eq!(
-            check_password(&format!("Aa1-{}", "x".repeat(125))),
-            vec![TooLong]
-        );
+        assert_eq!(check_password(&format!("Aa1-{}", "x".repeat(125))), vec![TooLong]);
         // Characters, not bytes: nine accented letters are still too short.
         assert_eq!(check_password("Aa1-éééé"), vec![TooShort]);
-        assert_eq!(
-            check_password_change("Abcdefgh1-", "Abcdefgh1-", "Abcdefgh1-"),
-            vec![Unchanged]
-        );
-        assert_eq!(
-            check_password_change("Old", "Abcdefgh1-", "Abcdefgh1_"),
-            vec![ConfirmationMismatch]
-        );
-        assert_eq!(
-            TooShort.code().message_it(),
-            "La password deve contenere un minimo di 10 caratteri"
-        );
+        assert_eq!(check_password_change("Abcdefgh1-", "Abcdefgh1-", "Abcdefgh1-"), vec![Unchanged]);
+        assert_eq!(check_password_change("Old", "Abcdefgh1-", "Abcdefgh1_"), vec![ConfirmationMismatch]);
+        assert_eq!(TooShort.code().message_it(), "La password deve contenere un minimo di 10 caratteri");
     }
 
     #[test]
@@ -297,10 +257,7 @@ mod tests {
         assert!(check_password(pw.expose()).is_empty());
         assert_eq!(generate_password(9), Err(PasswordError::TooShort));
         assert_eq!(generate_password(129), Err(PasswordError::TooLong));
-        assert_eq!(
-            generate_password_with(&mut Broken, 16),
-            Err(PasswordError::Random)
-        );
+        assert_eq!(generate_password_with(&mut Broken, 16), Err(PasswordError::Random));
         let a = generate_password_with(&mut Seeded(7), 16).unwrap();
         let b = generate_password_with(&mut Seeded(7), 16).unwrap();
         assert_eq!(a, b, "injected source makes generation reproducible");

@@ -70,9 +70,7 @@ impl CieError for PricingError {
     fn code(&self) -> ErrorCode {
         match self {
             PricingError::Amount(e) => e.code(),
-            PricingError::NotDefined { .. } | PricingError::ScheduleInvalid => {
-                ErrorCode::PriceNotDefined
-            }
+            PricingError::NotDefined { .. } | PricingError::ScheduleInvalid => ErrorCode::PriceNotDefined,
             PricingError::NotMultiple { .. } => ErrorCode::AmountNotMultiple,
             PricingError::CardCountTooLarge => ErrorCode::CardCountTooLarge,
             PricingError::MunicipalityName => ErrorCode::MunicipalityName,
@@ -94,18 +92,16 @@ impl CieError for PricingError {
                 ),
             }),
             PricingError::NotDefined { date } => Some(format_date(*date)),
-            PricingError::ScheduleInvalid => Some(lang.pick("listino prezzi non valido", "invalid price schedule").to_owned()),
+            PricingError::ScheduleInvalid => {
+                Some(lang.pick("listino prezzi non valido", "invalid price schedule").to_owned())
+            }
             _ => None,
         }
     }
 
     fn fields(&self) -> Vec<(&'static str, FieldValue)> {
         match self {
-            PricingError::NotMultiple {
-                cards_below,
-                remainder,
-                top_up,
-            } => vec![
+            PricingError::NotMultiple { cards_below, remainder, top_up } => vec![
                 ("cards_below", FieldValue::Int(*cards_below as i64)),
                 ("remainder", FieldValue::Text(remainder.to_string())),
                 ("top_up", FieldValue::Text(top_up.to_string())),
@@ -133,9 +129,7 @@ pub const BUILTIN_PRICE: Price = Price {
 
 impl Default for PriceSchedule {
     fn default() -> Self {
-        PriceSchedule {
-            entries: vec![BUILTIN_PRICE],
-        }
+        PriceSchedule { entries: vec![BUILTIN_PRICE] }
     }
 }
 
@@ -149,9 +143,7 @@ impl PriceSchedule {
     /// within the unit price, unit price > 0.
     pub fn new(mut entries: Vec<Price>) -> Result<PriceSchedule, PricingError> {
         entries.sort_by_key(|p| p.valid_from);
-        let dates_unique = entries
-            .windows(2)
-            .all(|w| w[0].valid_from < w[1].valid_from);
+        let dates_unique = entries.windows(2).all(|w| w[0].valid_from < w[1].valid_from);
         let parts_add_up = entries.iter().all(|p| {
             p.unit.cents() > 0
                 && p.net.cents() >= 0
@@ -175,9 +167,7 @@ impl PriceSchedule {
     /// The price in force on a date.
     pub fn price_on(&self, date: NaiveDate) -> Result<&Price, PricingError> {
         let i = self.entries.partition_point(|p| p.valid_from <= date);
-        i.checked_sub(1)
-            .and_then(|i| self.entries.get(i))
-            .ok_or(PricingError::NotDefined { date })
+        i.checked_sub(1).and_then(|i| self.entries.get(i)).ok_or(PricingError::NotDefined { date })
     }
 
     /// The latest price ("currently €16,79").
@@ -215,9 +205,7 @@ impl Price {
 
     /// The amount that pays `cards` cards.
     pub fn amount_for_cards(&self, cards: u64) -> Result<Amount, PricingError> {
-        self.unit
-            .checked_mul(cards)
-            .ok_or(PricingError::CardCountTooLarge)
+        self.unit.checked_mul(cards).ok_or(PricingError::CardCountTooLarge)
     }
 }
 
@@ -249,23 +237,10 @@ impl Price {
         secretarial_fee: Option<Amount>,
     ) -> Result<CitizenFee, PricingError> {
         let base_fixed = Amount::entered(fixed_fee.unwrap_or(DEFAULT_FIXED_FEE).cents())?;
-        let secretarial_fee =
-            Amount::entered(secretarial_fee.unwrap_or(DEFAULT_SECRETARIAL_FEE).cents())?;
-        let fixed_fee = if duplicate {
-            base_fixed.saturating_add(base_fixed)
-        } else {
-            base_fixed
-        };
-        let total = self
-            .unit
-            .saturating_add(fixed_fee)
-            .saturating_add(secretarial_fee);
-        Ok(CitizenFee {
-            state: self.unit,
-            fixed_fee,
-            secretarial_fee,
-            total,
-        })
+        let secretarial_fee = Amount::entered(secretarial_fee.unwrap_or(DEFAULT_SECRETARIAL_FEE).cents())?;
+        let fixed_fee = if duplicate { base_fixed.saturating_add(base_fixed) } else { base_fixed };
+        let total = self.unit.saturating_add(fixed_fee).saturating_add(secretarial_fee);
+        Ok(CitizenFee { state: self.unit, fixed_fee, secretarial_fee, total })
     }
 }
 
@@ -276,15 +251,8 @@ pub const TREASURY_CHAPTER: &str = "capo X, capitolo 3746";
 
 /// The payment description the State requires (§1.6):
 /// `Comune di <NOME> corrispettivo per il rilascio di n. <N> carte d'identità elettroniche (<dal>-<al>)`.
-pub fn causale(
-    municipality: &str,
-    fortnight: Fortnight,
-    cards: u64,
-) -> Result<String, PricingError> {
-    let name = municipality
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+pub fn causale(municipality: &str, fortnight: Fortnight, cards: u64) -> Result<String, PricingError> {
+    let name = municipality.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().any(char::is_control) || name.chars().count() > 100 {
         return Err(PricingError::MunicipalityName);
     }
@@ -320,10 +288,7 @@ mod tests {
         assert!(err.message_it().contains("16,78"), "{}", err.message_it());
         assert_eq!(p().cards_for_amount(Amount::ZERO), Ok(0));
         assert_eq!(p().amount_for_cards(3), Ok(Amount::from_cents(5037)));
-        assert_eq!(
-            p().amount_for_cards(u64::MAX),
-            Err(PricingError::CardCountTooLarge)
-        );
+        assert_eq!(p().amount_for_cards(u64::MAX), Err(PricingError::CardCountTooLarge));
         assert_eq!(p().net.saturating_add(p().vat), p().unit);
     }
 
@@ -332,10 +297,7 @@ mod tests {
         let s = PriceSchedule::builtin();
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         assert!(s.price_on(d(2016, 7, 3)).is_err());
-        assert_eq!(
-            s.price_on(d(2016, 7, 4)).unwrap().unit,
-            Amount::from_cents(1679)
-        );
+        assert_eq!(s.price_on(d(2016, 7, 4)).unwrap().unit, Amount::from_cents(1679));
         let later = Price {
             valid_from: d(2027, 1, 1),
             unit: Amount::from_cents(2000),
@@ -344,47 +306,22 @@ mod tests {
             ..BUILTIN_PRICE
         };
         let s = PriceSchedule::new(vec![later, BUILTIN_PRICE]).unwrap();
-        assert_eq!(
-            s.price_on(d(2026, 12, 31)).unwrap().unit,
-            Amount::from_cents(1679)
-        );
-        assert_eq!(
-            s.price_on(d(2027, 1, 1)).unwrap().unit,
-            Amount::from_cents(2000)
-        );
+        assert_eq!(s.price_on(d(2026, 12, 31)).unwrap().unit, Amount::from_cents(1679));
+        assert_eq!(s.price_on(d(2027, 1, 1)).unwrap().unit, Amount::from_cents(2000));
         assert_eq!(s.current().unit, Amount::from_cents(2000));
-        assert_eq!(
-            PriceSchedule::new(vec![]),
-            Err(PricingError::ScheduleInvalid)
-        );
-        let broken = Price {
-            net: Amount::from_cents(1),
-            ..BUILTIN_PRICE
-        };
-        assert_eq!(
-            PriceSchedule::new(vec![broken]),
-            Err(PricingError::ScheduleInvalid)
-        );
+        assert_eq!(PriceSchedule::new(vec![]), Err(PricingError::ScheduleInvalid));
+        let broken = Price { net: Amount::from_cents(1), ..BUILTIN_PRICE };
+        assert_eq!(PriceSchedule::new(vec![broken]), Err(PricingError::ScheduleInvalid));
     }
 
     #[test]
     fn citizen_fees() {
-        assert_eq!(
-            p().citizen_fee(false, None, None).unwrap().total,
-            Amount::from_cents(2221)
-        );
-        assert_eq!(
-            p().citizen_fee(true, None, None).unwrap().total,
-            Amount::from_cents(2737)
-        );
-        let custom = p()
-            .citizen_fee(true, Some(Amount::from_cents(1000)), Some(Amount::ZERO))
-            .unwrap();
+        assert_eq!(p().citizen_fee(false, None, None).unwrap().total, Amount::from_cents(2221));
+        assert_eq!(p().citizen_fee(true, None, None).unwrap().total, Amount::from_cents(2737));
+        let custom = p().citizen_fee(true, Some(Amount::from_cents(1000)), Some(Amount::ZERO)).unwrap();
         assert_eq!(custom.fixed_fee, Amount::from_cents(2000));
         assert_eq!(custom.total, Amount::from_cents(3679));
-        assert!(p()
-            .citizen_fee(false, Some(Amount::from_cents(-1)), None)
-            .is_err());
+        assert!(p().citizen_fee(false, Some(Amount::from_cents(-1)), None).is_err());
     }
 
     #[test]

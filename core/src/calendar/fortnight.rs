@@ -30,11 +30,7 @@ impl Fortnight {
 
     /// The fortnight containing a date.
     pub fn of(date: NaiveDate) -> Result<Fortnight, CalendarError> {
-        Fortnight::new(
-            date.year(),
-            date.month(),
-            if date.day() <= 15 { 1 } else { 2 },
-        )
+        Fortnight::new(date.year(), date.month(), if date.day() <= 15 { 1 } else { 2 })
     }
 
     /// Parses `2024-03-2`.
@@ -107,20 +103,13 @@ impl Fortnight {
         match (self.half, self.month) {
             (1, _) => Some(Fortnight { half: 2, ..self }),
             (_, 12) => Fortnight::new(self.year + 1, 1, 1).ok(),
-            _ => Some(Fortnight {
-                month: self.month + 1,
-                half: 1,
-                ..self
-            }),
+            _ => Some(Fortnight { month: self.month + 1, half: 1, ..self }),
         }
     }
 
     /// The 24 fortnights of a year.
     pub fn of_year(year: i32) -> Result<Vec<Fortnight>, CalendarError> {
-        (1..=12)
-            .flat_map(|m| [(m, 1), (m, 2)])
-            .map(|(m, h)| Fortnight::new(year, m, h))
-            .collect()
+        (1..=12).flat_map(|m| [(m, 1), (m, 2)]).map(|(m, h)| Fortnight::new(year, m, h)).collect()
     }
 }
 
@@ -130,11 +119,7 @@ fn date(year: i32, month: u32, day: u32) -> NaiveDate {
 }
 
 fn last_of_month(year: i32, month: u32) -> NaiveDate {
-    let (y, m) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     date(y, m, 1).pred_opt().unwrap_or(NaiveDate::MIN)
 }
 
@@ -161,10 +146,8 @@ pub fn easter_sunday(year: i32) -> NaiveDate {
 /// Italian national holidays: 1 Jan, 6 Jan, Easter Monday, 25 Apr, 1 May, 2 Jun, 15 Aug,
 /// 1 Nov, 8 Dec, 25 Dec, 26 Dec.
 pub fn is_holiday(day: NaiveDate) -> bool {
-    let fixed = matches!(
-        (day.month(), day.day()),
-        (1, 1 | 6) | (4, 25) | (5 | 11, 1) | (6, 2) | (8, 15) | (12, 8 | 25 | 26)
-    );
+    let fixed =
+        matches!((day.month(), day.day()), (1, 1 | 6) | (4, 25) | (5 | 11, 1) | (6, 2) | (8, 15) | (12, 8 | 25 | 26));
     fixed || easter_sunday(day.year()).succ_opt() == Some(day)
 }
 
@@ -222,55 +205,23 @@ mod tests {
     #[test]
     fn due_dates_2024() {
         // 15 Jan 2024 Monday: due that day. 31 Mar 2024 Sunday, 30 Mar Saturday, 29 Friday.
-        assert_eq!(
-            Fortnight::parse("2024-01-1").unwrap().due_date(),
-            d("2024-01-15")
-        );
-        assert_eq!(
-            Fortnight::parse("2024-03-2").unwrap().due_date(),
-            d("2024-03-29")
-        );
+        assert_eq!(Fortnight::parse("2024-01-1").unwrap().due_date(), d("2024-01-15"));
+        assert_eq!(Fortnight::parse("2024-03-2").unwrap().due_date(), d("2024-03-29"));
         // 15 Jun 2024 Saturday → Monday 17.
-        assert_eq!(
-            Fortnight::parse("2024-06-1").unwrap().due_date(),
-            d("2024-06-17")
-        );
+        assert_eq!(Fortnight::parse("2024-06-1").unwrap().due_date(), d("2024-06-17"));
         // 15 Aug 2024 Thursday, holiday → Friday 16.
-        assert_eq!(
-            Fortnight::parse("2024-08-1").unwrap().due_date(),
-            d("2024-08-16")
-        );
+        assert_eq!(Fortnight::parse("2024-08-1").unwrap().due_date(), d("2024-08-16"));
         // 31 Dec 2024 Tuesday.
-        assert_eq!(
-            Fortnight::parse("2024-12-2").unwrap().due_date(),
-            d("2024-12-31")
-        );
+        assert_eq!(Fortnight::parse("2024-12-2").unwrap().due_date(), d("2024-12-31"));
         // 2025: 15 Apr Tuesday; 30 Apr Wednesday.
-        assert_eq!(
-            Fortnight::parse("2025-04-2").unwrap().due_date(),
-            d("2025-04-30")
-        );
+        assert_eq!(Fortnight::parse("2025-04-2").unwrap().due_date(), d("2025-04-30"));
         // 2027: Easter Monday is 29 March... the month's last working day is Wed 31 March.
-        assert_eq!(
-            Fortnight::parse("2027-03-2").unwrap().due_date(),
-            d("2027-03-31")
-        );
+        assert_eq!(Fortnight::parse("2027-03-2").unwrap().due_date(), d("2027-03-31"));
         // 2026: 15 Nov is a Sunday → 16.
-        assert_eq!(
-            Fortnight::parse("2026-11-1").unwrap().due_date(),
-            d("2026-11-16")
-        );
-        assert!(Fortnight::parse("2024-03-2")
-            .unwrap()
-            .is_late(d("2024-04-10")));
-        assert_eq!(
-            Fortnight::of(d("2024-03-16")).unwrap().to_string(),
-            "2024-03-2"
-        );
-        assert_eq!(
-            Fortnight::of(d("2024-02-29")).unwrap().last_day(),
-            d("2024-02-29")
-        );
+        assert_eq!(Fortnight::parse("2026-11-1").unwrap().due_date(), d("2026-11-16"));
+        assert!(Fortnight::parse("2024-03-2").unwrap().is_late(d("2024-04-10")));
+        assert_eq!(Fortnight::of(d("2024-03-16")).unwrap().to_string(), "2024-03-2");
+        assert_eq!(Fortnight::of(d("2024-02-29")).unwrap().last_day(), d("2024-02-29"));
         assert_eq!(Fortnight::of_year(2024).unwrap().len(), 24);
         assert!(Fortnight::parse("2024-13-1").is_err());
         assert!(Fortnight::parse("2024-03-3").is_err());

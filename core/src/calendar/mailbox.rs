@@ -28,23 +28,11 @@ mod tests {
 
     #[test]
     fn mailboxes() {
-        assert_eq!(
-            pre2020_mailbox("Agrigento"),
-            Ok("pagamenti.cie.al@interno.it")
-        );
-        assert_eq!(
-            pre2020_mailbox("L'Aquila"),
-            Ok("pagamenti.cie.al@interno.it")
-        );
+        assert_eq!(pre2020_mailbox("Agrigento"), Ok("pagamenti.cie.al@interno.it"));
+        assert_eq!(pre2020_mailbox("L'Aquila"), Ok("pagamenti.cie.al@interno.it"));
         assert_eq!(pre2020_mailbox("milano"), Ok("pagamenti.cie.mo@interno.it"));
-        assert_eq!(
-            pre2020_mailbox("  'Ovindoli"),
-            Ok("pagamenti.cie.mo@interno.it")
-        );
-        assert_eq!(
-            pre2020_mailbox("Éupilio"),
-            Ok("pagamenti.cie.al@interno.it")
-        );
+        assert_eq!(pre2020_mailbox("  'Ovindoli"), Ok("pagamenti.cie.mo@interno.it"));
+        assert_eq!(pre2020_mailbox("Éupilio"), Ok("pagamenti.cie.al@interno.it"));
         assert_eq!(pre2020_mailbox("Òlbia"), Ok("pagamenti.cie.mo@interno.it"));
         assert_eq!(pre2020_mailbox("Zungri"), Ok("pagamenti.cie.pz@interno.it"));
         assert_eq!(pre2020_mailbox(" ' "), Err(CalendarError::MunicipalityName));

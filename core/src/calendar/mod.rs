@@ -121,9 +121,7 @@ pub fn format_date(date: NaiveDate) -> String {
 
 /// Reads ASCII digits as a number; `None` if any byte is not a digit.
 pub(crate) fn digits(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
-    })
+    bytes.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
 }
 
 #[cfg(test)]
@@ -133,32 +131,15 @@ mod tests {
 
     #[test]
     fn portal_dates() {
-        assert_eq!(
-            parse_date("29/02/2024"),
-            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
-        );
+        assert_eq!(parse_date("29/02/2024"), Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()));
         assert_eq!(parse_date("29/02/2023"), Err(CalendarError::DateInvalid));
         assert_eq!(parse_date("31/04/2024"), Err(CalendarError::DateInvalid));
         assert_eq!(parse_date("00/01/2024"), Err(CalendarError::DateInvalid));
-        for bad in [
-            "1/1/2024",
-            "2024-01-01",
-            "01-01-2024",
-            "01/01/24",
-            "",
-            "aa/bb/cccc",
-            "01/01/2024 ",
-        ] {
+        for bad in ["1/1/2024", "2024-01-01", "01-01-2024", "01/01/24", "", "aa/bb/cccc", "01/01/2024 "] {
             assert_eq!(parse_date(bad), Err(CalendarError::DateFormat), "{bad:?}");
         }
-        assert_eq!(
-            format_date(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap()),
-            "05/03/2024"
-        );
-        assert_eq!(
-            parse_any_date(" 2024-03-05 "),
-            Ok(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap())
-        );
+        assert_eq!(format_date(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap()), "05/03/2024");
+        assert_eq!(parse_any_date(" 2024-03-05 "), Ok(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap()));
     }
 
     proptest! {

@@ -45,9 +45,7 @@ impl Moment {
             LocalResult::None => {
                 let shifted = naive + chrono::Duration::hours(1);
                 match Rome.from_local_datetime(&shifted) {
-                    LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => {
-                        Moment(dt.timestamp())
-                    }
+                    LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => Moment(dt.timestamp()),
                     // Only reachable for non-existent hours two hours long, which Rome never had.
                     LocalResult::None => Moment(naive.and_utc().timestamp() - 3600),
                 }
@@ -97,9 +95,7 @@ impl Moment {
 
     /// The Rome civil date of the moment.
     pub fn rome_date(self) -> Result<NaiveDate, CalendarError> {
-        self.to_rome()
-            .map(|dt| dt.date_naive())
-            .ok_or(CalendarError::MomentFormat)
+        self.to_rome().map(|dt| dt.date_naive()).ok_or(CalendarError::MomentFormat)
     }
 
     /// The quarter of the moment in Rome civil time.
@@ -148,8 +144,7 @@ fn table() -> &'static QuarterStarts {
             .map(|i| {
                 let year = MIN_YEAR + (i / 4) as i32;
                 let month = (i % 4) as u32 * 3 + 1;
-                NaiveDate::from_ymd_opt(year, month, 1)
-                    .map_or(i64::MAX, |d| Moment::rome_midnight(d).epoch())
+                NaiveDate::from_ymd_opt(year, month, 1).map_or(i64::MAX, |d| Moment::rome_midnight(d).epoch())
             })
             .collect();
         QuarterStarts(starts)
@@ -188,60 +183,27 @@ mod tests {
 
     #[test]
     fn seed_examples() {
-        assert_eq!(
-            Moment::parse("2024-03-31T23:30:00Z").unwrap().quarter(),
-            Ok(q("2024-Q2"))
-        );
-        assert_eq!(
-            Moment::parse("2024-03-31T21:59:59Z").unwrap().quarter(),
-            Ok(q("2024-Q1"))
-        );
-        assert_eq!(
-            Moment::parse("2024-03-31T22:00:00Z").unwrap().quarter(),
-            Ok(q("2024-Q2"))
-        );
+        assert_eq!(Moment::parse("2024-03-31T23:30:00Z").unwrap().quarter(), Ok(q("2024-Q2")));
+        assert_eq!(Moment::parse("2024-03-31T21:59:59Z").unwrap().quarter(), Ok(q("2024-Q1")));
+        assert_eq!(Moment::parse("2024-03-31T22:00:00Z").unwrap().quarter(), Ok(q("2024-Q2")));
         // Winter: Rome is UTC+1.
-        assert_eq!(
-            Moment::parse("2023-12-31T22:59:59Z").unwrap().quarter(),
-            Ok(q("2023-Q4"))
-        );
-        assert_eq!(
-            Moment::parse("2023-12-31T23:00:00Z").unwrap().quarter(),
-            Ok(q("2024-Q1"))
-        );
+        assert_eq!(Moment::parse("2023-12-31T22:59:59Z").unwrap().quarter(), Ok(q("2023-Q4")));
+        assert_eq!(Moment::parse("2023-12-31T23:00:00Z").unwrap().quarter(), Ok(q("2024-Q1")));
         // Naive = Rome local.
-        assert_eq!(
-            Moment::parse("2024-03-31T23:30:00").unwrap().quarter(),
-            Ok(q("2024-Q1"))
-        );
-        assert_eq!(
-            Moment::parse("01/04/2024 00:00").unwrap().quarter(),
-            Ok(q("2024-Q2"))
-        );
-        assert_eq!(
-            Moment::parse("2024-04-01").unwrap().quarter(),
-            Ok(q("2024-Q2"))
-        );
-        assert_eq!(
-            Moment::parse("2024-04-01T01:30:00+02:00").unwrap(),
-            Moment::parse("2024-03-31T23:30:00Z").unwrap()
-        );
+        assert_eq!(Moment::parse("2024-03-31T23:30:00").unwrap().quarter(), Ok(q("2024-Q1")));
+        assert_eq!(Moment::parse("01/04/2024 00:00").unwrap().quarter(), Ok(q("2024-Q2")));
+        assert_eq!(Moment::parse("2024-04-01").unwrap().quarter(), Ok(q("2024-Q2")));
+        assert_eq!(Moment::parse("2024-04-01T01:30:00+02:00").unwrap(), Moment::parse("2024-03-31T23:30:00Z").unwrap());
         assert_eq!(Moment::parse("2024-02-30"), Err(CalendarError::DateInvalid));
         assert_eq!(Moment::parse("ieri"), Err(CalendarError::MomentFormat));
-        assert_eq!(
-            Moment::parse("2024-03-31T23:30:00Z").unwrap().to_string(),
-            "2024-04-01T01:30:00+02:00"
-        );
+        assert_eq!(Moment::parse("2024-03-31T23:30:00Z").unwrap().to_string(), "2024-04-01T01:30:00+02:00");
     }
 
     #[test]
     fn dst_gap_and_fold_keep_the_written_date() {
         // 2024-03-31 02:30 does not exist in Rome; 2024-10-27 02:30 exists twice.
         let gap = Moment::parse("2024-03-31T02:30:00").unwrap();
-        assert_eq!(
-            gap.rome_date().unwrap(),
-            NaiveDate::from_ymd_opt(2024, 3, 31).unwrap()
-        );
+        assert_eq!(gap.rome_date().unwrap(), NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
         let fold = Moment::parse("2024-10-27T02:30:00").unwrap();
         assert_eq!(fold, Moment::parse("2024-10-27T00:30:00Z").unwrap());
     }
@@ -259,19 +221,10 @@ mod tests {
                 }
             }
             // Find the UTC instants where Rome's offset changes, hour by hour.
-            let start = NaiveDate::from_ymd_opt(year, 1, 1)
-                .unwrap()
-                .and_hms_opt(0, 0, 0)
-                .unwrap()
-                .and_utc()
-                .timestamp();
+            let start =
+                NaiveDate::from_ymd_opt(year, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
             let offset = |t: i64| {
-                DateTime::<Utc>::from_timestamp(t, 0)
-                    .unwrap()
-                    .with_timezone(&Rome)
-                    .offset()
-                    .fix()
-                    .local_minus_utc()
+                DateTime::<Utc>::from_timestamp(t, 0).unwrap().with_timezone(&Rome).offset().fix().local_minus_utc()
             };
             let mut transitions = 0;
             let mut t = start;
@@ -286,10 +239,7 @@ mod tests {
         }
         for p in probes {
             for t in [p - 1, p, p + 1] {
-                let date = DateTime::<Utc>::from_timestamp(t, 0)
-                    .unwrap()
-                    .with_timezone(&Rome)
-                    .date_naive();
+                let date = DateTime::<Utc>::from_timestamp(t, 0).unwrap().with_timezone(&Rome).date_naive();
                 assert_eq!(quarter_of_epoch(t), Quarter::of_date(date), "t={t}");
             }
         }
@@ -297,25 +247,12 @@ mod tests {
 
     #[test]
     fn outside_the_table_falls_back() {
-        let t = NaiveDate::from_ymd_opt(2500, 7, 1)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp();
+        let t = NaiveDate::from_ymd_opt(2500, 7, 1).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp();
         assert_eq!(quarter_of_epoch(t), Ok(q("2500-Q3")));
         assert!(quarter_of_epoch(i64::MIN).is_err());
         assert!(quarter_of_epoch(i64::MAX).is_err());
-        let before = NaiveDate::from_ymd_opt(1899, 12, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp();
-        assert_eq!(
-            quarter_of_epoch(before),
-            Err(CalendarError::QuarterOutOfRange { year: 1899 })
-        );
+        let before = NaiveDate::from_ymd_opt(1899, 12, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+        assert_eq!(quarter_of_epoch(before), Err(CalendarError::QuarterOutOfRange { year: 1899 }));
     }
 
     proptest! {

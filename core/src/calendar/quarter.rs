@@ -25,10 +25,7 @@ pub(crate) const MAX_YEAR: i32 = 9999;
 
 impl Quarter {
     /// The first quarter the portal covers.
-    pub const PORTAL_FIRST: Quarter = Quarter {
-        year: 2020,
-        number: 1,
-    };
+    pub const PORTAL_FIRST: Quarter = Quarter { year: 2020, number: 1 };
 
     /// A quarter; `number` is 1..=4 and `year` 1900..=9999.
     pub fn new(year: i32, number: u32) -> Result<Quarter, CalendarError> {
@@ -38,10 +35,7 @@ impl Quarter {
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
             return Err(CalendarError::QuarterOutOfRange { year });
         }
-        Ok(Quarter {
-            year: year as u16,
-            number: number as u8,
-        })
+        Ok(Quarter { year: year as u16, number: number as u8 })
     }
 
     /// The quarter containing a civil date.
@@ -104,10 +98,7 @@ impl Quarter {
         if self.number == 4 {
             Quarter::new(self.year() + 1, 1).ok()
         } else {
-            Some(Quarter {
-                year: self.year,
-                number: self.number + 1,
-            })
+            Some(Quarter { year: self.year, number: self.number + 1 })
         }
     }
 
@@ -116,10 +107,7 @@ impl Quarter {
         if self.number == 1 {
             Quarter::new(self.year() - 1, 4).ok()
         } else {
-            Some(Quarter {
-                year: self.year,
-                number: self.number - 1,
-            })
+            Some(Quarter { year: self.year, number: self.number - 1 })
         }
     }
 
@@ -198,23 +186,11 @@ mod tests {
         assert_eq!(q.next().unwrap().to_string(), "2024-Q2");
         assert!(Quarter::parse("2019-Q4").unwrap().ensure_portal().is_err());
         assert_eq!(Quarter::parse("2024-Q5"), Err(CalendarError::QuarterFormat));
-        assert_eq!(
-            Quarter::parse("10000-Q1"),
-            Err(CalendarError::QuarterFormat)
-        );
-        assert_eq!(
-            Quarter::parse("1899-Q4"),
-            Err(CalendarError::QuarterOutOfRange { year: 1899 })
-        );
+        assert_eq!(Quarter::parse("10000-Q1"), Err(CalendarError::QuarterFormat));
+        assert_eq!(Quarter::parse("1899-Q4"), Err(CalendarError::QuarterOutOfRange { year: 1899 }));
         assert_eq!(Quarter::new(9999, 4).unwrap().next(), None);
         assert!(Quarter::new(2024, 4).unwrap() > Quarter::new(2024, 3).unwrap());
-        assert_eq!(
-            Quarter::new(2023, 3)
-                .unwrap()
-                .through(Quarter::new(2024, 2).unwrap())
-                .count(),
-            4
-        );
+        assert_eq!(Quarter::new(2023, 3).unwrap().through(Quarter::new(2024, 2).unwrap()).count(), 4);
     }
 
     proptest! {

@@ -1,9 +1,8 @@
 //! The personal fiscal code (codice fiscale), with omocodia (SPEC §7).
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{check_letter, compact_upper, IdentifierError};
+use super::{check_letter, compact_upper, compact_upper_ascii, IdentifierError};
 
 /// Digits at these 0-based positions may be replaced by the omocodia letters.
 const DIGIT_POSITIONS: [usize; 7] = [6, 7, 9, 10, 12, 13, 14];
@@ -47,7 +46,13 @@ fn digit_value(c: u8) -> Option<u32> {
 
 /// Validates a personal fiscal code; returns the normalised code.
 pub fn validate_fiscal_code(text: &str) -> Result<String, IdentifierError> {
-    fiscal_code_info(text).map(|info| info.code)
+    // infallible: a checked code is ASCII.
+    check(text).map(|(buf, _)| String::from_utf8(buf.to_vec()).unwrap_or_default())
+}
+
+/// True when the text is a valid personal fiscal code (no allocation).
+pub fn is_valid_fiscal_code(text: &str) -> bool {
+    check(text).is_ok()
 }
 
 impl FiscalCodeInfo {
@@ -58,56 +63,117 @@ impl FiscalCodeInfo {
 }
 
 fn fiscal_code_info(text: &str) -> Result<FiscalCodeInfo, IdentifierError> {
-    let code = compact_upper(text);
-    let length = code.chars().count();
-    if length != 16 {
-        return Err(IdentifierError::FiscalCodeLength { length });
-    }
-    if let Some((i, c)) = code
-        .char_indices()
-        .find(|&(i, c)| !c.is_ascii() || !allowed(i, c as u8))
-    {
-        return Err(IdentifierError::FiscalCodeCharacter {
-            position: i + 1,
-            character: c,
-        });
-    }
-    let b = code.as_bytes();
+    let (buf, (sex, year_of_century, month, day)) = check(text)?;
+    let omocode = DIGIT_POSITIONS.iter().any(|&i| !buf[i].is_ascii_digit());
+    // infallible: a checked code is ASCII.
+    let code = String::from_utf8(buf.to_vec()).unwrap_or_default();
+    Ok(FiscalCodeInfo { code, sex, year_of_century, month, day, omocode })
+}
+
+/// Checks a code; returns its normalised bytes and (sex, year of century, month, day).
+fn check(text: &str) -> Result<([u8; 16], (Sex, u32, u32, u32)), IdentifierError> {
+    let buf = match shape_fast(text.as_bytes()) {
+        Some(buf) => buf,
+        None => shape_slow(text)?,
+    };
+    let b = &buf;
     let expected = check_letter(&b[..15]);
     if expected != b[15] {
-        return Err(IdentifierError::FiscalCodeChecksum {
-            expected: char::from(expected),
-        });
+        return Err(IdentifierError::FiscalCodeChecksum { expected: char::from(expected) });
     }
-    let num = |i: usize, j: usize| -> u32 {
-        digit_value(b[i]).unwrap_or(0) * 10 + digit_value(b[j]).unwrap_or(0)
-    };
+    let num = |i: usize, j: usize| -> u32 { digit_value(b[i]).unwrap_or(0) * 10 + digit_value(b[j]).unwrap_or(0) };
     let year_of_century = num(6, 7);
-    let month = MONTHS
-        .iter()
-        .position(|&m| m == b[8])
-        .map_or(0, |p| p as u32 + 1);
+    let month = MONTHS.iter().position(|&m| m == b[8]).map_or(0, |p| p as u32 + 1);
     let raw_day = num(9, 10);
     let (sex, day) = match raw_day {
         1..=31 => (Sex::Male, raw_day),
         41..=71 => (Sex::Female, raw_day - 40),
         _ => return Err(IdentifierError::FiscalCodeDate),
     };
-    let exists = [1900, 2000].iter().any(|century| {
-        NaiveDate::from_ymd_opt(century + year_of_century as i32, month, day).is_some()
-    });
-    if !exists {
+    // The day must exist in 19yy or 20yy: only February depends on the century (1900 is not
+    // leap, 2000 is), so 29 February needs yy % 4 == 0.
+    let max_day = match month {
+        2 if year_of_century % 4 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day > max_day {
         return Err(IdentifierError::FiscalCodeDate);
     }
-    let omocode = DIGIT_POSITIONS.iter().any(|&i| !b[i].is_ascii_digit());
-    Ok(FiscalCodeInfo {
-        code,
-        sex,
-        year_of_century,
-        month,
-        day,
-        omocode,
-    })
+    Ok((buf, (sex, year_of_century, month, day)))
+}
+
+/// Byte classes for the shape check: upper-case letter, month letter, digit or omocodia letter.
+const LETTER: u8 = 1;
+const MONTH: u8 = 2;
+const DIGIT: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = b'A';
+    while c <= b'Z' {
+        t[c as usize] |= LETTER;
+        t[c.to_ascii_lowercase() as usize] |= LETTER;
+        c += 1;
+    }
+    let mut i = 0;
+    while i < 12 {
+        t[MONTHS[i] as usize] |= MONTH;
+        t[MONTHS[i].to_ascii_lowercase() as usize] |= MONTH;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] |= DIGIT;
+        t[OMOCODIA[i] as usize] |= DIGIT;
+        t[OMOCODIA[i].to_ascii_lowercase() as usize] |= DIGIT;
+        i += 1;
+    }
+    t
+};
+/// The class each position requires.
+const REQUIRED: [u8; 16] =
+    [LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, DIGIT, DIGIT, MONTH, DIGIT, DIGIT, LETTER, DIGIT, DIGIT, DIGIT, LETTER];
+
+/// The common case: exactly 16 bytes, all of the right class. One pass, no branches per byte.
+#[inline]
+fn shape_fast(bytes: &[u8]) -> Option<[u8; 16]> {
+    let bytes: &[u8; 16] = bytes.try_into().ok()?;
+    let mut buf = [0u8; 16];
+    let mut ok = true;
+    for i in 0..16 {
+        let c = bytes[i];
+        ok &= CLASS[usize::from(c)] & REQUIRED[i] != 0;
+        buf[i] = c.to_ascii_uppercase();
+    }
+    ok.then_some(buf)
+}
+
+/// Everything else: whitespace removed, upper-cased, and the precise error when refused.
+fn shape_slow(text: &str) -> Result<[u8; 16], IdentifierError> {
+    let Some((buf, len)) = compact_upper_ascii::<16>(text) else {
+        return Err(slow_shape_error(text));
+    };
+    if len != 16 {
+        return Err(IdentifierError::FiscalCodeLength { length: len });
+    }
+    if let Some((i, &c)) = buf.iter().enumerate().find(|&(i, &c)| !allowed(i, c)) {
+        return Err(IdentifierError::FiscalCodeCharacter { position: i + 1, character: char::from(c) });
+    }
+    Ok(buf)
+}
+
+/// The error for an input the fast path could not take (non-ASCII or longer than 16).
+fn slow_shape_error(text: &str) -> IdentifierError {
+    let code = compact_upper(text);
+    let length = code.chars().count();
+    if length != 16 {
+        return IdentifierError::FiscalCodeLength { length };
+    }
+    match code.char_indices().find(|&(i, c)| !c.is_ascii() || !allowed(i, c as u8)) {
+        Some((i, c)) => IdentifierError::FiscalCodeCharacter { position: code[..i].chars().count() + 1, character: c },
+        None => IdentifierError::FiscalCodeLength { length },
+    }
 }
 
 fn allowed(position: usize, c: u8) -> bool {
@@ -125,18 +191,9 @@ mod tests {
 
     #[test]
     fn known_codes() {
-        assert_eq!(
-            validate_fiscal_code("RSSMRAQRCMNFNLRG"),
-            Ok("RSSMRAQRCMNFNLRG".to_owned())
-        );
-        assert_eq!(
-            validate_fiscal_code("rssmra80a01f205x"),
-            Ok("RSSMRA80A01F205X".to_owned())
-        );
-        assert_eq!(
-            validate_fiscal_code("RSS MRA 80A01 F205X"),
-            Ok("RSSMRA80A01F205X".to_owned())
-        );
+        assert_eq!(validate_fiscal_code("RSSMRAQRCMNFNLRG"), Ok("RSSMRAQRCMNFNLRG".to_owned()));
+        assert_eq!(validate_fiscal_code("rssmra80a01f205x"), Ok("RSSMRA80A01F205X".to_owned()));
+        assert_eq!(validate_fiscal_code("RSS MRA 80A01 F205X"), Ok("RSSMRA80A01F205X".to_owned()));
         let info = FiscalCodeInfo::parse("RSSMRA80A41F205B").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((info.sex, info.day, info.month), (Sex::Female, 1, 1));
         assert!(FiscalCodeInfo::parse("RSSMRAQRCMNFNLRG").unwrap().omocode);
@@ -144,23 +201,14 @@ mod tests {
 
     #[test]
     fn errors_name_why_and_where() {
-        assert_eq!(
-            validate_fiscal_code("RSSMRA80A01F205"),
-            Err(IdentifierError::FiscalCodeLength { length: 15 })
-        );
+        assert_eq!(validate_fiscal_code("RSSMRA80A01F205"), Err(IdentifierError::FiscalCodeLength { length: 15 }));
         assert_eq!(
             validate_fiscal_code("RSSMR480A01F205X"),
-            Err(IdentifierError::FiscalCodeCharacter {
-                position: 6,
-                character: '4'
-            })
+            Err(IdentifierError::FiscalCodeCharacter { position: 6, character: '4' })
         );
         assert_eq!(
             validate_fiscal_code("RSSMRA80Z01F205X"),
-            Err(IdentifierError::FiscalCodeCharacter {
-                position: 9,
-                character: 'Z'
-            })
+            Err(IdentifierError::FiscalCodeCharacter { position: 9, character: 'Z' })
         );
         assert_eq!(
             validate_fiscal_code("RSSMRA80A01F205Y"),
@@ -168,30 +216,15 @@ mod tests {
         );
         assert_eq!(
             validate_fiscal_code("RSSMRAÈ0A01F205X"),
-            Err(IdentifierError::FiscalCodeCharacter {
-                position: 7,
-                character: 'È'
-            })
+            Err(IdentifierError::FiscalCodeCharacter { position: 7, character: 'È' })
         );
         // 31 April does not exist; 29 February needs a leap year in 19yy or 20yy.
-        assert_eq!(
-            validate_fiscal_code(&with_check("RSSMRA80D31F205")),
-            Err(IdentifierError::FiscalCodeDate)
-        );
-        assert_eq!(
-            validate_fiscal_code(&with_check("RSSMRA80A32F205")),
-            Err(IdentifierError::FiscalCodeDate)
-        );
-        assert_eq!(
-            validate_fiscal_code(&with_check("RSSMRA80A00F205")),
-            Err(IdentifierError::FiscalCodeDate)
-        );
+        assert_eq!(validate_fiscal_code(&with_check("RSSMRA80D31F205")), Err(IdentifierError::FiscalCodeDate));
+        assert_eq!(validate_fiscal_code(&with_check("RSSMRA80A32F205")), Err(IdentifierError::FiscalCodeDate));
+        assert_eq!(validate_fiscal_code(&with_check("RSSMRA80A00F205")), Err(IdentifierError::FiscalCodeDate));
         assert!(validate_fiscal_code(&with_check("RSSMRA00B29F205")).is_ok()); // 2000 is leap
         assert!(validate_fiscal_code(&with_check("RSSMRA04B69F205")).is_ok()); // 1904/2004, woman
-        assert_eq!(
-            validate_fiscal_code(&with_check("RSSMRA01B29F205")),
-            Err(IdentifierError::FiscalCodeDate)
-        );
+        assert_eq!(validate_fiscal_code(&with_check("RSSMRA01B29F205")), Err(IdentifierError::FiscalCodeDate));
     }
 
     fn with_check(first15: &str) -> String {
@@ -209,22 +242,12 @@ mod tests {
     }
 
     fn code_strategy() -> impl Strategy<Value = String> {
-        (
-            "[A-Z]{6}",
-            0u32..100,
-            0usize..12,
-            1u32..=28,
-            any::<bool>(),
-            "[A-Z]",
-            0u32..1000,
-        )
-            .prop_map(|(name, yy, m, d, woman, letter, place)| {
+        ("[A-Z]{6}", 0u32..100, 0usize..12, 1u32..=28, any::<bool>(), "[A-Z]", 0u32..1000).prop_map(
+            |(name, yy, m, d, woman, letter, place)| {
                 let day = if woman { d + 40 } else { d };
-                with_check(&format!(
-                    "{name}{yy:02}{}{day:02}{letter}{place:03}",
-                    char::from(MONTHS[m])
-                ))
-            })
+                with_check(&format!("{name}{yy:02}{}{day:02}{letter}{place:03}", char::from(MONTHS[m])))
+            },
+        )
     }
 
     proptest! {

@@ -7,8 +7,8 @@ mod iban;
 mod vat_number;
 
 pub use contact::{validate_cap, validate_email, validate_phone};
-pub use fiscal_code::{validate_fiscal_code, FiscalCodeInfo, Sex};
-pub use iban::validate_iban;
+pub use fiscal_code::{is_valid_fiscal_code, validate_fiscal_code, FiscalCodeInfo, Sex};
+pub use iban::{is_valid_iban, validate_iban};
 pub use vat_number::validate_vat_number;
 
 use thiserror::Error;
@@ -104,21 +104,17 @@ impl CieError for IdentifierError {
     fn detail(&self, lang: Lang) -> Option<String> {
         let position = lang.pick("posizione", "position");
         match self {
-            IdentifierError::FiscalCodeLength { length } => Some(format!(
-                "{}: {length}",
-                lang.pick("caratteri trovati", "characters found")
-            )),
-            IdentifierError::FiscalCodeCharacter {
-                position: p,
-                character,
-            } => Some(format!("'{}', {position} {p}", character.escape_default())),
+            IdentifierError::FiscalCodeLength { length } => {
+                Some(format!("{}: {length}", lang.pick("caratteri trovati", "characters found")))
+            }
+            IdentifierError::FiscalCodeCharacter { position: p, character } => {
+                Some(format!("'{}', {position} {p}", character.escape_default()))
+            }
             IdentifierError::VatNumberFormat { position: Some(p) }
             | IdentifierError::IbanFormat { position: Some(p) } => Some(format!("{position} {p}")),
             IdentifierError::FiscalCodeChecksum { expected }
             | IdentifierError::VatNumberChecksum { expected }
-            | IdentifierError::IbanCin { expected } => {
-                Some(format!("{} {expected}", lang.pick("atteso", "expected")))
-            }
+            | IdentifierError::IbanCin { expected } => Some(format!("{} {expected}", lang.pick("atteso", "expected"))),
             _ => None,
         }
     }
@@ -128,10 +124,7 @@ impl CieError for IdentifierError {
             IdentifierError::FiscalCodeLength { length } => {
                 vec![("length", FieldValue::Int(*length as i64))]
             }
-            IdentifierError::FiscalCodeCharacter {
-                position,
-                character,
-            } => vec![
+            IdentifierError::FiscalCodeCharacter { position, character } => vec![
                 ("position", FieldValue::Int(*position as i64)),
                 ("character", FieldValue::Text(character.to_string())),
             ],
@@ -149,49 +142,54 @@ impl CieError for IdentifierError {
     }
 }
 
-/// Value of a character in the "odd" table of the fiscal code (1-based odd positions); digits
-/// take the value of the letter of the same rank (0 → A).
-pub(crate) fn odd_value(c: u8) -> u32 {
-    const ODD: [u8; 26] = [
-        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
-        23,
-    ];
-    match c {
-        b'0'..=b'9' => u32::from(ODD[usize::from(c - b'0')]),
-        b'A'..=b'Z' => u32::from(ODD[usize::from(c - b'A')]),
-        _ => 0,
-    }
-}
+const ODD: [u8; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
 
-/// Value of a character in the "even" table: digits 0–9, letters 0–25.
-pub(crate) fn even_value(c: u8) -> u32 {
-    match c {
-        b'0'..=b'9' => u32::from(c - b'0'),
-        b'A'..=b'Z' => u32::from(c - b'A'),
-        _ => 0,
+/// Values of the fiscal-code tables by byte: `[odd, even]` for `0-9A-Z`, `[0, 0]` elsewhere.
+/// In the odd table a digit has the value of the letter of the same rank (0 → A).
+static TABLES: [[u8; 2]; 256] = {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = [ODD[i], i as u8];
+        i += 1;
     }
-}
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = [ODD[i], i as u8];
+        i += 1;
+    }
+    t
+};
 
-/// The check letter of the fiscal-code tables over a sequence (also the IBAN CIN).
+/// The check letter of the fiscal-code tables over a sequence (also the IBAN CIN): 1-based odd
+/// positions through the odd table, even ones through the even table, sum mod 26.
 pub(crate) fn check_letter(chars: &[u8]) -> u8 {
-    let sum: u32 = chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            if i % 2 == 0 {
-                odd_value(c)
-            } else {
-                even_value(c)
-            }
-        })
-        .sum();
+    let mut sum = 0u32;
+    for (i, &c) in chars.iter().enumerate() {
+        sum += u32::from(TABLES[usize::from(c)][i & 1]);
+    }
     b'A' + (sum % 26) as u8
+}
+
+/// Fast path of [`compact_upper`]: when the text is ASCII and has at most `N` characters
+/// besides whitespace, they are upper-cased into a stack buffer (no allocation).
+pub(crate) fn compact_upper_ascii<const N: usize>(text: &str) -> Option<([u8; N], usize)> {
+    let mut buf = [0u8; N];
+    let mut len = 0;
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() {
+            continue;
+        }
+        if !b.is_ascii() || len == N {
+            return None;
+        }
+        buf[len] = b.to_ascii_uppercase();
+        len += 1;
+    }
+    Some((buf, len))
 }
 
 /// Upper-cases ASCII and removes whitespace; the common normalisation of codes.
 pub(crate) fn compact_upper(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    text.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }

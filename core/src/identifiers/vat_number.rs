@@ -6,14 +6,9 @@ use super::IdentifierError;
 /// office code (digits 8–10) is not checked: temporary codes 9xx pass.
 pub fn validate_vat_number(text: &str) -> Result<String, IdentifierError> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits = compact
-        .strip_prefix("IT")
-        .or_else(|| compact.strip_prefix("it"))
-        .unwrap_or(&compact);
+    let digits = compact.strip_prefix("IT").or_else(|| compact.strip_prefix("it")).unwrap_or(&compact);
     if let Some(i) = digits.chars().position(|c| !c.is_ascii_digit()) {
-        return Err(IdentifierError::VatNumberFormat {
-            position: Some(i + 1),
-        });
+        return Err(IdentifierError::VatNumberFormat { position: Some(i + 1) });
     }
     if digits.len() != 11 {
         return Err(IdentifierError::VatNumberFormat { position: None });
@@ -37,9 +32,7 @@ pub fn validate_vat_number(text: &str) -> Result<String, IdentifierError> {
     if u32::from(b[10] - b'0') == expected {
         Ok(digits.to_owned())
     } else {
-        Err(IdentifierError::VatNumberChecksum {
-            expected: char::from(b'0' + expected as u8),
-        })
+        Err(IdentifierError::VatNumberChecksum { expected: char::from(b'0' + expected as u8) })
     }
 }
 
@@ -50,32 +43,14 @@ mod tests {
 
     #[test]
     fn known_numbers() {
-        assert_eq!(
-            validate_vat_number("00743110157"),
-            Ok("00743110157".to_owned())
-        );
-        assert_eq!(
-            validate_vat_number("IT 00743110157"),
-            Ok("00743110157".to_owned())
-        );
-        assert_eq!(
-            validate_vat_number("00743110158"),
-            Err(IdentifierError::VatNumberChecksum { expected: '7' })
-        );
-        assert_eq!(
-            validate_vat_number("0074311015"),
-            Err(IdentifierError::VatNumberFormat { position: None })
-        );
-        assert_eq!(
-            validate_vat_number("0074311O157"),
-            Err(IdentifierError::VatNumberFormat { position: Some(8) })
-        );
+        assert_eq!(validate_vat_number("00743110157"), Ok("00743110157".to_owned()));
+        assert_eq!(validate_vat_number("IT 00743110157"), Ok("00743110157".to_owned()));
+        assert_eq!(validate_vat_number("00743110158"), Err(IdentifierError::VatNumberChecksum { expected: '7' }));
+        assert_eq!(validate_vat_number("0074311015"), Err(IdentifierError::VatNumberFormat { position: None }));
+        assert_eq!(validate_vat_number("0074311O157"), Err(IdentifierError::VatNumberFormat { position: Some(8) }));
         // Temporary office code 9xx passes.
         let first10 = "1234567999";
-        let ok = (0..10)
-            .map(|d| format!("{first10}{d}"))
-            .filter(|c| validate_vat_number(c).is_ok())
-            .count();
+        let ok = (0..10).map(|d| format!("{first10}{d}")).filter(|c| validate_vat_number(c).is_ok()).count();
         assert_eq!(ok, 1);
     }
 

@@ -1,0 +1,142 @@
+//! `check …` and `password generate`.
+
+use std::io::{BufRead, Read};
+
+use cie_pagamenti::identifiers::{
+    validate_cap, validate_email, validate_fiscal_code, validate_iban, validate_phone, validate_vat_number,
+    IdentifierError,
+};
+use cie_pagamenti::password::{check_password, generate_password, PasswordRule};
+use cie_pagamenti::CieError;
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::output::{Failure, Out, Status};
+
+#[derive(Subcommand)]
+pub(crate) enum CheckCommand {
+    /// Personal fiscal code (codice fiscale), omocodia included.
+    FiscalCode {
+        /// Values; `-` reads one per line from standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// VAT number / numeric fiscal code (11 digits).
+    VatNumber {
+        /// Values; `-` reads one per line from standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// Italian IBAN (mod-97 and CIN).
+    Iban {
+        /// Values; `-` reads one per line from standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// Postcode (CAP).
+    Cap {
+        /// Values; `-` reads one per line from standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// E-mail address.
+    Email {
+        /// Values; `-` reads one per line from standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// Phone number.
+    Phone {
+        /// Values; `-` reads one per line from standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// A password read from standard input (never echoed): the portal's checklist.
+    Password,
+}
+
+type Validator = fn(&str) -> Result<String, IdentifierError>;
+
+pub(crate) fn run(out: &Out, command: CheckCommand) -> Result<Status, Failure> {
+    let (validator, values): (Validator, Vec<String>) = match command {
+        CheckCommand::FiscalCode { values } => (validate_fiscal_code, values),
+        CheckCommand::VatNumber { values } => (validate_vat_number, values),
+        CheckCommand::Iban { values } => (validate_iban, values),
+        CheckCommand::Cap { values } => (validate_cap, values),
+        CheckCommand::Email { values } => (validate_email, values),
+        CheckCommand::Phone { values } => (validate_phone, values),
+        CheckCommand::Password => return password(out),
+    };
+    let mut status = Status::Ok;
+    let mut report = |input: &str| {
+        let result = validator(input);
+        if result.is_err() {
+            status = Status::Violation;
+        }
+        print_result(out, input, &result);
+    };
+    for value in &values {
+        if value == "-" {
+            for line in std::io::stdin().lock().lines() {
+                let line = line.map_err(|e| Failure::Usage(format!("stdin: {e}")))?;
+                report(line.trim_end_matches('\r'));
+            }
+        } else {
+            report(value);
+        }
+    }
+    Ok(status)
+}
+
+fn print_result(out: &Out, input: &str, result: &Result<String, IdentifierError>) {
+    if out.json {
+        let line = match result {
+            Ok(normalized) => {
+                json!({ "input": input, "valid": true, "normalized": normalized, "code": null, "message": null })
+            }
+            Err(e) => {
+                json!({ "input": input, "valid": false, "normalized": null, "code": e.code().as_str(), "message": e.message(out.lang) })
+            }
+        };
+        println!("{line}");
+    } else {
+        match result {
+            Ok(normalized) => println!("{input}\tOK\t{normalized}"),
+            Err(e) => println!("{input}\t{}\t{}", e.code(), e.message(out.lang)),
+        }
+    }
+}
+
+fn password(out: &Out) -> Result<Status, Failure> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).map_err(|_| {
+        Failure::Usage(
+            out.t("Impossibile leggere la password da stdin", "Cannot read the password from stdin").to_owned(),
+        )
+    })?;
+    let password = text.lines().next().unwrap_or("");
+    let unmet = check_password(password);
+    if out.json {
+        let rules: Vec<_> = PasswordRule::POLICY
+            .iter()
+            .map(|r| json!({ "code": r.code().as_str(), "message": r.code().message(out.lang), "met": !unmet.contains(r) }))
+            .collect();
+        out.print_json(&json!({ "valid": unmet.is_empty(), "rules": rules }));
+    } else {
+        for rule in PasswordRule::POLICY {
+            let mark = if unmet.contains(&rule) { "✗" } else { "✓" };
+            println!("{mark} {}", rule.code().message(out.lang));
+        }
+    }
+    Ok(if unmet.is_empty() { Status::Ok } else { Status::Violation })
+}
+
+pub(crate) fn generate(out: &Out, length: usize) -> Result<Status, Failure> {
+    let password = generate_password(length)?;
+    if out.json {
+        out.print_json(&json!({ "password": password.expose() }));
+    } else {
+        println!("{}", password.expose());
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,115 @@
+//! Printing: text in the chosen language or JSON, and the exit codes.
+
+use std::process::ExitCode;
+
+use cie_pagamenti::{CieError, FieldValue, Lang};
+use serde_json::{json, Map, Value};
+
+/// How to print.
+pub(crate) struct Out {
+    pub(crate) lang: Lang,
+    pub(crate) json: bool,
+}
+
+/// The outcome of a command that ran.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Everything valid: exit 0.
+    Ok,
+    /// A rule was violated: exit 1.
+    Violation,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        match status {
+            Status::Ok => ExitCode::SUCCESS,
+            Status::Violation => ExitCode::from(1),
+        }
+    }
+}
+
+/// A command that stopped.
+pub(crate) enum Failure {
+    /// A rule of the library refused the input: exit 1.
+    Rule(Box<dyn CieError>),
+    /// A file could not be read or arguments make no sense: exit 2.
+    Usage(String),
+}
+
+impl<E: CieError + 'static> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure::Rule(Box::new(e))
+    }
+}
+
+/// An error as a JSON object: `code`, `message`, and the structured fields.
+pub(crate) fn error_json(e: &dyn CieError, lang: Lang) -> Value {
+    let mut object = Map::new();
+    object.insert("code".into(), json!(e.code().as_str()));
+    object.insert("message".into(), json!(e.message(lang)));
+    for (name, value) in e.fields() {
+        object.insert(name.into(), field_json(value));
+    }
+    Value::Object(object)
+}
+
+fn field_json(value: FieldValue) -> Value {
+    match value {
+        FieldValue::Int(i) => json!(i),
+        FieldValue::Text(t) => json!(t),
+    }
+}
+
+impl Out {
+    /// Italian or English text.
+    pub(crate) fn t<'a>(&self, it: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(it, en)
+    }
+
+    /// Prints a JSON document.
+    pub(crate) fn print_json(&self, value: &Value) {
+        println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    }
+
+    /// Reports a failure on stderr (or as JSON on stdout) and picks the exit code.
+    pub(crate) fn fail(&self, failure: &Failure) -> ExitCode {
+        match failure {
+            Failure::Rule(e) => {
+                if self.json {
+                    self.print_json(&json!({ "error": error_json(e.as_ref(), self.lang) }));
+                } else {
+                    eprintln!("{}: {}", e.code(), e.message(self.lang));
+                }
+                ExitCode::from(1)
+            }
+            Failure::Usage(message) => {
+                if self.json {
+                    self.print_json(&json!({ "error": { "code": "USAGE", "message": message } }));
+                } else {
+                    eprintln!("{message}");
+                }
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+/// Formats a table with left-aligned columns.
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_owned()
+    };
+    let mut out = vec![line(header.to_vec())];
+    out.push(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+    out.extend(rows.iter().map(|r| line(r.iter().map(String::as_str).collect())));
+    out.join("\n")
+}

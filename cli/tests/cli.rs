@@ -1,0 +1,143 @@
+//! End-to-end tests of the `cie-pagamenti` binary: output, JSON and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cie-pagamenti"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn cards_explains_the_top_up() {
+    let ok = run(&["cards", "33,58"], None);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(stdout(&ok).contains("= 2 carte"), "{}", stdout(&ok));
+    let bad = run(&["cards", "33,59"], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stdout(&bad).contains("integrare con € 16,78 per raggiungere 3 carte"), "{}", stdout(&bad));
+    let en = run(&["--lang", "en", "--json", "cards", "33.59"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&en)).unwrap();
+    assert_eq!(v["error"]["code"], "AMOUNT_NOT_MULTIPLE");
+    assert_eq!(v["error"]["top_up"], "16.78");
+    assert_eq!(v["error"]["cards_below"], 2);
+    let garbage = run(&["cards", "12,3"], None);
+    assert_eq!(garbage.status.code(), Some(1));
+    assert!(stderr(&garbage).starts_with("AMOUNT_FORMAT"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["cards"], None).status.code(), Some(2));
+    assert_eq!(run(&["nonsense"], None).status.code(), Some(2));
+    let missing = run(&["orders", "check", "no/such/file.csv"], None);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn price_fee_quarter_due_dates_causale_mailbox() {
+    assert!(stdout(&run(&["price"], None)).contains("16,79"));
+    let fee = run(&["--json", "fee", "--duplicate"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&fee)).unwrap();
+    assert_eq!(v["total"], "27.37");
+    let q = run(&["--json", "quarter-of", "2024-03-31T23:30:00Z", "2024-03-31T21:59:59Z", "bad"], None);
+    assert_eq!(q.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&q)).unwrap();
+    assert_eq!(v[0]["quarter"], "2024-Q2");
+    assert_eq!(v[1]["quarter"], "2024-Q1");
+    assert_eq!(v[2]["error"]["code"], "MOMENT_FORMAT");
+    let due = stdout(&run(&["due-dates", "2024"], None));
+    assert!(due.contains("2024-03-2   16/03/2024  31/03/2024  29/03/2024"), "{due}");
+    let causale = stdout(&run(&["causale", "--comune", "Roma", "--fortnight", "2024-03-2", "--cards", "12"], None));
+    assert!(causale.contains("n. 12 carte d'identità elettroniche (16/03/2024-31/03/2024)"));
+    assert!(causale.contains("201,48"));
+    assert_eq!(stdout(&run(&["mailbox", "L'Aquila"], None)).trim(), "pagamenti.cie.al@interno.it");
+}
+
+#[test]
+fn check_reads_stdin_and_prints_json_lines() {
+    let o = run(&["--json", "check", "fiscal-code", "-"], Some("RSSMRAQRCMNFNLRG\nRSSMRA80A01F205Y\n"));
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(lines[0]["normalized"], "RSSMRAQRCMNFNLRG");
+    assert_eq!(lines[1]["code"], "FISCAL_CODE_CHECKSUM");
+    let ok = run(&["check", "iban", "IT81J0100003245348010374600", "vat-number"], None);
+    assert_eq!(ok.status.code(), Some(1), "the second value is not an IBAN");
+    let ok = run(&["check", "iban", "IT81J0100003245348010374600"], None);
+    assert_eq!(ok.status.code(), Some(0));
+}
+
+#[test]
+fn password_check_never_echoes() {
+    let secret = "segreta-Sbagliata";
+    let o = run(&["check", "password"], Some(secret));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stdout(&o).contains(secret) && !stderr(&o).contains(secret));
+    assert!(stdout(&o).contains("✗ La password deve contenere almeno un numero"));
+    assert!(stdout(&o).contains("✓ La password deve contenere almeno una lettera maiuscola"));
+    let good = run(&["check", "password"], Some("Corretta.2024\n"));
+    assert_eq!(good.status.code(), Some(0));
+    let generated = run(&["password", "generate"], None);
+    assert_eq!(stdout(&generated).trim().chars().count(), 16);
+}
+
+#[test]
+fn orders_check_on_the_example() {
+    let o = run(&["orders", "check", "examples/orders.csv"], None);
+    assert_eq!(o.status.code(), Some(1), "the example contains one non-multiple amount");
+    let err = stderr(&o);
+    assert!(err.contains("AMOUNT_NOT_MULTIPLE"), "{err}");
+    assert!(err.contains("integrare con € 16,29"), "{err}");
+    let json = run(&["--json", "orders", "check", "examples/orders.csv"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["violations"], 1);
+    assert_eq!(v["blocking"], true);
+    let bad_row = v["rows"].as_array().unwrap().iter().find(|r| r["valid"] == false).unwrap();
+    assert_eq!(bad_row["order"]["number"], "1818");
+    assert_eq!(bad_row["errors"][0]["top_up"], "16.29");
+}
+
+#[test]
+fn orders_check_reports_every_bad_row() {
+    let dir = std::env::temp_dir().join(format!("cie-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("orders.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}number,date,amount\n1,15/01/2024,33.58\n,15/01/2024,16.79\n3,31/02/2024,16.79\n4,15/01/2024,-1\n1,16/01/2024,16.79\n",
+    )
+    .unwrap();
+    let o = run(&["--json", "orders", "check", file.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let codes: Vec<String> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect::<Vec<_>>().join("+")
+        })
+        .collect();
+    assert_eq!(codes, ["", "ORDER_NUMBER_INVALID", "DATE_INVALID", "AMOUNT_NEGATIVE", "SPLIT_DATE_MISMATCH"]);
+    assert_eq!(v["rows"][2]["line"], 4);
+}
