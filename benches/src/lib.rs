@@ -33,8 +33,8 @@ pub fn random_epochs(n: usize, seed: u64) -> Vec<i64> {
 
 /// `n` valid fiscal codes (with their check character), some omocode.
 pub fn fiscal_codes(n: usize, seed: u64) -> Vec<String> {
-    let mut rng = SplitMix(seed);
     const MONTHS: &[u8] = b"ABCDEHLMPRST";
+    let mut rng = SplitMix(seed);
     (0..n)
         .map(|_| {
             let mut s: Vec<u8> = (0..6).map(|_| b'A' + (rng.next_u64() % 26) as u8).collect();

@@ -42,16 +42,13 @@ fn read_order(row: &Row) -> (Option<PaymentOrder>, Vec<Box<dyn CieError>>) {
         }
         _ => None,
     };
-    let order = match (date, amount, period) {
-        (Some(date), Some(amount), Some(period)) => {
-            PaymentOrder::new(&cell(0), date, amount, period).map_err(|e| errors.push(Box::new(e))).ok()
+    let order = if let (Some(date), Some(amount), Some(period)) = (date, amount, period) {
+        PaymentOrder::new(&cell(0), date, amount, period).map_err(|e| errors.push(Box::new(e))).ok()
+    } else {
+        if let Err(e) = cie_pagamenti::orders::normalize_number(&cell(0)) {
+            errors.push(Box::new(e));
         }
-        _ => {
-            if cie_pagamenti::orders::normalize_number(&cell(0)).is_err() {
-                errors.push(Box::new(cie_pagamenti::orders::OrderError::NumberInvalid));
-            }
-            None
-        }
+        None
     };
     (order, errors)
 }

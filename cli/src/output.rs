@@ -68,6 +68,7 @@ impl Out {
     }
 
     /// Prints a JSON document.
+    #[allow(clippy::unused_self)] // a method so that every printing goes through `Out`
     pub(crate) fn print_json(&self, value: &Value) {
         println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
     }

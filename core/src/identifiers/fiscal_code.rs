@@ -71,7 +71,10 @@ fn fiscal_code_info(text: &str) -> Result<FiscalCodeInfo, IdentifierError> {
 }
 
 /// Checks a code; returns its normalised bytes and (sex, year of century, month, day).
-fn check(text: &str) -> Result<([u8; 16], (Sex, u32, u32, u32)), IdentifierError> {
+/// Sex, year of century, month, day.
+type Birth = (Sex, u32, u32, u32);
+
+fn check(text: &str) -> Result<([u8; 16], Birth), IdentifierError> {
     let buf = match shape_fast(text.as_bytes()) {
         Some(buf) => buf,
         None => shape_slow(text)?,
@@ -132,8 +135,10 @@ static CLASS: [u8; 256] = {
     t
 };
 /// The class each position requires.
-const REQUIRED: [u8; 16] =
-    [LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, DIGIT, DIGIT, MONTH, DIGIT, DIGIT, LETTER, DIGIT, DIGIT, DIGIT, LETTER];
+const REQUIRED: [u8; 16] = [
+    LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, DIGIT, DIGIT, MONTH, DIGIT, DIGIT, LETTER, DIGIT, DIGIT, DIGIT,
+    LETTER,
+];
 
 /// The common case: exactly 16 bytes, all of the right class. One pass, no branches per byte.
 #[inline]

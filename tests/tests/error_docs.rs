@@ -1,0 +1,34 @@
+//! `docs/errors.md` lists every stable code with its messages; this test keeps it in sync with
+//! the catalogue in core (run with `UPDATE_DOCS=1` to rewrite it).
+
+use std::fmt::Write;
+
+use cie_pagamenti::ErrorCode;
+
+fn render() -> String {
+    let mut out = String::from(
+        "# Error codes\n\nGenerated from `core/src/error.rs` (the one catalogue) by `tests/tests/error_docs.rs`; \
+         do not edit by hand — run `UPDATE_DOCS=1 cargo test -p cie-pagamenti-conformance --test error_docs`.\n\n\
+         Codes are stable public API, identical in every binding. Messages are the catalogue text; \
+         errors add details (position, expected character, top-up…) after it.\n\n\
+         | code | italiano | English |\n|---|---|---|\n",
+    );
+    for code in ErrorCode::ALL {
+        let _ = writeln!(out, "| `{}` | {} | {} |", code.as_str(), code.message_it(), code.message_en());
+    }
+    out
+}
+
+#[test]
+fn error_docs_are_in_sync() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md");
+    let rendered = render();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(path, &rendered).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == rendered,
+        "docs/errors.md is out of date: run UPDATE_DOCS=1 cargo test -p cie-pagamenti-conformance --test error_docs"
+    );
+}
