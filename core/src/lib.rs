@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod allocation;
 pub mod apr;
 pub mod calendar;
 pub mod error;
@@ -29,6 +30,7 @@ pub mod money;
 pub mod orders;
 pub mod password;
 pub mod pricing;
+pub mod reconciliation;
 
 pub use calendar::{Fortnight, Moment, Quarter};
 pub use error::{CieError, ErrorCode, FieldValue, Lang};
@@ -59,6 +61,9 @@ pub enum Error {
     /// Payment orders.
     #[error(transparent)]
     Order(#[from] orders::OrderError),
+    /// Allocation.
+    #[error(transparent)]
+    Allocation(#[from] allocation::AllocationError),
 }
 
 impl Error {
@@ -71,6 +76,7 @@ impl Error {
             Error::Password(e) => e,
             Error::Apr(e) => e,
             Error::Order(e) => e,
+            Error::Allocation(e) => e,
         }
     }
 }

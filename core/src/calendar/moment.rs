@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use chrono::offset::LocalResult;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Rome;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -171,6 +171,67 @@ pub fn quarter_of_epoch(seconds: i64) -> Result<Quarter, CalendarError> {
     Quarter::of_date(date)
 }
 
+/// Rome civil days as numbers: days since 1970-01-01 (negative before).
+pub type DayNumber = i32;
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+const UNIX_EPOCH_CE_DAYS: i32 = 719_163;
+
+/// Day number of a civil date.
+pub fn day_number(date: NaiveDate) -> DayNumber {
+    date.num_days_from_ce() - UNIX_EPOCH_CE_DAYS
+}
+
+/// Civil date of a day number (`None` outside chrono's range).
+pub fn date_of_day_number(day: DayNumber) -> Option<NaiveDate> {
+    day.checked_add(UNIX_EPOCH_CE_DAYS).and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// UTC instants of every Rome midnight from 1900-01-01 to 2200-01-01, built once.
+struct Midnights {
+    first_day: DayNumber,
+    starts: Vec<i64>,
+}
+
+fn midnights() -> &'static Midnights {
+    static TABLE: OnceLock<Midnights> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let first = NaiveDate::from_ymd_opt(MIN_YEAR, 1, 1).unwrap_or(NaiveDate::MIN);
+        let last = NaiveDate::from_ymd_opt(TABLE_LAST_YEAR + 1, 1, 1).unwrap_or(NaiveDate::MIN);
+        let starts = first.iter_days().take_while(|d| *d <= last).map(|d| Moment::rome_midnight(d).epoch()).collect();
+        Midnights { first_day: day_number(first), starts }
+    })
+}
+
+/// The Rome civil day of a moment, as a day number. Years 1900–2199 are a table lookup;
+/// others ask the time-zone database.
+#[inline]
+pub fn rome_day_of_epoch(seconds: i64) -> Result<DayNumber, CalendarError> {
+    let table = midnights();
+    let starts = &table.starts;
+    let last = starts.len() - 1;
+    if seconds >= starts[0] && seconds < starts[last] {
+        let mut i = (((seconds - starts[0]) / 86_400) as usize).min(last - 1);
+        while seconds < starts[i] {
+            i -= 1;
+        }
+        while seconds >= starts[i + 1] {
+            i += 1;
+        }
+        return Ok(table.first_day + i as DayNumber);
+    }
+    Moment(seconds).rome_date().map(day_number)
+}
+
+/// The UTC instant of the Rome midnight that starts a day.
+pub fn rome_midnight_of_day(day: DayNumber) -> i64 {
+    let table = midnights();
+    match usize::try_from(i64::from(day) - i64::from(table.first_day)).ok().and_then(|i| table.starts.get(i)) {
+        Some(&t) => t,
+        None => date_of_day_number(day).map_or(i64::MAX, |d| Moment::rome_midnight(d).epoch()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +307,17 @@ mod tests {
     }
 
     #[test]
+    fn rome_days() {
+        let t = Moment::parse("2024-03-31T23:30:00Z").unwrap().epoch();
+        let d = rome_day_of_epoch(t).unwrap();
+        assert_eq!(date_of_day_number(d), NaiveDate::from_ymd_opt(2024, 4, 1));
+        assert_eq!(rome_midnight_of_day(d), Moment::parse("2024-04-01T00:00:00+02:00").unwrap().epoch());
+        assert!(rome_midnight_of_day(d) <= t && t < rome_midnight_of_day(d + 1));
+        let far = NaiveDate::from_ymd_opt(2500, 7, 1).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp();
+        assert_eq!(date_of_day_number(rome_day_of_epoch(far).unwrap()), NaiveDate::from_ymd_opt(2500, 7, 1));
+    }
+
+    #[test]
     fn outside_the_table_falls_back() {
         let t = NaiveDate::from_ymd_opt(2500, 7, 1).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp();
         assert_eq!(quarter_of_epoch(t), Ok(q("2500-Q3")));
@@ -259,6 +331,12 @@ mod tests {
         #[test]
         fn parse_never_panics(s in "\\PC{0,80}") {
             let _ = Moment::parse(&s);
+        }
+
+        #[test]
+        fn day_table_agrees_with_tz(t in -2_208_988_800i64..7_258_118_400) {
+            let date = Moment(t).rome_date().unwrap();
+            prop_assert_eq!(rome_day_of_epoch(t).map(date_of_day_number), Ok(Some(date)));
         }
 
         #[test]

@@ -132,6 +132,27 @@ impl Quarter {
         Quarter::new(year, (index % 4) as u32 + 1).ok()
     }
 
+    /// Parses a set of quarters: a comma-separated list of quarters and ranges
+    /// (`2020-Q1..2024-Q2,2024-Q4`). An empty text is the empty set.
+    pub fn parse_set(text: &str) -> Result<std::collections::BTreeSet<Quarter>, CalendarError> {
+        let mut set = std::collections::BTreeSet::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.split_once("..") {
+                Some((a, b)) => {
+                    let (a, b) = (Quarter::parse(a)?, Quarter::parse(b)?);
+                    if b < a {
+                        return Err(CalendarError::QuarterFormat);
+                    }
+                    set.extend(a.through(b));
+                }
+                None => {
+                    set.insert(Quarter::parse(part)?);
+                }
+            }
+        }
+        Ok(set)
+    }
+
     /// The quarters from `self` to `last`, both included.
     pub fn through(self, last: Quarter) -> impl Iterator<Item = Quarter> {
         let (a, b) = (self.index(), last.index());
@@ -191,6 +212,10 @@ mod tests {
         assert_eq!(Quarter::new(9999, 4).unwrap().next(), None);
         assert!(Quarter::new(2024, 4).unwrap() > Quarter::new(2024, 3).unwrap());
         assert_eq!(Quarter::new(2023, 3).unwrap().through(Quarter::new(2024, 2).unwrap()).count(), 4);
+        assert_eq!(Quarter::parse_set("2020-Q1..2020-Q4, 2021-Q2").unwrap().len(), 5);
+        assert_eq!(Quarter::parse_set("").unwrap().len(), 0);
+        assert!(Quarter::parse_set("2021-Q2..2020-Q1").is_err());
+        assert!(Quarter::parse_set("2021-Q2..").is_err());
     }
 
     proptest! {

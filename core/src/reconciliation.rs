@@ -1,0 +1,367 @@
+//! The portal's "Resoconto dei Trimestri" (SPEC §4): per quarter the amount, the cards it pays
+//! (flagged when not exact), the CIEonline count and the state; the balance scales and the
+//! discrepancy badge over transmitted quarters; the €0,70 municipal share, suspended where
+//! the counts differ; and annual completeness.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::allocation::Allocation;
+use crate::calendar::{Moment, Quarter};
+use crate::money::Amount;
+use crate::pricing::{PriceSchedule, PricingError};
+
+/// State of a quarter on the portal (§5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuarterState {
+    /// "in lavorazione".
+    InProgress,
+    /// "in completamento".
+    Completing,
+    /// "in chiusura".
+    Closing,
+    /// "trasmesso".
+    Transmitted,
+}
+
+impl QuarterState {
+    /// The portal's Italian label.
+    pub fn label_it(self) -> &'static str {
+        match self {
+            QuarterState::InProgress => "in lavorazione",
+            QuarterState::Completing => "in completamento",
+            QuarterState::Closing => "in chiusura",
+            QuarterState::Transmitted => "trasmesso",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            QuarterState::InProgress => "in progress",
+            QuarterState::Completing => "completing",
+            QuarterState::Closing => "closing",
+            QuarterState::Transmitted => "transmitted",
+        }
+    }
+}
+
+/// When a municipality exists on the portal: from its first quarter (2020-Q1, or later for a
+/// municipality created later) to its last (a suppressed municipality).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifespan {
+    /// First quarter to report.
+    pub first: Quarter,
+    /// Last quarter to report, for a suppressed municipality.
+    pub last: Option<Quarter>,
+}
+
+impl Default for Lifespan {
+    fn default() -> Self {
+        Lifespan { first: Quarter::PORTAL_FIRST, last: None }
+    }
+}
+
+/// The balance scales over transmitted quarters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Balance {
+    /// Cards from amounts equal CIEonline cards.
+    Equal,
+    /// The municipality paid for more cards than CIEonline counts.
+    Over,
+    /// The municipality paid for fewer cards than CIEonline counts.
+    Under,
+}
+
+/// One row of the Resoconto.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuarterRow {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// Sum of the orders entered for the quarter.
+    pub amount: Amount,
+    /// Whole cards the amount pays.
+    pub cards_from_amount: u64,
+    /// False when the amount is not an exact multiple (blocking).
+    pub exact: bool,
+    /// What a further order must add to regularise, when not exact.
+    pub top_up: Option<Amount>,
+    /// Cards counted by CIEonline (0 when unknown).
+    pub cieonline_cards: u64,
+    /// The quarter's state, when the quarter exists on the portal.
+    pub state: Option<QuarterState>,
+    /// Transmitted with counts that differ: cards from amount − CIEonline cards.
+    pub discrepancy: Option<i64>,
+    /// Municipal share (€0,70 per card) due for the quarter: transmitted without discrepancy.
+    pub municipal_share: Amount,
+    /// True when the share is suspended by a discrepancy.
+    pub share_suspended: bool,
+    /// Not transmitted, ended, and with neither orders nor CIEonline cards: to be transmitted
+    /// as a zero quarter ("senza mandati").
+    pub zero_quarter: bool,
+}
+
+/// The Resoconto dei Trimestri.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reconciliation {
+    /// Rows, oldest first: every quarter of the municipality's lifespan up to the last ended
+    /// one, plus any other quarter with data.
+    pub quarters: Vec<QuarterRow>,
+    /// Scales over transmitted quarters; `None` when none is transmitted.
+    pub balance: Option<Balance>,
+    /// Σ cards from amount over transmitted quarters.
+    pub transmitted_cards_from_amount: u64,
+    /// Σ CIEonline cards over transmitted quarters.
+    pub transmitted_cieonline_cards: u64,
+    /// Transmitted quarters whose two counts differ (the badge; 0 shows nothing).
+    pub discrepancies: usize,
+    /// Municipal share due over transmitted quarters without discrepancy.
+    pub municipal_share: Amount,
+    /// Municipal share suspended by discrepancies.
+    pub suspended_share: Amount,
+    /// Ended quarters of the lifespan not yet transmitted, in order.
+    pub missing_quarters: Vec<Quarter>,
+    /// The next quarter to transmit (quarters are transmitted in sequence).
+    pub next_to_transmit: Option<Quarter>,
+    /// Years of the lifespan whose four quarters (within the lifespan) are all transmitted.
+    pub complete_years: Vec<i32>,
+}
+
+fn cards_of(schedule: &PriceSchedule, quarter: Quarter, amount: Amount) -> (u64, bool, Option<Amount>, Amount) {
+    let price = schedule.price_on(quarter.first_day()).unwrap_or(schedule.current());
+    match price.cards_for_amount(amount) {
+        Ok(n) => (n, true, None, price.municipal_share),
+        Err(PricingError::NotMultiple { cards_below, top_up, .. }) => {
+            (cards_below, false, Some(top_up), price.municipal_share)
+        }
+        Err(_) => (0, false, None, price.municipal_share),
+    }
+}
+
+/// The last quarter that has ended at `now` (Rome civil time).
+pub fn last_ended_quarter(now: Moment) -> Option<Quarter> {
+    now.quarter().ok().and_then(Quarter::previous)
+}
+
+/// Reconciles per-quarter amounts with CIEonline counts and states (§4).
+pub fn reconcile(
+    amounts: &BTreeMap<Quarter, Amount>,
+    cieonline: &BTreeMap<Quarter, u64>,
+    states: &BTreeMap<Quarter, QuarterState>,
+    lifespan: Lifespan,
+    now: Moment,
+    schedule: &PriceSchedule,
+) -> Reconciliation {
+    let first = lifespan.first.max(Quarter::PORTAL_FIRST);
+    let ended = last_ended_quarter(now);
+    let end = match (ended, lifespan.last) {
+        (Some(e), Some(l)) => Some(e.min(l)),
+        (e, None) => e,
+        (None, Some(_)) => None,
+    };
+    let mut all: BTreeSet<Quarter> = amounts.keys().chain(cieonline.keys()).chain(states.keys()).copied().collect();
+    if let Some(end) = end {
+        all.extend(first.through(end));
+    }
+    let transmitted = |q: &Quarter| states.get(q) == Some(&QuarterState::Transmitted);
+    let mut rows = Vec::with_capacity(all.len());
+    let (mut sum_amount_cards, mut sum_cieonline, mut discrepancies) = (0u64, 0u64, 0usize);
+    let (mut share, mut suspended) = (Amount::ZERO, Amount::ZERO);
+    for quarter in all {
+        let amount = amounts.get(&quarter).copied().unwrap_or_default();
+        let cieonline_cards = cieonline.get(&quarter).copied().unwrap_or(0);
+        let (cards, exact, top_up, unit_share) = cards_of(schedule, quarter, amount);
+        let is_transmitted = transmitted(&quarter);
+        let differs = cards != cieonline_cards;
+        let quarter_share = unit_share.checked_mul(cards).unwrap_or(Amount::ZERO);
+        let mut row = QuarterRow {
+            quarter,
+            amount,
+            cards_from_amount: cards,
+            exact,
+            top_up,
+            cieonline_cards,
+            state: states.get(&quarter).copied(),
+            discrepancy: None,
+            municipal_share: Amount::ZERO,
+            share_suspended: false,
+            zero_quarter: false,
+        };
+        if is_transmitted {
+            sum_amount_cards += cards;
+            sum_cieonline += cieonline_cards;
+            if differs {
+                discrepancies += 1;
+                row.discrepancy = Some(cards as i64 - cieonline_cards as i64);
+                row.share_suspended = true;
+                suspended = suspended.saturating_add(quarter_share);
+            } else {
+                row.municipal_share = quarter_share;
+                share = share.saturating_add(quarter_share);
+            }
+        } else {
+            row.zero_quarter = end.is_some_and(|e| quarter <= e) && amount.is_zero() && cieonline_cards == 0;
+        }
+        rows.push(row);
+    }
+    let balance = (rows.iter().any(|r| r.state == Some(QuarterState::Transmitted))).then(|| {
+        match sum_amount_cards.cmp(&sum_cieonline) {
+            std::cmp::Ordering::Equal => Balance::Equal,
+            std::cmp::Ordering::Greater => Balance::Over,
+            std::cmp::Ordering::Less => Balance::Under,
+        }
+    });
+    let in_life = |q: Quarter| q >= first && lifespan.last.is_none_or(|l| q <= l);
+    let missing_quarters: Vec<Quarter> = match end {
+        Some(end) => first.through(end).filter(|q| !transmitted(q)).collect(),
+        None => Vec::new(),
+    };
+    let next_to_transmit = {
+        let mut q = Some(first);
+        while let Some(c) = q.filter(|c| transmitted(c)) {
+            q = c.next();
+        }
+        q.filter(|q| in_life(*q))
+    };
+    let complete_years = match end {
+        Some(end) => (first.year()..=end.year())
+            .filter(|&y| {
+                (1..=4)
+                    .filter_map(|n| Quarter::new(y, n).ok())
+                    .filter(|q| in_life(*q))
+                    .all(|q| q <= end && transmitted(&q))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Reconciliation {
+        quarters: rows,
+        balance,
+        transmitted_cards_from_amount: sum_amount_cards,
+        transmitted_cieonline_cards: sum_cieonline,
+        discrepancies,
+        municipal_share: share,
+        suspended_share: suspended,
+        missing_quarters,
+        next_to_transmit,
+        complete_years,
+    }
+}
+
+/// Reconciles an allocation: each quarter's amount is what the municipality enters for it
+/// ([`Allocation::entered_amounts`]: the portions, plus each order's credit in its last
+/// quarter); the quarters in `transmitted` are in state Transmitted.
+pub fn reconcile_allocation(
+    allocation: &Allocation,
+    cieonline: &BTreeMap<Quarter, u64>,
+    transmitted: &BTreeSet<Quarter>,
+    lifespan: Lifespan,
+    now: Moment,
+    schedule: &PriceSchedule,
+) -> Reconciliation {
+    let amounts = allocation.entered_amounts();
+    let states = transmitted.iter().map(|q| (*q, QuarterState::Transmitted)).collect();
+    reconcile(&amounts, cieonline, &states, lifespan, now, schedule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Quarter {
+        Quarter::parse(s).unwrap()
+    }
+
+    fn now(s: &str) -> Moment {
+        Moment::parse(s).unwrap()
+    }
+
+    #[test]
+    fn resoconto() {
+        let amounts = BTreeMap::from([
+            (q("2020-Q1"), Amount::from_cents(10 * 1679)),
+            (q("2020-Q3"), Amount::from_cents(5 * 1679)),
+            (q("2020-Q4"), Amount::from_cents(3 * 1679 + 1)),
+        ]);
+        let cieonline = BTreeMap::from([(q("2020-Q1"), 10), (q("2020-Q3"), 6), (q("2020-Q4"), 3)]);
+        let states = BTreeMap::from([
+            (q("2020-Q1"), QuarterState::Transmitted),
+            (q("2020-Q2"), QuarterState::Transmitted),
+            (q("2020-Q3"), QuarterState::Transmitted),
+            (q("2020-Q4"), QuarterState::InProgress),
+        ]);
+        let r = reconcile(
+            &amounts,
+            &cieonline,
+            &states,
+            Lifespan::default(),
+            now("2021-04-02T10:00:00"),
+            &PriceSchedule::builtin(),
+        );
+        assert_eq!(r.balance, Some(Balance::Under));
+        assert_eq!(r.discrepancies, 1);
+        assert_eq!(r.municipal_share, Amount::from_cents(700));
+        assert_eq!(r.suspended_share, Amount::from_cents(350));
+        let q4 = r.quarters.iter().find(|row| row.quarter == q("2020-Q4")).unwrap();
+        assert!(!q4.exact);
+        assert_eq!(q4.top_up, Some(Amount::from_cents(1678)));
+        assert_eq!(r.missing_quarters, vec![q("2020-Q4"), q("2021-Q1")]);
+        assert_eq!(r.next_to_transmit, Some(q("2020-Q4")));
+        let q3 = r.quarters.iter().find(|row| row.quarter == q("2020-Q3")).unwrap();
+        assert_eq!(q3.discrepancy, Some(-1));
+        assert!(q3.share_suspended);
+        // 2021-Q1 ended with nothing: a zero-quarter candidate.
+        assert!(r.quarters.iter().find(|row| row.quarter == q("2021-Q1")).unwrap().zero_quarter);
+        assert!(r.complete_years.is_empty());
+    }
+
+    #[test]
+    fn no_transmitted_quarter_means_no_scales() {
+        let r = reconcile(
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            Lifespan::default(),
+            now("2020-01-15"),
+            &PriceSchedule::builtin(),
+        );
+        assert_eq!(r.balance, None);
+        assert_eq!(r.discrepancies, 0);
+        assert!(r.missing_quarters.is_empty());
+        assert_eq!(r.next_to_transmit, Some(q("2020-Q1")));
+    }
+
+    #[test]
+    fn lifespan_of_new_and_suppressed_municipalities() {
+        let all: BTreeMap<Quarter, QuarterState> =
+            q("2022-Q3").through(q("2023-Q2")).map(|x| (x, QuarterState::Transmitted)).collect();
+        let created_later = Lifespan { first: q("2022-Q3"), last: None };
+        let r = reconcile(
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &all,
+            created_later,
+            now("2023-07-01T00:00:00"),
+            &PriceSchedule::builtin(),
+        );
+        assert!(r.missing_quarters.is_empty());
+        assert_eq!(r.next_to_transmit, Some(q("2023-Q3")));
+        assert_eq!(r.complete_years, vec![2022], "2022 counts from its first quarter");
+        assert_eq!(r.balance, Some(Balance::Equal));
+        let suppressed = Lifespan { first: q("2022-Q3"), last: Some(q("2023-Q1")) };
+        let r = reconcile(
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &all,
+            suppressed,
+            now("2025-01-01T00:00:00"),
+            &PriceSchedule::builtin(),
+        );
+        assert!(r.missing_quarters.is_empty());
+        assert_eq!(r.next_to_transmit, None);
+        assert_eq!(r.complete_years, vec![2022, 2023]);
+    }
+}
