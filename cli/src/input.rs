@@ -5,6 +5,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
+use cie_pagamenti::calendar::parse_any_date;
+use cie_pagamenti::orders::{normalize_number, OrderError, PaymentOrder};
+use cie_pagamenti::{Amount, CieError};
+
 use crate::output::Failure;
 
 /// A column: its canonical name and the header names accepted for it.
@@ -89,4 +93,48 @@ pub(crate) const ORDER_COLUMNS: [Column; 5] = [
     Column { name: "amount", aliases: &["importo"], required: true },
     Column { name: "period_from", aliases: &["dal"], required: false },
     Column { name: "period_to", aliases: &["al"], required: false },
+];
+
+/// Reads a row into an order, collecting every error of the row.
+pub(crate) fn read_order(row: &Row) -> (Option<PaymentOrder>, Vec<Box<dyn CieError>>) {
+    let mut errors: Vec<Box<dyn CieError>> = Vec::new();
+    let cell = |i: usize| row.cells.get(i).cloned().flatten().unwrap_or_default();
+    let date = parse_any_date(&cell(1)).map_err(|e| errors.push(Box::new(e))).ok();
+    let amount = Amount::parse(&cell(2)).map_err(|e| errors.push(Box::new(e))).ok();
+    let mut period_date = |i: usize| -> Option<Option<chrono::NaiveDate>> {
+        match row.cells.get(i).cloned().flatten() {
+            None => Some(None),
+            Some(text) => parse_any_date(&text).map(Some).map_err(|e| errors.push(Box::new(e))).ok(),
+        }
+    };
+    let period = match (period_date(3), period_date(4)) {
+        (Some(Some(from)), Some(Some(to))) => Some(Some((from, to))),
+        (Some(None), Some(None)) => Some(None),
+        (Some(_), Some(_)) => {
+            errors.push(Box::new(OrderError::PeriodInvalid));
+            None
+        }
+        _ => None,
+    };
+    let order = if let (Some(date), Some(amount), Some(period)) = (date, amount, period) {
+        PaymentOrder::new(&cell(0), date, amount, period).map_err(|e| errors.push(Box::new(e))).ok()
+    } else {
+        if let Err(e) = normalize_number(&cell(0)) {
+            errors.push(Box::new(e));
+        }
+        None
+    };
+    (order, errors)
+}
+
+/// Columns of a cards file.
+pub(crate) const CARD_COLUMNS: [Column; 2] = [
+    Column { name: "signed_at", aliases: &["data_firma", "firmata_il"], required: true },
+    Column { name: "card_id", aliases: &["id", "carta", "numero_carta"], required: false },
+];
+
+/// Columns of a CIEonline counts file.
+pub(crate) const CIEONLINE_COLUMNS: [Column; 2] = [
+    Column { name: "quarter", aliases: &["trimestre"], required: true },
+    Column { name: "cards", aliases: &["carte"], required: true },
 ];

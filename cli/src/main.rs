@@ -8,6 +8,7 @@ mod check;
 mod input;
 mod orders;
 mod output;
+mod reconcile;
 
 use std::process::ExitCode;
 
@@ -100,6 +101,8 @@ enum Command {
         #[command(subcommand)]
         what: PasswordCommand,
     },
+    /// Allocate orders to quarters by the cards' signing dates and print the Resoconto dei Trimestri.
+    Reconcile(reconcile::ReconcileArgs),
     /// Payment-order files.
     Orders {
         #[command(subcommand)]
@@ -142,6 +145,7 @@ fn main() -> ExitCode {
         Command::Check { what } => check::run(&out, what),
         Command::Password { what: PasswordCommand::Generate { length } } => check::generate(&out, length),
         Command::Orders { what: OrdersCommand::Check { file } } => orders::check(&out, &file),
+        Command::Reconcile(args) => reconcile::run(&out, &args),
     };
     match result {
         Ok(status) => status.into(),

@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use cie_pagamenti::calendar::{format_date, parse_any_date, Fortnight};
+use cie_pagamenti::calendar::{format_date, Fortnight};
 use cie_pagamenti::orders::{split_date_conflicts, PaymentOrder};
 use cie_pagamenti::pricing::PricingError;
 use cie_pagamenti::{Amount, CieError, ErrorCode, PriceSchedule, Quarter};
 use serde_json::{json, Value};
 
-use crate::input::{CsvInput, Row, ORDER_COLUMNS};
+use crate::input::{read_order, CsvInput, ORDER_COLUMNS};
 use crate::output::{error_json, table, Failure, Out, Status};
 
 /// One row's outcome.
@@ -19,38 +19,6 @@ struct Checked {
     cards: Option<u64>,
     errors: Vec<Box<dyn CieError>>,
     warnings: Vec<String>,
-}
-
-/// Reads a row into an order, collecting every error of the row.
-fn read_order(row: &Row) -> (Option<PaymentOrder>, Vec<Box<dyn CieError>>) {
-    let mut errors: Vec<Box<dyn CieError>> = Vec::new();
-    let cell = |i: usize| row.cells.get(i).cloned().flatten().unwrap_or_default();
-    let date = parse_any_date(&cell(1)).map_err(|e| errors.push(Box::new(e))).ok();
-    let amount = Amount::parse(&cell(2)).map_err(|e| errors.push(Box::new(e))).ok();
-    let mut period_date = |i: usize| -> Option<Option<chrono::NaiveDate>> {
-        match row.cells.get(i).cloned().flatten() {
-            None => Some(None),
-            Some(text) => parse_any_date(&text).map(Some).map_err(|e| errors.push(Box::new(e))).ok(),
-        }
-    };
-    let period = match (period_date(3), period_date(4)) {
-        (Some(Some(from)), Some(Some(to))) => Some(Some((from, to))),
-        (Some(None), Some(None)) => Some(None),
-        (Some(_), Some(_)) => {
-            errors.push(Box::new(cie_pagamenti::orders::OrderError::PeriodInvalid));
-            None
-        }
-        _ => None,
-    };
-    let order = if let (Some(date), Some(amount), Some(period)) = (date, amount, period) {
-        PaymentOrder::new(&cell(0), date, amount, period).map_err(|e| errors.push(Box::new(e))).ok()
-    } else {
-        if let Err(e) = cie_pagamenti::orders::normalize_number(&cell(0)) {
-            errors.push(Box::new(e));
-        }
-        None
-    };
-    (order, errors)
 }
 
 pub(crate) fn check(out: &Out, path: &Path) -> Result<Status, Failure> {

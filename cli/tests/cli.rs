@@ -141,3 +141,65 @@ fn orders_check_reports_every_bad_row() {
     assert_eq!(codes, ["", "ORDER_NUMBER_INVALID", "DATE_INVALID", "AMOUNT_NEGATIVE", "SPLIT_DATE_MISMATCH"]);
     assert_eq!(v["rows"][2]["line"], 4);
 }
+
+#[test]
+fn reconcile_the_example_municipality() {
+    let args = [
+        "--json",
+        "reconcile",
+        "--comune",
+        "Castelprova",
+        "--cards",
+        "examples/cards.csv",
+        "--orders",
+        "examples/orders.csv",
+        "--cieonline",
+        "examples/cieonline.csv",
+        "--transmitted",
+        "2020-Q1..2024-Q2",
+        "--now",
+        "2024-11-15T12:00:00",
+    ];
+    let o = run(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let r = &v["reconciliation"];
+    assert_eq!(r["balance"], "under");
+    assert_eq!(r["discrepancies"], 3);
+    assert_eq!(r["next_to_transmit"], "2024-Q3");
+    assert_eq!(r["missing_quarters"], serde_json::json!(["2024-Q3"]));
+    let rows = r["quarters"].as_array().unwrap();
+    let row = |q: &str| rows.iter().find(|x| x["quarter"] == q).unwrap().clone();
+    assert_eq!(row("2020-Q2")["cards_from_amount"], 0, "the zero quarter");
+    assert_eq!(row("2024-Q3")["exact"], false);
+    assert_eq!(row("2024-Q3")["top_up"], "16.29");
+    assert_eq!(row("2021-Q4")["discrepancy"], 2);
+    assert_eq!(row("2023-Q3")["discrepancy"], -3);
+    let split: Vec<_> = v["allocation"]["orders"].as_array().unwrap().iter().filter(|o| o["split"] == true).collect();
+    assert_eq!(split.len(), 1);
+    assert_eq!(split[0]["number"], "301");
+    // The circular's example: the order of 10 April 2022 pays March cards, so Q1.
+    let april =
+        v["allocation"]["orders"].as_array().unwrap().iter().find(|o| o["date"] == "2022-04-10").unwrap().clone();
+    assert_eq!(april["portions"][0]["quarter"], "2022-Q1");
+    let text = run(&args[1..], None);
+    assert!(stdout(&text).contains("NON MULTIPLO: integrare € 16,29"));
+    assert!(stdout(&text)
+        .contains("mandato 301 totale € 1511,10: 2021-Q2 € 789,13 (47 carte) + 2021-Q3 € 721,97 (43 carte)"));
+}
+
+#[test]
+fn reconcile_reports_bad_rows_with_their_line() {
+    let dir = std::env::temp_dir().join(format!("cie-rec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cards = dir.join("cards.csv");
+    std::fs::write(&cards, "signed_at\n2024-01-02T10:00:00\nieri\n").unwrap();
+    let orders = dir.join("orders.csv");
+    std::fs::write(&orders, "numero;data;importo\n1;15/01/2024;16,79\n").unwrap();
+    let o = run(
+        &["reconcile", "--comune", "X", "--cards", cards.to_str().unwrap(), "--orders", orders.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cards.csv:3: MOMENT_FORMAT"), "{}", stderr(&o));
+}

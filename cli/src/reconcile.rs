@@ -1,0 +1,352 @@
+//! `reconcile`: the main job. Cards, payment orders and CIEonline counts from CSV files →
+//! allocation by signing date and the Resoconto dei Trimestri.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use cie_pagamenti::allocation::{allocate, Allocation};
+use cie_pagamenti::reconciliation::{reconcile_allocation, Balance, Lifespan, Reconciliation};
+use cie_pagamenti::{CieError, Moment, PriceSchedule, Quarter};
+use serde_json::json;
+
+use crate::input::{read_order, CsvInput, CARD_COLUMNS, CIEONLINE_COLUMNS, ORDER_COLUMNS};
+use crate::output::{table, Failure, Out, Status};
+
+/// Arguments of `reconcile`.
+#[derive(clap::Args)]
+pub(crate) struct ReconcileArgs {
+    /// Cards CSV: signed_at (ISO moment or gg/mm/aaaa hh:mm[:ss], Rome local when naive), optional card_id.
+    #[arg(long)]
+    pub(crate) cards: PathBuf,
+    /// Payment orders CSV: number, date, amount, optional period_from, period_to.
+    #[arg(long)]
+    pub(crate) orders: PathBuf,
+    /// CIEonline counts CSV: quarter, cards.
+    #[arg(long)]
+    pub(crate) cieonline: Option<PathBuf>,
+    /// Quarters already transmitted, e.g. 2020-Q1..2024-Q2 or a comma-separated list.
+    #[arg(long, default_value = "")]
+    pub(crate) transmitted: String,
+    /// Municipality name.
+    #[arg(long)]
+    pub(crate) comune: String,
+    /// The moment of the reconciliation (default: now). Decides which quarters have ended.
+    #[arg(long)]
+    pub(crate) now: Option<String>,
+    /// First quarter of a municipality created after 2020-Q1.
+    #[arg(long)]
+    pub(crate) first_quarter: Option<String>,
+    /// Last quarter of a suppressed municipality.
+    #[arg(long)]
+    pub(crate) last_quarter: Option<String>,
+}
+
+/// Everything read and computed.
+pub(crate) struct Outcome {
+    pub(crate) allocation: Allocation,
+    pub(crate) reconciliation: Reconciliation,
+    pub(crate) cieonline: BTreeMap<Quarter, u64>,
+    pub(crate) now: Moment,
+}
+
+fn row_errors(path: &Path, problems: &[(u64, Box<dyn CieError>)], out: &Out) -> Failure {
+    for (line, e) in problems.iter().take(20) {
+        eprintln!("{}:{line}: {}: {}", path.display(), e.code(), e.message(out.lang));
+    }
+    if problems.len() > 20 {
+        eprintln!("… {} {}", problems.len() - 20, out.t("altri errori", "more errors"));
+    }
+    Failure::Rule(problems.first().map_or_else(
+        || Box::new(cie_pagamenti::calendar::CalendarError::MomentFormat) as Box<dyn CieError>,
+        |(_, e)| Box::new(InputError(e.code(), e.message(out.lang))) as Box<dyn CieError>,
+    ))
+}
+
+/// A row error carried out of the reader (code and message of the first bad row).
+#[derive(Debug)]
+struct InputError(cie_pagamenti::ErrorCode, String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.1)
+    }
+}
+impl std::error::Error for InputError {}
+impl CieError for InputError {
+    fn code(&self) -> cie_pagamenti::ErrorCode {
+        self.0
+    }
+    fn message(&self, _lang: cie_pagamenti::Lang) -> String {
+        self.1.clone()
+    }
+}
+
+fn read_cards(path: &Path, out: &Out) -> Result<Vec<i64>, Failure> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    // About 25 bytes a row: show progress past a million rows when a person is watching.
+    let progress = (size > 25_000_000 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(size / 25);
+        bar.set_message(out.t("lettura carte", "reading cards").to_owned());
+        bar
+    });
+    let mut input = CsvInput::open(path, &CARD_COLUMNS)?;
+    let mut cards = Vec::new();
+    let mut problems: Vec<(u64, Box<dyn CieError>)> = Vec::new();
+    for row in input.rows() {
+        let row = row?;
+        let text = row.cells.first().cloned().flatten().unwrap_or_default();
+        match Moment::parse(&text) {
+            Ok(m) => cards.push(m.epoch()),
+            Err(e) => problems.push((row.line, Box::new(e))),
+        }
+        if let Some(bar) = &progress {
+            if cards.len() % 65_536 == 0 {
+                bar.set_position(cards.len() as u64);
+            }
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if problems.is_empty() {
+        Ok(cards)
+    } else {
+        Err(row_errors(path, &problems, out))
+    }
+}
+
+fn read_orders(path: &Path, out: &Out) -> Result<Vec<cie_pagamenti::orders::PaymentOrder>, Failure> {
+    let mut input = CsvInput::open(path, &ORDER_COLUMNS)?;
+    let mut orders = Vec::new();
+    let mut problems: Vec<(u64, Box<dyn CieError>)> = Vec::new();
+    for row in input.rows() {
+        let row = row?;
+        let (order, errors) = read_order(&row);
+        problems.extend(errors.into_iter().map(|e| (row.line, e)));
+        orders.extend(order);
+    }
+    if problems.is_empty() {
+        Ok(orders)
+    } else {
+        Err(row_errors(path, &problems, out))
+    }
+}
+
+fn read_cieonline(path: &Path, out: &Out) -> Result<BTreeMap<Quarter, u64>, Failure> {
+    let mut input = CsvInput::open(path, &CIEONLINE_COLUMNS)?;
+    let mut counts = BTreeMap::new();
+    let mut problems: Vec<(u64, Box<dyn CieError>)> = Vec::new();
+    for row in input.rows() {
+        let row = row?;
+        let quarter = Quarter::parse(&row.cells[0].clone().unwrap_or_default());
+        let cards = row.cells[1].clone().unwrap_or_default().trim().parse::<u64>();
+        match (quarter, cards) {
+            (Ok(q), Ok(n)) => {
+                counts.insert(q, n);
+            }
+            (Err(e), _) => problems.push((row.line, Box::new(e))),
+            (_, Err(_)) => problems.push((
+                row.line,
+                Box::new(InputError(
+                    cie_pagamenti::ErrorCode::InputFormat,
+                    out.t("numero di carte non valido", "invalid card count").to_owned(),
+                )),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(counts)
+    } else {
+        Err(row_errors(path, &problems, out))
+    }
+}
+
+/// Reads the files and computes allocation and reconciliation.
+pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failure> {
+    let now = match &args.now {
+        Some(text) => Moment::parse(text)?,
+        None => Moment::from_aware(&chrono::Utc::now()),
+    };
+    let transmitted: BTreeSet<Quarter> = Quarter::parse_set(&args.transmitted)?;
+    let lifespan = Lifespan {
+        first: args.first_quarter.as_deref().map(Quarter::parse).transpose()?.unwrap_or(Quarter::PORTAL_FIRST),
+        last: args.last_quarter.as_deref().map(Quarter::parse).transpose()?,
+    };
+    let cards = read_cards(&args.cards, out)?;
+    let orders = read_orders(&args.orders, out)?;
+    let cieonline = args.cieonline.as_deref().map(|p| read_cieonline(p, out)).transpose()?.unwrap_or_default();
+    let schedule = PriceSchedule::builtin();
+    let allocation = allocate(&cards, orders, &schedule)?;
+    let reconciliation = reconcile_allocation(&allocation, &cieonline, &transmitted, lifespan, now, &schedule);
+    Ok(Outcome { allocation, reconciliation, cieonline, now })
+}
+
+pub(crate) fn run(out: &Out, args: &ReconcileArgs) -> Result<Status, Failure> {
+    let outcome = compute(args, out)?;
+    if out.json {
+        out.print_json(&json!({
+            "municipality": args.comune,
+            "now": outcome.now,
+            "allocation": outcome.allocation,
+            "reconciliation": outcome.reconciliation,
+        }));
+    } else {
+        print_text(out, &args.comune, &outcome);
+    }
+    Ok(Status::Ok)
+}
+
+fn print_text(out: &Out, comune: &str, o: &Outcome) {
+    let r = &o.reconciliation;
+    let a = &o.allocation;
+    let now = o.now.rome_date().map(cie_pagamenti::calendar::format_date).unwrap_or_default();
+    println!(
+        "{} {comune} — {} ({} {now})\n",
+        out.t("Comune di", "Municipality of"),
+        out.t("Resoconto dei Trimestri", "Quarterly summary"),
+        out.t("al", "as of")
+    );
+    let rows: Vec<Vec<String>> = r
+        .quarters
+        .iter()
+        .map(|row| {
+            let alloc = a.quarters.get(&row.quarter).copied().unwrap_or_default();
+            let state = row
+                .state
+                .map_or(out.t("da trasmettere", "not transmitted"), |s| out.lang.pick(s.label_it(), s.label_en()));
+            let mut notes = Vec::new();
+            if let Some(top_up) = row.top_up {
+                notes.push(format!(
+                    "{} € {}",
+                    out.t("NON MULTIPLO: integrare", "NOT A MULTIPLE: top up"),
+                    top_up.to_portal()
+                ));
+            }
+            if let Some(diff) = row.discrepancy {
+                notes.push(format!("{} {diff:+}", out.t("discrepanza", "discrepancy")));
+            }
+            if row.zero_quarter {
+                notes.push(out.t("trimestre a zero", "zero quarter").to_owned());
+            }
+            if alloc.unpaid_cards > 0 {
+                notes.push(format!(
+                    "{} {} (€ {})",
+                    out.t("carte non pagate", "unpaid cards"),
+                    alloc.unpaid_cards,
+                    alloc.debit.to_portal()
+                ));
+            }
+            vec![
+                row.quarter.to_string(),
+                row.amount.to_portal(),
+                format!("{}{}", row.cards_from_amount, if row.exact { "" } else { "*" }),
+                row.cieonline_cards.to_string(),
+                alloc.cards_signed.to_string(),
+                state.to_owned(),
+                row.municipal_share.to_portal(),
+                notes.join("; "),
+            ]
+        })
+        .collect();
+    let header = [
+        out.t("Trimestre", "Quarter"),
+        out.t("Importo €", "Amount €"),
+        out.t("Carte da importo", "Cards from amount"),
+        out.t("Carte CIEonline", "CIEonline cards"),
+        out.t("Carte firmate", "Cards signed"),
+        out.t("Stato", "State"),
+        out.t("Quota 0,70 €", "Share €0.70"),
+        out.t("Note", "Notes"),
+    ];
+    println!("{}", table(&header, &rows));
+
+    let split: Vec<_> = a.orders.iter().filter(|o| o.split).collect();
+    if !split.is_empty() {
+        println!(
+            "\n{}",
+            out.t("Mandati ripartiti su più trimestri (quota parte):", "Orders split over several quarters:")
+        );
+        for o in split {
+            let parts: Vec<String> = o
+                .portions
+                .iter()
+                .map(|p| format!("{} € {} ({} {})", p.quarter, p.amount.to_portal(), p.cards, out.t("carte", "cards")))
+                .collect();
+            println!(
+                "  {} {} {} € {}: {}",
+                out.t("mandato", "order"),
+                o.order.number,
+                out.t("totale", "total"),
+                o.order.amount.to_portal(),
+                parts.join(" + ")
+            );
+        }
+    }
+    let credits: Vec<_> = a.orders.iter().filter(|o| !o.credit.is_zero()).collect();
+    if !credits.is_empty() {
+        println!(
+            "\n{} € {}:",
+            out.t("Credito (importi che non pagano carte intere)", "Credit (money not paying whole cards)"),
+            a.credit.to_portal()
+        );
+        for o in credits {
+            println!(
+                "  {} {} ({}): € {}",
+                out.t("mandato", "order"),
+                o.order.number,
+                cie_pagamenti::calendar::format_date(o.order.date),
+                o.credit.to_portal()
+            );
+        }
+    }
+    println!(
+        "\n{}: € {} ({} {})",
+        out.t("Debito (carte non pagate)", "Debit (unpaid cards)"),
+        a.debit.to_portal(),
+        a.quarters.values().map(|q| q.unpaid_cards).sum::<u64>(),
+        out.t("carte", "cards")
+    );
+    let scales = match r.balance {
+        None => out.t("nessun trimestre trasmesso", "no quarter transmitted").to_owned(),
+        Some(b) => {
+            let word = match b {
+                Balance::Equal => out.t("in equilibrio", "balanced"),
+                Balance::Over => out.t(
+                    "il Comune ha versato per più carte di quelle emesse",
+                    "the municipality paid for more cards than issued",
+                ),
+                Balance::Under => out.t(
+                    "il Comune ha versato per meno carte di quelle emesse",
+                    "the municipality paid for fewer cards than issued",
+                ),
+            };
+            format!(
+                "{word} ({} {} / {} CIEonline)",
+                r.transmitted_cards_from_amount,
+                out.t("carte da importi", "cards from amounts"),
+                r.transmitted_cieonline_cards
+            )
+        }
+    };
+    println!("{}: {scales}", out.t("Bilancia (trimestri trasmessi)", "Scales (transmitted quarters)"));
+    println!("{}: {}", out.t("Trimestri con discrepanza", "Quarters with discrepancy"), r.discrepancies);
+    println!(
+        "{}: € {}  ({}: € {})",
+        out.t("Quota comunale spettante", "Municipal share due"),
+        r.municipal_share.to_portal(),
+        out.t("sospesa per discrepanze", "suspended by discrepancies"),
+        r.suspended_share.to_portal()
+    );
+    let missing: Vec<String> = r.missing_quarters.iter().map(ToString::to_string).collect();
+    println!(
+        "{}: {}",
+        out.t("Trimestri mancanti", "Missing quarters"),
+        if missing.is_empty() { "-".to_owned() } else { missing.join(", ") }
+    );
+    println!(
+        "{}: {}",
+        out.t("Prossimo trimestre da trasmettere", "Next quarter to transmit"),
+        r.next_to_transmit.map_or("-".to_owned(), |q| q.to_string())
+    );
+}
