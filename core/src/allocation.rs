@@ -167,7 +167,7 @@ impl CieError for AllocationError {
 /// Cards signed on one Rome civil day.
 #[derive(Clone, Copy, Debug)]
 struct Day {
-    day: DayNumber,
+    number: DayNumber,
     date: NaiveDate,
     quarter: Quarter,
     price: i64,
@@ -263,7 +263,7 @@ pub fn allocate(
             date_of_day_number(day).ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
         let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
         let price = schedule.price_on(date)?.unit.cents();
-        days.push(Day { day, date, quarter, price, signed: count, unpaid: count });
+        days.push(Day { number: day, date, quarter, price, signed: count, unpaid: count });
     }
     let mut seen = HashSet::with_capacity(orders.len());
     if let Some(dup) = orders.iter().find(|o| !seen.insert(o.number.as_str())) {
@@ -282,7 +282,7 @@ pub fn allocate(
         let mut budget = order.amount.cents();
         let mut portions: Vec<Portion> = Vec::new();
         let mut i = next.find(start);
-        while i < days.len() && end_day.is_none_or(|end| days[i].day <= end) {
+        while i < days.len() && end_day.is_none_or(|end| days[i].number <= end) {
             let d = &mut days[i];
             let take = d.unpaid.min((budget / d.price) as u64);
             if take == 0 {

@@ -13,6 +13,12 @@
 //!   e-mail, phone.
 //! - [`password`] — the portal's policy, change check and generator.
 //! - [`apr`] — registry interface constants.
+//! - [`allocation`] — payment orders imputed to the quarters of the cards they pay (§3).
+//! - [`reconciliation`] — the Resoconto dei Trimestri (§4).
+//! - [`workflow::Portal`] — municipalities, users and the quarter state machine (§5, §6), with
+//!   its versioned event log; [`users`] — profiles and the inactivity lock.
+//! - [`report`] — the signed report (PDF/P7M ≤ 2 MiB) and the quarterly report's data.
+//! - [`sites`] — SediCIE issuing sites, contacts and roles (§8).
 //! - [`error`] — the stable error codes with Italian and English messages.
 //!
 //! Every error implements [`error::CieError`]: a stable [`error::ErrorCode`], messages in both
@@ -31,6 +37,9 @@ pub mod orders;
 pub mod password;
 pub mod pricing;
 pub mod reconciliation;
+pub mod report;
+pub mod users;
+pub mod workflow;
 
 pub use calendar::{Fortnight, Moment, Quarter};
 pub use error::{CieError, ErrorCode, FieldValue, Lang};
@@ -64,6 +73,12 @@ pub enum Error {
     /// Allocation.
     #[error(transparent)]
     Allocation(#[from] allocation::AllocationError),
+    /// Signed reports.
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
+    /// Workflow, users and event log.
+    #[error(transparent)]
+    Workflow(#[from] workflow::WorkflowError),
 }
 
 impl Error {
@@ -77,6 +92,8 @@ impl Error {
             Error::Apr(e) => e,
             Error::Order(e) => e,
             Error::Allocation(e) => e,
+            Error::Report(e) => e,
+            Error::Workflow(e) => e,
         }
     }
 }

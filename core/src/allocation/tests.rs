@@ -113,11 +113,11 @@ fn refusals() {
     assert_eq!(e.code(), ErrorCode::MomentFormat);
 }
 
+/// Per quarter (signed, paid, amount) and per order (number, portions, credit).
+type Reference = (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>);
+
 /// The rule, card by card: O(cards × orders), for comparison on small inputs.
-fn reference(
-    cards: &[i64],
-    orders: &[PaymentOrder],
-) -> (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>) {
+fn reference(cards: &[i64], orders: &[PaymentOrder]) -> Reference {
     let mut sorted: Vec<(i64, NaiveDate, Quarter, bool)> = cards
         .iter()
         .map(|&t| {
@@ -132,7 +132,7 @@ fn reference(
     for o in &orders {
         let mut budget = o.amount.cents();
         let mut portions: Vec<Portion> = Vec::new();
-        for card in sorted.iter_mut() {
+        for card in &mut sorted {
             if card.3 || o.period.is_some_and(|(from, to)| card.1 < from || card.1 > to) {
                 continue;
             }

@@ -1,0 +1,120 @@
+//! Users, profiles and the inactivity lock (SPEC §6.1–6.4, §6.7).
+
+use std::collections::BTreeMap;
+
+use chrono::Months;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Moment;
+use crate::identifiers::{validate_email, validate_fiscal_code};
+use crate::workflow::WorkflowError;
+
+/// A municipality's identifier on the portal (ISTAT code or a host id).
+pub type MunicipalityId = String;
+
+/// A user's profile in one municipality.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// "Nessun profilo": sees no accounting of the municipality.
+    #[default]
+    NoProfile,
+    /// "Operatore".
+    Operator,
+    /// "Responsabile".
+    Manager,
+}
+
+impl Profile {
+    /// The portal's Italian label.
+    pub fn label_it(self) -> &'static str {
+        match self {
+            Profile::NoProfile => "Nessun profilo",
+            Profile::Operator => "Operatore",
+            Profile::Manager => "Responsabile",
+        }
+    }
+}
+
+/// Who issues a command: a portal user (by fiscal code) or the ministry's help desk.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// A user of the portal, by fiscal code.
+    User(String),
+    /// Supporto Tecnico (CNSD): may do what the portal forbids municipalities.
+    Support,
+}
+
+/// A portal user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Personal fiscal code (immutable).
+    pub fiscal_code: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail.
+    pub email: String,
+    /// Profile per municipality (absent = no profile).
+    pub profiles: BTreeMap<MunicipalityId, Profile>,
+    /// Last accepted command of the user (or unlock).
+    pub last_activity: Moment,
+}
+
+/// The data entered to create a user (the e-mail is entered twice).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    /// Personal fiscal code.
+    pub fiscal_code: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail.
+    pub email: String,
+    /// The e-mail again.
+    pub email_confirmation: String,
+}
+
+/// Checked personal data: names trimmed and non-empty, e-mail valid.
+pub(crate) fn personal_data(first: &str, last: &str, email: &str) -> Result<(String, String, String), WorkflowError> {
+    let (first, last) = (first.trim(), last.trim());
+    let bad = |s: &str| s.is_empty() || s.chars().count() > 100 || s.chars().any(char::is_control);
+    if bad(first) || bad(last) {
+        return Err(WorkflowError::UserNameRequired);
+    }
+    let email = validate_email(email)?;
+    Ok((first.to_owned(), last.to_owned(), email))
+}
+
+impl NewUser {
+    /// Validates the entered data into a user with no profile yet.
+    pub(crate) fn validate(&self, now: Moment) -> Result<User, WorkflowError> {
+        let fiscal_code = validate_fiscal_code(&self.fiscal_code)?;
+        let (first_name, last_name, email) = personal_data(&self.first_name, &self.last_name, &self.email)?;
+        let confirmation = validate_email(&self.email_confirmation).unwrap_or_default();
+        if !email.eq_ignore_ascii_case(&confirmation) {
+            return Err(WorkflowError::EmailConfirmationMismatch);
+        }
+        Ok(User { fiscal_code, first_name, last_name, email, profiles: BTreeMap::new(), last_activity: now })
+    }
+}
+
+impl User {
+    /// The profile in a municipality.
+    pub fn profile(&self, municipality: &str) -> Profile {
+        self.profiles.get(municipality).copied().unwrap_or_default()
+    }
+
+    /// Blocked for inactivity: `now` ≥ last activity + 12 calendar months (Rome civil time).
+    pub fn is_blocked(&self, now: Moment) -> bool {
+        let limit = self
+            .last_activity
+            .to_rome()
+            .and_then(|t| t.checked_add_months(Months::new(12)))
+            .map_or(i64::MAX, |t| t.timestamp());
+        now.epoch() >= limit
+    }
+}
