@@ -9,6 +9,8 @@ mod input;
 mod orders;
 mod output;
 mod reconcile;
+mod report;
+mod workflow;
 
 use std::process::ExitCode;
 
@@ -103,6 +105,13 @@ enum Command {
     },
     /// Allocate orders to quarters by the cards' signing dates and print the Resoconto dei Trimestri.
     Reconcile(reconcile::ReconcileArgs),
+    /// Write the quarterly report of one quarter as PDF (same inputs as `reconcile`).
+    Report(report::ReportArgs),
+    /// Portal workflow: event logs.
+    Workflow {
+        #[command(subcommand)]
+        what: WorkflowCommand,
+    },
     /// Payment-order files.
     Orders {
         #[command(subcommand)]
@@ -117,6 +126,15 @@ enum PasswordCommand {
         /// Length (10–128).
         #[arg(long, default_value_t = 16)]
         length: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkflowCommand {
+    /// Rebuild the portal state from a versioned JSON event log and print it.
+    Replay {
+        /// The event log (as written by `Portal::events_json`).
+        events: std::path::PathBuf,
     },
 }
 
@@ -146,6 +164,8 @@ fn main() -> ExitCode {
         Command::Password { what: PasswordCommand::Generate { length } } => check::generate(&out, length),
         Command::Orders { what: OrdersCommand::Check { file } } => orders::check(&out, &file),
         Command::Reconcile(args) => reconcile::run(&out, &args),
+        Command::Report(args) => report::run(&out, &args),
+        Command::Workflow { what: WorkflowCommand::Replay { events } } => workflow::replay(&out, &events),
     };
     match result {
         Ok(status) => status.into(),

@@ -203,3 +203,55 @@ fn reconcile_reports_bad_rows_with_their_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cards.csv:3: MOMENT_FORMAT"), "{}", stderr(&o));
 }
+
+#[test]
+fn report_writes_a_pdf_with_the_quarter() {
+    let out = std::env::temp_dir().join(format!("cie-report-{}.pdf", std::process::id()));
+    let o = run(
+        &[
+            "--json",
+            "report",
+            "--quarter",
+            "2024-Q3",
+            "--out",
+            out.to_str().unwrap(),
+            "--comune",
+            "Castelprova",
+            "--cards",
+            "examples/cards.csv",
+            "--orders",
+            "examples/orders.csv",
+            "--cieonline",
+            "examples/cieonline.csv",
+            "--now",
+            "2024-11-15T12:00:00",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "2024-Q3 holds the non-multiple amount");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["quarter"], "2024-Q3");
+    assert_eq!(v["exact"], false);
+    assert_eq!(v["signatories"].as_array().unwrap().len(), 2);
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn workflow_replay_prints_the_state() {
+    let o = run(&["workflow", "replay", "examples/events.json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Eventi applicati: 15"), "{text}");
+    assert!(text.contains("2024-Q1    trasmesso"), "{text}");
+    let dir = std::env::temp_dir().join(format!("cie-ev-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("events.json");
+    let log = std::fs::read_to_string("../examples/events.json")
+        .or_else(|_| std::fs::read_to_string("examples/events.json"))
+        .unwrap();
+    std::fs::write(&bad, log.replacen("\"version\": 1", "\"version\": 9", 1)).unwrap();
+    let o = run(&["workflow", "replay", bad.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("EVENT_LOG_VERSION"), "{}", stderr(&o));
+}

@@ -91,21 +91,30 @@ impl OrderAllocation {
     }
 }
 
+impl OrderAllocation {
+    /// The order as the municipality enters it on the portal, by quarter: its portions, with
+    /// its credit added in its [`OrderAllocation::credit_quarter`].
+    pub fn entered_parts(&self) -> Vec<(Quarter, Amount)> {
+        let mut parts: Vec<(Quarter, Amount)> = self.portions.iter().map(|p| (p.quarter, p.amount)).collect();
+        if let (false, Some(q)) = (self.credit.is_zero(), self.credit_quarter()) {
+            match parts.iter_mut().find(|(pq, _)| *pq == q) {
+                Some((_, a)) => *a = a.saturating_add(self.credit),
+                None => parts.push((q, self.credit)),
+            }
+        }
+        parts
+    }
+}
+
 impl Allocation {
-    /// Per-quarter amounts as the municipality enters them on the portal: each order's
-    /// portions, with its credit added to its [`OrderAllocation::credit_quarter`]. A quarter
-    /// whose entered amount is not an exact multiple is the blocking case of §1.4.
+    /// Per-quarter amounts as the municipality enters them on the portal
+    /// ([`OrderAllocation::entered_parts`] summed). A quarter whose entered amount is not an
+    /// exact multiple is the blocking case of §1.4.
     pub fn entered_amounts(&self) -> BTreeMap<Quarter, Amount> {
         let mut amounts: BTreeMap<Quarter, Amount> = BTreeMap::new();
-        for o in &self.orders {
-            for p in &o.portions {
-                let a = amounts.entry(p.quarter).or_default();
-                *a = a.saturating_add(p.amount);
-            }
-            if let (false, Some(q)) = (o.credit.is_zero(), o.credit_quarter()) {
-                let a = amounts.entry(q).or_default();
-                *a = a.saturating_add(o.credit);
-            }
+        for (q, amount) in self.orders.iter().flat_map(OrderAllocation::entered_parts) {
+            let a = amounts.entry(q).or_default();
+            *a = a.saturating_add(amount);
         }
         amounts
     }

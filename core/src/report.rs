@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::allocation::Allocation;
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
+use crate::pricing::{PriceSchedule, PricingError};
 
 /// Largest accepted signed report: 2 MiB.
 pub const MAX_REPORT_BYTES: usize = 2 * 1024 * 1024;
@@ -204,6 +206,68 @@ pub struct QuarterlyReport {
     pub signatories: Vec<Signatory>,
     /// When the report data was produced.
     pub generated_at: Moment,
+}
+
+impl QuarterlyReport {
+    /// A report from the orders entered for a quarter: totals and cards computed here.
+    pub fn new(
+        municipality: &str,
+        quarter: Quarter,
+        mut orders: Vec<ReportOrder>,
+        cieonline_cards: u64,
+        same_person: bool,
+        generated_at: Moment,
+        schedule: &PriceSchedule,
+    ) -> QuarterlyReport {
+        orders.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.number.cmp(&b.number)));
+        let total = orders.iter().fold(Amount::ZERO, |t, o| t.saturating_add(o.amount));
+        let price = schedule.price_on(quarter.first_day()).unwrap_or(schedule.current());
+        let (cards_from_amount, exact) = match price.cards_for_amount(total) {
+            Ok(n) => (n, true),
+            Err(PricingError::NotMultiple { cards_below, .. }) => (cards_below, false),
+            Err(_) => (0, false),
+        };
+        QuarterlyReport {
+            municipality: municipality.to_owned(),
+            quarter,
+            orders,
+            total,
+            cards_from_amount,
+            exact,
+            cieonline_cards,
+            signatories: signatories(same_person),
+            generated_at,
+        }
+    }
+
+    /// The report of a quarter from an allocation: every order with a part entered in the
+    /// quarter ([`crate::allocation::OrderAllocation::entered_parts`]).
+    pub fn from_allocation(
+        municipality: &str,
+        quarter: Quarter,
+        allocation: &Allocation,
+        cieonline_cards: u64,
+        same_person: bool,
+        generated_at: Moment,
+        schedule: &PriceSchedule,
+    ) -> QuarterlyReport {
+        let orders = allocation
+            .orders
+            .iter()
+            .filter_map(|o| {
+                let parts = o.entered_parts();
+                let amount = parts.iter().find(|(q, _)| *q == quarter)?.1;
+                Some(ReportOrder {
+                    number: o.order.number.clone(),
+                    date: o.order.date,
+                    amount,
+                    split: parts.len() > 1,
+                    total: o.order.amount,
+                })
+            })
+            .collect();
+        QuarterlyReport::new(municipality, quarter, orders, cieonline_cards, same_person, generated_at, schedule)
+    }
 }
 
 /// The signature blocks: one when the CIE service manager and the finance officer are the same

@@ -150,6 +150,47 @@ impl Portal {
         &self.events
     }
 
+    /// The quarterly report of a quarter as entered on the portal: every order of every work,
+    /// split orders marked with their total over all quarters.
+    pub fn quarterly_report(
+        &self,
+        municipality: &str,
+        quarter: Quarter,
+        same_person: bool,
+        now: Moment,
+    ) -> Result<crate::report::QuarterlyReport, WorkflowError> {
+        let m = self.municipalities.get(municipality).ok_or(WorkflowError::MunicipalityNotFound)?;
+        let record = m.quarters.get(&quarter).ok_or(WorkflowError::QuarterNotFound)?;
+        let orders = record
+            .orders()
+            .map(|(number, _, o)| {
+                let elsewhere: Vec<Amount> = m
+                    .quarters
+                    .iter()
+                    .filter(|(q, _)| **q != quarter)
+                    .flat_map(|(_, r)| r.orders().filter(|(n, _, _)| *n == number).map(|(_, _, e)| e.amount))
+                    .collect();
+                let total = elsewhere.iter().fold(o.amount, |t, a| t.saturating_add(*a));
+                crate::report::ReportOrder {
+                    number: number.clone(),
+                    date: o.date,
+                    amount: o.amount,
+                    split: !elsewhere.is_empty(),
+                    total,
+                }
+            })
+            .collect();
+        Ok(crate::report::QuarterlyReport::new(
+            &m.name,
+            quarter,
+            orders,
+            m.cieonline_cards(quarter),
+            same_person,
+            now,
+            &crate::pricing::PriceSchedule::builtin(),
+        ))
+    }
+
     /// Executes a command: checks it, applies it, records the event. A refused command
     /// changes nothing.
     pub fn execute(&mut self, actor: &Actor, now: Moment, command: Command) -> Result<(), WorkflowError> {
