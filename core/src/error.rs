@@ -162,6 +162,7 @@ error_codes! {
     SiteNotFound = "SITE_NOT_FOUND", "Sede non trovata", "Site not found";
     SiteFieldRequired = "SITE_FIELD_REQUIRED", "Campo obbligatorio mancante o non valido", "Mandatory field missing or invalid";
     RoleNotAssociated = "ROLE_NOT_ASSOCIATED", "Il referente non è associato alla sede", "The contact is not associated with the site";
+    SiteIncomplete = "SITE_INCOMPLETE", "La sede non è completa: mancano dei passi", "The site is not complete: some steps are missing";
     SecurityOfficerElsewhere = "SECURITY_OFFICER_ELSEWHERE", "Il referente è già Security Officer in un altro Comune", "The contact is already Security Officer in another municipality";
     // registry interface (§9)
     AprValue = "APR_VALUE", "Valore non ammesso per l'interfaccia APR", "Value not allowed for the APR interface";

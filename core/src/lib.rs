@@ -38,6 +38,7 @@ pub mod password;
 pub mod pricing;
 pub mod reconciliation;
 pub mod report;
+pub mod sites;
 pub mod users;
 pub mod workflow;
 
@@ -79,6 +80,9 @@ pub enum Error {
     /// Workflow, users and event log.
     #[error(transparent)]
     Workflow(#[from] workflow::WorkflowError),
+    /// SediCIE sites.
+    #[error(transparent)]
+    Sites(#[from] sites::SitesError),
 }
 
 impl Error {
@@ -94,6 +98,7 @@ impl Error {
             Error::Allocation(e) => e,
             Error::Report(e) => e,
             Error::Workflow(e) => e,
+            Error::Sites(e) => e,
         }
     }
 }
