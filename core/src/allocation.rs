@@ -10,8 +10,9 @@
 //! same price, same declared periods), so the engine works on per-day counts: the input is
 //! read once (or binary-searched when sorted) and nothing is allocated per card.
 
+#[cfg(test)]
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -119,7 +120,8 @@ impl Allocation {
         amounts
     }
 
-    /// The allocation of an order by its number.
+    /// The allocation of an order by its number (the first, in processing order: numbers may
+    /// repeat across years, as municipalities restart their numbering every January).
     pub fn order(&self, number: &str) -> Option<&OrderAllocation> {
         self.orders.iter().find(|o| o.order.number == number)
     }
@@ -139,12 +141,6 @@ pub enum AllocationError {
     /// A card signed when no price was defined.
     #[error(transparent)]
     Pricing(#[from] PricingError),
-    /// Two orders with the same number.
-    #[error("duplicate order number {number}")]
-    DuplicateOrder {
-        /// The number.
-        number: String,
-    },
 }
 
 impl CieError for AllocationError {
@@ -152,7 +148,6 @@ impl CieError for AllocationError {
         match self {
             AllocationError::Card { source, .. } => source.code(),
             AllocationError::Pricing(e) => e.code(),
-            AllocationError::DuplicateOrder { .. } => ErrorCode::OrderDuplicate,
         }
     }
 
@@ -160,7 +155,6 @@ impl CieError for AllocationError {
         match self {
             AllocationError::Card { index, .. } => Some(format!("{} {}", lang.pick("carta n.", "card no."), index + 1)),
             AllocationError::Pricing(e) => e.detail(lang),
-            AllocationError::DuplicateOrder { number } => Some(format!("{} {number}", lang.pick("mandato", "order"))),
         }
     }
 
@@ -168,7 +162,6 @@ impl CieError for AllocationError {
         match self {
             AllocationError::Card { index, .. } => vec![("index", FieldValue::Int(*index as i64))],
             AllocationError::Pricing(e) => e.fields(),
-            AllocationError::DuplicateOrder { number } => vec![("number", FieldValue::Text(number.clone()))],
         }
     }
 }
@@ -233,8 +226,25 @@ fn number_key(number: &str) -> (bool, u128, &str) {
     }
 }
 
+/// The sort key of an order (date, text-or-number, number value); ties broken by the text.
+fn order_key(order: &PaymentOrder) -> (NaiveDate, bool, u128) {
+    let (text, value, _) = number_key(&order.number);
+    (order.date, text, value)
+}
+
+/// The processing order of orders (date, then number).
+#[cfg(test)]
 fn compare_orders(a: &PaymentOrder, b: &PaymentOrder) -> Ordering {
-    a.date.cmp(&b.date).then_with(|| number_key(&a.number).cmp(&number_key(&b.number)))
+    order_key(a).cmp(&order_key(b)).then_with(|| a.number.cmp(&b.number))
+}
+
+/// Indices of the orders in processing order. Keys are computed once; only indices move, and
+/// input already in order is recognised in one pass.
+fn processing_order(orders: &[PaymentOrder]) -> Vec<usize> {
+    let keys: Vec<(NaiveDate, bool, u128)> = orders.iter().map(order_key).collect();
+    let mut indices: Vec<usize> = (0..orders.len()).collect();
+    indices.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| orders[a].number.cmp(&orders[b].number)));
+    indices
 }
 
 /// "Next day with unpaid cards at or after i": a union-find over days with path halving.
@@ -260,7 +270,8 @@ impl NextUnpaid {
 }
 
 /// Allocates payment orders to the quarters of the cards they pay (§3). `cards` are signing
-/// moments as UTC epoch seconds, in any order.
+/// moments as UTC epoch seconds, in any order. Orders are distinct payments even when their
+/// numbers repeat (numbering restarts every year); the output keeps them apart by position.
 pub fn allocate(
     cards: &[i64],
     orders: Vec<PaymentOrder>,
@@ -274,16 +285,12 @@ pub fn allocate(
         let price = schedule.price_on(date)?.unit.cents();
         days.push(Day { number: day, date, quarter, price, signed: count, unpaid: count });
     }
-    let mut seen = HashSet::with_capacity(orders.len());
-    if let Some(dup) = orders.iter().find(|o| !seen.insert(o.number.as_str())) {
-        return Err(AllocationError::DuplicateOrder { number: dup.number.clone() });
-    }
-    let mut orders = orders;
-    orders.sort_by(compare_orders);
+    let sequence = processing_order(&orders);
+    let mut slots: Vec<Option<PaymentOrder>> = orders.into_iter().map(Some).collect();
 
     let mut next = NextUnpaid::new(days.len());
-    let mut allocated = Vec::with_capacity(orders.len());
-    for order in orders {
+    let mut allocated = Vec::with_capacity(slots.len());
+    for order in sequence.into_iter().filter_map(|i| slots[i].take()) {
         let (start, end_day) = match order.period {
             Some((from, to)) => (days.partition_point(|d| d.date < from), Some(day_number(to))),
             None => (0, None),

@@ -104,9 +104,11 @@ fn orders_are_taken_by_date_then_number() {
 
 #[test]
 fn refusals() {
-    let orders = vec![order("1", d(2022, 6, 1), 1679, None), order("1", d(2022, 6, 2), 1679, None)];
-    let e = allocate(&[], orders, &PriceSchedule::builtin()).unwrap_err();
-    assert_eq!(e.code(), ErrorCode::OrderDuplicate);
+    // Numbering restarts every year: two orders "1" are two payments.
+    let orders = vec![order("1", d(2023, 6, 1), 1679, None), order("1", d(2024, 6, 2), 1679, None)];
+    let a = allocate(&[at(2023, 5, 2, 9), at(2024, 5, 2, 9)], orders, &PriceSchedule::builtin()).unwrap();
+    assert_eq!(a.orders.len(), 2);
+    assert_eq!(a.orders[1].portions[0].quarter, q("2024-Q2"));
     let e = allocate(&[at(2016, 1, 1, 9)], vec![], &PriceSchedule::builtin()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::PriceNotDefined);
     let e = allocate(&[i64::MAX], vec![], &PriceSchedule::builtin()).unwrap_err();

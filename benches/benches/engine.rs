@@ -1,0 +1,136 @@
+//! The engine: the national year's allocation + reconciliation (sorted and unsorted cards),
+//! Portal commands per second, replay of a long event log.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hint::black_box;
+
+use cie_pagamenti::allocation::allocate;
+use cie_pagamenti::reconciliation::{reconcile_allocation, Lifespan};
+use cie_pagamenti::users::{Actor, NewUser, Profile};
+use cie_pagamenti::workflow::{Command, Portal};
+use cie_pagamenti::{Amount, Moment, PriceSchedule, Quarter};
+use cie_pagamenti_benches::{national_year, SplitMix};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+const CARDS: usize = 10_000_000;
+const ORDERS: usize = 833_000;
+
+fn national(c: &mut Criterion) {
+    let (sorted, orders) = national_year(CARDS, ORDERS, 2024);
+    let mut unsorted = sorted.clone();
+    let mut rng = SplitMix(9);
+    for i in (1..unsorted.len()).rev() {
+        unsorted.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+    }
+    let schedule = PriceSchedule::builtin();
+    let cieonline = BTreeMap::new();
+    let transmitted: BTreeSet<Quarter> =
+        Quarter::parse("2020-Q1").unwrap().through(Quarter::parse("2024-Q3").unwrap()).collect();
+    let now = Moment::parse("2025-01-15T12:00:00").unwrap();
+    let mut group = c.benchmark_group("national year (10M cards, 833k orders)");
+    group.sample_size(10);
+    for (name, cards) in [("sorted cards", &sorted), ("unsorted cards", &unsorted)] {
+        group.bench_function(format!("allocate + reconcile, {name}"), |b| {
+            b.iter_batched(
+                || orders.clone(),
+                |orders| {
+                    let a = allocate(black_box(cards), orders, &schedule).unwrap();
+                    reconcile_allocation(&a, &cieonline, &transmitted, Lifespan::default(), now, &schedule)
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+fn person(fiscal_code: &str) -> NewUser {
+    NewUser {
+        fiscal_code: fiscal_code.into(),
+        first_name: "Mario".into(),
+        last_name: "Rossi".into(),
+        email: "m@c.it".into(),
+        email_confirmation: "m@c.it".into(),
+    }
+}
+
+/// A portal with one municipality, a Manager and an Operator, and quarter 2024-Q1 created.
+fn portal() -> (Portal, Actor, Moment) {
+    let mut p = Portal::new();
+    let now = Moment::parse("2024-03-20T10:00:00").unwrap();
+    p.register_municipality(
+        &Actor::Support,
+        now,
+        "A",
+        "Alfa",
+        Quarter::parse("2024-Q1").unwrap(),
+        person("RSSMRA80A01H501U"),
+    )
+    .unwrap();
+    let manager = Actor::User("RSSMRA80A01H501U".into());
+    p.add_user(&manager, now, "A", person("NREPLA90D52L219L"), Profile::Operator).unwrap();
+    let operator = Actor::User("NREPLA90D52L219L".into());
+    p.create_quarter(&operator, now, "A", Quarter::parse("2024-Q1").unwrap()).unwrap();
+    (p, operator, now)
+}
+
+/// add / edit / delete of one order, repeated: `n` accepted commands.
+fn commands(n: usize) -> Vec<Command> {
+    let q = Quarter::parse("2024-Q1").unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap_or_default();
+    (0..n)
+        .map(|i| {
+            let number = format!("{}", i / 3);
+            match i % 3 {
+                0 => Command::AddOrder {
+                    municipality: "A".into(),
+                    quarter: q,
+                    number,
+                    date,
+                    amount: Amount::from_cents(1679),
+                },
+                1 => Command::EditOrder {
+                    municipality: "A".into(),
+                    quarter: q,
+                    number,
+                    date,
+                    amount: Amount::from_cents(3358),
+                },
+                _ => Command::DeleteOrder { municipality: "A".into(), quarter: q, number },
+            }
+        })
+        .collect()
+}
+
+fn workflow(c: &mut Criterion) {
+    let mut group = c.benchmark_group("portal");
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(300_000));
+    group.bench_function("300k commands (add/edit/delete order)", |b| {
+        b.iter_batched(
+            || (portal(), commands(300_000)),
+            |((mut p, actor, now), cmds)| {
+                for cmd in cmds {
+                    p.execute(&actor, now, cmd).unwrap();
+                }
+                p
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    let (mut p, actor, now) = portal();
+    for cmd in commands(1_000_000) {
+        p.execute(&actor, now, cmd).unwrap();
+    }
+    let events = p.events().to_vec();
+    let json = p.events_json();
+    group.throughput(criterion::Throughput::Elements(events.len() as u64));
+    group.bench_function("replay 1M events (in memory)", |b| {
+        b.iter_batched(|| events.clone(), |ev| Portal::replay_events(ev).unwrap(), BatchSize::LargeInput);
+    });
+    group.bench_function("replay 1M events (from JSON)", |b| b.iter(|| Portal::replay(black_box(&json)).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, national, workflow);
+criterion_main!(benches);
