@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use smallvec::SmallVec;
 use thiserror::Error;
 
 use crate::calendar::{
@@ -37,14 +38,17 @@ pub struct Portion {
     pub amount: Amount,
 }
 
+/// The portions of an order: a vector that keeps the usual single portion inline.
+pub type Portions = SmallVec<[Portion; 1]>;
+
 /// How one order was allocated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderAllocation {
     /// The order.
     #[serde(flatten)]
     pub order: PaymentOrder,
-    /// Its parts by quarter, oldest first.
-    pub portions: Vec<Portion>,
+    /// Its parts by quarter, oldest first (nearly always one: stored inline).
+    pub portions: Portions,
     /// True when the order pays cards of more than one quarter ("quota parte").
     pub split: bool,
     /// Money the order could not spend on whole cards.
@@ -286,17 +290,22 @@ pub fn allocate(
         days.push(Day { number: day, date, quarter, price, signed: count, unpaid: count });
     }
     let sequence = processing_order(&orders);
-    let mut slots: Vec<Option<PaymentOrder>> = orders.into_iter().map(Some).collect();
+    let orders: Vec<PaymentOrder> = if sequence.iter().enumerate().all(|(i, &j)| i == j) {
+        orders
+    } else {
+        let mut slots: Vec<Option<PaymentOrder>> = orders.into_iter().map(Some).collect();
+        sequence.into_iter().filter_map(|i| slots[i].take()).collect()
+    };
 
     let mut next = NextUnpaid::new(days.len());
-    let mut allocated = Vec::with_capacity(slots.len());
-    for order in sequence.into_iter().filter_map(|i| slots[i].take()) {
+    let mut allocated = Vec::with_capacity(orders.len());
+    for order in orders {
         let (start, end_day) = match order.period {
             Some((from, to)) => (days.partition_point(|d| d.date < from), Some(day_number(to))),
             None => (0, None),
         };
         let mut budget = order.amount.cents();
-        let mut portions: Vec<Portion> = Vec::new();
+        let mut portions = Portions::new();
         let mut i = next.find(start);
         while i < days.len() && end_day.is_none_or(|end| days[i].number <= end) {
             let d = &mut days[i];

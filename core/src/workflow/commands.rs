@@ -9,9 +9,10 @@ use crate::money::Amount;
 use crate::report::{recognize_report, ReportRecord};
 use crate::users::{Actor, MunicipalityId, NewUser, Profile};
 
-/// Every command of the portal. Serialised (tagged by `type`) as the payload of an event.
+/// Every command of the portal. Serialised as the payload of an event, externally tagged
+/// (`{"add_order": {…}}`), which JSON readers parse without buffering.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Support: a municipality joins the portal with its first Manager (initial deployment).
     RegisterMunicipality {
@@ -199,7 +200,6 @@ pub struct Event {
     /// Who issued it.
     pub actor: Actor,
     /// What.
-    #[serde(flatten)]
     pub command: Command,
 }
 
@@ -220,6 +220,7 @@ struct LogVersion {
 
 #[derive(Deserialize)]
 struct LogIn {
+    version: u64,
     events: Vec<Event>,
 }
 
@@ -292,12 +293,19 @@ impl Portal {
     /// Rebuilds a portal from a versioned JSON event log, re-checking every event against the
     /// rules. A refused event is reported with its index.
     pub fn replay(json: &str) -> Result<Portal, WorkflowError> {
-        let format = |e: serde_json::Error| WorkflowError::EventLogFormat { reason: e.to_string() };
-        let version: LogVersion = serde_json::from_str(json).map_err(format)?;
-        if version.version != EVENT_LOG_VERSION {
-            return Err(WorkflowError::EventLogVersion { version: version.version });
+        // One parse in the usual case; the version alone is read only to explain a failure.
+        let log = match serde_json::from_str::<LogIn>(json) {
+            Ok(log) => log,
+            Err(e) => {
+                return Err(match serde_json::from_str::<LogVersion>(json) {
+                    Ok(v) if v.version != EVENT_LOG_VERSION => WorkflowError::EventLogVersion { version: v.version },
+                    _ => WorkflowError::EventLogFormat { reason: e.to_string() },
+                })
+            }
+        };
+        if log.version != EVENT_LOG_VERSION {
+            return Err(WorkflowError::EventLogVersion { version: log.version });
         }
-        let log: LogIn = serde_json::from_str(json).map_err(format)?;
         Portal::replay_events(log.events)
     }
 
