@@ -1,0 +1,483 @@
+"""cie_pagamenti — the rules of the Italian CIE payment accounting, exactly.
+
+Money is ``decimal.Decimal`` (a ``float`` raises ``FloatNotAllowedError``, a ``TypeError``),
+dates are ``datetime.date``, moments ``datetime.datetime`` (naive = Europe/Rome local time).
+Every rule is computed by the Rust core; this module only shapes results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+
+from . import errors
+from ._native import (
+    Fortnight,
+    Quarter,
+    amount_for_cards,
+    cards_for_amount,
+    causale,
+    check_password,
+    check_password_change,
+    format_amount,
+    generate_password,
+    is_valid_cap,
+    is_valid_email,
+    is_valid_fiscal_code,
+    is_valid_iban,
+    is_valid_phone,
+    is_valid_vat_number,
+    parse_amount,
+    parse_date,
+    password_rules,
+    pre2020_mailbox,
+    quarter_of,
+    validate_cap,
+    validate_caps,
+    validate_email,
+    validate_emails,
+    validate_fiscal_code,
+    validate_fiscal_codes,
+    validate_iban,
+    validate_ibans,
+    validate_phone,
+    validate_phones,
+    validate_vat_number,
+    validate_vat_numbers,
+)
+from . import _native
+from .errors import AmountNotMultipleError, CieError, FloatNotAllowedError
+
+Money = Union[Decimal, str, int]
+DateLike = Union[date, str]
+MomentLike = Union[datetime, date, str, int]
+QuarterLike = Union[Quarter, str]
+
+
+def _money(value: str) -> Decimal:
+    return Decimal(value)
+
+
+def _day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+class _Result:
+    """Common behaviour of result objects."""
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The result as plain data (Decimal, date and str values), for JSON or pandas."""
+
+        def plain(v: Any) -> Any:
+            if isinstance(v, (Quarter, Fortnight)):
+                return str(v)
+            if isinstance(v, list):
+                return [plain(x) for x in v]
+            if isinstance(v, tuple):
+                return tuple(plain(x) for x in v)
+            if isinstance(v, dict):
+                return {str(plain(k)): plain(x) for k, x in v.items()}
+            if dataclasses.is_dataclass(v) and not isinstance(v, type):
+                return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
+            return v
+
+        return plain(self)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Price(_Result):
+    """The price of a card on a date and its parts."""
+
+    unit: Decimal
+    net: Decimal
+    vat: Decimal
+    vat_rate: Decimal
+    municipal_share: Decimal
+    ministry_share: Decimal
+    valid_from: date
+
+
+def price_on(day: Optional[DateLike] = None) -> Price:
+    """The price in force on ``day`` (the current one when omitted)."""
+    p = json.loads(_native.price_on_json(day))
+    return Price(
+        unit=_money(p["unit"]),
+        net=_money(p["net"]),
+        vat=_money(p["vat"]),
+        vat_rate=Decimal(p["vat_rate_percent"]) / 100,
+        municipal_share=_money(p["municipal_share"]),
+        ministry_share=_money(p["ministry_share"]),
+        valid_from=_day(p["valid_from"]),
+    )
+
+
+@dataclass(frozen=True)
+class CitizenFee(_Result):
+    """What a citizen pays for a CIE."""
+
+    state: Decimal
+    fixed_fee: Decimal
+    secretarial_fee: Decimal
+    total: Decimal
+
+
+def citizen_fee(duplicate: bool = False, fixed_fee: Optional[Money] = None, secretarial_fee: Optional[Money] = None) -> CitizenFee:
+    """€16,79 + municipal fixed fee (doubled for a duplicate) + secretarial fee."""
+    f = json.loads(_native.citizen_fee_json(duplicate, fixed_fee, secretarial_fee))
+    return CitizenFee(**{k: _money(v) for k, v in f.items()})
+
+
+@dataclass(frozen=True)
+class PaymentOrder(_Result):
+    """A payment order: number, date, amount and optionally the (from, to) period it pays."""
+
+    number: str
+    date: date
+    amount: Money
+    period: Optional[Tuple[date, date]] = None
+
+
+@dataclass(frozen=True)
+class Portion(_Result):
+    """The part of an order imputed to one quarter."""
+
+    quarter: Quarter
+    cards: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderAllocation(_Result):
+    """How one order was allocated."""
+
+    number: str
+    date: date
+    amount: Decimal
+    period: Optional[Tuple[date, date]]
+    portions: List[Portion]
+    split: bool
+    credit: Decimal
+
+
+@dataclass(frozen=True)
+class QuarterAllocation(_Result):
+    """Per-quarter outcome of an allocation."""
+
+    cards_signed: int
+    cards_paid: int
+    amount: Decimal
+    unpaid_cards: int
+    debit: Decimal
+
+
+class Allocation(_Result):
+    """The outcome of :func:`allocate`. ``quarters`` and ``orders`` are built on first access."""
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+        self._quarters: Optional[Dict[Quarter, QuarterAllocation]] = None
+        self._orders: Optional[List[OrderAllocation]] = None
+
+    @property
+    def credit(self) -> Decimal:
+        """Total credit of the orders."""
+        return self._native.credit  # type: ignore[no-any-return]
+
+    @property
+    def debit(self) -> Decimal:
+        """Total value of unpaid cards."""
+        return self._native.debit  # type: ignore[no-any-return]
+
+    @property
+    def cards(self) -> int:
+        """Total cards."""
+        return self._native.cards  # type: ignore[no-any-return]
+
+    @property
+    def quarters(self) -> Dict[Quarter, QuarterAllocation]:
+        """Per quarter: cards signed/paid/unpaid, amount, debit."""
+        if self._quarters is None:
+            raw = json.loads(self._native.quarters_json())
+            self._quarters = {
+                Quarter.parse(q): QuarterAllocation(v["cards_signed"], v["cards_paid"], _money(v["amount"]), v["unpaid_cards"], _money(v["debit"]))
+                for q, v in raw.items()
+            }
+        return self._quarters
+
+    @property
+    def orders(self) -> List[OrderAllocation]:
+        """Orders in processing order (date, then number)."""
+        if self._orders is None:
+            self._orders = [
+                OrderAllocation(
+                    number=o["number"],
+                    date=_day(o["date"]),
+                    amount=_money(o["amount"]),
+                    period=None if o["period"] is None else (_day(o["period"][0]), _day(o["period"][1])),
+                    portions=[Portion(Quarter.parse(p["quarter"]), p["cards"], _money(p["amount"])) for p in o["portions"]],
+                    split=o["split"],
+                    credit=_money(o["credit"]),
+                )
+                for o in json.loads(self._native.orders_json())
+            ]
+        return self._orders
+
+    def order(self, number: str) -> Optional[OrderAllocation]:
+        """The first order with this number."""
+        return next((o for o in self.orders if o.number == number), None)
+
+    def quarters_frame(self) -> Any:
+        """Per-quarter results as a pandas DataFrame (pandas imported on demand)."""
+        import pandas as pd
+
+        rows = [{"quarter": str(q), **dataclasses.asdict(v)} for q, v in self.quarters.items()]
+        return pd.DataFrame(rows).set_index("quarter")
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "quarters": {str(q): dataclasses.asdict(v) for q, v in self.quarters.items()},
+            "orders": [o.to_dict() for o in self.orders],
+            "credit": self.credit,
+            "debit": self.debit,
+            "cards": self.cards,
+        }
+
+    def __repr__(self) -> str:
+        return f"Allocation(cards={self.cards}, credit={self.credit!r}, debit={self.debit!r})"
+
+
+def _epochs(cards: Any) -> Any:
+    """A numpy datetime64 array becomes an int64 epoch-seconds view; anything else passes."""
+    dtype = getattr(cards, "dtype", None)
+    if dtype is not None and getattr(dtype, "kind", "") == "M":
+        return cards.astype("datetime64[s]").view("int64")
+    return cards
+
+
+def allocate(cards: Any, orders: Iterable[PaymentOrder]) -> Allocation:
+    """Allocates payment orders to the quarters of the cards they pay (signing dates).
+
+    ``cards``: a numpy ``int64`` epoch-seconds or ``datetime64`` array (read in place, the GIL
+    released while working), or any iterable of ``datetime`` (naive = Rome local), ``date``,
+    ISO ``str`` or ``int`` epoch seconds.
+    """
+    return Allocation(_native.allocate(_epochs(cards), orders))
+
+
+def quarter_of_many(moments: Any) -> Any:
+    """Quarters of a numpy ``datetime64`` or ``int64`` epoch-seconds array, as an ``int32``
+    array of codes ``year * 10 + number`` (``20241`` = 2024-Q1; 0 = outside the calendar)."""
+    import numpy as np
+
+    array = np.ascontiguousarray(_epochs(moments), dtype=np.int64)
+    return _native.quarter_codes(array)
+
+
+@dataclass(frozen=True)
+class QuarterRow(_Result):
+    """One row of the Resoconto dei Trimestri."""
+
+    quarter: Quarter
+    amount: Decimal
+    cards_from_amount: int
+    exact: bool
+    top_up: Optional[Decimal]
+    cieonline_cards: int
+    state: Optional[str]
+    discrepancy: Optional[int]
+    municipal_share: Decimal
+    share_suspended: bool
+    zero_quarter: bool
+
+
+@dataclass(frozen=True)
+class Reconciliation(_Result):
+    """The Resoconto dei Trimestri."""
+
+    quarters: List[QuarterRow]
+    balance: Optional[str]
+    discrepancies: int
+    municipal_share: Decimal
+    suspended_share: Decimal
+    missing_quarters: List[Quarter]
+    next_to_transmit: Optional[Quarter]
+    transmitted_cards_from_amount: int
+    transmitted_cieonline_cards: int
+    complete_years: List[int]
+
+    def quarters_frame(self) -> Any:
+        """The rows as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame([r.to_dict() for r in self.quarters]).set_index("quarter")
+
+
+def reconcile(
+    allocation: Union[Allocation, Mapping[QuarterLike, Money]],
+    cieonline: Optional[Mapping[QuarterLike, int]] = None,
+    transmitted: Optional[Iterable[QuarterLike]] = None,
+    now: Optional[MomentLike] = None,
+    first_quarter: Optional[QuarterLike] = None,
+    last_quarter: Optional[QuarterLike] = None,
+) -> Reconciliation:
+    """Reconciles an allocation (or per-quarter amounts) with CIEonline counts.
+
+    ``now`` decides which quarters have ended (default: the current time).
+    """
+    when = now if now is not None else datetime.now(timezone.utc)
+    if isinstance(allocation, Allocation):
+        raw = _native.reconcile_json(when, allocation._native, None, dict(cieonline or {}), transmitted, first_quarter, last_quarter)
+    else:
+        raw = _native.reconcile_json(when, None, dict(allocation), dict(cieonline or {}), transmitted, first_quarter, last_quarter)
+    r = json.loads(raw)
+    rows = [
+        QuarterRow(
+            quarter=Quarter.parse(x["quarter"]),
+            amount=_money(x["amount"]),
+            cards_from_amount=x["cards_from_amount"],
+            exact=x["exact"],
+            top_up=None if x["top_up"] is None else _money(x["top_up"]),
+            cieonline_cards=x["cieonline_cards"],
+            state=x["state"],
+            discrepancy=x["discrepancy"],
+            municipal_share=_money(x["municipal_share"]),
+            share_suspended=x["share_suspended"],
+            zero_quarter=x["zero_quarter"],
+        )
+        for x in r["quarters"]
+    ]
+    return Reconciliation(
+        quarters=rows,
+        balance=r["balance"],
+        discrepancies=r["discrepancies"],
+        municipal_share=_money(r["municipal_share"]),
+        suspended_share=_money(r["suspended_share"]),
+        missing_quarters=[Quarter.parse(q) for q in r["missing_quarters"]],
+        next_to_transmit=None if r["next_to_transmit"] is None else Quarter.parse(r["next_to_transmit"]),
+        transmitted_cards_from_amount=r["transmitted_cards_from_amount"],
+        transmitted_cieonline_cards=r["transmitted_cieonline_cards"],
+        complete_years=r["complete_years"],
+    )
+
+
+def allocation_report(
+    municipality: str, quarter: QuarterLike, allocation: Allocation, cieonline_cards: int = 0, same_person: bool = False, now: Optional[MomentLike] = None
+) -> Tuple[Dict[str, Any], bytes]:
+    """The quarterly report of a quarter from an allocation: (data, PDF bytes)."""
+    when = now if now is not None else datetime.now(timezone.utc)
+    data, pdf = _native.allocation_report(municipality, quarter, allocation._native, cieonline_cards, same_person, when)
+    return json.loads(data), pdf
+
+
+class Portal(_native.Portal):
+    """The portal aggregate: municipalities, users, quarters. One method per command, each
+    taking ``actor`` (a fiscal code, or ``"support"``) and ``now``; a refused command raises a
+    :class:`CieError` and changes nothing. ``Portal.replay(events_json)`` rebuilds a portal
+    from its event log, re-checking every event."""
+
+    def events(self) -> List[Dict[str, Any]]:  # type: ignore[override]
+        """The accepted events, as a JSON-ready list."""
+        return json.loads(super().events())["events"]  # type: ignore[no-any-return]
+
+    def events_json(self) -> str:
+        """The versioned JSON event log (what :meth:`replay` reads)."""
+        return super().events()
+
+    def state(self) -> Dict[str, Any]:
+        """Municipalities and users as plain data."""
+        return json.loads(self.state_json())  # type: ignore[no-any-return]
+
+    def quarterly_report(self, municipality: str, quarter: QuarterLike, same_person: bool = False, now: Optional[MomentLike] = None) -> Tuple[Dict[str, Any], bytes]:  # type: ignore[override]
+        """The quarterly report: (data, PDF bytes)."""
+        when = now if now is not None else datetime.now(timezone.utc)
+        data, pdf = super().quarterly_report(municipality, quarter, same_person, when)
+        return json.loads(data), pdf
+
+
+class SiteRegistry(_native.SiteRegistry):
+    """SediCIE: sites, contacts and roles. Site data and contacts are given as keyword fields."""
+
+    def add_site(self, municipality: str, **data: Any) -> int:  # type: ignore[override]
+        """Adds a site; returns its id."""
+        return super().add_site(municipality, json.dumps(data))
+
+    def update_site(self, municipality: str, site: int, **data: Any) -> None:  # type: ignore[override]
+        """Changes a site's data."""
+        super().update_site(municipality, site, json.dumps(data))
+
+    def add_contact(self, municipality: str, **contact: Any) -> None:  # type: ignore[override]
+        """Adds a contact; the same person twice raises ``SiteError`` (``CONTACT_DUPLICATE``)."""
+        super().add_contact(municipality, json.dumps(contact))
+
+    def status(self, municipality: str, site: int) -> Dict[str, Any]:
+        """``{"status": "complete"}`` or ``{"status": "incomplete", "missing": [...]}``."""
+        return json.loads(self.status_json(municipality, site))  # type: ignore[no-any-return]
+
+    def remove_site(self, municipality: str, site: int) -> Dict[str, Any]:
+        """Removes a site irreversibly; returns what the removal takes with it."""
+        return json.loads(self.remove_site_json(municipality, site))  # type: ignore[no-any-return]
+
+    def initial_managers(self, municipality: str) -> List[Dict[str, Any]]:
+        """The issuance managers of the municipality's sites: its initial portal Managers."""
+        return json.loads(self.initial_managers_json(municipality))  # type: ignore[no-any-return]
+
+
+__all__ = [
+    "Allocation",
+    "AmountNotMultipleError",
+    "CieError",
+    "CitizenFee",
+    "FloatNotAllowedError",
+    "Fortnight",
+    "OrderAllocation",
+    "PaymentOrder",
+    "Portal",
+    "Portion",
+    "Price",
+    "Quarter",
+    "QuarterAllocation",
+    "QuarterRow",
+    "Reconciliation",
+    "SiteRegistry",
+    "allocate",
+    "allocation_report",
+    "amount_for_cards",
+    "cards_for_amount",
+    "causale",
+    "check_password",
+    "check_password_change",
+    "citizen_fee",
+    "errors",
+    "format_amount",
+    "generate_password",
+    "is_valid_cap",
+    "is_valid_email",
+    "is_valid_fiscal_code",
+    "is_valid_iban",
+    "is_valid_phone",
+    "is_valid_vat_number",
+    "parse_amount",
+    "parse_date",
+    "password_rules",
+    "pre2020_mailbox",
+    "price_on",
+    "quarter_of",
+    "quarter_of_many",
+    "reconcile",
+    "validate_cap",
+    "validate_caps",
+    "validate_email",
+    "validate_emails",
+    "validate_fiscal_code",
+    "validate_fiscal_codes",
+    "validate_iban",
+    "validate_ibans",
+    "validate_phone",
+    "validate_phones",
+    "validate_vat_number",
+    "validate_vat_numbers",
+]

@@ -1,0 +1,115 @@
+//! Python values ↔ core values. Money never passes through a float: `decimal.Decimal`, `str`
+//! (portal `1234,56` or machine `1234.56`) or `int` euros are accepted; a `float` is refused
+//! with `FLOAT_NOT_ALLOWED` (a `TypeError`).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use cie_pagamenti::calendar::parse_any_date;
+use cie_pagamenti::{Amount, ErrorCode, Moment, Quarter};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDate, PyDateTime, PyFloat, PyInt, PyString};
+use rust_decimal::Decimal;
+
+use crate::calendar::PyQuarter;
+use crate::errors::{coded, IntoPy};
+
+/// Money from Python.
+pub(crate) fn amount(ob: &Bound<'_, PyAny>) -> PyResult<Amount> {
+    if ob.is_instance_of::<PyFloat>() {
+        return Err(coded(ErrorCode::FloatNotAllowed, "float: binary floating point cannot represent cents exactly; use decimal.Decimal or a string"));
+    }
+    if ob.is_instance_of::<PyBool>() {
+        return Err(coded(ErrorCode::AmountFormat, "bool"));
+    }
+    if let Ok(text) = ob.extract::<String>() {
+        return Amount::parse(&text).py_err();
+    }
+    if ob.is_instance_of::<PyInt>() {
+        let euros: i64 = ob.extract().map_err(|_| coded(ErrorCode::AmountTooLarge, "int"))?;
+        return Amount::entered(euros.saturating_mul(100)).py_err();
+    }
+    match ob.extract::<Decimal>() {
+        Ok(d) => Amount::from_decimal(d).py_err(),
+        Err(_) => Err(coded(ErrorCode::AmountFormat, "expected decimal.Decimal, str or int")),
+    }
+}
+
+/// Optional money.
+pub(crate) fn opt_amount(ob: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Amount>> {
+    ob.filter(|o| !o.is_none()).map(amount).transpose()
+}
+
+/// Money to Python (`decimal.Decimal` with two places).
+pub(crate) fn amount_out(a: Amount) -> Decimal {
+    a.to_decimal()
+}
+
+/// A civil date: `datetime.date` (not a datetime) or text `gg/mm/aaaa` / ISO.
+pub(crate) fn date(ob: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    if ob.is_instance_of::<PyDateTime>() {
+        return Err(coded(ErrorCode::DateFormat, "a datetime was given where a date is expected"));
+    }
+    if ob.is_instance_of::<PyDate>() {
+        return ob.extract::<NaiveDate>().map_err(|_| coded(ErrorCode::DateInvalid, "date"));
+    }
+    if ob.is_instance_of::<PyString>() {
+        let text: String = ob.extract()?;
+        return parse_any_date(&text).py_err();
+    }
+    Err(coded(ErrorCode::DateFormat, "expected datetime.date or str"))
+}
+
+/// Optional date.
+pub(crate) fn opt_date(ob: Option<&Bound<'_, PyAny>>) -> PyResult<Option<NaiveDate>> {
+    ob.filter(|o| !o.is_none()).map(date).transpose()
+}
+
+/// A moment: aware `datetime` (converted), naive `datetime` (Rome local), `date` (Rome
+/// midnight), ISO text, or `int` epoch seconds.
+pub(crate) fn moment(ob: &Bound<'_, PyAny>) -> PyResult<Moment> {
+    if ob.is_instance_of::<PyDateTime>() {
+        if ob.getattr("tzinfo")?.is_none() {
+            let naive: NaiveDateTime = ob.extract().map_err(|_| coded(ErrorCode::MomentFormat, "datetime"))?;
+            return Ok(Moment::from_rome_local(naive));
+        }
+        let aware: DateTime<FixedOffset> = ob.extract().map_err(|_| coded(ErrorCode::MomentFormat, "datetime"))?;
+        return Ok(Moment::from_aware(&aware));
+    }
+    if ob.is_instance_of::<PyDate>() {
+        return Ok(Moment::rome_midnight(date(ob)?));
+    }
+    if ob.is_instance_of::<PyString>() {
+        let text: String = ob.extract()?;
+        return Moment::parse(&text).py_err();
+    }
+    if ob.is_instance_of::<PyInt>() && !ob.is_instance_of::<PyBool>() {
+        let secs: i64 = ob.extract().map_err(|_| coded(ErrorCode::MomentFormat, "int out of range"))?;
+        return Ok(Moment::from_epoch(secs));
+    }
+    Err(coded(ErrorCode::MomentFormat, "expected datetime, date, str or int epoch seconds"))
+}
+
+/// A quarter: `Quarter` or text `2024-Q1`.
+pub(crate) fn quarter(ob: &Bound<'_, PyAny>) -> PyResult<Quarter> {
+    if let Ok(q) = ob.extract::<PyRef<'_, PyQuarter>>() {
+        return Ok(q.0);
+    }
+    if ob.is_instance_of::<PyString>() {
+        let text: String = ob.extract()?;
+        return Quarter::parse(&text).py_err();
+    }
+    Err(coded(ErrorCode::QuarterFormat, "expected Quarter or str"))
+}
+
+/// Text argument, refusing other types with a coded error.
+pub(crate) fn text(ob: &Bound<'_, PyAny>, code: ErrorCode) -> PyResult<String> {
+    if ob.is_instance_of::<PyString>() {
+        ob.extract()
+    } else {
+        Err(coded(code, "expected str"))
+    }
+}
+
+/// A serialisable core value as JSON text (the pure-Python layer turns it into result objects).
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}

@@ -1,0 +1,44 @@
+//! `cie_pagamenti._native`: the pyo3 module under the pure-Python package `cie_pagamenti`.
+//! A thin layer: every rule is computed by the core crate; this crate converts types and maps
+//! errors (in `errors.rs`, exhaustively).
+
+mod calendar;
+mod convert;
+mod engine;
+mod errors;
+mod identifiers;
+mod money;
+mod password;
+mod portal;
+mod sites;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<calendar::PyQuarter>()?;
+    m.add_class::<calendar::PyFortnight>()?;
+    m.add_class::<engine::PyAllocation>()?;
+    m.add_class::<portal::PyPortal>()?;
+    m.add_class::<sites::PySiteRegistry>()?;
+    m.add_function(wrap_pyfunction!(money::parse_amount, m)?)?;
+    m.add_function(wrap_pyfunction!(money::format_amount, m)?)?;
+    m.add_function(wrap_pyfunction!(money::price_on_json, m)?)?;
+    m.add_function(wrap_pyfunction!(money::cards_for_amount, m)?)?;
+    m.add_function(wrap_pyfunction!(money::amount_for_cards, m)?)?;
+    m.add_function(wrap_pyfunction!(money::citizen_fee_json, m)?)?;
+    m.add_function(wrap_pyfunction!(money::causale, m)?)?;
+    m.add_function(wrap_pyfunction!(calendar::quarter_of, m)?)?;
+    m.add_function(wrap_pyfunction!(calendar::quarter_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(calendar::parse_date, m)?)?;
+    m.add_function(wrap_pyfunction!(calendar::pre2020_mailbox, m)?)?;
+    identifiers::register(m)?;
+    m.add_function(wrap_pyfunction!(password::check_password, m)?)?;
+    m.add_function(wrap_pyfunction!(password::check_password_change, m)?)?;
+    m.add_function(wrap_pyfunction!(password::password_rules, m)?)?;
+    m.add_function(wrap_pyfunction!(password::generate_password, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::allocate, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::reconcile_json, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::allocation_report, m)?)?;
+    Ok(())
+}

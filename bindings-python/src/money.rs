@@ -1,0 +1,63 @@
+//! Money and pricing.
+
+use cie_pagamenti::pricing::causale as core_causale;
+use cie_pagamenti::{Amount, ErrorCode, PriceSchedule};
+use pyo3::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::calendar::fortnight;
+use crate::convert::{self, amount_out};
+use crate::errors::IntoPy;
+
+/// Strict portal amount `1234,56` → `Decimal`.
+#[pyfunction]
+pub(crate) fn parse_amount(text: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    Amount::parse_portal(&convert::text(text, ErrorCode::AmountFormat)?).py_err().map(amount_out)
+}
+
+/// An amount in the portal format `1234,56`.
+#[pyfunction]
+pub(crate) fn format_amount(amount: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(convert::amount(amount)?.to_portal())
+}
+
+/// The price in force on a day (JSON; the Python layer builds `Price`).
+#[pyfunction]
+#[pyo3(signature = (day=None))]
+pub(crate) fn price_on_json(day: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    let schedule = PriceSchedule::builtin();
+    schedule.price_at(convert::opt_date(day)?).py_err().map(convert::json)
+}
+
+/// Cards paid by an amount; a non-multiple raises `AmountNotMultipleError`.
+#[pyfunction]
+#[pyo3(signature = (amount, on=None))]
+pub(crate) fn cards_for_amount(amount: &Bound<'_, PyAny>, on: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
+    let schedule = PriceSchedule::builtin();
+    let price = schedule.price_at(convert::opt_date(on)?).py_err()?;
+    price.cards_for_amount(convert::amount(amount)?).py_err()
+}
+
+/// The amount paying `cards` cards.
+#[pyfunction]
+#[pyo3(signature = (cards, on=None))]
+pub(crate) fn amount_for_cards(cards: u64, on: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+    let schedule = PriceSchedule::builtin();
+    let price = schedule.price_at(convert::opt_date(on)?).py_err()?;
+    price.amount_for_cards(cards).py_err().map(amount_out)
+}
+
+/// What a citizen pays (JSON).
+#[pyfunction]
+#[pyo3(signature = (duplicate=false, fixed_fee=None, secretarial_fee=None))]
+pub(crate) fn citizen_fee_json(duplicate: bool, fixed_fee: Option<&Bound<'_, PyAny>>, secretarial_fee: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    let schedule = PriceSchedule::builtin();
+    let fee = schedule.current().citizen_fee(duplicate, convert::opt_amount(fixed_fee)?, convert::opt_amount(secretarial_fee)?).py_err()?;
+    Ok(convert::json(&fee))
+}
+
+/// The payment description for a fortnight.
+#[pyfunction]
+pub(crate) fn causale(municipality: &Bound<'_, PyAny>, fortnight_: &Bound<'_, PyAny>, cards: u64) -> PyResult<String> {
+    core_causale(&convert::text(municipality, ErrorCode::MunicipalityName)?, fortnight(fortnight_)?, cards).py_err()
+}
