@@ -57,6 +57,11 @@ impl PyQuarter {
         self.0.next().map(PyQuarter)
     }
 
+    /// The quarter itself, or `QuarterError` (`QUARTER_OUT_OF_RANGE`) before 2020-Q1.
+    fn ensure_portal(&self) -> PyResult<Self> {
+        self.0.ensure_portal().py_err().map(PyQuarter)
+    }
+
     fn previous(&self) -> Option<Self> {
         self.0.previous().map(PyQuarter)
     }
@@ -136,7 +141,10 @@ pub(crate) fn quarter_of(moment: &Bound<'_, PyAny>) -> PyResult<PyQuarter> {
 /// Quarters of an int64 epoch-seconds array, as codes `year * 10 + number` (e.g. 20241),
 /// computed without the GIL; 0 marks a moment outside the calendar.
 #[pyfunction]
-pub(crate) fn quarter_codes<'py>(py: Python<'py>, epochs: PyReadonlyArray1<'py, i64>) -> PyResult<Bound<'py, PyArray1<i32>>> {
+pub(crate) fn quarter_codes<'py>(
+    py: Python<'py>,
+    epochs: PyReadonlyArray1<'py, i64>,
+) -> PyResult<Bound<'py, PyArray1<i32>>> {
     let slice = epochs.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "the array must be contiguous"))?;
     let codes: Vec<i32> = py.detach(|| {
         slice.iter().map(|&t| quarter_of_epoch(t).map_or(0, |q| q.year() * 10 + q.number() as i32)).collect()

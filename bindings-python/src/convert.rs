@@ -15,7 +15,10 @@ use crate::errors::{coded, IntoPy};
 /// Money from Python.
 pub(crate) fn amount(ob: &Bound<'_, PyAny>) -> PyResult<Amount> {
     if ob.is_instance_of::<PyFloat>() {
-        return Err(coded(ErrorCode::FloatNotAllowed, "float: binary floating point cannot represent cents exactly; use decimal.Decimal or a string"));
+        return Err(coded(
+            ErrorCode::FloatNotAllowed,
+            "float: binary floating point cannot represent cents exactly; use decimal.Decimal or a string",
+        ));
     }
     if ob.is_instance_of::<PyBool>() {
         return Err(coded(ErrorCode::AmountFormat, "bool"));

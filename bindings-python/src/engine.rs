@@ -57,7 +57,8 @@ fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {
     let period = if period.is_none() {
         None
     } else {
-        let (from, to): (Bound<'_, PyAny>, Bound<'_, PyAny>) = period.extract().map_err(|_| coded(ErrorCode::PeriodInvalid, "period must be a (from, to) pair"))?;
+        let (from, to): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
+            period.extract().map_err(|_| coded(ErrorCode::PeriodInvalid, "period must be a (from, to) pair"))?;
         Some((convert::date(&from)?, convert::date(&to)?))
     };
     PaymentOrder::new(&number, date, amount, period).py_err()
@@ -74,12 +75,16 @@ pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<
         let result = py.detach(|| core_allocate(slice, orders, &schedule));
         return result.py_err().map(PyAllocation);
     }
-    let epochs: Vec<i64> = cards.try_iter()?.map(|c| convert::moment(&c?).map(|m| m.epoch())).collect::<PyResult<_>>()?;
+    let epochs: Vec<i64> =
+        cards.try_iter()?.map(|c| convert::moment(&c?).map(cie_pagamenti::Moment::epoch)).collect::<PyResult<_>>()?;
     let result = py.detach(|| core_allocate(&epochs, orders, &schedule));
     result.py_err().map(PyAllocation)
 }
 
-fn quarter_map<T>(dict: Option<&Bound<'_, PyDict>>, value: impl Fn(&Bound<'_, PyAny>) -> PyResult<T>) -> PyResult<BTreeMap<Quarter, T>> {
+fn quarter_map<T>(
+    dict: Option<&Bound<'_, PyDict>>,
+    value: impl Fn(&Bound<'_, PyAny>) -> PyResult<T>,
+) -> PyResult<BTreeMap<Quarter, T>> {
     let mut out = BTreeMap::new();
     if let Some(dict) = dict {
         for (k, v) in dict.iter() {
@@ -107,14 +112,20 @@ pub(crate) fn reconcile_json(
         Some(a) => a.0.entered_amounts(),
         None => quarter_map(amounts, convert::amount)?,
     };
-    let cieonline = quarter_map(cieonline, |v| v.extract::<u64>().map_err(|_| coded(ErrorCode::InputFormat, "card counts are non-negative integers")))?;
+    let cieonline = quarter_map(cieonline, |v| {
+        v.extract::<u64>().map_err(|_| coded(ErrorCode::InputFormat, "card counts are non-negative integers"))
+    })?;
     let mut states = BTreeMap::new();
     if let Some(t) = transmitted.filter(|t| !t.is_none()) {
         let set: BTreeSet<Quarter> = t.try_iter()?.map(|q| convert::quarter(&q?)).collect::<PyResult<_>>()?;
         states.extend(set.into_iter().map(|q| (q, QuarterState::Transmitted)));
     }
     let lifespan = Lifespan {
-        first: first_quarter.filter(|q| !q.is_none()).map(convert::quarter).transpose()?.unwrap_or(Quarter::PORTAL_FIRST),
+        first: first_quarter
+            .filter(|q| !q.is_none())
+            .map(convert::quarter)
+            .transpose()?
+            .unwrap_or(Quarter::PORTAL_FIRST),
         last: last_quarter.filter(|q| !q.is_none()).map(convert::quarter).transpose()?,
     };
     Ok(convert::json(&core_reconcile(&amounts, &cieonline, &states, lifespan, now, &PriceSchedule::builtin())))
@@ -133,6 +144,14 @@ pub(crate) fn allocation_report<'py>(
     now: &Bound<'_, PyAny>,
 ) -> PyResult<(String, Bound<'py, PyBytes>)> {
     let name = convert::text(municipality, ErrorCode::MunicipalityName)?;
-    let report = QuarterlyReport::from_allocation(&name, convert::quarter(quarter)?, &allocation.0, cieonline_cards, same_person, convert::moment(now)?, &PriceSchedule::builtin());
+    let report = QuarterlyReport::from_allocation(
+        &name,
+        convert::quarter(quarter)?,
+        &allocation.0,
+        cieonline_cards,
+        same_person,
+        convert::moment(now)?,
+        &PriceSchedule::builtin(),
+    );
     Ok((convert::json(&report), PyBytes::new(py, &cie_pagamenti_pdf::render(&report))))
 }

@@ -11,7 +11,12 @@ use pyo3::types::{PyDict, PyModule};
 fn class_name(code: ErrorCode) -> &'static str {
     use ErrorCode as C;
     match code {
-        C::AmountFormat | C::AmountPrecision | C::AmountNegative | C::AmountZero | C::AmountTooLarge | C::CardCountTooLarge => "AmountError",
+        C::AmountFormat
+        | C::AmountPrecision
+        | C::AmountNegative
+        | C::AmountZero
+        | C::AmountTooLarge
+        | C::CardCountTooLarge => "AmountError",
         C::AmountNotMultiple => "AmountNotMultipleError",
         C::FloatNotAllowed => "FloatNotAllowedError",
         C::PriceNotDefined => "PriceError",
@@ -81,7 +86,13 @@ fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 }
 
 /// Builds the Python exception for a code, messages and fields.
-pub(crate) fn raise(py: Python<'_>, code: ErrorCode, message_it: &str, message_en: &str, fields: Vec<(&str, FieldValue)>) -> PyErr {
+pub(crate) fn raise(
+    py: Python<'_>,
+    code: ErrorCode,
+    message_it: &str,
+    message_en: &str,
+    fields: Vec<(&str, FieldValue)>,
+) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let class = errors_module(py)?.getattr(class_name(code))?;
         let dict = PyDict::new(py);
@@ -94,7 +105,9 @@ pub(crate) fn raise(py: Python<'_>, code: ErrorCode, message_it: &str, message_e
         let instance = class.call1((code.as_str(), message_it, message_en, dict))?;
         Ok(PyErr::from_value(instance))
     };
-    build().unwrap_or_else(|e| PyRuntimeError::new_err(format!("{code}: {message_en} (and the exception could not be built: {e})")))
+    build().unwrap_or_else(|e| {
+        PyRuntimeError::new_err(format!("{code}: {message_en} (and the exception could not be built: {e})"))
+    })
 }
 
 /// A core error as a Python exception.

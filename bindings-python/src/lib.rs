@@ -2,6 +2,9 @@
 //! A thin layer: every rule is computed by the core crate; this crate converts types and maps
 //! errors (in `errors.rs`, exhaustively).
 
+// pyo3 methods receive `&self` and owned extraction results by design.
+#![allow(clippy::trivially_copy_pass_by_ref, clippy::needless_pass_by_value, clippy::unnecessary_wraps)]
+
 mod calendar;
 mod convert;
 mod engine;
@@ -22,6 +25,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<portal::PyPortal>()?;
     m.add_class::<sites::PySiteRegistry>()?;
     m.add_function(wrap_pyfunction!(money::parse_amount, m)?)?;
+    m.add_function(wrap_pyfunction!(money::parse_amount_machine, m)?)?;
     m.add_function(wrap_pyfunction!(money::format_amount, m)?)?;
     m.add_function(wrap_pyfunction!(money::price_on_json, m)?)?;
     m.add_function(wrap_pyfunction!(money::cards_for_amount, m)?)?;

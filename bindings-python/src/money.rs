@@ -5,7 +5,7 @@ use cie_pagamenti::{Amount, ErrorCode, PriceSchedule};
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::calendar::fortnight;
+use crate::calendar::fortnight as fortnight_arg;
 use crate::convert::{self, amount_out};
 use crate::errors::IntoPy;
 
@@ -13,6 +13,12 @@ use crate::errors::IntoPy;
 #[pyfunction]
 pub(crate) fn parse_amount(text: &Bound<'_, PyAny>) -> PyResult<Decimal> {
     Amount::parse_portal(&convert::text(text, ErrorCode::AmountFormat)?).py_err().map(amount_out)
+}
+
+/// Machine amount `1234.56` → `Decimal`.
+#[pyfunction]
+pub(crate) fn parse_amount_machine(text: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    Amount::parse_machine(&convert::text(text, ErrorCode::AmountFormat)?).py_err().map(amount_out)
 }
 
 /// An amount in the portal format `1234,56`.
@@ -50,14 +56,21 @@ pub(crate) fn amount_for_cards(cards: u64, on: Option<&Bound<'_, PyAny>>) -> PyR
 /// What a citizen pays (JSON).
 #[pyfunction]
 #[pyo3(signature = (duplicate=false, fixed_fee=None, secretarial_fee=None))]
-pub(crate) fn citizen_fee_json(duplicate: bool, fixed_fee: Option<&Bound<'_, PyAny>>, secretarial_fee: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+pub(crate) fn citizen_fee_json(
+    duplicate: bool,
+    fixed_fee: Option<&Bound<'_, PyAny>>,
+    secretarial_fee: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
     let schedule = PriceSchedule::builtin();
-    let fee = schedule.current().citizen_fee(duplicate, convert::opt_amount(fixed_fee)?, convert::opt_amount(secretarial_fee)?).py_err()?;
+    let fee = schedule
+        .current()
+        .citizen_fee(duplicate, convert::opt_amount(fixed_fee)?, convert::opt_amount(secretarial_fee)?)
+        .py_err()?;
     Ok(convert::json(&fee))
 }
 
 /// The payment description for a fortnight.
 #[pyfunction]
-pub(crate) fn causale(municipality: &Bound<'_, PyAny>, fortnight_: &Bound<'_, PyAny>, cards: u64) -> PyResult<String> {
-    core_causale(&convert::text(municipality, ErrorCode::MunicipalityName)?, fortnight(fortnight_)?, cards).py_err()
+pub(crate) fn causale(municipality: &Bound<'_, PyAny>, fortnight: &Bound<'_, PyAny>, cards: u64) -> PyResult<String> {
+    core_causale(&convert::text(municipality, ErrorCode::MunicipalityName)?, fortnight_arg(fortnight)?, cards).py_err()
 }

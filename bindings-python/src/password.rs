@@ -19,7 +19,11 @@ pub(crate) fn check_password(password: &Bound<'_, PyAny>) -> PyResult<Vec<&'stat
 
 /// The policy and change check together.
 #[pyfunction]
-pub(crate) fn check_password_change(current: &Bound<'_, PyAny>, new: &Bound<'_, PyAny>, confirmation: &Bound<'_, PyAny>) -> PyResult<Vec<&'static str>> {
+pub(crate) fn check_password_change(
+    current: &Bound<'_, PyAny>,
+    new: &Bound<'_, PyAny>,
+    confirmation: &Bound<'_, PyAny>,
+) -> PyResult<Vec<&'static str>> {
     let t = |o| convert::text(o, ErrorCode::PasswordTooShort);
     Ok(codes(&pw::check_password_change(&t(current)?, &t(new)?, &t(confirmation)?)))
 }

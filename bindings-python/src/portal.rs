@@ -7,15 +7,15 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 use serde_json::json;
 
-use crate::convert::{self, moment, quarter, text};
+use crate::convert::{self, moment, text};
 use crate::errors::{coded, IntoPy};
 
-fn actor(ob: &Bound<'_, PyAny>) -> PyResult<Actor> {
+fn to_actor(ob: &Bound<'_, PyAny>) -> PyResult<Actor> {
     let t = text(ob, ErrorCode::NotAuthorized)?;
     Ok(if t.eq_ignore_ascii_case("support") { Actor::Support } else { Actor::User(t) })
 }
 
-fn profile(ob: &Bound<'_, PyAny>) -> PyResult<Profile> {
+fn to_profile(ob: &Bound<'_, PyAny>) -> PyResult<Profile> {
     match text(ob, ErrorCode::InputFormat)?.to_ascii_lowercase().as_str() {
         "no_profile" | "nessun profilo" => Ok(Profile::NoProfile),
         "operator" | "operatore" => Ok(Profile::Operator),
@@ -70,92 +70,279 @@ impl PyPortal {
         convert::json(&json!({ "municipalities": self.0.municipalities(), "users": self.0.users() }))
     }
 
-    fn register_municipality(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>, first_quarter: &Bound<'_, PyAny>, manager: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.register_municipality(&actor(actor_)?, moment(now)?, &s(municipality)?, &s(name)?, quarter(first_quarter)?, new_user(manager)?).py_err()
+    fn register_municipality(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        name: &Bound<'_, PyAny>,
+        first_quarter: &Bound<'_, PyAny>,
+        manager: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0
+            .register_municipality(
+                &to_actor(actor)?,
+                moment(now)?,
+                &s(municipality)?,
+                &s(name)?,
+                convert::quarter(first_quarter)?,
+                new_user(manager)?,
+            )
+            .py_err()
     }
 
-    fn suppress_municipality(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, last_quarter: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.suppress_municipality(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(last_quarter)?).py_err()
+    fn suppress_municipality(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        last_quarter: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.suppress_municipality(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(last_quarter)?).py_err()
     }
 
-    fn set_cieonline(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>, cards: u64) -> PyResult<()> {
-        self.0.set_cieonline(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?, cards).py_err()
+    fn set_cieonline(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+        cards: u64,
+    ) -> PyResult<()> {
+        self.0.set_cieonline(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, cards).py_err()
     }
 
-    fn add_user(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, user: &Bound<'_, PyAny>, profile_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.add_user(&actor(actor_)?, moment(now)?, &s(municipality)?, new_user(user)?, profile(profile_)?).py_err()
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn edit_user(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, fiscal_code: &Bound<'_, PyAny>, first_name: &Bound<'_, PyAny>, last_name: &Bound<'_, PyAny>, email: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.edit_user(&actor(actor_)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?, &s(first_name)?, &s(last_name)?, &s(email)?).py_err()
-    }
-
-    fn edit_own_data(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, first_name: &Bound<'_, PyAny>, last_name: &Bound<'_, PyAny>, email: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.edit_own_data(&actor(actor_)?, moment(now)?, &s(first_name)?, &s(last_name)?, &s(email)?).py_err()
-    }
-
-    fn set_profile(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, fiscal_code: &Bound<'_, PyAny>, profile_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.set_profile(&actor(actor_)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?, profile(profile_)?).py_err()
-    }
-
-    fn remove_user(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, fiscal_code: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.remove_user(&actor(actor_)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?).py_err()
-    }
-
-    fn unlock_user(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, fiscal_code: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.unlock_user(&actor(actor_)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?).py_err()
-    }
-
-    fn delete_user(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, fiscal_code: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.delete_user(&actor(actor_)?, moment(now)?, &s(fiscal_code)?).py_err()
-    }
-
-    fn create_quarter(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.create_quarter(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?).py_err()
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn add_order(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>, number: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>, amount: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.add_order(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?, &s(number)?, convert::date(date)?, convert::amount(amount)?).py_err()
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn edit_order(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>, number: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>, amount: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.edit_order(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?, &s(number)?, convert::date(date)?, convert::amount(amount)?).py_err()
-    }
-
-    fn delete_order(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>, number: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.delete_order(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?, &s(number)?).py_err()
-    }
-
-    fn complete_work(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.complete_work(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?).py_err()
-    }
-
-    fn take_over(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>, from_user: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.take_over(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?, &s(from_user)?).py_err()
-    }
-
-    fn submit(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.submit(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?).py_err()
-    }
-
-    fn unlock_quarter(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.unlock_quarter(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?).py_err()
+    fn add_user(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        user: &Bound<'_, PyAny>,
+        profile: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.add_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, new_user(user)?, to_profile(profile)?).py_err()
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn transmit(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>, signed_report: &[u8], same_person: bool) -> PyResult<()> {
-        self.0.transmit(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?, signed_report, same_person).py_err()
+    fn edit_user(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        fiscal_code: &Bound<'_, PyAny>,
+        first_name: &Bound<'_, PyAny>,
+        last_name: &Bound<'_, PyAny>,
+        email: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0
+            .edit_user(
+                &to_actor(actor)?,
+                moment(now)?,
+                &s(municipality)?,
+                &s(fiscal_code)?,
+                &s(first_name)?,
+                &s(last_name)?,
+                &s(email)?,
+            )
+            .py_err()
     }
 
-    fn transmit_zero(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.transmit_zero(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?).py_err()
+    fn edit_own_data(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        first_name: &Bound<'_, PyAny>,
+        last_name: &Bound<'_, PyAny>,
+        email: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.edit_own_data(&to_actor(actor)?, moment(now)?, &s(first_name)?, &s(last_name)?, &s(email)?).py_err()
     }
 
-    fn reopen(&mut self, actor_: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.0.reopen(&actor(actor_)?, moment(now)?, &s(municipality)?, quarter(quarter_)?).py_err()
+    fn set_profile(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        fiscal_code: &Bound<'_, PyAny>,
+        profile: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0
+            .set_profile(&to_actor(actor)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?, to_profile(profile)?)
+            .py_err()
+    }
+
+    fn remove_user(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.remove_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?).py_err()
+    }
+
+    fn unlock_user(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.unlock_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?).py_err()
+    }
+
+    fn delete_user(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.delete_user(&to_actor(actor)?, moment(now)?, &s(fiscal_code)?).py_err()
+    }
+
+    fn create_quarter(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.create_quarter(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_order(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+        number: &Bound<'_, PyAny>,
+        date: &Bound<'_, PyAny>,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0
+            .add_order(
+                &to_actor(actor)?,
+                moment(now)?,
+                &s(municipality)?,
+                convert::quarter(quarter)?,
+                &s(number)?,
+                convert::date(date)?,
+                convert::amount(amount)?,
+            )
+            .py_err()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn edit_order(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+        number: &Bound<'_, PyAny>,
+        date: &Bound<'_, PyAny>,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0
+            .edit_order(
+                &to_actor(actor)?,
+                moment(now)?,
+                &s(municipality)?,
+                convert::quarter(quarter)?,
+                &s(number)?,
+                convert::date(date)?,
+                convert::amount(amount)?,
+            )
+            .py_err()
+    }
+
+    fn delete_order(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+        number: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.delete_order(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, &s(number)?).py_err()
+    }
+
+    fn complete_work(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.complete_work(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
+    }
+
+    fn take_over(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+        from_user: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.take_over(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, &s(from_user)?).py_err()
+    }
+
+    fn submit(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.submit(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
+    }
+
+    fn unlock_quarter(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.unlock_quarter(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn transmit(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+        signed_report: &[u8],
+        same_person: bool,
+    ) -> PyResult<()> {
+        self.0
+            .transmit(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, signed_report, same_person)
+            .py_err()
+    }
+
+    fn transmit_zero(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.transmit_zero(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
+    }
+
+    fn reopen(
+        &mut self,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.0.reopen(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
     }
 
     /// The user a password reset is for; one error for any mismatch.
@@ -164,14 +351,22 @@ impl PyPortal {
     }
 
     /// The state of a quarter (`in_progress`, …) or `None`.
-    fn quarter_state(&self, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-        let q = self.0.quarter(&s(municipality)?, quarter(quarter_)?);
+    fn quarter_state(&self, municipality: &Bound<'_, PyAny>, quarter: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+        let q = self.0.quarter(&s(municipality)?, convert::quarter(quarter)?);
         Ok(q.map(|r| convert::json(&r.state).trim_matches('"').to_owned()))
     }
 
     /// The quarterly report: (JSON data, PDF bytes).
-    fn quarterly_report<'py>(&self, py: Python<'py>, municipality: &Bound<'_, PyAny>, quarter_: &Bound<'_, PyAny>, same_person: bool, now: &Bound<'_, PyAny>) -> PyResult<(String, Bound<'py, PyBytes>)> {
-        let report = self.0.quarterly_report(&s(municipality)?, quarter(quarter_)?, same_person, moment(now)?).py_err()?;
+    fn quarterly_report<'py>(
+        &self,
+        py: Python<'py>,
+        municipality: &Bound<'_, PyAny>,
+        quarter: &Bound<'_, PyAny>,
+        same_person: bool,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<(String, Bound<'py, PyBytes>)> {
+        let report =
+            self.0.quarterly_report(&s(municipality)?, convert::quarter(quarter)?, same_person, moment(now)?).py_err()?;
         Ok((convert::json(&report), PyBytes::new(py, &cie_pagamenti_pdf::render(&report))))
     }
 }

@@ -8,7 +8,8 @@ use crate::convert::{self, text};
 use crate::errors::{coded, IntoPy};
 
 fn from_json<T: serde::de::DeserializeOwned>(ob: &Bound<'_, PyAny>) -> PyResult<T> {
-    serde_json::from_str(&text(ob, ErrorCode::SiteFieldRequired)?).map_err(|e| coded(ErrorCode::SiteFieldRequired, &e.to_string()))
+    serde_json::from_str(&text(ob, ErrorCode::SiteFieldRequired)?)
+        .map_err(|e| coded(ErrorCode::SiteFieldRequired, &e.to_string()))
 }
 
 fn s(ob: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -32,7 +33,12 @@ impl PySiteRegistry {
         self.0.add_site(&s(municipality)?, &data).py_err()
     }
 
-    fn update_site(&mut self, municipality: &Bound<'_, PyAny>, site: u32, data_json: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn update_site(
+        &mut self,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+        data_json: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let data: SiteData = from_json(data_json)?;
         self.0.update_site(&s(municipality)?, site, &data).py_err()
     }
@@ -42,12 +48,22 @@ impl PySiteRegistry {
         self.0.add_contact(&s(municipality)?, &contact).py_err()
     }
 
-    fn associate(&mut self, municipality: &Bound<'_, PyAny>, site: u32, fiscal_code: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn associate(
+        &mut self,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         self.0.associate(&s(municipality)?, site, &s(fiscal_code)?).py_err()
     }
 
     /// Returns True when no other site uses the contact (ask: delete or keep their data).
-    fn dissociate(&mut self, municipality: &Bound<'_, PyAny>, site: u32, fiscal_code: &Bound<'_, PyAny>) -> PyResult<bool> {
+    fn dissociate(
+        &mut self,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
         self.0.dissociate(&s(municipality)?, site, &s(fiscal_code)?).py_err().map(|d| d.orphaned)
     }
 
@@ -55,15 +71,30 @@ impl PySiteRegistry {
         self.0.delete_contact(&s(municipality)?, &s(fiscal_code)?).py_err()
     }
 
-    fn add_security_officer(&mut self, municipality: &Bound<'_, PyAny>, site: u32, fiscal_code: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn add_security_officer(
+        &mut self,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         self.0.add_security_officer(&s(municipality)?, site, &s(fiscal_code)?).py_err()
     }
 
-    fn set_installation_contact(&mut self, municipality: &Bound<'_, PyAny>, site: u32, fiscal_code: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn set_installation_contact(
+        &mut self,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         self.0.set_installation_contact(&s(municipality)?, site, &s(fiscal_code)?).py_err()
     }
 
-    fn set_issuance_manager(&mut self, municipality: &Bound<'_, PyAny>, site: u32, fiscal_code: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn set_issuance_manager(
+        &mut self,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+        fiscal_code: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         self.0.set_issuance_manager(&s(municipality)?, site, &s(fiscal_code)?).py_err()
     }
 

@@ -32,6 +32,7 @@ from ._native import (
     is_valid_phone,
     is_valid_vat_number,
     parse_amount,
+    parse_amount_machine,
     parse_date,
     password_rules,
     pre2020_mailbox,
@@ -52,6 +53,7 @@ from ._native import (
 from . import _native
 from .errors import AmountNotMultipleError, CieError, FloatNotAllowedError
 
+_Date = date
 Money = Union[Decimal, str, int]
 DateLike = Union[date, str]
 MomentLike = Union[datetime, date, str, int]
@@ -136,9 +138,9 @@ class PaymentOrder(_Result):
     """A payment order: number, date, amount and optionally the (from, to) period it pays."""
 
     number: str
-    date: date
+    date: _Date
     amount: Money
-    period: Optional[Tuple[date, date]] = None
+    period: Optional[Tuple[_Date, _Date]] = None
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,9 @@ class OrderAllocation(_Result):
     """How one order was allocated."""
 
     number: str
-    date: date
+    date: _Date
     amount: Decimal
-    period: Optional[Tuple[date, date]]
+    period: Optional[Tuple[_Date, _Date]]
     portions: List[Portion]
     split: bool
     credit: Decimal
@@ -232,7 +234,7 @@ class Allocation(_Result):
 
     def quarters_frame(self) -> Any:
         """Per-quarter results as a pandas DataFrame (pandas imported on demand)."""
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
         rows = [{"quarter": str(q), **dataclasses.asdict(v)} for q, v in self.quarters.items()]
         return pd.DataFrame(rows).set_index("quarter")
@@ -311,7 +313,7 @@ class Reconciliation(_Result):
 
     def quarters_frame(self) -> Any:
         """The rows as a pandas DataFrame."""
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
         return pd.DataFrame([r.to_dict() for r in self.quarters]).set_index("quarter")
 
@@ -461,6 +463,7 @@ __all__ = [
     "is_valid_phone",
     "is_valid_vat_number",
     "parse_amount",
+    "parse_amount_machine",
     "parse_date",
     "password_rules",
     "pre2020_mailbox",

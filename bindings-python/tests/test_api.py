@@ -1,0 +1,184 @@
+"""The Python surface: types, errors, bad input."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+import cie_pagamenti as c
+from cie_pagamenti import errors as e
+
+
+def test_money_is_decimal_and_floats_are_refused() -> None:
+    assert c.cards_for_amount(Decimal("33.58")) == 2
+    assert c.cards_for_amount("33,58") == 2
+    assert c.cards_for_amount(0) == 0
+    assert c.amount_for_cards(2) == Decimal("33.58")
+    assert isinstance(c.amount_for_cards(2), Decimal)
+    with pytest.raises(TypeError) as info:
+        c.cards_for_amount(33.58)  # type: ignore[arg-type]
+    assert isinstance(info.value, e.FloatNotAllowedError)
+    assert info.value.code == "FLOAT_NOT_ALLOWED"
+    assert "decimal" in info.value.message_en.lower()
+    with pytest.raises(e.AmountError) as bad:
+        c.cards_for_amount(Decimal("1.001"))
+    assert bad.value.code == "AMOUNT_PRECISION"
+    with pytest.raises(ValueError):
+        c.cards_for_amount(Decimal("-1"))
+    with pytest.raises(e.AmountError):
+        c.cards_for_amount(True)  # type: ignore[arg-type]
+    with pytest.raises(e.AmountError):
+        c.cards_for_amount(10**30)
+    with pytest.raises(e.AmountError):
+        c.format_amount(object())  # type: ignore[arg-type]
+
+
+def test_not_multiple_carries_the_top_up() -> None:
+    with pytest.raises(c.AmountNotMultipleError) as info:
+        c.cards_for_amount(Decimal("33.59"))
+    err = info.value
+    assert (err.cards_below, err.remainder, err.top_up) == (2, Decimal("0.01"), Decimal("16.78"))
+    assert isinstance(err, ValueError) and isinstance(err, c.CieError)
+    assert "16,78" in str(err) and "16.78" in err.message_en
+    clone = pickle.loads(pickle.dumps(err))
+    assert clone.top_up == Decimal("16.78") and clone.code == err.code
+
+
+def test_moments_across_dst_and_naive_rome() -> None:
+    utc = timezone.utc
+    assert str(c.quarter_of(datetime(2024, 3, 31, 23, 30, tzinfo=utc))) == "2024-Q2"
+    assert str(c.quarter_of(datetime(2024, 3, 31, 21, 59, 59, tzinfo=utc))) == "2024-Q1"
+    assert str(c.quarter_of(datetime(2024, 3, 31, 23, 30))) == "2024-Q1"  # naive = Rome
+    assert str(c.quarter_of(datetime(2024, 3, 31, 2, 30))) == "2024-Q1"  # inside the DST gap
+    assert str(c.quarter_of(datetime(2024, 10, 27, 2, 30))) == "2024-Q4"  # the repeated hour
+    assert str(c.quarter_of(datetime(2024, 6, 30, 23, 59, tzinfo=timezone(timedelta(hours=2))))) == "2024-Q2"
+    assert str(c.quarter_of(date(2024, 4, 1))) == "2024-Q2"
+    assert str(c.quarter_of(1711929600)) == "2024-Q2"
+    for bad in ["", "domani", 1.5, None, [], "2024-02-30"]:
+        with pytest.raises(c.CieError):
+            c.quarter_of(bad)  # type: ignore[arg-type]
+
+
+def test_quarter_type() -> None:
+    q = c.Quarter(2024, 1)
+    assert q == c.Quarter.parse("2024-q1") and hash(q) == hash(c.Quarter.parse("2024-Q1"))
+    assert str(q) == "2024-Q1" and repr(q) == "Quarter(2024, 1)" and q.label_it == "1° trimestre 2024"
+    assert sorted([q.next(), q, q.previous()]) == [q.previous(), q, q.next()]
+    assert {q: 1}[c.Quarter(2024, 1)] == 1
+    with pytest.raises(e.QuarterError):
+        c.Quarter(2024, 5)
+    with pytest.raises(e.QuarterError):
+        c.Quarter.parse("2024-Q9")
+    with pytest.raises(e.QuarterError):
+        c.Quarter.parse(2024)  # type: ignore[arg-type]
+    f = c.Fortnight.of(date(2024, 3, 20))
+    assert str(f) == "2024-03-2" and f.due_date == date(2024, 3, 29)
+    assert f.is_late(date(2024, 4, 2)) and not f.is_late("29/03/2024")
+
+
+def test_identifiers_and_list_forms() -> None:
+    assert c.validate_fiscal_code("rssmraqrcmnfnlrg") == "RSSMRAQRCMNFNLRG"
+    with pytest.raises(e.FiscalCodeError) as info:
+        c.validate_fiscal_code("RSSMR480A01F205X")
+    assert (info.value.code, info.value.position, info.value.character) == ("FISCAL_CODE_CHARACTER", 6, "4")
+    assert c.is_valid_iban("IT81J0100003245348010374600") and not c.is_valid_iban("IT81J0100003245348010374601")
+    assert c.validate_fiscal_codes(["RSSMRAQRCMNFNLRG", "nope", None, "ÀÈÌ"]) == ["RSSMRAQRCMNFNLRG", None, None, None]
+    assert c.validate_vat_numbers(["00743110157", "1"]) == ["00743110157", None]
+    with pytest.raises(e.FiscalCodeError):
+        c.validate_fiscal_code(None)  # type: ignore[arg-type]
+    with pytest.raises(e.IbanError):
+        c.validate_iban("X" * 1_000_000)
+
+
+def test_passwords() -> None:
+    assert c.check_password("Corretta.2024") == []
+    assert [code for code, _, _ in c.password_rules()][:5] == [
+        "PASSWORD_TOO_SHORT", "PASSWORD_NO_UPPERCASE", "PASSWORD_NO_LOWERCASE", "PASSWORD_NO_DIGIT", "PASSWORD_NO_SYMBOL",
+    ]
+    pw = c.generate_password()
+    assert len(pw) == 16 and c.check_password(pw) == []
+    with pytest.raises(e.PasswordError):
+        c.generate_password(5)
+
+
+def test_allocation_and_reconciliation_from_numpy_and_datetimes() -> None:
+    # numpy datetime64 values are UTC: 09:00Z is 10:00 in Rome (winter), 21:30Z is 23:30 (summer).
+    march = np.array(["2024-03-16T09:00", "2024-03-31T21:30"], dtype="datetime64[s]")
+    orders = [c.PaymentOrder("7", date(2024, 4, 10), Decimal("33.58"), (date(2024, 3, 16), date(2024, 3, 31)))]
+    a = c.allocate(march, orders)
+    assert a.order("7").portions == [c.Portion(c.Quarter(2024, 1), 2, Decimal("33.58"))]
+    same = c.allocate([datetime(2024, 3, 16, 10), datetime(2024, 3, 31, 23, 30)], orders)
+    assert same.to_dict() == a.to_dict()
+    epochs = march.astype("int64")
+    assert c.allocate(epochs, orders).to_dict() == a.to_dict()
+    assert list(c.quarter_of_many(np.array([epochs[0], 2**62], dtype=np.int64))) == [20241, 0]
+    r = c.reconcile(a, {"2024-Q1": 2}, ["2020-Q1"], now=datetime(2024, 4, 2))
+    assert r.next_to_transmit == c.Quarter(2020, 2)
+    assert r.quarters[0].quarter == c.Quarter(2020, 1)
+    frame = a.quarters_frame()
+    assert list(frame.index) == ["2024-Q1"]
+    with pytest.raises(c.CieError):
+        c.allocate(["ieri"], orders)
+    with pytest.raises(TypeError):
+        c.allocate([], [c.PaymentOrder("1", date(2024, 1, 1), 16.79)])  # type: ignore[arg-type]
+
+
+def test_portal_scenario_and_replay() -> None:
+    p = c.Portal()
+    boss = "RSSMRA80A01H501U"
+    person = dict(fiscal_code=boss, first_name="Mario", last_name="Rossi", email="m@c.it", email_confirmation="m@c.it")
+    p.register_municipality("support", datetime(2023, 12, 1), "A", "Alfa", "2024-Q1", person)
+    p.create_quarter(boss, datetime(2024, 1, 20), "A", "2024-Q1")
+    p.add_order(boss, datetime(2024, 1, 20), "A", "2024-Q1", "1", date(2024, 1, 15), Decimal("16.79"))
+    with pytest.raises(e.WorkflowError) as info:
+        p.submit(boss, datetime(2024, 1, 20), "A", "2024-Q1")
+    assert info.value.code == "WORK_OPEN"
+    p.complete_work(boss, datetime(2024, 1, 20), "A", "2024-Q1")
+    with pytest.raises(e.WorkflowError):
+        p.submit(boss, datetime(2024, 3, 31, 23, 59), "A", "2024-Q1")
+    p.submit(boss, datetime(2024, 4, 1), "A", "2024-Q1")
+    with pytest.raises(e.ReportError):
+        p.transmit(boss, datetime(2024, 4, 1), "A", "2024-Q1", b"", True)
+    data, pdf = p.quarterly_report("A", "2024-Q1", True, datetime(2024, 4, 1))
+    assert pdf.startswith(b"%PDF-") and data["total"] == "16.79"
+    p.transmit(boss, datetime(2024, 4, 1), "A", "2024-Q1", pdf, True)
+    assert p.quarter_state("A", "2024-Q1") == "transmitted"
+    with pytest.raises(PermissionError) as denied:
+        p.reopen(boss, datetime(2024, 4, 2), "A", "2024-Q1")
+    assert denied.value.code == "NOT_AUTHORIZED"
+    again = c.Portal.replay(p.events_json())
+    assert isinstance(again, c.Portal) and again.events() == p.events() and again.state() == p.state()
+    with pytest.raises(e.EventLogError):
+        c.Portal.replay("{}")
+    with pytest.raises(e.UserError):
+        p.password_reset_target(boss, "other@c.it")
+
+
+def test_sites() -> None:
+    s = c.SiteRegistry()
+    site = s.add_site("A", name="Anagrafe", address="Via Roma", street_number="1", cap="00100", tax_code=None, iban=None,
+                      workstations=1, operators=2, payment_type="pagoPA", connection_type="http")
+    contact = dict(title=None, first_name="Gianni", last_name="Bianchi", email="g@c.it", fiscal_code="RSSMRA80A01H501U",
+                   phone1="061234567", phone2=None, organisation=None)
+    s.add_contact("A", **contact)
+    with pytest.raises(e.SiteError) as dup:
+        s.add_contact("A", **contact)
+    assert dup.value.message_it == "La persona che si sta inserendo è già presente nell'elenco dei referenti"
+    assert s.status("A", site)["missing"][0] == "contacts"
+    with pytest.raises(e.SiteError):
+        s.add_site("A", name="")
+
+
+def test_process_keeps_working_after_hostile_input() -> None:
+    hostile = [None, 1.5, b"\xff", "\x00" * 10, "é" * 100_000, [], {}, object(), -1, 2**80]
+    for value in hostile:
+        for fn in (c.validate_fiscal_code, c.validate_iban, c.parse_amount, c.parse_date, c.quarter_of, c.format_amount, c.check_password):
+            try:
+                fn(value)  # type: ignore[operator]
+            except (c.CieError, TypeError, OverflowError):
+                pass
+    assert c.cards_for_amount("16,79") == 1
