@@ -1,0 +1,82 @@
+"""Python benchmark: cie_pagamenti vs python-stdnum (validators) and vs numpy / pandas
+formulations of the national year (10 M cards, 833 k orders). One run prints one table.
+
+    target/python/venv/bin/pip install python-stdnum
+    target/python/venv/bin/python benches/python_bench.py
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+
+import cie_pagamenti as c
+
+
+def best(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def validators() -> None:
+    from stdnum import iban as std_iban
+    from stdnum.it import codicefiscale
+
+    codes = ["RSSMRA80A01H501U", "RSSMRAQRCMNFNLRG", "BNCLRA85M41H501F"] * 50_000
+    ibans = ["IT81J0100003245348010374600"] * 150_000
+    ours = best(lambda: [c.is_valid_fiscal_code(x) for x in codes]) / len(codes)
+    theirs = best(lambda: [codicefiscale.is_valid(x) for x in codes]) / len(codes)
+    print(f"fiscal code   cie_pagamenti {ours * 1e9:8.0f} ns   stdnum {theirs * 1e9:8.0f} ns   {theirs / ours:6.1f}x")
+    ours = best(lambda: [c.is_valid_iban(x) for x in ibans]) / len(ibans)
+    theirs = best(lambda: [std_iban.is_valid(x) for x in ibans]) / len(ibans)
+    print(f"IBAN          cie_pagamenti {ours * 1e9:8.0f} ns   stdnum {theirs * 1e9:8.0f} ns   {theirs / ours:6.1f}x")
+
+
+def national_year() -> None:
+    rng = np.random.default_rng(2024)
+    start, end = 1_577_836_800, 1_735_689_600  # 2020-01-01 .. 2025-01-01 UTC
+    cards = np.sort(rng.integers(start, end, size=10_000_000, dtype=np.int64))
+    n_orders = 833_000
+    days = np.sort(rng.integers(20, 1826, size=n_orders))
+    n_cards = rng.integers(1, 24, size=n_orders)
+    orders = [c.PaymentOrder(str(i), date(2020, 1, 1) + timedelta(days=int(d)), Decimal(int(k) * 1679) / 100) for i, (d, k) in enumerate(zip(days, n_cards))]
+
+    def ours():
+        a = c.allocate(cards, orders)
+        return a.quarters
+
+    def numpy_formulation():
+        # cumulative price of the oldest cards vs cumulative budgets of the orders
+        price = np.full(cards.shape, 1679, dtype=np.int64)
+        cum_price = np.cumsum(price)
+        budgets = np.cumsum(n_cards * 1679)
+        paid_upto = np.searchsorted(cum_price, budgets, side="right")
+        q = c.quarter_of_many(cards)  # quarters by Rome date (the library's table)
+        codes, counts = np.unique(q[: paid_upto[-1]], return_counts=True)
+        return dict(zip(codes, counts))
+
+    def pandas_formulation():
+        import pandas as pd
+
+        s = pd.to_datetime(cards, unit="s", utc=True).tz_convert("Europe/Rome")
+        return s.to_period("Q").value_counts()
+
+    t_ours = best(ours, 3)
+    t_numpy = best(numpy_formulation, 3)
+    t_pandas = best(pandas_formulation, 1)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"national year allocate {t_ours * 1e3:8.0f} ms   numpy {t_numpy * 1e3:8.0f} ms ({t_numpy / t_ours:4.1f}x)   "
+          f"pandas {t_pandas * 1e3:8.0f} ms ({t_pandas / t_ours:4.1f}x)   peak RSS {rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    validators()
+    national_year()
