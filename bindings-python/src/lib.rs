@@ -32,6 +32,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(money::amount_for_cards, m)?)?;
     m.add_function(wrap_pyfunction!(money::citizen_fee_json, m)?)?;
     m.add_function(wrap_pyfunction!(money::causale, m)?)?;
+    m.add_function(wrap_pyfunction!(money::apr_parse_flag, m)?)?;
+    m.add_function(wrap_pyfunction!(money::apr_format_flag, m)?)?;
+    m.add_function(wrap_pyfunction!(money::apr_connection_type, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::quarter_of, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::quarter_codes, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::parse_date, m)?)?;

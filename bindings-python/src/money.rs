@@ -74,3 +74,25 @@ pub(crate) fn citizen_fee_json(
 pub(crate) fn causale(municipality: &Bound<'_, PyAny>, fortnight: &Bound<'_, PyAny>, cards: u64) -> PyResult<String> {
     core_causale(&convert::text(municipality, ErrorCode::MunicipalityName)?, fortnight_arg(fortnight)?, cards).py_err()
 }
+
+/// Parses the expatriation flag with a configured pair (`S/N`, `SI/NO`, `1/0`, …).
+#[pyfunction]
+pub(crate) fn apr_parse_flag(pair: &Bound<'_, PyAny>, text: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let pair = cie_pagamenti::apr::FlagPair::from_name(&convert::text(pair, ErrorCode::AprValue)?).py_err()?;
+    pair.parse(&convert::text(text, ErrorCode::AprValue)?).py_err()
+}
+
+/// Formats the expatriation flag with a configured pair.
+#[pyfunction]
+pub(crate) fn apr_format_flag(pair: &Bound<'_, PyAny>, value: bool) -> PyResult<&'static str> {
+    let pair = cie_pagamenti::apr::FlagPair::from_name(&convert::text(pair, ErrorCode::AprValue)?).py_err()?;
+    Ok(pair.format(value))
+}
+
+/// The registry connection type, normalised (`http` or `ftp`).
+#[pyfunction]
+pub(crate) fn apr_connection_type(text: &Bound<'_, PyAny>) -> PyResult<String> {
+    cie_pagamenti::apr::ConnectionType::parse(&convert::text(text, ErrorCode::AprValue)?)
+        .py_err()
+        .map(|c| c.to_string())
+}

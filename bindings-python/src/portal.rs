@@ -98,7 +98,9 @@ impl PyPortal {
         municipality: &Bound<'_, PyAny>,
         last_quarter: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        self.0.suppress_municipality(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(last_quarter)?).py_err()
+        self.0
+            .suppress_municipality(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(last_quarter)?)
+            .py_err()
     }
 
     fn set_cieonline(
@@ -109,7 +111,9 @@ impl PyPortal {
         quarter: &Bound<'_, PyAny>,
         cards: u64,
     ) -> PyResult<()> {
-        self.0.set_cieonline(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, cards).py_err()
+        self.0
+            .set_cieonline(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, cards)
+            .py_err()
     }
 
     fn add_user(
@@ -120,7 +124,9 @@ impl PyPortal {
         user: &Bound<'_, PyAny>,
         profile: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        self.0.add_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, new_user(user)?, to_profile(profile)?).py_err()
+        self.0
+            .add_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, new_user(user)?, to_profile(profile)?)
+            .py_err()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -266,7 +272,9 @@ impl PyPortal {
         quarter: &Bound<'_, PyAny>,
         number: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        self.0.delete_order(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, &s(number)?).py_err()
+        self.0
+            .delete_order(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, &s(number)?)
+            .py_err()
     }
 
     fn complete_work(
@@ -287,7 +295,9 @@ impl PyPortal {
         quarter: &Bound<'_, PyAny>,
         from_user: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        self.0.take_over(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, &s(from_user)?).py_err()
+        self.0
+            .take_over(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, &s(from_user)?)
+            .py_err()
     }
 
     fn submit(
@@ -321,7 +331,14 @@ impl PyPortal {
         same_person: bool,
     ) -> PyResult<()> {
         self.0
-            .transmit(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, signed_report, same_person)
+            .transmit(
+                &to_actor(actor)?,
+                moment(now)?,
+                &s(municipality)?,
+                convert::quarter(quarter)?,
+                signed_report,
+                same_person,
+            )
             .py_err()
     }
 
@@ -365,8 +382,10 @@ impl PyPortal {
         same_person: bool,
         now: &Bound<'_, PyAny>,
     ) -> PyResult<(String, Bound<'py, PyBytes>)> {
-        let report =
-            self.0.quarterly_report(&s(municipality)?, convert::quarter(quarter)?, same_person, moment(now)?).py_err()?;
+        let report = self
+            .0
+            .quarterly_report(&s(municipality)?, convert::quarter(quarter)?, same_person, moment(now)?)
+            .py_err()?;
         Ok((convert::json(&report), PyBytes::new(py, &cie_pagamenti_pdf::render(&report))))
     }
 }

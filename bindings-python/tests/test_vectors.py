@@ -65,10 +65,12 @@ OPS: Dict[str, Callable[[Dict[str, Any]], Any]] = {
     "check_password": lambda i: c.check_password(i["password"]),
     "check_password_change": lambda i: c.check_password_change(i["current"], i["new"], i["confirmation"]),
     "password_rule_message": lambda i: next(m for code, m, _ in c.password_rules() if code == i["code"]),
+    "apr_parse_flag": lambda i: c.apr_parse_flag(i["pair"], i["text"]),
+    "apr_format_flag": lambda i: c.apr_format_flag(i["pair"], i["value"]),
+    "apr_connection_type": lambda i: c.apr_connection_type(i["text"]),
 }
 
-# Operations the Python surface does not expose (APR constants are registry-side only).
-SKIPPED = {"apr_parse_flag", "apr_format_flag", "apr_connection_type"}
+SKIPPED: set = set()
 
 
 def _cases():

@@ -150,6 +150,12 @@ def amount_for_cards(cards: int, on: Optional[_DateLike] = None) -> Decimal:
 def citizen_fee_json(duplicate: bool = False, fixed_fee: Optional[_Money] = None, secretarial_fee: Optional[_Money] = None) -> str: ...
 def causale(municipality: str, fortnight: Union[Fortnight, str], cards: int) -> str:
     """The payment description required by the State for a fortnight."""
+def apr_parse_flag(pair: str, text: str) -> bool:
+    """The APR "valid for expatriation" flag read with a configured pair (``S/N``, ``SI/NO``, …)."""
+def apr_format_flag(pair: str, value: bool) -> str:
+    """The APR flag written with a configured pair."""
+def apr_connection_type(text: str) -> str:
+    """The APR connection type: ``http`` or ``ftp``."""
 def quarter_of(moment: _MomentLike) -> Quarter:
     """The quarter of a moment in Europe/Rome civil time (naive = Rome local)."""
 def quarter_codes(epochs: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]: ...
