@@ -256,10 +256,10 @@ impl Portal {
                 self.create_quarter_cmd(actor, now, municipality, *quarter)
             }
             Command::AddOrder { municipality, quarter, number, date, amount } => {
-                self.add_order_cmd(actor, now, municipality, *quarter, number, *date, *amount)
+                self.put_order_cmd(actor, now, municipality, *quarter, number, *date, *amount, false)
             }
             Command::EditOrder { municipality, quarter, number, date, amount } => {
-                self.edit_order_cmd(actor, now, municipality, *quarter, number, *date, *amount)
+                self.put_order_cmd(actor, now, municipality, *quarter, number, *date, *amount, true)
             }
             Command::DeleteOrder { municipality, quarter, number } => {
                 self.delete_order_cmd(actor, now, municipality, *quarter, number)

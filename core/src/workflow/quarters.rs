@@ -160,8 +160,10 @@ impl Portal {
         work
     }
 
+    /// Adds an order (`editing` false: the number must be new in the quarter) or changes one
+    /// (`editing` true: the actor must own it). Either way the actor's work reopens.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn add_order_cmd(
+    pub(super) fn put_order_cmd(
         &mut self,
         actor: &Actor,
         now: Moment,
@@ -170,31 +172,14 @@ impl Portal {
         number: &str,
         date: NaiveDate,
         amount: Amount,
+        editing: bool,
     ) -> Result<(), WorkflowError> {
         let (fc, order) = self.check_order_change(actor, now, municipality, quarter, number, date, amount)?;
-        if self.quarter_ref(municipality, quarter)?.orders().any(|(n, _, _)| *n == order.number) {
+        if editing {
+            self.check_owner(municipality, quarter, &order.number, &fc)?;
+        } else if self.quarter_ref(municipality, quarter)?.orders().any(|(n, _, _)| *n == order.number) {
             return Err(WorkflowError::OrderDuplicate);
         }
-        if let Some(record) = self.quarter_mut(municipality, quarter) {
-            let work = Self::reopen_work(record, &fc);
-            work.orders.insert(order.number, EnteredOrder { date: order.date, amount: order.amount });
-        }
-        Ok(())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn edit_order_cmd(
-        &mut self,
-        actor: &Actor,
-        now: Moment,
-        municipality: &str,
-        quarter: Quarter,
-        number: &str,
-        date: NaiveDate,
-        amount: Amount,
-    ) -> Result<(), WorkflowError> {
-        let (fc, order) = self.check_order_change(actor, now, municipality, quarter, number, date, amount)?;
-        self.check_owner(municipality, quarter, &order.number, &fc)?;
         if let Some(record) = self.quarter_mut(municipality, quarter) {
             let work = Self::reopen_work(record, &fc);
             work.orders.insert(order.number, EnteredOrder { date: order.date, amount: order.amount });
