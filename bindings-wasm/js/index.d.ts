@@ -1,0 +1,72 @@
+/** Stable error codes (see docs/errors.md). */
+export type ErrorCode =
+  | "AMOUNT_FORMAT" | "AMOUNT_PRECISION" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_LARGE"
+  | "AMOUNT_NOT_MULTIPLE" | "FLOAT_NOT_ALLOWED" | "PRICE_NOT_DEFINED" | "CARD_COUNT_TOO_LARGE"
+  | "DATE_FORMAT" | "DATE_INVALID" | "MOMENT_FORMAT" | "QUARTER_FORMAT" | "QUARTER_OUT_OF_RANGE"
+  | "FORTNIGHT_FORMAT" | "MUNICIPALITY_NAME" | "FISCAL_CODE_LENGTH" | "FISCAL_CODE_CHARACTER"
+  | "FISCAL_CODE_CHECKSUM" | "FISCAL_CODE_DATE" | "VAT_NUMBER_FORMAT" | "VAT_NUMBER_CHECKSUM"
+  | "IBAN_FORMAT" | "IBAN_COUNTRY" | "IBAN_CHECKSUM" | "IBAN_CIN" | "CAP_FORMAT" | "EMAIL_FORMAT"
+  | "PHONE_FORMAT" | PasswordRuleCode | "PASSWORD_CONFIRMATION_MISMATCH" | "PASSWORD_UNCHANGED"
+  | "PASSWORD_GENERATION" | "ORDER_NUMBER_INVALID" | "PERIOD_INVALID" | "INPUT_FORMAT" | string;
+
+/** Password rule codes, in checklist order. */
+export type PasswordRuleCode =
+  | "PASSWORD_TOO_SHORT" | "PASSWORD_NO_UPPERCASE" | "PASSWORD_NO_LOWERCASE" | "PASSWORD_NO_DIGIT"
+  | "PASSWORD_NO_SYMBOL" | "PASSWORD_FORBIDDEN_CHARACTER" | "PASSWORD_TOO_LONG";
+
+/** Every error: a real Error with a stable code, Italian and English messages and fields. */
+export declare class CieError extends Error {
+  code: ErrorCode;
+  messageIt: string;
+  messageEn: string;
+  fields: Record<string, string | number>;
+  /** AMOUNT_NOT_MULTIPLE: what a further payment must add (machine text "16.78"). */
+  topUp?: string;
+  cardsBelow?: number;
+  remainder?: string;
+  position?: number;
+}
+
+/** Money is text: "1234,56" (portal) or "1234.56" (machine). Numbers throw FLOAT_NOT_ALLOWED. */
+export type Money = string;
+/** ISO date "2024-03-31" (or "31/03/2024"). */
+export type IsoDate = string;
+
+export interface Price { valid_from: string; unit: string; net: string; vat: string; vat_rate_percent: number; municipal_share: string; ministry_share: string }
+export interface CitizenFee { state: string; fixed_fee: string; secretarial_fee: string; total: string }
+export interface QuarterInfo { canonical: string; labelIt: string; firstDay: string; lastDay: string; next: string | null; previous: string | null }
+export interface FortnightInfo { canonical: string; firstDay: string; lastDay: string; dueDate: string }
+export interface PasswordRule { code: PasswordRuleCode; messageIt: string; messageEn: string }
+export interface OrderInput { number: string; date: IsoDate; amount: Money; periodFrom?: IsoDate; periodTo?: IsoDate }
+
+export declare function init(input?: unknown): Promise<void>;
+export declare function parseAmount(text: string): string;
+export declare function parseAmountMachine(text: string): string;
+export declare function formatAmount(amount: Money): string;
+export declare function cardsForAmount(amount: Money, on?: IsoDate): number;
+export declare function amountForCards(cards: number, on?: IsoDate): string;
+export declare function priceOn(day?: IsoDate): Price;
+export declare function citizenFee(duplicate: boolean, fixedFee?: Money, secretarialFee?: Money): CitizenFee;
+export declare function causale(municipality: string, fortnight: string, cards: number): string;
+export declare function quarterOf(moment: string): string;
+export declare function quarterInfo(quarter: string): QuarterInfo;
+export declare function parseDate(text: string): string;
+export declare function fortnightOf(day: IsoDate): FortnightInfo;
+export declare function pre2020Mailbox(name: string): string;
+export declare function validateFiscalCode(value: string): string;
+export declare function isValidFiscalCode(value: unknown): boolean;
+export declare function validateVatNumber(value: string): string;
+export declare function isValidVatNumber(value: unknown): boolean;
+export declare function validateIban(value: string): string;
+export declare function isValidIban(value: unknown): boolean;
+export declare function validateCap(value: string): string;
+export declare function isValidCap(value: unknown): boolean;
+export declare function validateEmail(value: string): string;
+export declare function isValidEmail(value: unknown): boolean;
+export declare function validatePhone(value: string): string;
+export declare function isValidPhone(value: unknown): boolean;
+export declare function checkPassword(password: string): PasswordRuleCode[];
+export declare function checkPasswordChange(current: string, next: string, confirmation: string): string[];
+export declare function passwordRules(): PasswordRule[];
+export declare function generatePassword(length?: number): string;
+export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: unknown; reconciliation: unknown };

@@ -1,0 +1,311 @@
+//! `cie-pagamenti` for JavaScript (wasm-bindgen). Every function converts JS values, calls the
+//! core and converts back; errors become plain objects `{code, messageIt, messageEn, fields}`
+//! that the package's `index.js` rethrows as `CieError` instances (real `Error`s). Money is
+//! text (`"1234,56"` or `"1234.56"`); a JS `number` for money is refused with
+//! `FLOAT_NOT_ALLOWED`. Dates and moments are ISO text.
+
+use cie_pagamenti::calendar::{parse_any_date, pre2020_mailbox as core_mailbox, Fortnight};
+use cie_pagamenti::identifiers as id;
+use cie_pagamenti::password::{check_password_change as core_change, generate_password as core_generate, PasswordRule};
+use cie_pagamenti::pricing::causale as core_causale;
+use cie_pagamenti::{Amount, CieError, ErrorCode, FieldValue, Lang, Moment, PriceSchedule, Quarter};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+// Counts and positions cross as JS numbers: every one is below 2^53 (an amount of at most
+// 999 999 999,99 pays fewer than 6·10^7 cards), so the conversion is exact.
+#[allow(clippy::cast_precision_loss)]
+fn number(n: i64) -> f64 {
+    n as f64
+}
+
+/// A coded error as a plain JS object (rethrown as `CieError` by `index.js`).
+fn error_object(code: ErrorCode, message_it: &str, message_en: &str, fields: Vec<(&str, FieldValue)>) -> JsValue {
+    let object = Object::new();
+    let fields_object = Object::new();
+    for (k, v) in fields {
+        let value = match v {
+            FieldValue::Int(i) => JsValue::from_f64(number(i)),
+            FieldValue::Text(t) => JsValue::from_str(&t),
+        };
+        let _ = Reflect::set(&fields_object, &JsValue::from_str(k), &value);
+    }
+    let _ = Reflect::set(&object, &"cieError".into(), &JsValue::TRUE);
+    let _ = Reflect::set(&object, &"code".into(), &code.as_str().into());
+    let _ = Reflect::set(&object, &"messageIt".into(), &message_it.into());
+    let _ = Reflect::set(&object, &"messageEn".into(), &message_en.into());
+    let _ = Reflect::set(&object, &"fields".into(), &fields_object);
+    object.into()
+}
+
+fn err(e: &dyn CieError) -> JsValue {
+    error_object(e.code(), &e.message(Lang::It), &e.message(Lang::En), e.fields())
+}
+
+fn coded(code: ErrorCode, detail: &str) -> JsValue {
+    error_object(
+        code,
+        &format!("{} ({detail})", code.message_it()),
+        &format!("{} ({detail})", code.message_en()),
+        Vec::new(),
+    )
+}
+
+trait JsResult<T> {
+    fn js(self) -> Result<T, JsValue>;
+}
+
+impl<T, E: CieError> JsResult<T> for Result<T, E> {
+    fn js(self) -> Result<T, JsValue> {
+        self.map_err(|e| err(&e))
+    }
+}
+
+/// A string argument, or a coded error for `undefined`, `null`, numbers, objects.
+fn text(value: &JsValue, code: ErrorCode) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| coded(code, "expected a string"))
+}
+
+/// Money: text in portal or machine format; a JS number is refused.
+fn money(value: &JsValue) -> Result<Amount, JsValue> {
+    if value.as_f64().is_some() || value.is_bigint() {
+        return Err(coded(
+            ErrorCode::FloatNotAllowed,
+            "JS numbers are binary floating point: pass the amount as a string, e.g. \"1234,56\"",
+        ));
+    }
+    Amount::parse(&text(value, ErrorCode::AmountFormat)?).js()
+}
+
+fn opt_date(value: &JsValue) -> Result<Option<chrono::NaiveDate>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        parse_any_date(&text(value, ErrorCode::DateFormat)?).js().map(Some)
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(value).unwrap_or_default()).unwrap_or(JsValue::NULL)
+}
+
+/// Strict portal amount `1234,56` → machine text `"1234.56"`.
+#[wasm_bindgen(js_name = parseAmount)]
+pub fn parse_amount(value: &JsValue) -> Result<String, JsValue> {
+    Amount::parse_portal(&text(value, ErrorCode::AmountFormat)?).js().map(|a| a.to_string())
+}
+
+/// Machine amount `1234.56` → machine text.
+#[wasm_bindgen(js_name = parseAmountMachine)]
+pub fn parse_amount_machine(value: &JsValue) -> Result<String, JsValue> {
+    Amount::parse_machine(&text(value, ErrorCode::AmountFormat)?).js().map(|a| a.to_string())
+}
+
+/// Any amount text → portal format `1234,56`.
+#[wasm_bindgen(js_name = formatAmount)]
+pub fn format_amount(value: &JsValue) -> Result<String, JsValue> {
+    money(value).map(Amount::to_portal)
+}
+
+/// Cards paid by an amount; a non-multiple throws `AMOUNT_NOT_MULTIPLE` with `topUp`.
+#[wasm_bindgen(js_name = cardsForAmount)]
+pub fn cards_for_amount(amount: &JsValue, on: &JsValue) -> Result<f64, JsValue> {
+    let schedule = PriceSchedule::builtin();
+    let price = schedule.price_at(opt_date(on)?).js()?;
+    price.cards_for_amount(money(amount)?).js().map(|n| number(n as i64))
+}
+
+/// The amount paying `cards` cards (machine text).
+#[wasm_bindgen(js_name = amountForCards)]
+pub fn amount_for_cards(cards: u32, on: &JsValue) -> Result<String, JsValue> {
+    let schedule = PriceSchedule::builtin();
+    let price = schedule.price_at(opt_date(on)?).js()?;
+    price.amount_for_cards(u64::from(cards)).js().map(|a| a.to_string())
+}
+
+/// The price on a day (or the current one).
+#[wasm_bindgen(js_name = priceOn)]
+pub fn price_on(day: &JsValue) -> Result<JsValue, JsValue> {
+    let schedule = PriceSchedule::builtin();
+    schedule.price_at(opt_date(day)?).js().map(json)
+}
+
+/// What a citizen pays.
+#[wasm_bindgen(js_name = citizenFee)]
+pub fn citizen_fee(duplicate: bool, fixed_fee: &JsValue, secretarial_fee: &JsValue) -> Result<JsValue, JsValue> {
+    let opt = |v: &JsValue| if v.is_undefined() || v.is_null() { Ok(None) } else { money(v).map(Some) };
+    let schedule = PriceSchedule::builtin();
+    schedule.current().citizen_fee(duplicate, opt(fixed_fee)?, opt(secretarial_fee)?).js().map(|f| json(&f))
+}
+
+/// The payment description for a fortnight (`2024-03-2`).
+#[wasm_bindgen]
+pub fn causale(municipality: &JsValue, fortnight: &JsValue, cards: u32) -> Result<String, JsValue> {
+    let f = Fortnight::parse(&text(fortnight, ErrorCode::FortnightFormat)?).js()?;
+    core_causale(&text(municipality, ErrorCode::MunicipalityName)?, f, u64::from(cards)).js()
+}
+
+/// The quarter (`2024-Q1`) of an ISO moment, in Europe/Rome civil time.
+#[wasm_bindgen(js_name = quarterOf)]
+pub fn quarter_of(moment: &JsValue) -> Result<String, JsValue> {
+    let m = Moment::parse(&text(moment, ErrorCode::MomentFormat)?).js()?;
+    m.quarter().js().map(|q| q.to_string())
+}
+
+/// A quarter's facts: canonical text, Italian label, first/last day, next/previous.
+#[wasm_bindgen(js_name = quarterInfo)]
+pub fn quarter_info(quarter: &JsValue) -> Result<JsValue, JsValue> {
+    let q = Quarter::parse(&text(quarter, ErrorCode::QuarterFormat)?).js()?;
+    Ok(json(&serde_json::json!({
+        "canonical": q, "labelIt": q.label_it(), "firstDay": q.first_day(), "lastDay": q.last_day(),
+        "next": q.next(), "previous": q.previous(),
+    })))
+}
+
+/// Strict portal date `gg/mm/aaaa` → ISO.
+#[wasm_bindgen(js_name = parseDate)]
+pub fn parse_date(value: &JsValue) -> Result<String, JsValue> {
+    cie_pagamenti::calendar::parse_date(&text(value, ErrorCode::DateFormat)?).js().map(|d| d.to_string())
+}
+
+/// The fortnight of a day with its due date.
+#[wasm_bindgen(js_name = fortnightOf)]
+pub fn fortnight_of(day: &JsValue) -> Result<JsValue, JsValue> {
+    let d = parse_any_date(&text(day, ErrorCode::DateFormat)?).js()?;
+    let f = Fortnight::of(d).js()?;
+    Ok(json(
+        &serde_json::json!({ "canonical": f, "firstDay": f.first_day(), "lastDay": f.last_day(), "dueDate": f.due_date() }),
+    ))
+}
+
+/// Mailbox for reports before 2020.
+#[wasm_bindgen(js_name = pre2020Mailbox)]
+pub fn pre2020_mailbox(name: &JsValue) -> Result<String, JsValue> {
+    core_mailbox(&text(name, ErrorCode::MunicipalityName)?).js().map(str::to_owned)
+}
+
+macro_rules! validators {
+    ($($validate:ident / $js_validate:literal, $is_valid:ident / $js_is_valid:literal, $core:path, $code:ident;)*) => {$(
+        /// Validates and normalises, or throws a coded error naming why.
+        #[wasm_bindgen(js_name = $js_validate)]
+        pub fn $validate(value: &JsValue) -> Result<String, JsValue> {
+            $core(&text(value, ErrorCode::$code)?).js()
+        }
+
+        /// True when valid; false for anything else (never throws).
+        #[wasm_bindgen(js_name = $js_is_valid)]
+        pub fn $is_valid(value: &JsValue) -> bool {
+            value.as_string().is_some_and(|v| $core(&v).is_ok())
+        }
+    )*};
+}
+
+validators! {
+    validate_fiscal_code / "validateFiscalCode", is_valid_fiscal_code / "isValidFiscalCode", id::validate_fiscal_code, FiscalCodeLength;
+    validate_vat_number / "validateVatNumber", is_valid_vat_number / "isValidVatNumber", id::validate_vat_number, VatNumberFormat;
+    validate_iban / "validateIban", is_valid_iban / "isValidIban", id::validate_iban, IbanFormat;
+    validate_cap / "validateCap", is_valid_cap / "isValidCap", id::validate_cap, CapFormat;
+    validate_email / "validateEmail", is_valid_email / "isValidEmail", id::validate_email, EmailFormat;
+    validate_phone / "validatePhone", is_valid_phone / "isValidPhone", id::validate_phone, PhoneFormat;
+}
+
+fn codes(rules: &[PasswordRule]) -> Array {
+    rules.iter().map(|r| JsValue::from_str(r.code().as_str())).collect()
+}
+
+/// Unmet password rules (codes), in checklist order.
+#[wasm_bindgen(js_name = checkPassword)]
+pub fn check_password(password: &JsValue) -> Result<Array, JsValue> {
+    Ok(codes(&cie_pagamenti::password::check_password(&text(password, ErrorCode::PasswordTooShort)?)))
+}
+
+/// The policy plus confirmation and "different from the current one".
+#[wasm_bindgen(js_name = checkPasswordChange)]
+pub fn check_password_change(current: &JsValue, new: &JsValue, confirmation: &JsValue) -> Result<Array, JsValue> {
+    let t = |v| text(v, ErrorCode::PasswordTooShort);
+    Ok(codes(&core_change(&t(current)?, &t(new)?, &t(confirmation)?)))
+}
+
+/// The checklist: `[{code, messageIt, messageEn}]`.
+#[wasm_bindgen(js_name = passwordRules)]
+pub fn password_rules() -> JsValue {
+    let rules: Vec<_> = PasswordRule::POLICY
+        .iter()
+        .map(|r| serde_json::json!({ "code": r.code().as_str(), "messageIt": r.code().message_it(), "messageEn": r.code().message_en() }))
+        .collect();
+    json(&rules)
+}
+
+/// A password from `crypto.getRandomValues` that satisfies the policy.
+#[wasm_bindgen(js_name = generatePassword)]
+pub fn generate_password(length: Option<u32>) -> Result<String, JsValue> {
+    core_generate(length.map_or(16, |l| l as usize)).js().map(|p| p.expose().to_owned())
+}
+
+/// Allocation and reconciliation for in-browser reports: cards are ISO moments, orders
+/// `{number, date, amount, periodFrom?, periodTo?}` with text amounts; returns
+/// `{allocation, reconciliation}`.
+#[wasm_bindgen(js_name = allocateAndReconcile)]
+pub fn allocate_and_reconcile(
+    cards: &Array,
+    orders: &Array,
+    cieonline: &JsValue,
+    transmitted: &JsValue,
+    now: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut epochs = Vec::with_capacity(cards.length() as usize);
+    for c in cards.iter() {
+        epochs.push(Moment::parse(&text(&c, ErrorCode::MomentFormat)?).js()?.epoch());
+    }
+    let mut list = Vec::with_capacity(orders.length() as usize);
+    for o in orders.iter() {
+        let get = |k: &str| Reflect::get(&o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let date = parse_any_date(&text(&get("date"), ErrorCode::DateFormat)?).js()?;
+        let period = match (opt_date(&get("periodFrom"))?, opt_date(&get("periodTo"))?) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => None,
+        };
+        list.push(
+            cie_pagamenti::orders::PaymentOrder::new(
+                &text(&get("number"), ErrorCode::OrderNumberInvalid)?,
+                date,
+                money(&get("amount"))?,
+                period,
+            )
+            .js()?,
+        );
+    }
+    let schedule = PriceSchedule::builtin();
+    let allocation = cie_pagamenti::allocation::allocate(&epochs, list, &schedule).js()?;
+    let counts: std::collections::BTreeMap<Quarter, u64> = if cieonline.is_object() {
+        let mut m = std::collections::BTreeMap::new();
+        for key in Object::keys(&Object::from(cieonline.clone())).iter() {
+            let q = Quarter::parse(&text(&key, ErrorCode::QuarterFormat)?).js()?;
+            let n =
+                Reflect::get(cieonline, &key).ok().and_then(|v| v.as_f64()).filter(|n| *n >= 0.0 && n.fract() == 0.0);
+            m.insert(
+                q,
+                n.ok_or_else(|| coded(ErrorCode::InputFormat, "card counts are non-negative integers"))? as u64,
+            );
+        }
+        m
+    } else {
+        std::collections::BTreeMap::new()
+    };
+    let transmitted = if transmitted.is_undefined() || transmitted.is_null() {
+        String::new()
+    } else {
+        text(transmitted, ErrorCode::QuarterFormat)?
+    };
+    let set = Quarter::parse_set(&transmitted).js()?;
+    let now = Moment::parse(&text(now, ErrorCode::MomentFormat)?).js()?;
+    let reconciliation = cie_pagamenti::reconciliation::reconcile_allocation(
+        &allocation,
+        &counts,
+        &set,
+        cie_pagamenti::reconciliation::Lifespan::default(),
+        now,
+        &schedule,
+    );
+    Ok(json(&serde_json::json!({ "allocation": allocation, "reconciliation": reconciliation })))
+}

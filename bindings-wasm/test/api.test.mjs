@@ -1,0 +1,63 @@
+// Bad input for every export: a coded CieError, never a trap; the module keeps working.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as c from "../js/node.mjs";
+
+const hostile = [undefined, null, NaN, 12.5, 3n, {}, [], () => 1, Symbol("x"), "\u0000".repeat(10), "é".repeat(100000)];
+
+test("money as a JS number is refused with FLOAT_NOT_ALLOWED", () => {
+  assert.throws(() => c.cardsForAmount(33.58), (e) => e instanceof c.CieError && e.code === "FLOAT_NOT_ALLOWED");
+  assert.throws(() => c.formatAmount(16), (e) => e.code === "FLOAT_NOT_ALLOWED");
+  assert.equal(c.cardsForAmount("33,58"), 2);
+  assert.equal(c.cardsForAmount("33.58"), 2);
+});
+
+test("a non-multiple carries the top-up", () => {
+  assert.throws(() => c.cardsForAmount("33,59"), (e) => {
+    assert.equal(e.code, "AMOUNT_NOT_MULTIPLE");
+    assert.equal(e.topUp, "16.78");
+    assert.equal(e.cardsBelow, 2);
+    assert.match(e.messageIt, /16,78/);
+    assert.ok(e.stack);
+    return true;
+  });
+});
+
+test("every export answers hostile input with a coded error or false", () => {
+  const fns = [c.parseAmount, c.parseAmountMachine, c.formatAmount, c.cardsForAmount, c.quarterOf, c.quarterInfo,
+    c.parseDate, c.fortnightOf, c.pre2020Mailbox, c.validateFiscalCode, c.validateVatNumber, c.validateIban,
+    c.validateCap, c.validateEmail, c.validatePhone, c.checkPassword, c.priceOn];
+  for (const fn of fns) {
+    for (const bad of hostile) {
+      try {
+        fn(bad);
+      } catch (e) {
+        assert.ok(e instanceof c.CieError || e instanceof TypeError, `${fn.name}(${String(bad).slice(0, 20)}) threw ${e}`);
+        if (e instanceof c.CieError) assert.match(e.code, /^[A-Z_]+$/);
+      }
+    }
+  }
+  for (const bad of hostile) assert.equal(c.isValidIban(bad), false);
+  assert.equal(c.validateIban("IT81J0100003245348010374600"), "IT81J0100003245348010374600");
+});
+
+test("password generator and checklist", () => {
+  const pw = c.generatePassword();
+  assert.equal(pw.length, 16);
+  assert.deepEqual(c.checkPassword(pw), []);
+  assert.equal(c.passwordRules()[0].messageIt, "La password deve contenere un minimo di 10 caratteri");
+  assert.throws(() => c.generatePassword(3), (e) => e.code === "PASSWORD_TOO_SHORT");
+});
+
+test("allocation and reconciliation in the browser build", () => {
+  const r = c.allocateAndReconcile(
+    ["2024-03-16T10:00:00", "2024-03-31T23:30:00"],
+    [{ number: "7", date: "2024-04-10", amount: "33,58", periodFrom: "2024-03-16", periodTo: "2024-03-31" }],
+    { "2024-Q1": 2 },
+    "2020-Q1..2023-Q4",
+    "2024-04-02T10:00:00",
+  );
+  assert.equal(r.allocation.orders[0].portions[0].quarter, "2024-Q1");
+  assert.equal(r.reconciliation.next_to_transmit, "2024-Q1");
+  assert.throws(() => c.allocateAndReconcile(["x"], [], undefined, undefined, "2024-01-01"), (e) => e.code === "MOMENT_FORMAT");
+});
