@@ -70,3 +70,4 @@ export declare function checkPasswordChange(current: string, next: string, confi
 export declare function passwordRules(): PasswordRule[];
 export declare function generatePassword(length?: number): string;
 export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: unknown; reconciliation: unknown };
+export declare function errorMessage(code: ErrorCode): { code: ErrorCode; messageIt: string; messageEn: string };

@@ -226,6 +226,14 @@ pub fn check_password_change(current: &JsValue, new: &JsValue, confirmation: &Js
     Ok(codes(&core_change(&t(current)?, &t(new)?, &t(confirmation)?)))
 }
 
+/// The catalogue messages of a stable code: `{code, messageIt, messageEn}` (for forms that show
+/// a rule's text before any error happens).
+#[wasm_bindgen(js_name = errorMessage)]
+pub fn error_message(code: &JsValue) -> Result<JsValue, JsValue> {
+    let code = ErrorCode::from_code(&text(code, ErrorCode::InputFormat)?).ok_or_else(|| coded(ErrorCode::InputFormat, "unknown code"))?;
+    Ok(json(&serde_json::json!({ "code": code.as_str(), "messageIt": code.message_it(), "messageEn": code.message_en() })))
+}
+
 /// The checklist: `[{code, messageIt, messageEn}]`.
 #[wasm_bindgen(js_name = passwordRules)]
 pub fn password_rules() -> JsValue {
