@@ -7,7 +7,10 @@ export type ErrorCode =
   | "FISCAL_CODE_CHECKSUM" | "FISCAL_CODE_DATE" | "VAT_NUMBER_FORMAT" | "VAT_NUMBER_CHECKSUM"
   | "IBAN_FORMAT" | "IBAN_COUNTRY" | "IBAN_CHECKSUM" | "IBAN_CIN" | "CAP_FORMAT" | "EMAIL_FORMAT"
   | "PHONE_FORMAT" | PasswordRuleCode | "PASSWORD_CONFIRMATION_MISMATCH" | "PASSWORD_UNCHANGED"
-  | "PASSWORD_GENERATION" | "ORDER_NUMBER_INVALID" | "PERIOD_INVALID" | "INPUT_FORMAT" | string;
+  | "PASSWORD_GENERATION" | "ORDER_NUMBER_INVALID" | "PERIOD_INVALID" | "INPUT_FORMAT"
+  | "SITE_FIELD_REQUIRED" | "EMAIL_CONFIRMATION_MISMATCH" | "NOT_AUTHORIZED" | "USER_BLOCKED"
+  | "ORDER_NOT_FOUND" | "ORDER_DUPLICATE" | "ORDER_DATE_FUTURE" | "SPLIT_DATE_MISMATCH" | "NO_ORDERS"
+  | "INVALID_STATE" | "WORK_OPEN" | "QUARTER_NOT_ENDED" | "PREVIOUS_NOT_TRANSMITTED" | "SITE_INCOMPLETE";
 
 /** Password rule codes, in checklist order. */
 export type PasswordRuleCode =
@@ -71,3 +74,9 @@ export declare function passwordRules(): PasswordRule[];
 export declare function generatePassword(length?: number): string;
 export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: unknown; reconciliation: unknown };
 export declare function errorMessage(code: ErrorCode): { code: ErrorCode; messageIt: string; messageEn: string };
+export type QuarterState = "in_progress" | "completing" | "closing" | "transmitted";
+export type Profile = "operator" | "manager" | "no_profile" | "support";
+export type Action = "create_quarter" | "add_order" | "edit_order" | "delete_order" | "complete_work" | "take_over" | "submit" | "unlock_quarter" | "transmit" | "transmit_zero" | "reopen";
+export type SiteStep = "data" | "contacts" | "security_officer" | "installation_contact" | "issuance_manager" | "summary";
+export declare function allowedActions(state: QuarterState | null, profile: Profile): Action[];
+export declare function siteStatus(site: object): { status: "complete" } | { status: "incomplete"; missing: SiteStep[] };

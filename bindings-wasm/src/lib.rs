@@ -230,8 +230,11 @@ pub fn check_password_change(current: &JsValue, new: &JsValue, confirmation: &Js
 /// a rule's text before any error happens).
 #[wasm_bindgen(js_name = errorMessage)]
 pub fn error_message(code: &JsValue) -> Result<JsValue, JsValue> {
-    let code = ErrorCode::from_code(&text(code, ErrorCode::InputFormat)?).ok_or_else(|| coded(ErrorCode::InputFormat, "unknown code"))?;
-    Ok(json(&serde_json::json!({ "code": code.as_str(), "messageIt": code.message_it(), "messageEn": code.message_en() })))
+    let code = ErrorCode::from_code(&text(code, ErrorCode::InputFormat)?)
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "unknown code"))?;
+    Ok(json(
+        &serde_json::json!({ "code": code.as_str(), "messageIt": code.message_it(), "messageEn": code.message_en() }),
+    ))
 }
 
 /// The checklist: `[{code, messageIt, messageEn}]`.
@@ -316,4 +319,47 @@ pub fn allocate_and_reconcile(
         &schedule,
     );
     Ok(json(&serde_json::json!({ "allocation": allocation, "reconciliation": reconciliation })))
+}
+
+/// The quarter actions a profile may take in a state, for enabling buttons: `profile` is
+/// `"operator"`, `"manager"`, `"no_profile"` or `"support"`; `state` is `"in_progress"`,
+/// `"completing"`, `"closing"`, `"transmitted"`, or `null` for a quarter not created yet.
+#[wasm_bindgen(js_name = allowedActions)]
+pub fn allowed_actions(state: &JsValue, profile: &JsValue) -> Result<JsValue, JsValue> {
+    use cie_pagamenti::reconciliation::QuarterState;
+    use cie_pagamenti::users::Profile;
+    use cie_pagamenti::workflow::Role;
+    let role = match text(profile, ErrorCode::InputFormat)?.as_str() {
+        "operator" => Role::Profile(Profile::Operator),
+        "manager" => Role::Profile(Profile::Manager),
+        "no_profile" => Role::Profile(Profile::NoProfile),
+        "support" => Role::Support,
+        _ => return Err(coded(ErrorCode::InputFormat, "profile: operator, manager, no_profile or support")),
+    };
+    let state = if state.is_null() || state.is_undefined() {
+        None
+    } else {
+        Some(match text(state, ErrorCode::InputFormat)?.as_str() {
+            "in_progress" => QuarterState::InProgress,
+            "completing" => QuarterState::Completing,
+            "closing" => QuarterState::Closing,
+            "transmitted" => QuarterState::Transmitted,
+            _ => return Err(coded(ErrorCode::InputFormat, "state: in_progress, completing, closing or transmitted")),
+        })
+    };
+    Ok(json(&cie_pagamenti::workflow::allowed_actions(role, state)))
+}
+
+/// A SediCIE site's completeness: `{status: "complete"}` or `{status: "incomplete", missing}`.
+/// The site is `{id, data: {...}, contacts: [], security_officers: [], installation_contact,
+/// issuance_manager, transmitted}` (the core's field names).
+#[wasm_bindgen(js_name = siteStatus)]
+pub fn site_status(site: &JsValue) -> Result<JsValue, JsValue> {
+    let text = js_sys::JSON::stringify(site)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| coded(ErrorCode::SiteFieldRequired, "expected a site object"))?;
+    let site: cie_pagamenti::sites::Site =
+        serde_json::from_str(&text).map_err(|e| coded(ErrorCode::SiteFieldRequired, &e.to_string()))?;
+    Ok(json(&site.status()))
 }

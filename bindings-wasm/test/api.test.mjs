@@ -61,3 +61,18 @@ test("allocation and reconciliation in the browser build", () => {
   assert.equal(r.reconciliation.next_to_transmit, "2024-Q1");
   assert.throws(() => c.allocateAndReconcile(["x"], [], undefined, undefined, "2024-01-01"), (e) => e.code === "MOMENT_FORMAT");
 });
+
+test("buttons a profile may use, and a site's completeness", () => {
+  assert.deepEqual(c.allowedActions("closing", "manager"), ["unlock_quarter", "transmit"]);
+  assert.deepEqual(c.allowedActions("closing", "operator"), []);
+  assert.deepEqual(c.allowedActions(null, "operator"), ["create_quarter"]);
+  assert.deepEqual(c.allowedActions("transmitted", "support"), ["reopen"]);
+  assert.throws(() => c.allowedActions("closing", "admin"), (e) => e.code === "INPUT_FORMAT");
+  const site = {
+    id: 1,
+    data: { name: "Anagrafe", address: "Via Roma", street_number: "1", cap: "00100", tax_code: null, iban: null, workstations: 1, operators: 1, payment_type: "pagoPA", connection_type: "http" },
+    contacts: ["RSSMRA80A01H501U"], security_officers: [], installation_contact: null, issuance_manager: null, transmitted: false,
+  };
+  assert.deepEqual(c.siteStatus(site), { status: "incomplete", missing: ["security_officer", "installation_contact", "issuance_manager", "summary"] });
+  assert.throws(() => c.siteStatus({}), (e) => e.code === "SITE_FIELD_REQUIRED");
+});

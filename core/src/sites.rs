@@ -472,6 +472,19 @@ impl SiteRegistry {
     }
 
     fn missing_before_summary(site: &Site) -> Vec<SiteStep> {
+        site.missing_steps().into_iter().filter(|s| *s != SiteStep::Summary).collect()
+    }
+
+    /// The site's status with the list of what is missing.
+    pub fn status(&self, municipality: &str, site: u32) -> Result<SiteStatus, SitesError> {
+        Ok(self.site(municipality, site)?.status())
+    }
+}
+
+impl Site {
+    /// What is missing, in step order (the summary when not transmitted).
+    pub fn missing_steps(&self) -> Vec<SiteStep> {
+        let site = self;
         let mut missing = Vec::new();
         if site.data.validate().is_err() {
             missing.push(SiteStep::Data);
@@ -488,19 +501,24 @@ impl SiteRegistry {
         if site.issuance_manager.is_none() {
             missing.push(SiteStep::IssuanceManager);
         }
+        if !site.transmitted {
+            missing.push(SiteStep::Summary);
+        }
         missing
     }
 
-    /// The site's status with the list of what is missing.
-    pub fn status(&self, municipality: &str, site: u32) -> Result<SiteStatus, SitesError> {
-        let s = self.site(municipality, site)?;
-        let mut missing = Self::missing_before_summary(s);
-        if !s.transmitted {
-            missing.push(SiteStep::Summary);
+    /// `Complete`, or `Incomplete` with the missing steps.
+    pub fn status(&self) -> SiteStatus {
+        let missing = self.missing_steps();
+        if missing.is_empty() {
+            SiteStatus::Complete
+        } else {
+            SiteStatus::Incomplete { missing }
         }
-        Ok(if missing.is_empty() { SiteStatus::Complete } else { SiteStatus::Incomplete { missing } })
     }
+}
 
+impl SiteRegistry {
     /// Transmits the summary (step 6): only when the first five steps are valid.
     pub fn transmit(&mut self, municipality: &str, site: u32) -> Result<(), SitesError> {
         let missing = Self::missing_before_summary(self.site(municipality, site)?);

@@ -3,6 +3,7 @@
 //! command changes nothing and returns an error with a stable code; an accepted one appends an
 //! event. State is the fold of events: [`Portal::replay`] rebuilds it.
 
+mod actions;
 mod commands;
 mod error;
 mod quarters;
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use actions::{allowed_actions, Action, Role};
 pub use commands::{Command, Event, EVENT_LOG_VERSION};
 pub use error::WorkflowError;
 

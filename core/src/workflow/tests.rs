@@ -582,3 +582,82 @@ fn cieonline_counts_feed_zero_quarters() {
     p.transmit_zero(&user(&cast.m1), t(NOW), "A", q("2024-Q2")).unwrap();
     assert!(p.municipality("A").unwrap().is_transmitted(q("2024-Q2")));
 }
+
+/// The button table (`allowed_actions`) agrees with what the Portal accepts: an allowed action
+/// is never refused for authorization or state; a disallowed one always is.
+#[test]
+fn allowed_actions_agree_with_the_portal() {
+    use super::actions::{allowed_actions, Action, Role};
+    type Setup = fn(&mut Portal, &Cast);
+    fn none(_: &mut Portal, _: &Cast) {}
+    let states: [(Option<QuarterState>, Quarter, Setup); 5] = [
+        (None, q("2024-Q2"), transmitted),
+        (Some(QuarterState::InProgress), q("2024-Q1"), none),
+        (Some(QuarterState::Completing), q("2024-Q1"), ready),
+        (Some(QuarterState::Closing), q("2024-Q1"), closing),
+        (Some(QuarterState::Transmitted), q("2024-Q1"), transmitted),
+    ];
+    let all = [
+        Action::CreateQuarter,
+        Action::AddOrder,
+        Action::EditOrder,
+        Action::DeleteOrder,
+        Action::CompleteWork,
+        Action::TakeOver,
+        Action::Submit,
+        Action::UnlockQuarter,
+        Action::Transmit,
+        Action::TransmitZero,
+        Action::Reopen,
+    ];
+    let refusal = [
+        "NOT_AUTHORIZED",
+        "INVALID_STATE",
+        "QUARTER_EXISTS",
+        "QUARTER_NOT_FOUND",
+        "WORK_OPEN",
+        "WORK_NOT_FOUND",
+        "NO_ORDERS",
+    ];
+    let mut failures = Vec::new();
+    for (state, quarter, setup) in states {
+        let (base, cast) = fixture();
+        let roles = [
+            (Role::Profile(Profile::Operator), user(&cast.o1), "1"),
+            (Role::Profile(Profile::Manager), user(&cast.m1), "2"),
+            (Role::Profile(Profile::NoProfile), user(&cast.n1), "1"),
+            (Role::Support, Actor::Support, "1"),
+        ];
+        for (role, actor, own) in &roles {
+            let allowed = allowed_actions(*role, state);
+            for action in all {
+                let mut p = base.clone();
+                setup(&mut p, &cast);
+                let now = t(NOW);
+                let from = if *own == "2" { cast.o1.clone() } else { cast.m1.clone() };
+                let result = match action {
+                    Action::CreateQuarter => p.create_quarter(actor, now, "A", quarter),
+                    Action::AddOrder => p.add_order(actor, now, "A", quarter, "77", d("2024-03-01"), c(1679)),
+                    Action::EditOrder => p.edit_order(actor, now, "A", quarter, own, d("2024-01-16"), c(1679)),
+                    Action::DeleteOrder => p.delete_order(actor, now, "A", quarter, own),
+                    Action::CompleteWork => p.complete_work(actor, now, "A", quarter),
+                    Action::TakeOver => p.take_over(actor, now, "A", quarter, &from),
+                    Action::Submit => p.submit(actor, now, "A", quarter),
+                    Action::UnlockQuarter => p.unlock_quarter(actor, now, "A", quarter),
+                    Action::Transmit => p.transmit(actor, now, "A", quarter, PDF, true),
+                    Action::TransmitZero => p.transmit_zero(actor, now, "A", quarter),
+                    Action::Reopen => p.reopen(actor, now, "A", quarter),
+                };
+                let got = code(result);
+                let refused = refusal.contains(&got);
+                if allowed.contains(&action) == refused {
+                    failures.push(format!(
+                        "{state:?} {role:?} {action:?}: table says {}, portal says {got}",
+                        allowed.contains(&action)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
