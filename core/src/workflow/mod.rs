@@ -6,6 +6,7 @@
 mod actions;
 mod commands;
 mod error;
+mod methods;
 mod quarters;
 mod users;
 
