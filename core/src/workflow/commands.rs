@@ -284,6 +284,11 @@ impl Portal {
         }
     }
 
+    /// A command from its JSON form (`{"add_order": {…}}`), as hosts without the Rust types send it.
+    pub fn command_from_json(json: &str) -> Result<Command, WorkflowError> {
+        serde_json::from_str(json).map_err(|e| WorkflowError::EventLogFormat { reason: e.to_string() })
+    }
+
     /// The event log as versioned JSON.
     pub fn events_json(&self) -> String {
         let log = LogOut { format: "cie-pagamenti/events", version: EVENT_LOG_VERSION, events: &self.events };

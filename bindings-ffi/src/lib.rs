@@ -1,0 +1,423 @@
+//! The C API of cie-pagamenti. Every function returns a [`CieStatus`] (`CIE_STATUS_OK` = 0 or
+//! one value per stable error code); the message of the last failure on the calling thread is
+//! read with `cie_last_error_message`. Nothing crosses unchecked: null pointers and invalid
+//! UTF-8 give `CIE_STATUS_INVALID_ARGUMENT`, and every body runs under `catch_unwind`.
+//!
+//! Strings returned through `char **out` are owned by the caller: free them with
+//! `cie_string_free`. Money crosses as `int64_t` cents or as decimal text.
+
+#![allow(unsafe_code)]
+
+#[allow(clippy::enum_variant_names)] // the prefix is the C naming (CIE_STATUS_…)
+mod status;
+
+use std::cell::RefCell;
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use cie_pagamenti::identifiers as id;
+use cie_pagamenti::workflow::{Command, Portal};
+use cie_pagamenti::{Amount, CieError, Lang, Moment, PriceSchedule};
+pub use status::CieStatus;
+
+/// A quarter: year and number (1–4).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CieQuarter {
+    /// The year.
+    pub year: i32,
+    /// 1..=4.
+    pub number: u32,
+}
+
+thread_local! {
+    static LAST: RefCell<(CString, CString, &'static str)> = RefCell::new((CString::default(), CString::default(), ""));
+}
+
+fn remember(code: &'static str, it: &str, en: &str) {
+    let clean = |s: &str| CString::new(s.replace('\0', " ")).unwrap_or_default();
+    LAST.with(|l| *l.borrow_mut() = (clean(it), clean(en), code));
+}
+
+fn fail(e: &dyn CieError) -> CieStatus {
+    remember(e.code().as_str(), &e.message(Lang::It), &e.message(Lang::En));
+    CieStatus::from(e.code())
+}
+
+fn invalid(what: &str) -> CieStatus {
+    remember("INVALID_ARGUMENT", &format!("Argomento non valido: {what}"), &format!("Invalid argument: {what}"));
+    CieStatus::CieStatusInvalidArgument
+}
+
+/// Runs a body, catching any panic at the boundary.
+fn guard(body: impl FnOnce() -> Result<(), CieStatus>) -> CieStatus {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => CieStatus::CieStatusOk,
+        Ok(Err(status)) => status,
+        Err(_) => {
+            remember("INTERNAL", "Errore interno", "Internal error");
+            CieStatus::CieStatusInternal
+        }
+    }
+}
+
+/// A borrowed C string as UTF-8.
+///
+/// # Safety
+/// `p` is null or points to a NUL-terminated string valid for the call.
+unsafe fn text<'a>(p: *const c_char) -> Result<&'a str, CieStatus> {
+    if p.is_null() {
+        return Err(invalid("null pointer"));
+    }
+    // SAFETY: non-null and NUL-terminated by the caller's contract.
+    unsafe { CStr::from_ptr(p) }.to_str().map_err(|_| invalid("not UTF-8"))
+}
+
+/// Writes a value through an out-pointer.
+///
+/// # Safety
+/// `out` is null or valid for a write of `T`.
+unsafe fn put<T>(out: *mut T, value: T) -> Result<(), CieStatus> {
+    if out.is_null() {
+        return Err(invalid("null out-pointer"));
+    }
+    // SAFETY: non-null and writable by the caller's contract.
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Gives a string to the caller (free with `cie_string_free`).
+///
+/// # Safety
+/// As [`put`].
+unsafe fn put_string(out: *mut *mut c_char, s: &str) -> Result<(), CieStatus> {
+    let owned = CString::new(s.replace('\0', " ")).map_err(|_| invalid("string"))?;
+    // SAFETY: forwarded contract.
+    unsafe { put(out, owned.into_raw()) }
+}
+
+fn core<T, E: CieError>(r: Result<T, E>) -> Result<T, CieStatus> {
+    r.map_err(|e| fail(&e))
+}
+
+/// The message of the last failure on this thread: `lang` 0 = Italian, 1 = English. The pointer
+/// stays valid until the next failing call on the same thread; do not free it.
+#[no_mangle]
+pub extern "C" fn cie_last_error_message(lang: i32) -> *const c_char {
+    LAST.with(|l| {
+        let l = l.borrow();
+        if lang == 1 {
+            l.1.as_ptr()
+        } else {
+            l.0.as_ptr()
+        }
+    })
+}
+
+/// The stable code of the last failure on this thread (`""` if none). Static: do not free.
+#[no_mangle]
+pub extern "C" fn cie_last_error_code() -> *const c_char {
+    let code = LAST.with(|l| l.borrow().2);
+    // Codes are static literals; a NUL-terminated copy is kept per code in a static table.
+    cie_pagamenti::ErrorCode::ALL
+        .iter()
+        .position(|c| c.as_str() == code)
+        .and_then(|i| CODES.with(|t| t.get(i).map(|s| s.as_ptr())))
+        .unwrap_or(c"".as_ptr())
+}
+
+thread_local! {
+    static CODES: Vec<CString> = cie_pagamenti::ErrorCode::ALL.iter().map(|c| CString::new(c.as_str()).unwrap_or_default()).collect();
+}
+
+/// Frees a string returned by this library. Null is ignored.
+///
+/// # Safety
+/// `s` is null or a pointer returned through a `char **out` of this library, not yet freed.
+/// Freeing twice is undefined behaviour.
+#[no_mangle]
+pub unsafe extern "C" fn cie_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: returned by `CString::into_raw` in this library, per the contract.
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+/// Parses an amount (`"1234,56"` or `"1234.56"`) into cents.
+///
+/// # Safety
+/// `text_in` is a NUL-terminated string; `out_cents` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_amount_parse(text_in: *const c_char, out_cents: *mut i64) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let amount = core(Amount::parse(unsafe { text(text_in) }?))?;
+        unsafe { put(out_cents, amount.cents()) }
+    })
+}
+
+/// Formats cents in the portal format `1234,56`; the string is freed with `cie_string_free`.
+///
+/// # Safety
+/// `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_amount_format(cents: i64, out: *mut *mut c_char) -> CieStatus {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { put_string(out, &Amount::from_cents(cents).to_portal()) })
+}
+
+/// Cards paid by an amount in cents (current price). On `CIE_STATUS_AMOUNT_NOT_MULTIPLE`,
+/// `out_cards` receives the whole cards and `out_top_up_cents` what a further payment must add.
+///
+/// # Safety
+/// Both out-pointers are writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_cards_for_amount(
+    cents: i64,
+    out_cards: *mut u64,
+    out_top_up_cents: *mut i64,
+) -> CieStatus {
+    guard(|| {
+        let schedule = PriceSchedule::builtin();
+        match schedule.current().cards_for_amount(Amount::from_cents(cents)) {
+            Ok(n) => unsafe {
+                // SAFETY: forwarded contract.
+                put(out_cards, n)?;
+                put(out_top_up_cents, 0)
+            },
+            Err(e) => {
+                if let cie_pagamenti::pricing::PricingError::NotMultiple { cards_below, top_up, .. } = e {
+                    // SAFETY: forwarded contract.
+                    unsafe {
+                        put(out_cards, cards_below)?;
+                        put(out_top_up_cents, top_up.cents())?;
+                    }
+                }
+                Err(fail(&e))
+            }
+        }
+    })
+}
+
+/// The quarter of an ISO moment (naive = Europe/Rome local time).
+///
+/// # Safety
+/// `moment` is a NUL-terminated string; `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_quarter_of(moment: *const c_char, out: *mut CieQuarter) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let q = core(core(Moment::parse(unsafe { text(moment) }?))?.quarter())?;
+        unsafe { put(out, CieQuarter { year: q.year(), number: q.number() }) }
+    })
+}
+
+/// The quarter of a moment given as UTC epoch seconds.
+///
+/// # Safety
+/// `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_quarter_of_epoch(seconds: i64, out: *mut CieQuarter) -> CieStatus {
+    guard(|| {
+        let q = core(Moment::from_epoch(seconds).quarter())?;
+        // SAFETY: forwarded contract.
+        unsafe { put(out, CieQuarter { year: q.year(), number: q.number() }) }
+    })
+}
+
+/// Shared body of the validators.
+///
+/// # Safety
+/// As the validators.
+unsafe fn validate(
+    value: *const c_char,
+    out: *mut *mut c_char,
+    check: fn(&str) -> Result<String, id::IdentifierError>,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let normalized = core(check(unsafe { text(value) }?))?;
+        if out.is_null() {
+            Ok(())
+        } else {
+            unsafe { put_string(out, &normalized) }
+        }
+    })
+}
+
+/// Validates a personal fiscal code; on success the normalised value is written to `out` (free with
+/// `cie_string_free`); `out` may be null to only validate.
+///
+/// # Safety
+/// `value` is a NUL-terminated string; `out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_fiscal_code_validate(value: *const c_char, out: *mut *mut c_char) -> CieStatus {
+    // SAFETY: forwarded contract.
+    unsafe { validate(value, out, id::validate_fiscal_code) }
+}
+
+/// Validates a VAT number / numeric fiscal code; on success the normalised value is written to `out` (free with
+/// `cie_string_free`); `out` may be null to only validate.
+///
+/// # Safety
+/// `value` is a NUL-terminated string; `out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_vat_number_validate(value: *const c_char, out: *mut *mut c_char) -> CieStatus {
+    // SAFETY: forwarded contract.
+    unsafe { validate(value, out, id::validate_vat_number) }
+}
+
+/// Validates an Italian IBAN; on success the normalised value is written to `out` (free with
+/// `cie_string_free`); `out` may be null to only validate.
+///
+/// # Safety
+/// `value` is a NUL-terminated string; `out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_iban_validate(value: *const c_char, out: *mut *mut c_char) -> CieStatus {
+    // SAFETY: forwarded contract.
+    unsafe { validate(value, out, id::validate_iban) }
+}
+
+/// Validates a CAP; on success the normalised value is written to `out` (free with
+/// `cie_string_free`); `out` may be null to only validate.
+///
+/// # Safety
+/// `value` is a NUL-terminated string; `out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_cap_validate(value: *const c_char, out: *mut *mut c_char) -> CieStatus {
+    // SAFETY: forwarded contract.
+    unsafe { validate(value, out, id::validate_cap) }
+}
+
+/// Validates an e-mail address; on success the normalised value is written to `out` (free with
+/// `cie_string_free`); `out` may be null to only validate.
+///
+/// # Safety
+/// `value` is a NUL-terminated string; `out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_email_validate(value: *const c_char, out: *mut *mut c_char) -> CieStatus {
+    // SAFETY: forwarded contract.
+    unsafe { validate(value, out, id::validate_email) }
+}
+
+/// Validates a phone number; on success the normalised value is written to `out` (free with
+/// `cie_string_free`); `out` may be null to only validate.
+///
+/// # Safety
+/// `value` is a NUL-terminated string; `out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_phone_validate(value: *const c_char, out: *mut *mut c_char) -> CieStatus {
+    // SAFETY: forwarded contract.
+    unsafe { validate(value, out, id::validate_phone) }
+}
+
+/// Checks a password; `out_unmet` receives the number of unmet rules and `out_codes` (may be
+/// null) their codes, comma-separated (free with `cie_string_free`).
+///
+/// # Safety
+/// `password` is a NUL-terminated string; `out_unmet` writable; `out_codes` null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_password_check(
+    password: *const c_char,
+    out_unmet: *mut u32,
+    out_codes: *mut *mut c_char,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let unmet = cie_pagamenti::password::check_password(unsafe { text(password) }?);
+        let codes: Vec<&str> = unmet.iter().map(|r| r.code().as_str()).collect();
+        unsafe {
+            put(out_unmet, codes.len() as u32)?;
+            if !out_codes.is_null() {
+                put_string(out_codes, &codes.join(","))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// An opaque portal.
+pub struct PortalHandle(Portal);
+
+/// A new, empty portal; free with `cie_portal_free`.
+#[no_mangle]
+pub extern "C" fn cie_portal_new() -> *mut PortalHandle {
+    Box::into_raw(Box::new(PortalHandle(Portal::new())))
+}
+
+/// Frees a portal. Null is ignored.
+///
+/// # Safety
+/// `portal` is null or from `cie_portal_new`/`cie_portal_replay`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cie_portal_free(portal: *mut PortalHandle) {
+    if !portal.is_null() {
+        // SAFETY: created by `Box::into_raw` here, per the contract.
+        drop(unsafe { Box::from_raw(portal) });
+    }
+}
+
+/// Executes one command given as JSON (the event-log form, e.g.
+/// `{"create_quarter": {"municipality": "A", "quarter": "2024-Q1"}}`) by `actor` (a fiscal code
+/// or `"support"`) at `now` (ISO moment).
+///
+/// # Safety
+/// `portal` from `cie_portal_new`; the strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn cie_portal_execute(
+    portal: *mut PortalHandle,
+    actor: *const c_char,
+    now: *const c_char,
+    command_json: *const c_char,
+) -> CieStatus {
+    guard(|| {
+        if portal.is_null() {
+            return Err(invalid("null portal"));
+        }
+        // SAFETY: forwarded contract.
+        let (actor, now, json) = unsafe { (text(actor)?, text(now)?, text(command_json)?) };
+        let actor = if actor.eq_ignore_ascii_case("support") {
+            cie_pagamenti::users::Actor::Support
+        } else {
+            cie_pagamenti::users::Actor::User(actor.to_owned())
+        };
+        let now = core(Moment::parse(now))?;
+        let command: Command = serde_json_command(json)?;
+        // SAFETY: non-null, exclusively borrowed for the call per the contract.
+        let portal = unsafe { &mut *portal };
+        core(portal.0.execute(&actor, now, command))
+    })
+}
+
+fn serde_json_command(json: &str) -> Result<Command, CieStatus> {
+    Portal::command_from_json(json).map_err(|e| fail(&e))
+}
+
+/// The versioned JSON event log (free with `cie_string_free`).
+///
+/// # Safety
+/// `portal` from `cie_portal_new`; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_portal_events_json(portal: *const PortalHandle, out: *mut *mut c_char) -> CieStatus {
+    guard(|| {
+        if portal.is_null() {
+            return Err(invalid("null portal"));
+        }
+        // SAFETY: non-null per the contract.
+        let json = unsafe { &*portal }.0.events_json();
+        unsafe { put_string(out, &json) }
+    })
+}
+
+/// Rebuilds a portal from its event log; free the result with `cie_portal_free`.
+///
+/// # Safety
+/// `json` NUL-terminated; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_portal_replay(json: *const c_char, out: *mut *mut PortalHandle) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let portal = core(Portal::replay(unsafe { text(json) }?))?;
+        unsafe { put(out, Box::into_raw(Box::new(PortalHandle(portal)))) }
+    })
+}

@@ -1,0 +1,89 @@
+/* C host test of the cie-pagamenti C API: seed examples, hostile input, a portal scenario.
+ * Built against the static and the shared library by scripts/test-ffi, and run under valgrind. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cie_pagamenti.h"
+
+static int failures = 0, checks = 0;
+#define CHECK(cond, msg) do { checks++; if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d %s (%s)\n", __FILE__, __LINE__, msg, cie_last_error_message(1)); } } while (0)
+
+static void money(void) {
+  int64_t cents = 0; uint64_t cards = 0; int64_t top_up = -1; char *s = NULL;
+  CHECK(cie_amount_parse("1234,56", &cents) == CIE_STATUS_OK && cents == 123456, "portal amount");
+  CHECK(cie_amount_parse("1234.56", &cents) == CIE_STATUS_OK && cents == 123456, "machine amount");
+  CHECK(cie_amount_parse("1.234,56", &cents) == CIE_STATUS_AMOUNT_FORMAT, "thousands separator refused");
+  CHECK(strcmp(cie_last_error_code(), "AMOUNT_FORMAT") == 0, "last error code");
+  CHECK(strstr(cie_last_error_message(0), "Importo non valido") != NULL, "Italian message");
+  CHECK(cie_cards_for_amount(3358, &cards, &top_up) == CIE_STATUS_OK && cards == 2 && top_up == 0, "33,58 -> 2 cards");
+  CHECK(cie_cards_for_amount(3359, &cards, &top_up) == CIE_STATUS_AMOUNT_NOT_MULTIPLE && cards == 2 && top_up == 1678, "33,59 -> top up 16,78");
+  CHECK(cie_amount_format(123456, &s) == CIE_STATUS_OK && strcmp(s, "1234,56") == 0, "format");
+  cie_string_free(s);
+}
+
+static void calendar_and_identifiers(void) {
+  cie_quarter_t q = {0, 0}; char *s = NULL; uint32_t unmet = 0;
+  CHECK(cie_quarter_of("2024-03-31T23:30:00Z", &q) == CIE_STATUS_OK && q.year == 2024 && q.number == 2, "Rome date decides");
+  CHECK(cie_quarter_of("2024-03-31T21:59:59Z", &q) == CIE_STATUS_OK && q.number == 1, "still Q1");
+  CHECK(cie_quarter_of_epoch(1711929600, &q) == CIE_STATUS_OK && q.number == 2, "epoch");
+  CHECK(cie_fiscal_code_validate("rssmraqrcmnfnlrg", &s) == CIE_STATUS_OK && strcmp(s, "RSSMRAQRCMNFNLRG") == 0, "omocode");
+  cie_string_free(s);
+  CHECK(cie_fiscal_code_validate("RSSMRA80A01F205Y", NULL) == CIE_STATUS_FISCAL_CODE_CHECKSUM, "checksum");
+  CHECK(cie_iban_validate("IT81J0100003245348010374600", NULL) == CIE_STATUS_OK, "treasury IBAN");
+  CHECK(cie_vat_number_validate("00743110157", NULL) == CIE_STATUS_OK, "VAT number");
+  CHECK(cie_cap_validate("0018", NULL) == CIE_STATUS_CAP_FORMAT, "CAP");
+  CHECK(cie_email_validate("a@b", NULL) == CIE_STATUS_EMAIL_FORMAT, "e-mail");
+  CHECK(cie_phone_validate("+39 06 1234567", NULL) == CIE_STATUS_OK, "phone");
+  CHECK(cie_password_check("abc", &unmet, &s) == CIE_STATUS_OK && unmet == 4 && strncmp(s, "PASSWORD_TOO_SHORT", 18) == 0, "password");
+  cie_string_free(s);
+}
+
+static void hostile(void) {
+  int64_t cents; cie_quarter_t q; char *s = NULL; uint32_t n;
+  char bad_utf8[] = {(char)0xff, (char)0xfe, 0};
+  CHECK(cie_amount_parse(NULL, &cents) == CIE_STATUS_INVALID_ARGUMENT, "null text");
+  CHECK(cie_amount_parse("1,00", NULL) == CIE_STATUS_INVALID_ARGUMENT, "null out");
+  CHECK(cie_quarter_of(bad_utf8, &q) == CIE_STATUS_INVALID_ARGUMENT, "invalid UTF-8");
+  CHECK(cie_fiscal_code_validate("", NULL) == CIE_STATUS_FISCAL_CODE_LENGTH, "empty");
+  CHECK(cie_password_check(NULL, &n, NULL) == CIE_STATUS_INVALID_ARGUMENT, "null password");
+  size_t big = 1 << 20;
+  char *huge = malloc(big + 1);
+  memset(huge, 'A', big); huge[big] = 0;
+  CHECK(cie_iban_validate(huge, &s) != CIE_STATUS_OK && s == NULL, "1 MB string");
+  CHECK(cie_amount_parse(huge, &cents) == CIE_STATUS_AMOUNT_FORMAT, "1 MB amount");
+  free(huge);
+  cie_string_free(NULL);
+  cie_portal_free(NULL);
+  CHECK(cie_portal_execute(NULL, "support", "2024-01-01", "{}") == CIE_STATUS_INVALID_ARGUMENT, "null portal");
+}
+
+static void portal(void) {
+  cie_portal_t *p = cie_portal_new();
+  const char *boss = "RSSMRA80A01H501U";
+  CHECK(cie_portal_execute(p, "support", "2023-12-01T09:00:00",
+        "{\"register_municipality\": {\"municipality\": \"A\", \"name\": \"Alfa\", \"first_quarter\": \"2024-Q1\", "
+        "\"manager\": {\"fiscal_code\": \"RSSMRA80A01H501U\", \"first_name\": \"Mario\", \"last_name\": \"Rossi\", "
+        "\"email\": \"m@c.it\", \"email_confirmation\": \"m@c.it\"}}}") == CIE_STATUS_OK, "register");
+  CHECK(cie_portal_execute(p, boss, "2024-01-20T10:00:00", "{\"create_quarter\": {\"municipality\": \"A\", \"quarter\": \"2024-Q1\"}}") == CIE_STATUS_OK, "create quarter");
+  CHECK(cie_portal_execute(p, "NREPLA90D52L219L", "2024-01-20T10:00:00", "{\"create_quarter\": {\"municipality\": \"A\", \"quarter\": \"2024-Q2\"}}") == CIE_STATUS_NOT_AUTHORIZED, "unknown actor");
+  CHECK(cie_portal_execute(p, boss, "2024-01-20T10:00:00", "{\"add_order\": {\"municipality\": \"A\", \"quarter\": \"2024-Q1\", \"number\": \"1\", \"date\": \"2024-01-15\", \"amount\": \"16.79\"}}") == CIE_STATUS_OK, "add order");
+  CHECK(cie_portal_execute(p, boss, "2024-01-20T10:00:00", "{\"submit\": {\"municipality\": \"A\", \"quarter\": \"2024-Q1\"}}") == CIE_STATUS_WORK_OPEN, "work open");
+  CHECK(cie_portal_execute(p, boss, "2024-01-20T10:00:00", "not json") == CIE_STATUS_EVENT_LOG_FORMAT, "bad command");
+  char *log = NULL;
+  CHECK(cie_portal_events_json(p, &log) == CIE_STATUS_OK && strstr(log, "add_order") != NULL, "events");
+  cie_portal_t *again = NULL;
+  CHECK(cie_portal_replay(log, &again) == CIE_STATUS_OK && again != NULL, "replay");
+  char *log2 = NULL;
+  CHECK(cie_portal_events_json(again, &log2) == CIE_STATUS_OK && strcmp(log, log2) == 0, "replay equal");
+  cie_string_free(log); cie_string_free(log2);
+  cie_portal_free(again); cie_portal_free(p);
+}
+
+int main(void) {
+  money();
+  calendar_and_identifiers();
+  hostile();
+  portal();
+  printf("%d passed, %d failed\n", checks - failures, failures);
+  return failures == 0 ? 0 : 1;
+}
