@@ -1,0 +1,28 @@
+//! The allocation on arbitrary cards (any i64 epoch) and orders: never a panic, and the
+//! money invariant holds whenever it succeeds.
+#![no_main]
+use cie_pagamenti::allocation::allocate;
+use cie_pagamenti::orders::PaymentOrder;
+use cie_pagamenti::{Amount, PriceSchedule};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (head, tail) = data.split_at(data.len() / 2);
+    let cards: Vec<i64> = head.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
+    let base = chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or_default();
+    let orders: Vec<PaymentOrder> = tail
+        .chunks_exact(8)
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let day = u64::from(u16::from_le_bytes([c[0], c[1]])) % 3000;
+            let cents = i64::from(u32::from_le_bytes([c[2], c[3], c[4], c[5]]));
+            let period = (c[6] % 3 == 0).then(|| (base + chrono::Days::new(day), base + chrono::Days::new(day + u64::from(c[7]))));
+            PaymentOrder::new(&(i % 7).to_string(), base + chrono::Days::new(day), Amount::from_cents(cents), period).ok()
+        })
+        .collect();
+    let total: i64 = orders.iter().map(|o| o.amount.cents()).sum();
+    if let Ok(a) = allocate(&cards, orders, &PriceSchedule::builtin()) {
+        let portions: i64 = a.orders.iter().flat_map(|o| o.portions.iter()).map(|p| p.amount.cents()).sum();
+        assert_eq!(portions + a.credit.cents(), total);
+    }
+});

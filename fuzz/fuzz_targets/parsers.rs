@@ -1,0 +1,29 @@
+//! Every text parser of the core on arbitrary input: none may panic.
+#![no_main]
+use cie_pagamenti::calendar::{parse_any_date, parse_date, pre2020_mailbox, Fortnight};
+use cie_pagamenti::identifiers as id;
+use cie_pagamenti::{Amount, Moment, Quarter};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(s) = std::str::from_utf8(data) {
+        let _ = Amount::parse(s);
+        let _ = Amount::parse_portal(s);
+        let _ = Amount::parse_machine(s);
+        let _ = parse_date(s);
+        let _ = parse_any_date(s);
+        let _ = Moment::parse(s).map(|m| m.quarter());
+        let _ = Quarter::parse(s);
+        let _ = Quarter::parse_set(s);
+        let _ = Fortnight::parse(s);
+        let _ = pre2020_mailbox(s);
+        let _ = id::validate_fiscal_code(s);
+        let _ = id::validate_vat_number(s);
+        let _ = id::validate_iban(s);
+        let _ = id::validate_cap(s);
+        let _ = id::validate_email(s);
+        let _ = id::validate_phone(s);
+        let _ = cie_pagamenti::password::check_password(s);
+        let _ = cie_pagamenti::report::recognize_report(data);
+    }
+});
