@@ -202,7 +202,7 @@ fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, AllocationError
     let first = day_of(0, min)?;
     let last = day_of(0, max)?;
     let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
-    if span <= 1 << 22 {
+    if span <= 1 << 18 {
         let mut counts = vec![0u64; span];
         for (i, &t) in cards.iter().enumerate() {
             let day = day_of(i, t)?;
