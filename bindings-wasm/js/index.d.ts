@@ -80,3 +80,4 @@ export type Action = "create_quarter" | "add_order" | "edit_order" | "delete_ord
 export type SiteStep = "data" | "contacts" | "security_officer" | "installation_contact" | "issuance_manager" | "summary";
 export declare function allowedActions(state: QuarterState | null, profile: Profile): Action[];
 export declare function siteStatus(site: object): { status: "complete" } | { status: "incomplete"; missing: SiteStep[] };
+export declare function emailsMatch(email: unknown, confirmation: unknown): boolean;

@@ -363,3 +363,12 @@ pub fn site_status(site: &JsValue) -> Result<JsValue, JsValue> {
         serde_json::from_str(&text).map_err(|e| coded(ErrorCode::SiteFieldRequired, &e.to_string()))?;
     Ok(json(&site.status()))
 }
+
+/// True when an e-mail and its confirmation are the same address (the "Aggiungi utente" rule).
+#[wasm_bindgen(js_name = emailsMatch)]
+pub fn emails_match(email: &JsValue, confirmation: &JsValue) -> bool {
+    match (email.as_string(), confirmation.as_string()) {
+        (Some(a), Some(b)) => cie_pagamenti::users::emails_match(&a, &b),
+        _ => false,
+    }
+}

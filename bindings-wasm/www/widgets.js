@@ -78,7 +78,7 @@ function userChanged() {
   $("u-cf-msg").textContent = cf.error ? cf.error.messageIt : "";
   const email = $("u-email").value ? message(() => cie.validateEmail($("u-email").value)) : { value: null, error: null };
   let emailMsg = email.error ? email.error.messageIt : "";
-  if (!emailMsg && $("u-email2").value && $("u-email2").value.trim().toLowerCase() !== $("u-email").value.trim().toLowerCase()) {
+  if (!emailMsg && $("u-email2").value && !cie.emailsMatch($("u-email").value, $("u-email2").value)) {
     emailMsg = cie.errorMessage("EMAIL_CONFIRMATION_MISMATCH").messageIt;
   }
   $("u-email-msg").textContent = emailMsg;

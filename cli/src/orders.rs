@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use cie_pagamenti::calendar::{format_date, Fortnight};
+use cie_pagamenti::calendar::format_date;
 use cie_pagamenti::orders::{split_date_conflicts, PaymentOrder};
 use cie_pagamenti::pricing::PricingError;
 use cie_pagamenti::{Amount, CieError, ErrorCode, PriceSchedule, Quarter};
@@ -32,8 +32,7 @@ pub(crate) fn check(out: &Out, path: &Path) -> Result<Status, Failure> {
         let mut warnings = Vec::new();
         if let Some(order) = &order {
             // Cards are priced by their signing date: the declared period's end if any, else the order date.
-            let priced_on = order.period.map_or(order.date, |(_, to)| to);
-            match schedule.price_on(priced_on).and_then(|p| p.cards_for_amount(order.amount)) {
+            match schedule.price_on(order.priced_on()).and_then(|p| p.cards_for_amount(order.amount)) {
                 Ok(n) => cards = Some(n),
                 Err(e) => {
                     if let PricingError::NotMultiple { cards_below, .. } = e {
@@ -42,16 +41,12 @@ pub(crate) fn check(out: &Out, path: &Path) -> Result<Status, Failure> {
                     errors.push(Box::new(e));
                 }
             }
-            if let Some((from, to)) = order.period {
-                if let Ok(f) = Fortnight::of(from) {
-                    if f.first_day() == from && f.last_day() == to && f.is_late(order.date) {
-                        warnings.push(format!(
-                            "{} {}",
-                            out.t("pagamento oltre la scadenza del", "payment after the due date of"),
-                            format_date(f.due_date())
-                        ));
-                    }
-                }
+            if let Some(due) = order.missed_due_date() {
+                warnings.push(format!(
+                    "{} {}",
+                    out.t("pagamento oltre la scadenza del", "payment after the due date of"),
+                    format_date(due)
+                ));
             }
         }
         checked.push(Checked { line: row.line, cells: row.cells, order, cards, errors, warnings });

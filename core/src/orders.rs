@@ -103,6 +103,21 @@ impl PaymentOrder {
         Ok(PaymentOrder { number, date, amount, period })
     }
 
+    /// The day whose price applies to the cards the order pays: the end of its declared period
+    /// (the signing dates it pays for), else its own date.
+    pub fn priced_on(&self) -> NaiveDate {
+        self.period.map_or(self.date, |(_, to)| to)
+    }
+
+    /// When the order declares exactly one fortnight and is dated after that fortnight's due
+    /// date, the due date it missed (a warning, never an error, SPEC §2.4).
+    pub fn missed_due_date(&self) -> Option<NaiveDate> {
+        let (from, to) = self.period?;
+        let fortnight = crate::calendar::Fortnight::of(from).ok()?;
+        (fortnight.first_day() == from && fortnight.last_day() == to && fortnight.is_late(self.date))
+            .then(|| fortnight.due_date())
+    }
+
     /// Refuses an order dated after `today` (the caller's civil date in Rome).
     pub fn ensure_not_future(&self, today: NaiveDate) -> Result<(), OrderError> {
         if self.date > today {
@@ -154,6 +169,15 @@ mod tests {
         );
         assert_eq!(o.ensure_not_future(d(2024, 4, 9)), Err(OrderError::DateFuture));
         assert_eq!(o.ensure_not_future(d(2024, 4, 10)), Ok(()));
+        assert_eq!(o.priced_on(), d(2024, 4, 10));
+        let fortnight = Some((d(2024, 3, 16), d(2024, 3, 31)));
+        let late = PaymentOrder::new("5", d(2024, 4, 10), Amount::from_cents(1679), fortnight).unwrap();
+        assert_eq!(late.priced_on(), d(2024, 3, 31));
+        assert_eq!(late.missed_due_date(), Some(d(2024, 3, 29)));
+        let on_time = PaymentOrder { date: d(2024, 3, 29), ..late.clone() };
+        assert_eq!(on_time.missed_due_date(), None);
+        let not_a_fortnight = PaymentOrder { period: Some((d(2024, 3, 16), d(2024, 4, 5))), ..late };
+        assert_eq!(not_a_fortnight.missed_due_date(), None);
         let a = o.clone();
         let b = PaymentOrder { date: d(2024, 4, 11), ..o.clone() };
         let conflicts = split_date_conflicts(&[a, o, b]);

@@ -89,13 +89,21 @@ pub(crate) fn personal_data(first: &str, last: &str, email: &str) -> Result<(Str
     Ok((first.to_owned(), last.to_owned(), email))
 }
 
+/// True when an e-mail and its confirmation are the same address (both valid, compared after
+/// normalisation, case-insensitively).
+pub fn emails_match(email: &str, confirmation: &str) -> bool {
+    match (validate_email(email), validate_email(confirmation)) {
+        (Ok(a), Ok(b)) => a.eq_ignore_ascii_case(&b),
+        _ => false,
+    }
+}
+
 impl NewUser {
     /// Validates the entered data into a user with no profile yet.
     pub(crate) fn validate(&self, now: Moment) -> Result<User, WorkflowError> {
         let fiscal_code = validate_fiscal_code(&self.fiscal_code)?;
         let (first_name, last_name, email) = personal_data(&self.first_name, &self.last_name, &self.email)?;
-        let confirmation = validate_email(&self.email_confirmation).unwrap_or_default();
-        if !email.eq_ignore_ascii_case(&confirmation) {
+        if !emails_match(&self.email, &self.email_confirmation) {
             return Err(WorkflowError::EmailConfirmationMismatch);
         }
         Ok(User { fiscal_code, first_name, last_name, email, profiles: BTreeMap::new(), last_activity: now })
