@@ -76,3 +76,25 @@ test("buttons a profile may use, and a site's completeness", () => {
   assert.deepEqual(c.siteStatus(site), { status: "incomplete", missing: ["security_officer", "installation_contact", "issuance_manager", "summary"] });
   assert.throws(() => c.siteStatus({}), (e) => e.code === "SITE_FIELD_REQUIRED");
 });
+
+test("every export, every argument position, hostile values: coded errors only, never a trap", () => {
+  const exports = Object.entries(c).filter(([name, v]) => typeof v === "function" && name !== "CieError");
+  assert.ok(exports.length >= 30, `only ${exports.length} exports`);
+  const values = [undefined, null, NaN, 1.5, -1, 2 ** 60, {}, [], ["x"], "", "x".repeat(200000), "\uFFFF", true];
+  for (const [name, fn] of exports) {
+    for (let position = 0; position < 5; position++) {
+      for (const bad of values) {
+        const args = ["2024-03-31", "manager", "2024-Q1", "support", "2024-04-02"];
+        args[position] = bad;
+        try {
+          fn(...args);
+        } catch (e) {
+          const coded = e instanceof c.CieError && /^[A-Z_]+$/.test(e.code);
+          // wasm-bindgen's own argument conversion (a number where a u32 is declared) throws TypeError.
+          assert.ok(coded || e instanceof TypeError, `${name} arg ${position} = ${String(bad).slice(0, 20)}: ${e && e.constructor && e.constructor.name}: ${e}`);
+        }
+      }
+    }
+  }
+  assert.equal(c.cardsForAmount("16,79"), 1, "the module keeps working");
+});
