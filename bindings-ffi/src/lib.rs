@@ -376,11 +376,7 @@ pub unsafe extern "C" fn cie_portal_execute(
         }
         // SAFETY: forwarded contract.
         let (actor, now, json) = unsafe { (text(actor)?, text(now)?, text(command_json)?) };
-        let actor = if actor.eq_ignore_ascii_case("support") {
-            cie_pagamenti::users::Actor::Support
-        } else {
-            cie_pagamenti::users::Actor::User(actor.to_owned())
-        };
+        let actor = cie_pagamenti::users::Actor::parse(actor);
         let now = core(Moment::parse(now))?;
         let command: Command = serde_json_command(json)?;
         // SAFETY: non-null, exclusively borrowed for the call per the contract.

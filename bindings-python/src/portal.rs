@@ -11,17 +11,12 @@ use crate::convert::{self, moment, text};
 use crate::errors::{coded, IntoPy};
 
 fn to_actor(ob: &Bound<'_, PyAny>) -> PyResult<Actor> {
-    let t = text(ob, ErrorCode::NotAuthorized)?;
-    Ok(if t.eq_ignore_ascii_case("support") { Actor::Support } else { Actor::User(t) })
+    Ok(Actor::parse(&text(ob, ErrorCode::NotAuthorized)?))
 }
 
 fn to_profile(ob: &Bound<'_, PyAny>) -> PyResult<Profile> {
-    match text(ob, ErrorCode::InputFormat)?.to_ascii_lowercase().as_str() {
-        "no_profile" | "nessun profilo" => Ok(Profile::NoProfile),
-        "operator" | "operatore" => Ok(Profile::Operator),
-        "manager" | "responsabile" => Ok(Profile::Manager),
-        _ => Err(coded(ErrorCode::InputFormat, "profile: 'no_profile', 'operator' or 'manager'")),
-    }
+    Profile::parse(&text(ob, ErrorCode::InputFormat)?)
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "profile: 'no_profile', 'operator' or 'manager'"))
 }
 
 fn new_user(ob: &Bound<'_, PyAny>) -> PyResult<NewUser> {
@@ -370,7 +365,7 @@ impl PyPortal {
     /// The state of a quarter (`in_progress`, …) or `None`.
     fn quarter_state(&self, municipality: &Bound<'_, PyAny>, quarter: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
         let q = self.0.quarter(&s(municipality)?, convert::quarter(quarter)?);
-        Ok(q.map(|r| convert::json(&r.state).trim_matches('"').to_owned()))
+        Ok(q.map(|r| r.state.as_str().to_owned()))
     }
 
     /// The quarterly report: (JSON data, PDF bytes).

@@ -327,26 +327,18 @@ pub fn allocate_and_reconcile(
 #[wasm_bindgen(js_name = allowedActions)]
 pub fn allowed_actions(state: &JsValue, profile: &JsValue) -> Result<JsValue, JsValue> {
     use cie_pagamenti::reconciliation::QuarterState;
-    use cie_pagamenti::users::Profile;
     use cie_pagamenti::workflow::Role;
-    let role = match text(profile, ErrorCode::InputFormat)?.as_str() {
-        "operator" => Role::Profile(Profile::Operator),
-        "manager" => Role::Profile(Profile::Manager),
-        "no_profile" => Role::Profile(Profile::NoProfile),
-        "support" => Role::Support,
-        _ => return Err(coded(ErrorCode::InputFormat, "profile: operator, manager, no_profile or support")),
-    };
-    let state = if state.is_null() || state.is_undefined() {
-        None
-    } else {
-        Some(match text(state, ErrorCode::InputFormat)?.as_str() {
-            "in_progress" => QuarterState::InProgress,
-            "completing" => QuarterState::Completing,
-            "closing" => QuarterState::Closing,
-            "transmitted" => QuarterState::Transmitted,
-            _ => return Err(coded(ErrorCode::InputFormat, "state: in_progress, completing, closing or transmitted")),
-        })
-    };
+    let role = Role::parse(&text(profile, ErrorCode::InputFormat)?)
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "profile: operator, manager, no_profile or support"))?;
+    let state =
+        if state.is_null() || state.is_undefined() {
+            None
+        } else {
+            let name = text(state, ErrorCode::InputFormat)?;
+            Some(QuarterState::parse(&name).ok_or_else(|| {
+                coded(ErrorCode::InputFormat, "state: in_progress, completing, closing or transmitted")
+            })?)
+        };
     Ok(json(&cie_pagamenti::workflow::allowed_actions(role, state)))
 }
 

@@ -63,6 +63,15 @@ fn row_errors(path: &Path, problems: &[(u64, Box<dyn CieError>)], out: &Out) -> 
     ))
 }
 
+/// The value read, or every bad row reported (with their line numbers) as the failure.
+fn finish<T>(path: &Path, problems: &[(u64, Box<dyn CieError>)], out: &Out, value: T) -> Result<T, Failure> {
+    if problems.is_empty() {
+        Ok(value)
+    } else {
+        Err(row_errors(path, problems, out))
+    }
+}
+
 /// A row error carried out of the reader (code and message of the first bad row).
 #[derive(Debug)]
 struct InputError(cie_pagamenti::ErrorCode, String);
@@ -109,11 +118,7 @@ fn read_cards(path: &Path, out: &Out) -> Result<Vec<i64>, Failure> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    if problems.is_empty() {
-        Ok(cards)
-    } else {
-        Err(row_errors(path, &problems, out))
-    }
+    finish(path, &problems, out, cards)
 }
 
 fn read_orders(path: &Path, out: &Out) -> Result<Vec<cie_pagamenti::orders::PaymentOrder>, Failure> {
@@ -126,11 +131,7 @@ fn read_orders(path: &Path, out: &Out) -> Result<Vec<cie_pagamenti::orders::Paym
         problems.extend(errors.into_iter().map(|e| (row.line, e)));
         orders.extend(order);
     }
-    if problems.is_empty() {
-        Ok(orders)
-    } else {
-        Err(row_errors(path, &problems, out))
-    }
+    finish(path, &problems, out, orders)
 }
 
 fn read_cieonline(path: &Path, out: &Out) -> Result<BTreeMap<Quarter, u64>, Failure> {
@@ -155,11 +156,7 @@ fn read_cieonline(path: &Path, out: &Out) -> Result<BTreeMap<Quarter, u64>, Fail
             )),
         }
     }
-    if problems.is_empty() {
-        Ok(counts)
-    } else {
-        Err(row_errors(path, &problems, out))
-    }
+    finish(path, &problems, out, counts)
 }
 
 /// Reads the files and computes allocation and reconciliation.

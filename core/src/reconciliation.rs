@@ -27,6 +27,26 @@ pub enum QuarterState {
 }
 
 impl QuarterState {
+    /// Every state, in workflow order.
+    pub const ALL: [QuarterState; 4] =
+        [QuarterState::InProgress, QuarterState::Completing, QuarterState::Closing, QuarterState::Transmitted];
+
+    /// The stable name used by the bindings and the event log: `in_progress`, `completing`,
+    /// `closing`, `transmitted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuarterState::InProgress => "in_progress",
+            QuarterState::Completing => "completing",
+            QuarterState::Closing => "closing",
+            QuarterState::Transmitted => "transmitted",
+        }
+    }
+
+    /// Reads a state by its stable name.
+    pub fn parse(text: &str) -> Option<QuarterState> {
+        QuarterState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     /// The portal's Italian label.
     pub fn label_it(self) -> &'static str {
         match self {
@@ -316,6 +336,15 @@ mod tests {
         // 2021-Q1 ended with nothing: a zero-quarter candidate.
         assert!(r.quarters.iter().find(|row| row.quarter == q("2021-Q1")).unwrap().zero_quarter);
         assert!(r.complete_years.is_empty());
+    }
+
+    #[test]
+    fn state_names_match_the_serialised_form() {
+        for state in QuarterState::ALL {
+            assert_eq!(serde_json::to_string(&state).unwrap(), format!("\"{}\"", state.as_str()));
+            assert_eq!(QuarterState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(QuarterState::parse("chiuso"), None);
     }
 
     #[test]

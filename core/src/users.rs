@@ -26,6 +26,23 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// The stable name used by the bindings and the event log: `no_profile`, `operator`,
+    /// `manager`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::NoProfile => "no_profile",
+            Profile::Operator => "operator",
+            Profile::Manager => "manager",
+        }
+    }
+
+    /// Reads a profile by its stable name or its Italian label (case-insensitive).
+    pub fn parse(text: &str) -> Option<Profile> {
+        [Profile::NoProfile, Profile::Operator, Profile::Manager]
+            .into_iter()
+            .find(|p| text.eq_ignore_ascii_case(p.as_str()) || text.eq_ignore_ascii_case(p.label_it()))
+    }
+
     /// The portal's Italian label.
     pub fn label_it(self) -> &'static str {
         match self {
@@ -44,6 +61,17 @@ pub enum Actor {
     User(String),
     /// Supporto Tecnico (CNSD): may do what the portal forbids municipalities.
     Support,
+}
+
+impl Actor {
+    /// `support` (case-insensitive) is Support; any other text is a user's fiscal code.
+    pub fn parse(text: &str) -> Actor {
+        if text.eq_ignore_ascii_case("support") {
+            Actor::Support
+        } else {
+            Actor::User(text.to_owned())
+        }
+    }
 }
 
 /// A portal user.

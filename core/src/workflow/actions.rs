@@ -44,6 +44,17 @@ pub enum Role {
     Support,
 }
 
+impl Role {
+    /// A profile's stable name (`operator`, `manager`, `no_profile`) or `support`.
+    pub fn parse(text: &str) -> Option<Role> {
+        if text.eq_ignore_ascii_case("support") {
+            Some(Role::Support)
+        } else {
+            Profile::parse(text).map(Role::Profile)
+        }
+    }
+}
+
 /// The actions a role may take on a quarter in `state` (`None`: not created yet).
 pub fn allowed_actions(role: Role, state: Option<QuarterState>) -> Vec<Action> {
     use Action as A;
@@ -93,5 +104,9 @@ mod tests {
         assert_eq!(allowed_actions(Role::Support, Some(QuarterState::Transmitted)), vec![A::Reopen]);
         assert!(allowed_actions(Role::Support, Some(QuarterState::InProgress)).is_empty());
         assert!(allowed_actions(Role::Profile(Profile::NoProfile), None).is_empty());
+        assert_eq!(Role::parse("Manager"), Some(mgr));
+        assert_eq!(Role::parse("responsabile"), Some(mgr));
+        assert_eq!(Role::parse("support"), Some(Role::Support));
+        assert_eq!(Role::parse("admin"), None);
     }
 }

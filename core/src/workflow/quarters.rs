@@ -31,6 +31,16 @@ impl Portal {
         self.municipalities.get_mut(municipality).and_then(|m| m.quarters.get_mut(&quarter))
     }
 
+    /// A quarter whose orders may still change (`InProgress` or `Completing`).
+    fn open_quarter(&self, municipality: &str, quarter: Quarter) -> Result<&QuarterRecord, WorkflowError> {
+        let record = self.quarter_ref(municipality, quarter)?;
+        if matches!(record.state, QuarterState::InProgress | QuarterState::Completing) {
+            Ok(record)
+        } else {
+            Err(WorkflowError::InvalidState)
+        }
+    }
+
     /// Quarter inside the municipality's lifespan and the portal's range.
     fn check_lifespan(&self, municipality: &str, quarter: Quarter) -> Result<(), WorkflowError> {
         let m = self.municipality_ref(municipality)?;
@@ -131,10 +141,7 @@ impl Portal {
         amount: Amount,
     ) -> Result<(String, PaymentOrder), WorkflowError> {
         let fc = self.require(actor, now, municipality, WORKERS)?.fiscal_code.clone();
-        let record = self.quarter_ref(municipality, quarter)?;
-        if !matches!(record.state, QuarterState::InProgress | QuarterState::Completing) {
-            return Err(WorkflowError::InvalidState);
-        }
+        self.open_quarter(municipality, quarter)?;
         let order = PaymentOrder::new(number, date, amount, None)?;
         order.ensure_not_future(now.rome_date()?)?;
         self.check_split_date(municipality, quarter, &order.number, order.date)?;
@@ -196,10 +203,7 @@ impl Portal {
         number: &str,
     ) -> Result<(), WorkflowError> {
         let fc = self.require(actor, now, municipality, WORKERS)?.fiscal_code.clone();
-        let record = self.quarter_ref(municipality, quarter)?;
-        if !matches!(record.state, QuarterState::InProgress | QuarterState::Completing) {
-            return Err(WorkflowError::InvalidState);
-        }
+        self.open_quarter(municipality, quarter)?;
         let number = number.trim();
         self.check_owner(municipality, quarter, number, &fc)?;
         if let Some(record) = self.quarter_mut(municipality, quarter) {
@@ -241,10 +245,7 @@ impl Portal {
         from: &str,
     ) -> Result<(), WorkflowError> {
         let fc = self.require(actor, now, municipality, MANAGER)?.fiscal_code.clone();
-        let record = self.quarter_ref(municipality, quarter)?;
-        if !matches!(record.state, QuarterState::InProgress | QuarterState::Completing) {
-            return Err(WorkflowError::InvalidState);
-        }
+        let record = self.open_quarter(municipality, quarter)?;
         let work = record.works.get(from).ok_or(WorkflowError::WorkNotFound)?;
         if work.completed || from == fc {
             return Err(WorkflowError::InvalidState);
