@@ -368,6 +368,11 @@ typedef enum cie_status_t {
 } cie_status_t;
 
 /**
+ * An opaque allocation result.
+ */
+typedef struct cie_allocation_t cie_allocation_t;
+
+/**
  * An opaque portal.
  */
 typedef struct cie_portal_t cie_portal_t;
@@ -386,6 +391,140 @@ typedef struct cie_quarter_t {
   uint32_t number;
 } cie_quarter_t;
 
+/**
+ * A payment order as C gives it.
+ */
+typedef struct cie_order_t {
+  /**
+   * The order number (NUL-terminated).
+   */
+  const char *number;
+  /**
+   * The order date, ISO (`2024-04-10`).
+   */
+  const char *date;
+  /**
+   * The amount in cents.
+   */
+  int64_t amount_cents;
+  /**
+   * First day of the declared period (ISO) or null.
+   */
+  const char *period_from;
+  /**
+   * Last day of the declared period (ISO) or null; both or neither.
+   */
+  const char *period_to;
+} cie_order_t;
+
+/**
+ * One quarter of an allocation.
+ */
+typedef struct cie_quarter_allocation_t {
+  /**
+   * The quarter.
+   */
+  struct cie_quarter_t quarter;
+  /**
+   * Cards signed in the quarter.
+   */
+  uint64_t cards_signed;
+  /**
+   * Cards of the quarter paid by orders.
+   */
+  uint64_t cards_paid;
+  /**
+   * Amount allocated to the quarter (cents).
+   */
+  int64_t amount_cents;
+  /**
+   * Cards of the quarter not paid.
+   */
+  uint64_t unpaid_cards;
+  /**
+   * What is still owed for the quarter (cents).
+   */
+  int64_t debit_cents;
+} cie_quarter_allocation_t;
+
+/**
+ * A CIEonline count for a quarter.
+ */
+typedef struct cie_quarter_cards_t {
+  /**
+   * The quarter.
+   */
+  struct cie_quarter_t quarter;
+  /**
+   * Cards issued according to CIEonline.
+   */
+  uint64_t cards;
+} cie_quarter_cards_t;
+
+/**
+ * The price of one CIE in force on a date (amounts in cents).
+ */
+typedef struct cie_price_t {
+  /**
+   * Unit price paid to the State (VAT included).
+   */
+  int64_t unit_cents;
+  /**
+   * Net of VAT.
+   */
+  int64_t net_cents;
+  /**
+   * VAT.
+   */
+  int64_t vat_cents;
+  /**
+   * VAT rate in percent.
+   */
+  uint32_t vat_rate_percent;
+  /**
+   * Share returned to the municipality.
+   */
+  int64_t municipal_share_cents;
+  /**
+   * Share of the Ministry.
+   */
+  int64_t ministry_share_cents;
+  /**
+   * First day of validity: year, month, day.
+   */
+  int32_t valid_from_year;
+  /**
+   * Month 1..=12.
+   */
+  uint32_t valid_from_month;
+  /**
+   * Day 1..=31.
+   */
+  uint32_t valid_from_day;
+} cie_price_t;
+
+/**
+ * What the citizen pays (cents).
+ */
+typedef struct cie_citizen_fee_t {
+  /**
+   * The State's price.
+   */
+  int64_t state_cents;
+  /**
+   * The municipal fixed fee (doubled for a duplicate).
+   */
+  int64_t fixed_fee_cents;
+  /**
+   * The secretarial fee.
+   */
+  int64_t secretarial_fee_cents;
+  /**
+   * The total.
+   */
+  int64_t total_cents;
+} cie_citizen_fee_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -397,9 +536,18 @@ extern "C" {
 const char *cie_last_error_message(int32_t lang);
 
 /**
- * The stable code of the last failure on this thread (`""` if none). Static: do not free.
+ * The stable code of the last failure on this thread (`""` if none; `INVALID_ARGUMENT` and
+ * `INTERNAL` for the two boundary statuses). Valid until the next failing call on the same
+ * thread; do not free it.
  */
 const char *cie_last_error_code(void);
+
+/**
+ * The structured fields of the last failure on this thread as a JSON object (e.g.
+ * `{"length":15}` for `FISCAL_CODE_LENGTH`; `{}` when the error has none). The pointer stays
+ * valid until the next failing call on the same thread; do not free it.
+ */
+const char *cie_last_error_fields_json(void);
 
 /**
  * Frees a string returned by this library. Null is ignored.
@@ -411,7 +559,9 @@ const char *cie_last_error_code(void);
 void cie_string_free(char *s);
 
 /**
- * Parses an amount (`"1234,56"` or `"1234.56"`) into cents.
+ * Parses an amount in the portal format (`"1234,56"`: comma, exactly two decimals, no thousands
+ * separator, §1.2) into cents, as Python's `parse_amount` and JS's `parseAmount` do; machine text
+ * (`"1234.56"`) goes through `cie_amount_parse_machine`.
  *
  * # Safety
  * `text_in` is a NUL-terminated string; `out_cents` is writable.
@@ -427,13 +577,15 @@ enum cie_status_t cie_amount_parse(const char *text_in, int64_t *out_cents);
 enum cie_status_t cie_amount_format(int64_t cents, char **out);
 
 /**
- * Cards paid by an amount in cents (current price). On `CIE_STATUS_AMOUNT_NOT_MULTIPLE`,
- * `out_cards` receives the whole cards and `out_top_up_cents` what a further payment must add.
+ * Cards paid by an amount in cents at the price in force on `on` (an ISO date, or null for the
+ * current price). On `CIE_STATUS_AMOUNT_NOT_MULTIPLE`, `out_cards` receives the whole cards and
+ * `out_top_up_cents` what a further payment must add.
  *
  * # Safety
- * Both out-pointers are writable.
+ * `on` is null or a NUL-terminated string; both out-pointers are writable.
  */
 enum cie_status_t cie_cards_for_amount(int64_t cents,
+                                       const char *on,
                                        uint64_t *out_cards,
                                        int64_t *out_top_up_cents);
 
@@ -558,6 +710,254 @@ enum cie_status_t cie_portal_events_json(const struct cie_portal_t *portal, char
  * `json` NUL-terminated; `out` writable.
  */
 enum cie_status_t cie_portal_replay(const char *json, struct cie_portal_t **out);
+
+/**
+ * Allocates payment orders to the quarters of the cards they pay (§3) at the built-in prices.
+ * `cards` are signing moments in UTC epoch seconds, in any order. On success `*out` receives a
+ * handle: free it with `cie_allocation_free`. A refused order or card gives its status and
+ * leaves `*out` untouched.
+ *
+ * # Safety
+ * `cards` is null (with `n_cards` 0) or readable for `n_cards` values; `orders` likewise with
+ * `n_orders`, each order's strings NUL-terminated (the period pointers may be null); `out` is
+ * writable.
+ */
+enum cie_status_t cie_allocate(const int64_t *cards,
+                               size_t n_cards,
+                               const struct cie_order_t *orders,
+                               size_t n_orders,
+                               struct cie_allocation_t **out);
+
+/**
+ * Frees an allocation. Null is ignored.
+ *
+ * # Safety
+ * `allocation` is null or from `cie_allocate`, not yet freed.
+ */
+void cie_allocation_free(struct cie_allocation_t *allocation);
+
+/**
+ * Totals of an allocation: credit (paid beyond the cards), debit (owed for unpaid cards), cards.
+ * Any out-pointer may be null.
+ *
+ * # Safety
+ * `allocation` from `cie_allocate`; out-pointers null or writable.
+ */
+enum cie_status_t cie_allocation_totals(const struct cie_allocation_t *allocation,
+                                        int64_t *out_credit_cents,
+                                        int64_t *out_debit_cents,
+                                        uint64_t *out_cards);
+
+/**
+ * The number of quarters of an allocation (read them with `cie_allocation_quarter`).
+ *
+ * # Safety
+ * `allocation` from `cie_allocate`; `out` writable.
+ */
+enum cie_status_t cie_allocation_quarter_count(const struct cie_allocation_t *allocation,
+                                               size_t *out);
+
+/**
+ * The `index`-th quarter of an allocation, in chronological order.
+ *
+ * # Safety
+ * `allocation` from `cie_allocate`; `out` writable.
+ */
+enum cie_status_t cie_allocation_quarter(const struct cie_allocation_t *allocation,
+                                         size_t index,
+                                         struct cie_quarter_allocation_t *out);
+
+/**
+ * The whole allocation as JSON (the CLI's `--json` fields: orders with portions and split flag,
+ * quarters, credit, debit). Free with `cie_string_free`.
+ *
+ * # Safety
+ * `allocation` from `cie_allocate`; `out` writable.
+ */
+enum cie_status_t cie_allocation_json(const struct cie_allocation_t *allocation, char **out);
+
+/**
+ * Reconciles an allocation (§4) with CIEonline counts, the transmitted quarters and `now` (ISO
+ * moment); `first` is the municipality's first quarter on the portal (null = 2020-Q1, the
+ * portal's first). `out` receives the Resoconto dei Trimestri as JSON (free with
+ * `cie_string_free`).
+ *
+ * # Safety
+ * `allocation` from `cie_allocate`; the arrays null (with length 0) or readable; `first` null or
+ * readable; `now` NUL-terminated; `out` writable.
+ */
+enum cie_status_t cie_reconcile(const struct cie_allocation_t *allocation,
+                                const struct cie_quarter_cards_t *cieonline,
+                                size_t n_cieonline,
+                                const struct cie_quarter_t *transmitted,
+                                size_t n_transmitted,
+                                const struct cie_quarter_t *first,
+                                const char *now,
+                                char **out);
+
+/**
+ * Parses a machine-format amount (`"1234.56"`, `"1234"`) into cents.
+ *
+ * # Safety
+ * `text_in` is a NUL-terminated string; `out_cents` is writable.
+ */
+enum cie_status_t cie_amount_parse_machine(const char *text_in, int64_t *out_cents);
+
+/**
+ * The amount due for `cards` cards at the price in force on `on` (ISO date, or null = current).
+ *
+ * # Safety
+ * `on` is null or a NUL-terminated string; `out_cents` is writable.
+ */
+enum cie_status_t cie_amount_for_cards(uint64_t cards, const char *on, int64_t *out_cents);
+
+/**
+ * The price in force on `day` (ISO date, or null = current).
+ *
+ * # Safety
+ * `day_in` is null or a NUL-terminated string; `out` is writable.
+ */
+enum cie_status_t cie_price_on(const char *day_in, struct cie_price_t *out);
+
+/**
+ * The citizen fee (§1.5) at the current price: `fixed_fee_cents` and `secretarial_fee_cents`
+ * are null for the defaults (€5,16 and €0,26) or point to the municipality's own amounts.
+ *
+ * # Safety
+ * The two fee pointers are null or readable; `out` is writable.
+ */
+enum cie_status_t cie_citizen_fee(bool duplicate,
+                                  const int64_t *fixed_fee_cents,
+                                  const int64_t *secretarial_fee_cents,
+                                  struct cie_citizen_fee_t *out);
+
+/**
+ * The payment description (§1.6) for `cards` cards of a fortnight (`"2024-03-2"`).
+ *
+ * # Safety
+ * The strings are NUL-terminated; `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_causale(const char *municipality,
+                              const char *fortnight,
+                              uint64_t cards,
+                              char **out);
+
+/**
+ * Parses a quarter (`"2024-Q1"`, case-insensitive).
+ *
+ * # Safety
+ * `text_in` is a NUL-terminated string; `out` is writable.
+ */
+enum cie_status_t cie_quarter_parse(const char *text_in, struct cie_quarter_t *out);
+
+/**
+ * Checks that a quarter is one the portal knows (2020-Q1 or later).
+ */
+enum cie_status_t cie_quarter_ensure_portal(struct cie_quarter_t q);
+
+/**
+ * Text forms of a quarter: `what` 0 = canonical (`2024-Q1`), 1 = Italian label
+ * (`1° trimestre 2024`), 2 = English label, 3 = first day, 4 = last day (ISO dates).
+ *
+ * # Safety
+ * `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_quarter_text(struct cie_quarter_t q, uint32_t what, char **out);
+
+/**
+ * The quarter after (`step` = 1) or before (`step` = -1) `q`.
+ *
+ * # Safety
+ * `out` is writable.
+ */
+enum cie_status_t cie_quarter_step(struct cie_quarter_t q, int32_t step, struct cie_quarter_t *out);
+
+/**
+ * Parses a portal date (`gg/mm/aaaa`); `out` receives the ISO date (free with `cie_string_free`).
+ *
+ * # Safety
+ * `text_in` is a NUL-terminated string; `out` is writable.
+ */
+enum cie_status_t cie_date_parse(const char *text_in, char **out);
+
+/**
+ * The fortnight of an ISO date: `out` receives its canonical form (`2024-03-2`).
+ *
+ * # Safety
+ * `day_in` is a NUL-terminated string; `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_fortnight_of(const char *day_in, char **out);
+
+/**
+ * Dates of a fortnight (`"2024-03-2"`) as ISO text: `what` 0 = first day, 1 = last day,
+ * 2 = payment due date (§2.4).
+ *
+ * # Safety
+ * `fortnight` is a NUL-terminated string; `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_fortnight_date(const char *fortnight, uint32_t what, char **out);
+
+/**
+ * The pre-2020 payment mailbox of a municipality by name (§2.5).
+ *
+ * # Safety
+ * `name` is a NUL-terminated string; `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_pre2020_mailbox(const char *name, char **out);
+
+/**
+ * Checks a password change (§6.5): `out_unmet` receives the number of unmet rules and
+ * `out_codes` (may be null) their codes, comma-separated (free with `cie_string_free`).
+ *
+ * # Safety
+ * The strings are NUL-terminated; `out_unmet` writable; `out_codes` null or writable.
+ */
+enum cie_status_t cie_password_change_check(const char *current,
+                                            const char *new_,
+                                            const char *confirmation,
+                                            uint32_t *out_unmet,
+                                            char **out_codes);
+
+/**
+ * The message of any error or password-rule code (`lang` 0 = Italian, 1 = English); an unknown
+ * code gives `CIE_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `code` is a NUL-terminated string; `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_code_message(const char *code, int32_t lang_in, char **out);
+
+/**
+ * A random password of `length` characters meeting every rule (§6.6), from the OS CSPRNG.
+ *
+ * # Safety
+ * `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_password_generate(size_t length, char **out);
+
+/**
+ * Parses an APR flag (`pair` such as `"S/N"`, `"SI/NO"`, `"1/0"`).
+ *
+ * # Safety
+ * The strings are NUL-terminated; `out` is writable.
+ */
+enum cie_status_t cie_apr_parse_flag(const char *pair, const char *text_in, bool *out);
+
+/**
+ * Formats an APR flag in a pair's spelling.
+ *
+ * # Safety
+ * `pair` is NUL-terminated; `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_apr_format_flag(const char *pair, bool value, char **out);
+
+/**
+ * Parses an APR connection type; `out` receives its canonical name.
+ *
+ * # Safety
+ * `text_in` is NUL-terminated; `out` is writable (free with `cie_string_free`).
+ */
+enum cie_status_t cie_apr_connection_type(const char *text_in, char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -11,6 +11,12 @@
 #[allow(clippy::enum_variant_names)] // the prefix is the C naming (CIE_STATUS_…)
 mod status;
 
+mod engine;
+mod values;
+
+pub use engine::*;
+pub use values::*;
+
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -31,26 +37,41 @@ pub struct CieQuarter {
 }
 
 thread_local! {
-    static LAST: RefCell<(CString, CString, &'static str)> = RefCell::new((CString::default(), CString::default(), ""));
+    static LAST: RefCell<(CString, CString, CString)> = RefCell::new((CString::default(), CString::default(), CString::default()));
+    static FIELDS: RefCell<CString> = RefCell::new(CString::from(c"{}"));
 }
 
-fn remember(code: &'static str, it: &str, en: &str) {
+pub(crate) fn remember(code: &'static str, it: &str, en: &str) {
     let clean = |s: &str| CString::new(s.replace('\0', " ")).unwrap_or_default();
-    LAST.with(|l| *l.borrow_mut() = (clean(it), clean(en), code));
+    LAST.with(|l| *l.borrow_mut() = (clean(it), clean(en), clean(code)));
+    FIELDS.with(|f| *f.borrow_mut() = CString::from(c"{}"));
 }
 
-fn fail(e: &dyn CieError) -> CieStatus {
+pub(crate) fn fail(e: &dyn CieError) -> CieStatus {
     remember(e.code().as_str(), &e.message(Lang::It), &e.message(Lang::En));
+    let fields: serde_json::Map<String, serde_json::Value> = e
+        .fields()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                cie_pagamenti::FieldValue::Int(i) => serde_json::Value::from(i),
+                cie_pagamenti::FieldValue::Text(t) => serde_json::Value::from(t),
+            };
+            (k.to_owned(), v)
+        })
+        .collect();
+    let json = CString::new(serde_json::Value::Object(fields).to_string().replace('\0', " ")).unwrap_or_default();
+    FIELDS.with(|f| *f.borrow_mut() = json);
     CieStatus::from(e.code())
 }
 
-fn invalid(what: &str) -> CieStatus {
+pub(crate) fn invalid(what: &str) -> CieStatus {
     remember("INVALID_ARGUMENT", &format!("Argomento non valido: {what}"), &format!("Invalid argument: {what}"));
     CieStatus::CieStatusInvalidArgument
 }
 
 /// Runs a body, catching any panic at the boundary.
-fn guard(body: impl FnOnce() -> Result<(), CieStatus>) -> CieStatus {
+pub(crate) fn guard(body: impl FnOnce() -> Result<(), CieStatus>) -> CieStatus {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => CieStatus::CieStatusOk,
         Ok(Err(status)) => status,
@@ -65,7 +86,7 @@ fn guard(body: impl FnOnce() -> Result<(), CieStatus>) -> CieStatus {
 ///
 /// # Safety
 /// `p` is null or points to a NUL-terminated string valid for the call.
-unsafe fn text<'a>(p: *const c_char) -> Result<&'a str, CieStatus> {
+pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str, CieStatus> {
     if p.is_null() {
         return Err(invalid("null pointer"));
     }
@@ -77,7 +98,7 @@ unsafe fn text<'a>(p: *const c_char) -> Result<&'a str, CieStatus> {
 ///
 /// # Safety
 /// `out` is null or valid for a write of `T`.
-unsafe fn put<T>(out: *mut T, value: T) -> Result<(), CieStatus> {
+pub(crate) unsafe fn put<T>(out: *mut T, value: T) -> Result<(), CieStatus> {
     if out.is_null() {
         return Err(invalid("null out-pointer"));
     }
@@ -90,13 +111,13 @@ unsafe fn put<T>(out: *mut T, value: T) -> Result<(), CieStatus> {
 ///
 /// # Safety
 /// As [`put`].
-unsafe fn put_string(out: *mut *mut c_char, s: &str) -> Result<(), CieStatus> {
+pub(crate) unsafe fn put_string(out: *mut *mut c_char, s: &str) -> Result<(), CieStatus> {
     let owned = CString::new(s.replace('\0', " ")).map_err(|_| invalid("string"))?;
     // SAFETY: forwarded contract.
     unsafe { put(out, owned.into_raw()) }
 }
 
-fn core<T, E: CieError>(r: Result<T, E>) -> Result<T, CieStatus> {
+pub(crate) fn core<T, E: CieError>(r: Result<T, E>) -> Result<T, CieStatus> {
     r.map_err(|e| fail(&e))
 }
 
@@ -114,20 +135,20 @@ pub extern "C" fn cie_last_error_message(lang: i32) -> *const c_char {
     })
 }
 
-/// The stable code of the last failure on this thread (`""` if none). Static: do not free.
+/// The stable code of the last failure on this thread (`""` if none; `INVALID_ARGUMENT` and
+/// `INTERNAL` for the two boundary statuses). Valid until the next failing call on the same
+/// thread; do not free it.
 #[no_mangle]
 pub extern "C" fn cie_last_error_code() -> *const c_char {
-    let code = LAST.with(|l| l.borrow().2);
-    // Codes are static literals; a NUL-terminated copy is kept per code in a static table.
-    cie_pagamenti::ErrorCode::ALL
-        .iter()
-        .position(|c| c.as_str() == code)
-        .and_then(|i| CODES.with(|t| t.get(i).map(|s| s.as_ptr())))
-        .unwrap_or(c"".as_ptr())
+    LAST.with(|l| l.borrow().2.as_ptr())
 }
 
-thread_local! {
-    static CODES: Vec<CString> = cie_pagamenti::ErrorCode::ALL.iter().map(|c| CString::new(c.as_str()).unwrap_or_default()).collect();
+/// The structured fields of the last failure on this thread as a JSON object (e.g.
+/// `{"length":15}` for `FISCAL_CODE_LENGTH`; `{}` when the error has none). The pointer stays
+/// valid until the next failing call on the same thread; do not free it.
+#[no_mangle]
+pub extern "C" fn cie_last_error_fields_json() -> *const c_char {
+    FIELDS.with(|f| f.borrow().as_ptr())
 }
 
 /// Frees a string returned by this library. Null is ignored.
@@ -143,7 +164,9 @@ pub unsafe extern "C" fn cie_string_free(s: *mut c_char) {
     }
 }
 
-/// Parses an amount (`"1234,56"` or `"1234.56"`) into cents.
+/// Parses an amount in the portal format (`"1234,56"`: comma, exactly two decimals, no thousands
+/// separator, §1.2) into cents, as Python's `parse_amount` and JS's `parseAmount` do; machine text
+/// (`"1234.56"`) goes through `cie_amount_parse_machine`.
 ///
 /// # Safety
 /// `text_in` is a NUL-terminated string; `out_cents` is writable.
@@ -151,7 +174,7 @@ pub unsafe extern "C" fn cie_string_free(s: *mut c_char) {
 pub unsafe extern "C" fn cie_amount_parse(text_in: *const c_char, out_cents: *mut i64) -> CieStatus {
     guard(|| {
         // SAFETY: forwarded contract.
-        let amount = core(Amount::parse(unsafe { text(text_in) }?))?;
+        let amount = core(Amount::parse_portal(unsafe { text(text_in) }?))?;
         unsafe { put(out_cents, amount.cents()) }
     })
 }
@@ -166,20 +189,24 @@ pub unsafe extern "C" fn cie_amount_format(cents: i64, out: *mut *mut c_char) ->
     guard(|| unsafe { put_string(out, &Amount::from_cents(cents).to_portal()) })
 }
 
-/// Cards paid by an amount in cents (current price). On `CIE_STATUS_AMOUNT_NOT_MULTIPLE`,
-/// `out_cards` receives the whole cards and `out_top_up_cents` what a further payment must add.
+/// Cards paid by an amount in cents at the price in force on `on` (an ISO date, or null for the
+/// current price). On `CIE_STATUS_AMOUNT_NOT_MULTIPLE`, `out_cards` receives the whole cards and
+/// `out_top_up_cents` what a further payment must add.
 ///
 /// # Safety
-/// Both out-pointers are writable.
+/// `on` is null or a NUL-terminated string; both out-pointers are writable.
 #[no_mangle]
 pub unsafe extern "C" fn cie_cards_for_amount(
     cents: i64,
+    on: *const c_char,
     out_cards: *mut u64,
     out_top_up_cents: *mut i64,
 ) -> CieStatus {
     guard(|| {
         let schedule = PriceSchedule::builtin();
-        match schedule.current().cards_for_amount(Amount::from_cents(cents)) {
+        // SAFETY: forwarded contract.
+        let price = core(schedule.price_at(unsafe { values::optional_day(on) }?))?;
+        match price.cards_for_amount(Amount::from_cents(cents)) {
             Ok(n) => unsafe {
                 // SAFETY: forwarded contract.
                 put(out_cards, n)?;

@@ -11,12 +11,13 @@ static int failures = 0, checks = 0;
 static void money(void) {
   int64_t cents = 0; uint64_t cards = 0; int64_t top_up = -1; char *s = NULL;
   CHECK(cie_amount_parse("1234,56", &cents) == CIE_STATUS_OK && cents == 123456, "portal amount");
-  CHECK(cie_amount_parse("1234.56", &cents) == CIE_STATUS_OK && cents == 123456, "machine amount");
+  CHECK(cie_amount_parse("1234.56", &cents) == CIE_STATUS_AMOUNT_FORMAT, "machine text refused by the portal parser");
+  CHECK(cie_amount_parse_machine("1234.56", &cents) == CIE_STATUS_OK && cents == 123456, "machine amount");
   CHECK(cie_amount_parse("1.234,56", &cents) == CIE_STATUS_AMOUNT_FORMAT, "thousands separator refused");
   CHECK(strcmp(cie_last_error_code(), "AMOUNT_FORMAT") == 0, "last error code");
   CHECK(strstr(cie_last_error_message(0), "Importo non valido") != NULL, "Italian message");
-  CHECK(cie_cards_for_amount(3358, &cards, &top_up) == CIE_STATUS_OK && cards == 2 && top_up == 0, "33,58 -> 2 cards");
-  CHECK(cie_cards_for_amount(3359, &cards, &top_up) == CIE_STATUS_AMOUNT_NOT_MULTIPLE && cards == 2 && top_up == 1678, "33,59 -> top up 16,78");
+  CHECK(cie_cards_for_amount(3358, NULL, &cards, &top_up) == CIE_STATUS_OK && cards == 2 && top_up == 0, "33,58 -> 2 cards");
+  CHECK(cie_cards_for_amount(3359, NULL, &cards, &top_up) == CIE_STATUS_AMOUNT_NOT_MULTIPLE && cards == 2 && top_up == 1678, "33,59 -> top up 16,78");
   CHECK(cie_amount_format(123456, &s) == CIE_STATUS_OK && strcmp(s, "1234,56") == 0, "format");
   cie_string_free(s);
 }
@@ -79,8 +80,67 @@ static void portal(void) {
   cie_portal_free(again); cie_portal_free(p);
 }
 
+/* The circular's example (§3): cards signed 16-31 March 2024 paid by an order of 10 April belong
+ * to Q1; an order paying cards of 25 March - 5 April is split Q1/Q2. */
+static void allocation(void) {
+  int64_t cards[6];
+  const int64_t march_20 = 1710921600;          /* 2024-03-20T08:00:00Z */
+  const int64_t april_3 = 1712131200;           /* 2024-04-03T08:00:00Z */
+  for (int i = 0; i < 3; i++) cards[i] = march_20 + i * 3600;
+  for (int i = 3; i < 6; i++) cards[i] = april_3 + i * 3600;
+  cie_order_t orders[2] = {
+    {"7", "2024-04-10", 2 * 1679, NULL, NULL},
+    {"8", "2024-04-20", 4 * 1679 + 500, NULL, NULL},
+  };
+  cie_allocation_t *a = NULL;
+  CHECK(cie_allocate(cards, 6, orders, 2, &a) == CIE_STATUS_OK && a != NULL, "allocate");
+  size_t n = 0;
+  cie_quarter_allocation_t q1, q2;
+  CHECK(cie_allocation_quarter_count(a, &n) == CIE_STATUS_OK && n == 2, "two quarters");
+  CHECK(cie_allocation_quarter(a, 0, &q1) == CIE_STATUS_OK && q1.quarter.year == 2024 && q1.quarter.number == 1 &&
+        q1.cards_signed == 3 && q1.cards_paid == 3 && q1.amount_cents == 3 * 1679, "Q1 paid by the April orders");
+  CHECK(cie_allocation_quarter(a, 1, &q2) == CIE_STATUS_OK && q2.quarter.number == 2 && q2.cards_paid == 3 &&
+        q2.unpaid_cards == 0, "Q2");
+  CHECK(cie_allocation_quarter(a, 2, &q2) == CIE_STATUS_INVALID_ARGUMENT, "index out of range");
+  int64_t credit = -1, debit = -1; uint64_t total = 0;
+  CHECK(cie_allocation_totals(a, &credit, &debit, &total) == CIE_STATUS_OK && credit == 500 && debit == 0 && total == 6, "totals");
+  char *json = NULL;
+  CHECK(cie_allocation_json(a, &json) == CIE_STATUS_OK && strstr(json, "\"split\":true") != NULL, "order 8 is split");
+  cie_string_free(json);
+  cie_quarter_cards_t online[2] = {{{2024, 1}, 3}, {{2024, 2}, 4}};
+  cie_quarter_t sent[1] = {{2024, 1}};
+  CHECK(cie_reconcile(a, online, 2, sent, 1, &sent[0], "2024-11-15T12:00:00", &json) == CIE_STATUS_OK &&
+        strstr(json, "\"next_to_transmit\":\"2024-Q2\"") != NULL, "reconcile");
+  cie_string_free(json);
+  cie_allocation_free(a);
+
+  /* Refusals and hostile arguments. */
+  a = NULL;
+  CHECK(cie_allocate(NULL, 3, orders, 2, &a) == CIE_STATUS_INVALID_ARGUMENT && a == NULL, "null cards with a length");
+  CHECK(cie_allocate(NULL, 0, NULL, 0, &a) == CIE_STATUS_OK && a != NULL, "nothing to allocate");
+  cie_allocation_free(a);
+  CHECK(cie_allocate(cards, 6, orders, 2, NULL) == CIE_STATUS_INVALID_ARGUMENT, "null out");
+  cie_order_t bad[1] = {{"", "2024-04-10", 1679, NULL, NULL}};
+  CHECK(cie_allocate(cards, 6, bad, 1, &a) == CIE_STATUS_ORDER_NUMBER_INVALID, "empty order number");
+  cie_order_t half[1] = {{"1", "2024-04-10", 1679, "2024-03-01", NULL}};
+  CHECK(cie_allocate(cards, 6, half, 1, &a) == CIE_STATUS_INVALID_ARGUMENT, "half a period");
+  cie_order_t nodate[1] = {{"1", NULL, 1679, NULL, NULL}};
+  CHECK(cie_allocate(cards, 6, nodate, 1, &a) == CIE_STATUS_INVALID_ARGUMENT, "null date");
+  CHECK(cie_allocation_totals(NULL, &credit, NULL, NULL) == CIE_STATUS_INVALID_ARGUMENT, "null allocation");
+  CHECK(cie_reconcile(NULL, NULL, 0, NULL, 0, NULL, "2024-11-15", &json) == CIE_STATUS_INVALID_ARGUMENT, "null allocation to reconcile");
+  cie_allocation_free(NULL);
+  cie_quarter_t q = {2024, 5};
+  CHECK(cie_quarter_text(q, 0, &json) == CIE_STATUS_QUARTER_FORMAT, "quarter number 5 from C");
+  CHECK(cie_quarter_step((cie_quarter_t){2024, 1}, 7, &q) == CIE_STATUS_INVALID_ARGUMENT, "step out of range");
+  CHECK(cie_code_message("NOT_A_CODE", 0, &json) == CIE_STATUS_INVALID_ARGUMENT, "unknown code");
+  CHECK(cie_password_generate(16, &json) == CIE_STATUS_OK && strlen(json) == 16, "generated password");
+  cie_string_free(json);
+  CHECK(cie_password_generate(3, &json) != CIE_STATUS_OK, "too short to generate");
+}
+
 int main(void) {
   money();
+  allocation();
   calendar_and_identifiers();
   hostile();
   portal();

@@ -1,0 +1,273 @@
+//! Allocation (§3) and reconciliation (§4) through the C API: cards as an array of epoch seconds,
+//! orders as an array of `cie_order_t`, the result as an opaque `cie_allocation_t` read through
+//! accessors or as JSON.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::c_char;
+
+use cie_pagamenti::allocation::{allocate, Allocation};
+use cie_pagamenti::orders::PaymentOrder;
+use cie_pagamenti::reconciliation::{reconcile_allocation, Lifespan};
+use cie_pagamenti::{Amount, Moment, PriceSchedule};
+
+use crate::values::{c_quarter, optional_day, quarter};
+use crate::{core, guard, invalid, put, put_string, text, CieQuarter, CieStatus};
+
+/// A payment order as C gives it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct CieOrder {
+    /// The order number (NUL-terminated).
+    pub number: *const c_char,
+    /// The order date, ISO (`2024-04-10`).
+    pub date: *const c_char,
+    /// The amount in cents.
+    pub amount_cents: i64,
+    /// First day of the declared period (ISO) or null.
+    pub period_from: *const c_char,
+    /// Last day of the declared period (ISO) or null; both or neither.
+    pub period_to: *const c_char,
+}
+
+/// One quarter of an allocation.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CieQuarterAllocation {
+    /// The quarter.
+    pub quarter: CieQuarter,
+    /// Cards signed in the quarter.
+    pub cards_signed: u64,
+    /// Cards of the quarter paid by orders.
+    pub cards_paid: u64,
+    /// Amount allocated to the quarter (cents).
+    pub amount_cents: i64,
+    /// Cards of the quarter not paid.
+    pub unpaid_cards: u64,
+    /// What is still owed for the quarter (cents).
+    pub debit_cents: i64,
+}
+
+/// A CIEonline count for a quarter.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CieQuarterCards {
+    /// The quarter.
+    pub quarter: CieQuarter,
+    /// Cards issued according to CIEonline.
+    pub cards: u64,
+}
+
+/// An opaque allocation result.
+pub struct AllocationHandle(Allocation);
+
+/// A C array as a slice; null is accepted only with length 0.
+///
+/// # Safety
+/// `p` is null or valid for reads of `len` elements.
+unsafe fn slice<'a, T>(p: *const T, len: usize, what: &str) -> Result<&'a [T], CieStatus> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(invalid(&format!("null {what} with non-zero length")));
+    }
+    if len.checked_mul(std::mem::size_of::<T>()).is_none_or(|b| b > isize::MAX as usize) {
+        return Err(invalid(&format!("{what} length")));
+    }
+    // SAFETY: non-null, readable for `len` elements per the contract, size checked above.
+    Ok(unsafe { std::slice::from_raw_parts(p, len) })
+}
+
+/// Allocates payment orders to the quarters of the cards they pay (§3) at the built-in prices.
+/// `cards` are signing moments in UTC epoch seconds, in any order. On success `*out` receives a
+/// handle: free it with `cie_allocation_free`. A refused order or card gives its status and
+/// leaves `*out` untouched.
+///
+/// # Safety
+/// `cards` is null (with `n_cards` 0) or readable for `n_cards` values; `orders` likewise with
+/// `n_orders`, each order's strings NUL-terminated (the period pointers may be null); `out` is
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_allocate(
+    cards: *const i64,
+    n_cards: usize,
+    orders: *const CieOrder,
+    n_orders: usize,
+    out: *mut *mut AllocationHandle,
+) -> CieStatus {
+    guard(|| {
+        if out.is_null() {
+            return Err(invalid("null out-pointer"));
+        }
+        // SAFETY: forwarded contract.
+        let (cards, raw) = unsafe { (slice(cards, n_cards, "cards")?, slice(orders, n_orders, "orders")?) };
+        let mut orders = Vec::with_capacity(raw.len());
+        for o in raw {
+            // SAFETY: each string is null or NUL-terminated per the contract.
+            let (number, date) = unsafe { (text(o.number)?, crate::values::optional_day(o.date)?) };
+            let date = date.ok_or_else(|| invalid("null order date"))?;
+            let period = match unsafe { (optional_day(o.period_from)?, optional_day(o.period_to)?) } {
+                (Some(from), Some(to)) => Some((from, to)),
+                (None, None) => None,
+                _ => return Err(invalid("period: both ends or neither")),
+            };
+            orders.push(core(PaymentOrder::new(number, date, Amount::from_cents(o.amount_cents), period))?);
+        }
+        let allocation = core(allocate(cards, orders, &PriceSchedule::builtin()))?;
+        unsafe { put(out, Box::into_raw(Box::new(AllocationHandle(allocation)))) }
+    })
+}
+
+/// Frees an allocation. Null is ignored.
+///
+/// # Safety
+/// `allocation` is null or from `cie_allocate`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn cie_allocation_free(allocation: *mut AllocationHandle) {
+    if !allocation.is_null() {
+        // SAFETY: created by `Box::into_raw` in `cie_allocate`, per the contract.
+        drop(unsafe { Box::from_raw(allocation) });
+    }
+}
+
+/// Borrows the allocation behind a handle.
+///
+/// # Safety
+/// `p` is null or a live handle.
+unsafe fn handle<'a>(p: *const AllocationHandle) -> Result<&'a Allocation, CieStatus> {
+    if p.is_null() {
+        return Err(invalid("null allocation"));
+    }
+    // SAFETY: non-null and live per the contract.
+    Ok(&unsafe { &*p }.0)
+}
+
+/// Totals of an allocation: credit (paid beyond the cards), debit (owed for unpaid cards), cards.
+/// Any out-pointer may be null.
+///
+/// # Safety
+/// `allocation` from `cie_allocate`; out-pointers null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_allocation_totals(
+    allocation: *const AllocationHandle,
+    out_credit_cents: *mut i64,
+    out_debit_cents: *mut i64,
+    out_cards: *mut u64,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let a = unsafe { handle(allocation) }?;
+        // SAFETY: each pointer checked for null before the write.
+        unsafe {
+            if !out_credit_cents.is_null() {
+                put(out_credit_cents, a.credit.cents())?;
+            }
+            if !out_debit_cents.is_null() {
+                put(out_debit_cents, a.debit.cents())?;
+            }
+            if !out_cards.is_null() {
+                put(out_cards, a.cards)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The number of quarters of an allocation (read them with `cie_allocation_quarter`).
+///
+/// # Safety
+/// `allocation` from `cie_allocate`; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_allocation_quarter_count(
+    allocation: *const AllocationHandle,
+    out: *mut usize,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let n = unsafe { handle(allocation) }?.quarters.len();
+        unsafe { put(out, n) }
+    })
+}
+
+/// The `index`-th quarter of an allocation, in chronological order.
+///
+/// # Safety
+/// `allocation` from `cie_allocate`; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_allocation_quarter(
+    allocation: *const AllocationHandle,
+    index: usize,
+    out: *mut CieQuarterAllocation,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let a = unsafe { handle(allocation) }?;
+        let (q, row) = a.quarters.iter().nth(index).ok_or_else(|| invalid("quarter index out of range"))?;
+        let row = CieQuarterAllocation {
+            quarter: c_quarter(*q),
+            cards_signed: row.cards_signed,
+            cards_paid: row.cards_paid,
+            amount_cents: row.amount.cents(),
+            unpaid_cards: row.unpaid_cards,
+            debit_cents: row.debit.cents(),
+        };
+        unsafe { put(out, row) }
+    })
+}
+
+/// The whole allocation as JSON (the CLI's `--json` fields: orders with portions and split flag,
+/// quarters, credit, debit). Free with `cie_string_free`.
+///
+/// # Safety
+/// `allocation` from `cie_allocate`; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_allocation_json(allocation: *const AllocationHandle, out: *mut *mut c_char) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let a = unsafe { handle(allocation) }?;
+        let json = serde_json::to_string(a).map_err(|_| invalid("allocation not serialisable"))?;
+        unsafe { put_string(out, &json) }
+    })
+}
+
+/// Reconciles an allocation (§4) with CIEonline counts, the transmitted quarters and `now` (ISO
+/// moment); `first` is the municipality's first quarter on the portal (null = 2020-Q1, the
+/// portal's first). `out` receives the Resoconto dei Trimestri as JSON (free with
+/// `cie_string_free`).
+///
+/// # Safety
+/// `allocation` from `cie_allocate`; the arrays null (with length 0) or readable; `first` null or
+/// readable; `now` NUL-terminated; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_reconcile(
+    allocation: *const AllocationHandle,
+    cieonline: *const CieQuarterCards,
+    n_cieonline: usize,
+    transmitted: *const CieQuarter,
+    n_transmitted: usize,
+    first: *const CieQuarter,
+    now: *const c_char,
+    out: *mut *mut c_char,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let a = unsafe { handle(allocation) }?;
+        let (counts, sent, now) = unsafe {
+            (slice(cieonline, n_cieonline, "cieonline")?, slice(transmitted, n_transmitted, "transmitted")?, text(now)?)
+        };
+        let now = core(Moment::parse(now))?;
+        let mut cie = BTreeMap::new();
+        for c in counts {
+            *cie.entry(quarter(c.quarter)?).or_insert(0u64) += c.cards;
+        }
+        let sent: BTreeSet<_> = sent.iter().map(|q| quarter(*q)).collect::<Result<_, _>>()?;
+        let mut lifespan = Lifespan::default();
+        if !first.is_null() {
+            // SAFETY: non-null and readable per the contract.
+            lifespan.first = quarter(unsafe { first.read() })?;
+        }
+        let result = reconcile_allocation(a, &cie, &sent, lifespan, now, &PriceSchedule::builtin());
+        let json = serde_json::to_string(&result).map_err(|_| invalid("reconciliation not serialisable"))?;
+        unsafe { put_string(out, &json) }
+    })
+}
