@@ -1,28 +1,84 @@
 #!/usr/bin/env bash
-# Cross-binding benchmark: 1 M fiscal-code validations through Rust, C, Python and WASM (node),
-# one table of per-call times and ratios to Rust. Needs scripts/test-ffi, scripts/test-python
-# and scripts/test-wasm to have built their artefacts.
+# Cross-binding benchmark: the same two workloads through Rust, C, Python and WASM (node), one
+# table of medians and ratios to Rust:
+#   1. 1 M fiscal-code validations (ns per call);
+#   2. the national-year allocation, 10 M cards + 833 k orders read from the same files
+#      (`cross data`), timed from the call to the per-quarter table (ms, median of 5; 3 for Python).
+# Needs scripts/test-ffi, scripts/test-python and scripts/test-wasm to have built their artefacts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+data=target/cross
+cargo build -q --locked --release -p cie-pagamenti-benches --bin cross
+[ -f "$data/orders.csv" ] || target/release/cross data "$data"
 libs=$(cargo rustc --locked --release -p cie-pagamenti-ffi --lib --crate-type staticlib -- --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -1)
+mkdir -p target/ffi
 gcc -O2 -Ibindings-ffi/include benches/cross/fiscal_code.c target/release/libcie_pagamenti_ffi.a $libs -o target/ffi/bench-fiscal-code
-rust=$(cargo bench -q -p cie-pagamenti-benches --bench foundations -- --warm-up-time 1 --measurement-time 3 '^is_valid_fiscal_code$' 2>/dev/null | sed -n 's/.*time: *\[[^ ]* [^ ]* \([0-9.]*\) ns.*/\1/p' | head -1)
-c=$(target/ffi/bench-fiscal-code | awk '{print $2}')
-py=$(target/python/venv/bin/python -c '
+gcc -O2 -Ibindings-ffi/include benches/cross/allocate.c target/release/libcie_pagamenti_ffi.a $libs -o target/ffi/bench-allocate
+
+rust_fc=$(cargo bench -q -p cie-pagamenti-benches --bench foundations -- --warm-up-time 1 --measurement-time 3 '^is_valid_fiscal_code$' 2>/dev/null | sed -n 's/.*time: *\[[^ ]* [^ ]* \([0-9.]*\) ns.*/\1/p' | head -1)
+c_fc=$(target/ffi/bench-fiscal-code | awk '{print $2}')
+py_fc=$(target/python/venv/bin/python -c '
 import time, cie_pagamenti as c
 codes = ["RSSMRA80A01H501U", "RSSMRAQRCMNFNLRG", "BNCLRA85M41H501F"] * 333334
 t = time.perf_counter()
 for x in codes: c.is_valid_fiscal_code(x)
 print(round((time.perf_counter() - t) / len(codes) * 1e9))')
-js=$(node -e '
+js_fc=$(node -e '
 import("./bindings-wasm/js/node.mjs").then((c) => {
   const codes = ["RSSMRA80A01H501U", "RSSMRAQRCMNFNLRG", "BNCLRA85M41H501F"];
   const t = process.hrtime.bigint();
   for (let i = 0; i < 1e6; i++) c.isValidFiscalCode(codes[i % 3]);
   console.log(Math.round(Number(process.hrtime.bigint() - t) / 1e6));
 });')
-printf "%-8s %10s %8s\n" binding "ns/call" "x Rust"
-for row in "Rust $rust" "C $c" "Python $py" "WASM $js"; do
+
+rust_ny=$(target/release/cross allocate "$data")
+c_ny=$(target/ffi/bench-allocate "$data")
+py_ny=$(target/python/venv/bin/python - "$data" <<'PY'
+import sys, time
+from datetime import date
+from decimal import Decimal
+import numpy as np
+import cie_pagamenti as c
+d = sys.argv[1]
+cards = np.fromfile(f"{d}/cards.i64", dtype="<i8")
+orders = []
+for line in open(f"{d}/orders.csv"):
+    n, day, cents, a, b = line.rstrip("\n").split(";")
+    period = (date.fromisoformat(a), date.fromisoformat(b)) if a else None
+    orders.append(c.PaymentOrder(n, date.fromisoformat(day), Decimal(int(cents)).scaleb(-2), period))
+times = []
+for _ in range(3):
+    t = time.perf_counter()
+    q = c.allocate(cards, orders).quarters
+    times.append((time.perf_counter() - t) * 1e3)
+print(f"{sorted(times)[1]:.1f}")
+PY
+)
+js_ny=$(node --max-old-space-size=4096 -e '
+const fs = require("node:fs");
+import("./bindings-wasm/js/node.mjs").then((c) => {
+  const d = process.argv[1];
+  const raw = fs.readFileSync(d + "/cards.i64");
+  const cards = new BigInt64Array(raw.length / 8);
+  new Uint8Array(cards.buffer).set(raw);
+  const orders = fs.readFileSync(d + "/orders.csv", "utf8").trimEnd().split("\n").map((line) => {
+    const [number, date, cents, periodFrom, periodTo] = line.split(";");
+    const amount = cents.padStart(3, "0").replace(/(\d\d)$/, ".$1"); // text, never a float
+    return periodFrom ? { number, date, amount, periodFrom, periodTo } : { number, date, amount };
+  });
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t = process.hrtime.bigint();
+    const r = c.allocateEpochs(cards, orders);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (!r.quarters) throw new Error("no result");
+  }
+  times.sort((a, b) => a - b);
+  console.log(times[2].toFixed(1));
+});' "$data")
+
+printf "%-8s %14s %8s %20s %8s\n" binding "fiscal ns/call" "x Rust" "national year ms" "x Rust"
+for row in "Rust $rust_fc $rust_ny" "C $c_fc $c_ny" "Python $py_fc $py_ny" "WASM $js_fc $js_ny"; do
   set -- $row
-  printf "%-8s %10s %8.1f\n" "$1" "$2" "$(echo "$2 / $rust" | bc -l)"
+  printf "%-8s %14s %8.1f %20s %8.1f\n" "$1" "$2" "$(echo "$2 / $rust_fc" | bc -l)" "$3" "$(echo "$3 / $rust_ny" | bc -l)"
 done

@@ -73,6 +73,8 @@ export declare function checkPasswordChange(current: string, next: string, confi
 export declare function passwordRules(): PasswordRule[];
 export declare function generatePassword(length?: number): string;
 export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: unknown; reconciliation: unknown };
+export interface QuarterAllocation { cardsSigned: number; cardsPaid: number; amount: string; unpaidCards: number; debit: string }
+export declare function allocateEpochs(cards: BigInt64Array, orders: OrderInput[]): { quarters: Record<string, QuarterAllocation>; credit: string; debit: string; cards: number };
 export declare function errorMessage(code: ErrorCode): { code: ErrorCode; messageIt: string; messageEn: string };
 export type QuarterState = "in_progress" | "completing" | "closing" | "transmitted";
 export type Profile = "operator" | "manager" | "no_profile" | "support";

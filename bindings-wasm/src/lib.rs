@@ -253,21 +253,8 @@ pub fn generate_password(length: Option<u32>) -> Result<String, JsValue> {
     core_generate(length.map_or(16, |l| l as usize)).js().map(|p| p.expose().to_owned())
 }
 
-/// Allocation and reconciliation for in-browser reports: cards are ISO moments, orders
-/// `{number, date, amount, periodFrom?, periodTo?}` with text amounts; returns
-/// `{allocation, reconciliation}`.
-#[wasm_bindgen(js_name = allocateAndReconcile)]
-pub fn allocate_and_reconcile(
-    cards: &Array,
-    orders: &Array,
-    cieonline: &JsValue,
-    transmitted: &JsValue,
-    now: &JsValue,
-) -> Result<JsValue, JsValue> {
-    let mut epochs = Vec::with_capacity(cards.length() as usize);
-    for c in cards.iter() {
-        epochs.push(Moment::parse(&text(&c, ErrorCode::MomentFormat)?).js()?.epoch());
-    }
+/// Payment orders from JS objects `{number, date, amount, periodFrom?, periodTo?}`.
+fn payment_orders(orders: &Array) -> Result<Vec<cie_pagamenti::orders::PaymentOrder>, JsValue> {
     let mut list = Vec::with_capacity(orders.length() as usize);
     for o in orders.iter() {
         let get = |k: &str| Reflect::get(&o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
@@ -286,6 +273,55 @@ pub fn allocate_and_reconcile(
             .js()?,
         );
     }
+    Ok(list)
+}
+
+/// Allocation at national scale: `cards` is a `BigInt64Array` of signing moments in UTC epoch
+/// seconds (read in place, no per-card object), `orders` as for `allocateAndReconcile`. Returns
+/// the per-quarter table `{quarters: {"2024-Q1": {cardsSigned, cardsPaid, amount, unpaidCards,
+/// debit}}, credit, debit, cards}`; per-order detail comes from `allocateAndReconcile`.
+#[wasm_bindgen(js_name = allocateEpochs)]
+pub fn allocate_epochs(cards: &JsValue, orders: &JsValue) -> Result<JsValue, JsValue> {
+    let cards = cards
+        .dyn_ref::<js_sys::BigInt64Array>()
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "cards: a BigInt64Array of epoch seconds"))?
+        .to_vec();
+    let orders = orders.dyn_ref::<Array>().ok_or_else(|| coded(ErrorCode::InputFormat, "orders: an array"))?;
+    let list = payment_orders(orders)?;
+    let allocation = cie_pagamenti::allocation::allocate(&cards, list, &PriceSchedule::builtin()).js()?;
+    let quarters: serde_json::Map<String, serde_json::Value> = allocation
+        .quarters
+        .iter()
+        .map(|(q, r)| {
+            let row = serde_json::json!({
+                "cardsSigned": r.cards_signed, "cardsPaid": r.cards_paid, "amount": r.amount.to_string(),
+                "unpaidCards": r.unpaid_cards, "debit": r.debit.to_string(),
+            });
+            (q.to_string(), row)
+        })
+        .collect();
+    Ok(json(&serde_json::json!({
+        "quarters": quarters, "credit": allocation.credit.to_string(), "debit": allocation.debit.to_string(),
+        "cards": allocation.cards,
+    })))
+}
+
+/// Allocation and reconciliation for in-browser reports: cards are ISO moments, orders
+/// `{number, date, amount, periodFrom?, periodTo?}` with text amounts; returns
+/// `{allocation, reconciliation}`.
+#[wasm_bindgen(js_name = allocateAndReconcile)]
+pub fn allocate_and_reconcile(
+    cards: &Array,
+    orders: &Array,
+    cieonline: &JsValue,
+    transmitted: &JsValue,
+    now: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut epochs = Vec::with_capacity(cards.length() as usize);
+    for c in cards.iter() {
+        epochs.push(Moment::parse(&text(&c, ErrorCode::MomentFormat)?).js()?.epoch());
+    }
+    let list = payment_orders(orders)?;
     let schedule = PriceSchedule::builtin();
     let allocation = cie_pagamenti::allocation::allocate(&epochs, list, &schedule).js()?;
     let counts: std::collections::BTreeMap<Quarter, u64> = if cieonline.is_object() {

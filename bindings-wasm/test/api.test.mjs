@@ -62,6 +62,23 @@ test("allocation and reconciliation in the browser build", () => {
   assert.throws(() => c.allocateAndReconcile(["x"], [], undefined, undefined, "2024-01-01"), (e) => e.code === "MOMENT_FORMAT");
 });
 
+test("allocation of epoch seconds from a BigInt64Array (the circular's example)", () => {
+  const march = [1710921600n, 1710925200n, 1710928800n];
+  const april = [1712131200n, 1712134800n, 1712138400n];
+  const r = c.allocateEpochs(BigInt64Array.from([...april, ...march]), [
+    { number: "8", date: "2024-04-20", amount: "67,16" },
+    { number: "7", date: "2024-04-10", amount: "33,58" },
+  ]);
+  assert.deepEqual(Object.keys(r.quarters), ["2024-Q1", "2024-Q2"]);
+  assert.equal(r.quarters["2024-Q1"].cardsPaid, 3);
+  assert.equal(r.quarters["2024-Q1"].amount, "50.37");
+  assert.equal(r.quarters["2024-Q2"].cardsPaid, 3);
+  assert.equal(r.credit, "0.00");
+  assert.equal(r.cards, 6);
+  assert.throws(() => c.allocateEpochs([1n, 2n], []), (e) => e.code === "INPUT_FORMAT");
+  assert.throws(() => c.allocateEpochs(new BigInt64Array(0), [{ number: "1", date: "2024-04-10", amount: 16.79 }]), (e) => e.code === "FLOAT_NOT_ALLOWED");
+});
+
 test("buttons a profile may use, and a site's completeness", () => {
   assert.deepEqual(c.allowedActions("closing", "manager"), ["unlock_quarter", "transmit"]);
   assert.deepEqual(c.allowedActions("closing", "operator"), []);

@@ -1,0 +1,59 @@
+//! The national-year workload of the cross-binding benchmark (benches/cross/run.sh).
+//!
+//! `cross data DIR` writes the seeded national year (10 M cards, 833 k orders) as
+//! `DIR/cards.i64` (little-endian epoch seconds) and `DIR/orders.csv`
+//! (`number;date;cents;period_from;period_to`), the input every binding reads;
+//! `cross allocate DIR` times the Rust allocation of it and prints the median in ms.
+use std::io::Write;
+use std::time::Instant;
+
+use cie_pagamenti::allocation::allocate;
+use cie_pagamenti::orders::PaymentOrder;
+use cie_pagamenti::{Amount, PriceSchedule};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(verb), Some(dir)) = (args.get(1), args.get(2)) else {
+        return Err("usage: cross data|allocate DIR".into());
+    };
+    let dir = std::path::Path::new(dir);
+    match verb.as_str() {
+        "data" => {
+            std::fs::create_dir_all(dir)?;
+            let (cards, orders) = cie_pagamenti_benches::national_year(10_000_000, 833_000, 2024);
+            let bytes: Vec<u8> = cards.iter().flat_map(|c| c.to_le_bytes()).collect();
+            std::fs::write(dir.join("cards.i64"), bytes)?;
+            let mut csv = std::io::BufWriter::new(std::fs::File::create(dir.join("orders.csv"))?);
+            for o in &orders {
+                let (from, to) = o.period.map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or_default();
+                writeln!(csv, "{};{};{};{};{}", o.number, o.date, o.amount.cents(), from, to)?;
+            }
+            csv.flush()?;
+        }
+        "allocate" => {
+            let bytes = std::fs::read(dir.join("cards.i64"))?;
+            let cards: Vec<i64> =
+                bytes.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
+            let mut orders = Vec::new();
+            for line in std::fs::read_to_string(dir.join("orders.csv"))?.lines() {
+                let f: Vec<&str> = line.split(';').collect();
+                let day = |s: &str| cie_pagamenti::calendar::parse_iso_date(s);
+                let period = if f[3].is_empty() { None } else { Some((day(f[3])?, day(f[4])?)) };
+                orders.push(PaymentOrder::new(f[0], day(f[1])?, Amount::from_cents(f[2].parse()?), period)?);
+            }
+            let schedule = PriceSchedule::builtin();
+            let mut times = Vec::new();
+            for _ in 0..5 {
+                let input = orders.clone();
+                let start = Instant::now();
+                let a = allocate(&cards, input, &schedule)?;
+                times.push(start.elapsed().as_secs_f64() * 1e3);
+                std::hint::black_box(a.quarters.len());
+            }
+            times.sort_by(f64::total_cmp);
+            println!("{:.1}", times[times.len() / 2]);
+        }
+        _ => return Err("usage: cross data|allocate DIR".into()),
+    }
+    Ok(())
+}
