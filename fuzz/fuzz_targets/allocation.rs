@@ -1,6 +1,7 @@
 //! The allocation on arbitrary cards and orders: never a panic, and the money invariant holds
-//! whenever it succeeds. One input in eight reads the cards as raw i64 epochs (any value); the
-//! others as i32 offsets from 2020 (±68 years), where real data lives and runs are fast.
+//! whenever it succeeds. One input in eight reads the cards as raw i64 epochs (any value), one
+//! in eight as i32 second offsets from 2020 (±68 years), the others as offsets of ±97 days,
+//! where real data lives and runs are fast.
 #![no_main]
 use cie_pagamenti::allocation::allocate;
 use cie_pagamenti::orders::PaymentOrder;
@@ -10,10 +11,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, data)) = data.split_first() else { return };
     let (head, tail) = data.split_at(data.len() / 2);
-    let cards: Vec<i64> = if mode % 8 == 0 {
-        head.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect()
-    } else {
-        head.chunks_exact(4).map(|c| 1_577_836_800 + i64::from(i32::from_le_bytes(c.try_into().unwrap_or([0; 4])))).collect()
+    let i32s = || head.chunks_exact(4).map(|c| i32::from_le_bytes(c.try_into().unwrap_or([0; 4])));
+    let cards: Vec<i64> = match mode % 8 {
+        0 => head.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect(),
+        1 => i32s().map(|o| 1_577_836_800 + i64::from(o)).collect(),
+        _ => i32s().map(|o| 1_577_836_800 + i64::from(o >> 8)).collect(),
     };
     let base = chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or_default();
     let orders: Vec<PaymentOrder> = tail
