@@ -41,11 +41,13 @@ import numpy as np
 import cie_pagamenti as c
 d = sys.argv[1]
 cards = np.fromfile(f"{d}/cards.i64", dtype="<i8")
-orders = []
+numbers, days, cents, froms, tos = [], [], [], [], []
 for line in open(f"{d}/orders.csv"):
-    n, day, cents, a, b = line.rstrip("\n").split(";")
-    period = (date.fromisoformat(a), date.fromisoformat(b)) if a else None
-    orders.append(c.PaymentOrder(n, date.fromisoformat(day), Decimal(int(cents)).scaleb(-2), period))
+    n, day, cent, a, b = line.rstrip("\n").split(";")
+    numbers.append(n); days.append(day); cents.append(int(cent)); froms.append(a or "NaT"); tos.append(b or "NaT")
+# the columnar form a national-scale script uses (one Python object per order is ~1 s more)
+orders = {"number": numbers, "date": np.array(days, dtype="datetime64[D]"), "amount_cents": np.array(cents, dtype=np.int64),
+          "period_from": np.array(froms, dtype="datetime64[D]"), "period_to": np.array(tos, dtype="datetime64[D]")}
 times = []
 for _ in range(3):
     t = time.perf_counter()

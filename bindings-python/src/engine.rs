@@ -81,6 +81,71 @@ pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<
     result.py_err().map(PyAllocation)
 }
 
+/// A day of a numpy `datetime64[D]` column viewed as int64 (days since 1970-01-01; NaT = i64::MIN).
+fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
+    if days == i64::MIN {
+        return Ok(None);
+    }
+    i32::try_from(days)
+        .ok()
+        .and_then(|d| d.checked_add(719_163))
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+        .map(Some)
+        .ok_or_else(|| coded(ErrorCode::DateInvalid, &format!("row {row}: day out of range")))
+}
+
+/// Allocates orders given as columns: `numbers` (list of str), `dates`, `period_from`,
+/// `period_to` (int64 views of `datetime64[D]`, NaT = no period) and `amount_cents` (int64).
+/// The Python layer builds these from a DataFrame or a mapping of columns.
+#[pyfunction]
+#[pyo3(signature = (cards, numbers, dates, amount_cents, period_from=None, period_to=None))]
+pub(crate) fn allocate_columns(
+    py: Python<'_>,
+    cards: PyReadonlyArray1<'_, i64>,
+    numbers: Vec<String>,
+    dates: PyReadonlyArray1<'_, i64>,
+    amount_cents: &Bound<'_, PyAny>,
+    period_from: Option<PyReadonlyArray1<'_, i64>>,
+    period_to: Option<PyReadonlyArray1<'_, i64>>,
+) -> PyResult<PyAllocation> {
+    let contiguous = |what: &str| coded(ErrorCode::InputFormat, &format!("{what}: the array must be contiguous"));
+    let dates = dates.as_slice().map_err(|_| contiguous("dates"))?;
+    let amount_cents = amount_cents.extract::<PyReadonlyArray1<'_, i64>>().map_err(|_| {
+        let kind: String =
+            amount_cents.getattr("dtype").and_then(|d| d.getattr("kind")).and_then(|k| k.extract()).unwrap_or_default();
+        if kind == "f" {
+            coded(ErrorCode::FloatNotAllowed, "amount_cents: integer cents, never floating point")
+        } else {
+            coded(ErrorCode::InputFormat, "amount_cents: an int64 array of cents")
+        }
+    })?;
+    let cents = amount_cents.as_slice().map_err(|_| contiguous("amount_cents"))?;
+    let from = period_from.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_from"))).transpose()?;
+    let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
+    let n = numbers.len();
+    if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {
+        return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
+    }
+    let mut orders = Vec::with_capacity(n);
+    for (row, number) in numbers.iter().enumerate() {
+        let date = column_day(dates[row], row)?
+            .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
+        let start = from.map(|f| column_day(f[row], row)).transpose()?.flatten();
+        let end = to.map(|t| column_day(t[row], row)).transpose()?.flatten();
+        let period = match (start, end) {
+            (Some(a), Some(b)) => Some((a, b)),
+            (None, None) => None,
+            _ => {
+                return Err(coded(ErrorCode::PeriodInvalid, &format!("row {row}: both ends of the period or neither")))
+            }
+        };
+        orders.push(PaymentOrder::new(number, date, Amount::from_cents(cents[row]), period).py_err()?);
+    }
+    let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
+    let schedule = PriceSchedule::builtin();
+    py.detach(|| core_allocate(cards, orders, &schedule)).py_err().map(PyAllocation)
+}
+
 fn quarter_map<T>(
     dict: Option<&Bound<'_, PyDict>>,
     value: impl Fn(&Bound<'_, PyAny>) -> PyResult<T>,

@@ -45,6 +45,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(password::password_rules, m)?)?;
     m.add_function(wrap_pyfunction!(password::generate_password, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocate, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::allocate_columns, m)?)?;
     m.add_function(wrap_pyfunction!(engine::reconcile_json, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocation_report, m)?)?;
     Ok(())

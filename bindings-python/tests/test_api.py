@@ -127,6 +127,45 @@ def test_allocation_and_reconciliation_from_numpy_and_datetimes() -> None:
         c.allocate([], [c.PaymentOrder("1", date(2024, 1, 1), 16.79)])  # type: ignore[arg-type]
 
 
+def test_allocation_from_columns_equals_objects() -> None:
+    import pandas as pd
+
+    cards = np.array(["2024-03-20T08:00", "2024-03-20T09:00", "2024-03-20T10:00",
+                      "2024-04-03T08:00", "2024-04-03T09:00", "2024-04-03T10:00"], dtype="datetime64[s]")
+    objects = [c.PaymentOrder("8", date(2024, 4, 20), Decimal("67.16")),
+               c.PaymentOrder("7", date(2024, 4, 10), Decimal("33.58"), (date(2024, 3, 16), date(2024, 3, 31)))]
+    frame = pd.DataFrame({
+        "number": ["8", "7"],
+        "date": pd.to_datetime(["2024-04-20", "2024-04-10"]),
+        "amount_cents": [6716, 3358],
+        "period_from": pd.to_datetime([None, "2024-03-16"]),
+        "period_to": pd.to_datetime([None, "2024-03-31"]),
+    })
+    by_objects = c.allocate(cards, objects)
+    by_frame = c.allocate(cards, frame)
+    assert by_frame.to_dict() == by_objects.to_dict()
+    assert by_frame.order("8").split and by_frame.credit == Decimal("0.00")
+    mapping = {"number": ["1"], "date": np.array(["2024-04-10"], dtype="datetime64[D]"), "amount_cents": np.array([1679])}
+    assert c.allocate(cards, mapping).quarters[c.Quarter(2024, 1)].cards_paid == 1
+    with pytest.raises(c.FloatNotAllowedError) as floats:
+        c.allocate(cards, {**mapping, "amount_cents": np.array([16.79])})
+    assert floats.value.code == "FLOAT_NOT_ALLOWED"
+    with pytest.raises(c.CieError) as text:
+        c.allocate(cards, {**mapping, "amount_cents": np.array(["16,79"])})
+    assert text.value.code == "INPUT_FORMAT"
+    with pytest.raises(c.CieError) as lengths:
+        c.allocate(cards, {**mapping, "number": ["1", "2"]})
+    assert lengths.value.code == "INPUT_FORMAT"
+    with pytest.raises(c.CieError) as half:
+        c.allocate(cards, {**mapping, "period_from": np.array(["2024-03-01"], dtype="datetime64[D]"),
+                           "period_to": np.array(["NaT"], dtype="datetime64[D]")})
+    assert half.value.code == "PERIOD_INVALID"
+    with pytest.raises(c.CieError) as no_date:
+        c.allocate(cards, {**mapping, "date": np.array(["NaT"], dtype="datetime64[D]")})
+    assert no_date.value.code == "DATE_FORMAT"
+    assert c.allocate(cards, {"number": [], "date": np.array([], dtype="datetime64[D]"), "amount_cents": np.array([], dtype=np.int64)}).cards == 6
+
+
 def test_portal_scenario_and_replay() -> None:
     p = c.Portal()
     boss = "RSSMRA80A01H501U"

@@ -263,13 +263,45 @@ def _epochs(cards: Any) -> Any:
     return cards
 
 
-def allocate(cards: Any, orders: Iterable[PaymentOrder]) -> Allocation:
+def _order_columns(orders: Any) -> Tuple[List[str], Any, Any, Any, Any]:
+    """Columns of orders given as a pandas DataFrame or a mapping of columns: ``number``,
+    ``date``, ``amount_cents`` (integers: exact cents) and optionally ``period_from``/``period_to``
+    (missing = NaT/None). A float amount column is refused: money is never binary floating point."""
+    import numpy as np
+
+    def days(column: Any) -> Any:
+        return np.ascontiguousarray(np.asarray(column, dtype="datetime64[D]").view("int64"))
+
+    cents = np.asarray(orders["amount_cents"])
+    if cents.dtype.kind in "iu":
+        cents = np.ascontiguousarray(cents.astype(np.int64))
+    # any other dtype (floats above all) is refused by the native layer with a coded error
+    has_period = "period_from" in orders and "period_to" in orders
+    return (
+        [str(n) for n in orders["number"]],
+        days(orders["date"]),
+        cents,
+        days(orders["period_from"]) if has_period else None,
+        days(orders["period_to"]) if has_period else None,
+    )
+
+
+def allocate(cards: Any, orders: Any) -> Allocation:
     """Allocates payment orders to the quarters of the cards they pay (signing dates).
 
     ``cards``: a numpy ``int64`` epoch-seconds or ``datetime64`` array (read in place, the GIL
     released while working), or any iterable of ``datetime`` (naive = Rome local), ``date``,
     ISO ``str`` or ``int`` epoch seconds.
+
+    ``orders``: an iterable of :class:`PaymentOrder`, or — for national volumes — columns: a
+    pandas DataFrame or a mapping with ``number``, ``date``, ``amount_cents`` (integer cents) and
+    optionally ``period_from``/``period_to``, read as arrays without a Python object per order.
     """
+    if hasattr(orders, "columns") or isinstance(orders, Mapping):
+        import numpy as np
+
+        epochs = np.ascontiguousarray(_epochs(cards), dtype=np.int64)
+        return Allocation(_native.allocate_columns(epochs, *_order_columns(orders)))
     return Allocation(_native.allocate(_epochs(cards), orders))
 
 

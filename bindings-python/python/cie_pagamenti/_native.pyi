@@ -189,6 +189,14 @@ def password_rules() -> List[Tuple[str, str, str]]:
 def generate_password(length: int = 16) -> str:
     """A password from the OS CSPRNG that satisfies the policy."""
 def allocate(cards: Any, orders: Iterable[Any]) -> NativeAllocation: ...
+def allocate_columns(
+    cards: Any,
+    numbers: List[str],
+    dates: Any,
+    amount_cents: Any,
+    period_from: Optional[Any] = None,
+    period_to: Optional[Any] = None,
+) -> NativeAllocation: ...
 def reconcile_json(
     now: _MomentLike,
     allocation: Optional[NativeAllocation] = None,
