@@ -49,18 +49,7 @@ pub(crate) fn remember(code: &'static str, it: &str, en: &str) {
 
 pub(crate) fn fail(e: &dyn CieError) -> CieStatus {
     remember(e.code().as_str(), &e.message(Lang::It), &e.message(Lang::En));
-    let fields: serde_json::Map<String, serde_json::Value> = e
-        .fields()
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                cie_pagamenti::FieldValue::Int(i) => serde_json::Value::from(i),
-                cie_pagamenti::FieldValue::Text(t) => serde_json::Value::from(t),
-            };
-            (k.to_owned(), v)
-        })
-        .collect();
-    let json = CString::new(serde_json::Value::Object(fields).to_string().replace('\0', " ")).unwrap_or_default();
+    let json = CString::new(e.fields_json().replace('\0', " ")).unwrap_or_default();
     FIELDS.with(|f| *f.borrow_mut() = json);
     CieStatus::from(e.code())
 }
@@ -352,15 +341,29 @@ pub unsafe extern "C" fn cie_password_check(
     guard(|| {
         // SAFETY: forwarded contract.
         let unmet = cie_pagamenti::password::check_password(unsafe { text(password) }?);
-        let codes: Vec<&str> = unmet.iter().map(|r| r.code().as_str()).collect();
-        unsafe {
-            put(out_unmet, codes.len() as u32)?;
-            if !out_codes.is_null() {
-                put_string(out_codes, &codes.join(","))?;
-            }
-        }
-        Ok(())
+        unsafe { put_rules(&unmet, out_unmet, out_codes) }
     })
+}
+
+/// Writes unmet password rules: their number, and their codes comma-separated when `out_codes`
+/// is not null.
+///
+/// # Safety
+/// `out_unmet` writable; `out_codes` null or writable.
+pub(crate) unsafe fn put_rules(
+    unmet: &[cie_pagamenti::password::PasswordRule],
+    out_unmet: *mut u32,
+    out_codes: *mut *mut c_char,
+) -> Result<(), CieStatus> {
+    let codes: Vec<&str> = unmet.iter().map(|r| r.code().as_str()).collect();
+    // SAFETY: forwarded contract.
+    unsafe {
+        put(out_unmet, codes.len() as u32)?;
+        if !out_codes.is_null() {
+            put_string(out_codes, &codes.join(","))?;
+        }
+    }
+    Ok(())
 }
 
 /// An opaque portal.

@@ -10,7 +10,7 @@ use cie_pagamenti::password::{check_password_change, generate_password};
 use cie_pagamenti::pricing::causale;
 use cie_pagamenti::{Amount, ErrorCode, Fortnight, Lang, PriceSchedule, Quarter};
 
-use crate::{core, guard, invalid, put, put_string, text, CieQuarter, CieStatus};
+use crate::{core, guard, invalid, put, put_rules, put_string, text, CieQuarter, CieStatus};
 
 /// An optional ISO date argument: null = none.
 ///
@@ -326,14 +326,7 @@ pub unsafe extern "C" fn cie_password_change_check(
         // SAFETY: forwarded contract.
         let (current, new, confirmation) = unsafe { (text(current)?, text(new)?, text(confirmation)?) };
         let unmet = check_password_change(current, new, confirmation);
-        let codes: Vec<&str> = unmet.iter().map(|r| r.code().as_str()).collect();
-        unsafe {
-            put(out_unmet, codes.len() as u32)?;
-            if !out_codes.is_null() {
-                put_string(out_codes, &codes.join(","))?;
-            }
-        }
-        Ok(())
+        unsafe { put_rules(&unmet, out_unmet, out_codes) }
     })
 }
 

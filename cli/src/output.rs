@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use cie_pagamenti::{CieError, FieldValue, Lang};
+use cie_pagamenti::{CieError, Lang};
 use serde_json::{json, Map, Value};
 
 /// How to print.
@@ -49,16 +49,9 @@ pub(crate) fn error_json(e: &dyn CieError, lang: Lang) -> Value {
     object.insert("code".into(), json!(e.code().as_str()));
     object.insert("message".into(), json!(e.message(lang)));
     for (name, value) in e.fields() {
-        object.insert(name.into(), field_json(value));
+        object.insert(name.into(), json!(value));
     }
     Value::Object(object)
-}
-
-fn field_json(value: FieldValue) -> Value {
-    match value {
-        FieldValue::Int(i) => json!(i),
-        FieldValue::Text(t) => json!(t),
-    }
 }
 
 impl Out {

@@ -213,6 +213,13 @@ pub trait CieError: std::error::Error {
         Vec::new()
     }
 
+    /// The structured fields as a JSON object (`{"length":15}`; `{}` when there are none), keys
+    /// in order: the form every text-based binding hands to its host.
+    fn fields_json(&self) -> String {
+        let map: std::collections::BTreeMap<&str, FieldValue> = self.fields().into_iter().collect();
+        serde_json::to_string(&map).unwrap_or_else(|_| "{}".to_owned())
+    }
+
     /// The full user-facing message: catalogue text plus details.
     fn message(&self, lang: Lang) -> String {
         let base = self.code().message(lang);

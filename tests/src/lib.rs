@@ -8,7 +8,7 @@ use cie_pagamenti::calendar::{parse_date, parse_iso_date, pre2020_mailbox, Fortn
 use cie_pagamenti::identifiers as id;
 use cie_pagamenti::password::{check_password, check_password_change, PasswordRule};
 use cie_pagamenti::pricing::causale;
-use cie_pagamenti::{Amount, CieError, ErrorCode, FieldValue, Lang, Moment, PriceSchedule, Quarter};
+use cie_pagamenti::{Amount, CieError, ErrorCode, Lang, Moment, PriceSchedule, Quarter};
 use serde_json::{json, Map, Value};
 
 /// A coded error as the vectors describe it.
@@ -22,17 +22,7 @@ pub struct Failure {
 
 impl<E: CieError> From<E> for Failure {
     fn from(e: E) -> Failure {
-        let fields = e
-            .fields()
-            .into_iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    FieldValue::Int(i) => json!(i),
-                    FieldValue::Text(t) => json!(t),
-                };
-                (k.to_owned(), v)
-            })
-            .collect();
+        let fields = serde_json::from_str(&e.fields_json()).unwrap_or_default();
         // Every error must have both messages.
         assert!(!e.message(Lang::It).is_empty() && !e.message(Lang::En).is_empty());
         Failure { code: e.code().as_str().to_owned(), fields }

@@ -23,30 +23,14 @@ use cie_pagamenti::password::{self as pw, PasswordRule};
 use cie_pagamenti::reconciliation::{self as rec, Lifespan};
 use cie_pagamenti::users::{Actor, NewUser as CoreNewUser};
 use cie_pagamenti::workflow::Portal as CorePortal;
-use cie_pagamenti::{Amount, ErrorCode, FieldValue, Fortnight, Lang, Moment, PriceSchedule, Quarter};
+use cie_pagamenti::{Amount, ErrorCode, Fortnight, Lang, Moment, PriceSchedule, Quarter};
 pub use error::CieError;
 
 type Result<T> = std::result::Result<T, CieError>;
 
 impl<E: cie_pagamenti::CieError> From<E> for CieError {
     fn from(e: E) -> CieError {
-        let fields: serde_json::Map<String, serde_json::Value> = e
-            .fields()
-            .into_iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    FieldValue::Int(i) => serde_json::Value::from(i),
-                    FieldValue::Text(t) => serde_json::Value::from(t),
-                };
-                (k.to_owned(), v)
-            })
-            .collect();
-        error::variant(
-            e.code(),
-            e.message(Lang::It),
-            e.message(Lang::En),
-            serde_json::Value::Object(fields).to_string(),
-        )
+        error::variant(e.code(), e.message(Lang::It), e.message(Lang::En), e.fields_json())
     }
 }
 
@@ -689,9 +673,12 @@ pub struct NewUser {
 pub struct Portal(Mutex<CorePortal>);
 
 impl Portal {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, CorePortal>> {
+        self.0.lock().map_err(|_| invalid("portal poisoned by an earlier failure"))
+    }
+
     fn run(&self, f: impl FnOnce(&mut CorePortal) -> Result<()>) -> Result<()> {
-        let mut portal = self.0.lock().map_err(|_| invalid("portal poisoned by an earlier failure"))?;
-        f(&mut portal)
+        f(&mut *self.lock()?)
     }
 }
 
@@ -806,14 +793,14 @@ impl Portal {
     /// The state of a quarter, if created.
     pub fn quarter_state(&self, municipality: String, q: String) -> Result<Option<QuarterState>> {
         let q = quarter(&q)?;
-        let portal = self.0.lock().map_err(|_| invalid("portal poisoned by an earlier failure"))?;
+        let portal = self.lock()?;
         Ok(portal.quarter(&municipality, q).map(|r| r.state.into()))
     }
 
     /// The sum of the amounts entered on a quarter.
     pub fn quarter_total(&self, municipality: String, q: String) -> Result<String> {
         let q = quarter(&q)?;
-        let portal = self.0.lock().map_err(|_| invalid("portal poisoned by an earlier failure"))?;
+        let portal = self.lock()?;
         Ok(portal
             .quarter(&municipality, q)
             .map(cie_pagamenti::workflow::QuarterRecord::total)
@@ -823,7 +810,7 @@ impl Portal {
 
     /// The versioned JSON event log.
     pub fn events_json(&self) -> Result<String> {
-        let portal = self.0.lock().map_err(|_| invalid("portal poisoned by an earlier failure"))?;
+        let portal = self.lock()?;
         Ok(portal.events_json())
     }
 }
