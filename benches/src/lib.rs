@@ -56,7 +56,8 @@ pub fn fiscal_codes(n: usize, seed: u64) -> Vec<String> {
 }
 
 /// A national year: `cards` signing moments over 2020–2024 (sorted) and `orders` payment
-/// orders paying for about as many cards, one in three declaring the fortnight it pays.
+/// orders paying for about as many cards, one in three declaring the fortnight it pays, numbered
+/// in date order (so already in processing order).
 pub fn national_year(cards: usize, orders: usize, seed: u64) -> (Vec<i64>, Vec<cie_pagamenti::orders::PaymentOrder>) {
     use cie_pagamenti::orders::PaymentOrder;
     use cie_pagamenti::{Amount, Fortnight, Moment};
@@ -64,7 +65,7 @@ pub fn national_year(cards: usize, orders: usize, seed: u64) -> (Vec<i64>, Vec<c
     let mut epochs = random_epochs(cards, seed ^ 0xA5A5);
     epochs.sort_unstable();
     let per_order = (cards / orders.max(1)).max(1) as i64;
-    let mut out = Vec::with_capacity(orders);
+    let mut raw = Vec::with_capacity(orders);
     for i in 0..orders {
         let t = rng.range(FROM_2020 + 20 * 86_400, TO_2025);
         let date = Moment::from_epoch(t).rome_date().unwrap_or_default();
@@ -73,10 +74,17 @@ pub fn national_year(cards: usize, orders: usize, seed: u64) -> (Vec<i64>, Vec<c
             .then(|| Fortnight::of(date - chrono::Days::new(16)).ok())
             .flatten()
             .map(|f| (f.first_day(), f.last_day()));
-        if let Ok(order) = PaymentOrder::new(&i.to_string(), date, Amount::from_cents(cards_paid * 1679), period) {
+        raw.push((date, cards_paid, period));
+    }
+    // Numbered in date order, as a treasury numbers its orders: the input is in processing
+    // order (date, then number), the "sorted input" of the engine's targets.
+    raw.sort_by_key(|r| r.0);
+    let mut out = Vec::with_capacity(orders);
+    for (i, (date, cards_paid, period)) in raw.into_iter().enumerate() {
+        if let Ok(order) = PaymentOrder::new(&(i + 1).to_string(), date, Amount::from_cents(cards_paid * 1679), period)
+        {
             out.push(order);
         }
     }
-    out.sort_by_key(|o| o.date);
     (epochs, out)
 }

@@ -10,7 +10,6 @@
 //! same price, same declared periods), so the engine works on per-day counts: the input is
 //! read once (or binary-searched when sorted) and nothing is allocated per card.
 
-#[cfg(test)]
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -117,9 +116,17 @@ impl Allocation {
     /// exact multiple is the blocking case of §1.4.
     pub fn entered_amounts(&self) -> BTreeMap<Quarter, Amount> {
         let mut amounts: BTreeMap<Quarter, Amount> = BTreeMap::new();
-        for (q, amount) in self.orders.iter().flat_map(OrderAllocation::entered_parts) {
+        let mut add = |q: Quarter, amount: Amount| {
             let a = amounts.entry(q).or_default();
             *a = a.saturating_add(amount);
+        };
+        for o in &self.orders {
+            for p in &o.portions {
+                add(p.quarter, p.amount);
+            }
+            if let (false, Some(q)) = (o.credit.is_zero(), o.credit_quarter()) {
+                add(q, o.credit);
+            }
         }
         amounts
     }
@@ -128,6 +135,25 @@ impl Allocation {
     /// repeat across years, as municipalities restart their numbering every January).
     pub fn order(&self, number: &str) -> Option<&OrderAllocation> {
         self.orders.iter().find(|o| o.order.number == number)
+    }
+}
+
+/// What the reconciliation needs of an allocation: the per-quarter amounts as entered on the
+/// portal. Implemented by both result shapes, [`Allocation`] and [`AllocationTable`].
+pub trait EnteredAmounts {
+    /// Per-quarter amounts as the municipality enters them on the portal.
+    fn entered(&self) -> BTreeMap<Quarter, Amount>;
+}
+
+impl EnteredAmounts for Allocation {
+    fn entered(&self) -> BTreeMap<Quarter, Amount> {
+        self.entered_amounts()
+    }
+}
+
+impl EnteredAmounts for AllocationTable {
+    fn entered(&self) -> BTreeMap<Quarter, Amount> {
+        self.entered.clone()
     }
 }
 
@@ -176,79 +202,243 @@ struct Day {
     number: DayNumber,
     date: NaiveDate,
     quarter: Quarter,
+    /// Index of the quarter among the quarters with cards.
+    slot: usize,
     price: i64,
     signed: u64,
     unpaid: u64,
 }
 
-/// Counts cards per Rome civil day. Sorted input is binary-searched day by day; unsorted input
-/// is counted in one pass over a dense day range (or, for absurdly spread dates, per day in a
-/// map). Returns (day, count) sorted by day.
-fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, AllocationError> {
+/// Cards per block of the sorted pass: the block is checked for order without early exit
+/// (which the compiler vectorises) and counted whole when it lies within one day.
+const BLOCK: usize = 1024;
+
+/// Per-day counts of cards in ascending order, in one pass that also checks the order;
+/// `None` as soon as the input turns out not to be sorted. Only blocks that cross a Rome
+/// midnight are searched, while they are in cache.
+fn count_sorted(cards: &[i64]) -> Result<Option<Vec<(DayNumber, u64)>>, AllocationError> {
     let day_of = |i: usize, t: i64| rome_day_of_epoch(t).map_err(|source| AllocationError::Card { index: i, source });
-    if cards.windows(2).all(|w| w[0] <= w[1]) {
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < cards.len() {
-            let day = day_of(i, cards[i])?;
-            let end = rome_midnight_of_day(day + 1);
-            let len = cards[i..].partition_point(|&t| t < end);
-            out.push((day, len as u64));
-            i += len.max(1);
+    let mut out = Vec::new();
+    let Some(&first) = cards.first() else {
+        return Ok(Some(out));
+    };
+    let mut day = day_of(0, first)?;
+    let mut end = rome_midnight_of_day(day + 1);
+    let mut count = 0u64;
+    let mut previous = first;
+    for (b, block) in cards.chunks(BLOCK).enumerate() {
+        // `&`, not `&&`: no early exit, so that the check is vectorised.
+        #[expect(clippy::needless_bitwise_bool)]
+        let ordered = block.windows(2).fold(previous <= block[0], |ok, w| ok & (w[0] <= w[1]));
+        if !ordered {
+            return Ok(None);
         }
-        return Ok(out);
+        previous = block[block.len() - 1];
+        let mut rest = block;
+        let mut index = b * BLOCK;
+        while let Some(&last) = rest.last() {
+            if last < end {
+                count += rest.len() as u64;
+                break;
+            }
+            let within = rest.partition_point(|&t| t < end);
+            count += within as u64;
+            if count > 0 {
+                out.push((day, count));
+            }
+            rest = &rest[within..];
+            index += within;
+            day = day_of(index, rest[0])?;
+            end = rome_midnight_of_day(day + 1);
+            count = 0;
+        }
     }
+    if count > 0 {
+        out.push((day, count));
+    }
+    Ok(Some(out))
+}
+
+/// Counts cards per Rome civil day, in any order. Returns (day, count) sorted by day.
+fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, AllocationError> {
+    if let Some(counts) = count_sorted(cards)? {
+        return Ok(counts);
+    }
+    let day_of = |i: usize, t: i64| rome_day_of_epoch(t).map_err(|source| AllocationError::Card { index: i, source });
     let (min, max) = cards.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
-    let first = day_of(0, min)?;
-    let last = day_of(0, max)?;
-    let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
-    if span <= 1 << 18 {
-        let mut counts = vec![0u64; span];
+    let (Ok(first), Ok(last)) = (day_of(0, min), day_of(0, max)) else {
+        // Some card is outside the calendar: report the first one, in input order.
         for (i, &t) in cards.iter().enumerate() {
-            let day = day_of(i, t)?;
-            counts[(day - first) as usize] += 1;
+            day_of(i, t)?;
         }
-        Ok(counts.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(i, c)| (first + i as DayNumber, c)).collect())
-    } else {
+        return Err(AllocationError::Card { index: 0, source: CalendarError::MomentFormat });
+    };
+    let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
+    if span > 1 << 18 {
         let mut counts = BTreeMap::new();
         for (i, &t) in cards.iter().enumerate() {
             *counts.entry(day_of(i, t)?).or_insert(0u64) += 1;
         }
-        Ok(counts.into_iter().collect())
+        return Ok(counts.into_iter().collect());
     }
-}
-
-/// Order of orders: by date, then by number — numerically when the number is all digits.
-/// All-digit numbers come before other numbers of the same date; other numbers are compared as
-/// text. (A total order: the rule "numerically when both are digits, otherwise as text" alone
-/// is not transitive — 2 < 10 < 1a < 2.)
-fn number_key(number: &str) -> (bool, u128, &str) {
-    let digits = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
-    match (digits, number.parse::<u128>()) {
-        (true, Ok(n)) => (false, n, number),
-        _ => (true, 0, number),
+    // Rome is ahead of UTC by less than a day, so a moment of UTC day `u` is on Rome day `u`
+    // before the Rome midnight that starts day `u + 1` (which falls within UTC day `u`), and on
+    // day `u + 1` from it: one table entry per UTC day, no time-zone lookup per card.
+    let utc_first = min.div_euclid(86_400);
+    let utc_span = (max.div_euclid(86_400) - utc_first + 1) as usize;
+    let midnights: Vec<i64> =
+        (0..utc_span as i64).map(|k| rome_midnight_of_day((utc_first + k + 1) as DayNumber)).collect();
+    let mut counts = vec![0u64; span + 1];
+    let base = utc_first - i64::from(first);
+    for &t in cards {
+        let k = (t.div_euclid(86_400) - utc_first) as usize;
+        let rome = base + k as i64 + i64::from(t >= midnights[k]);
+        counts[rome as usize] += 1;
     }
+    Ok(counts.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(i, c)| (first + i as DayNumber, c)).collect())
 }
 
-/// The sort key of an order (date, text-or-number, number value); ties broken by the text.
-fn order_key(order: &PaymentOrder) -> (NaiveDate, bool, u128) {
-    let (text, value, _) = number_key(&order.number);
-    (order.date, text, value)
+/// The largest number that still counts as numeric (`u128::MAX`): longer all-digit numbers are
+/// compared as text.
+const LARGEST_NUMERIC: &[u8] = b"340282366920938463463374607431768211455";
+
+/// The significant digits (leading zeros removed) of an all-digit number that fits in `u128`;
+/// `None` for any other number.
+fn numeric_digits(number: &str) -> Option<&[u8]> {
+    let bytes = number.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let significant = &bytes[bytes.iter().position(|&b| b != b'0').unwrap_or(bytes.len())..];
+    let fits = significant.len() < LARGEST_NUMERIC.len()
+        || (significant.len() == LARGEST_NUMERIC.len() && significant <= LARGEST_NUMERIC);
+    fits.then_some(significant)
 }
 
-/// The processing order of orders (date, then number).
+/// Order of order numbers: numerically when the number is all digits, all-digit numbers before
+/// other numbers, other numbers as text, and ties of value (`7`, `007`) broken by the text. A
+/// total order: the rule "numerically when both are digits, otherwise as text" alone is not
+/// transitive (2 < 10 < 1a < 2). Compares digits without parsing them.
+fn compare_numbers(a: &str, b: &str) -> Ordering {
+    let by_value = match (numeric_digits(a), numeric_digits(b)) {
+        (Some(x), Some(y)) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    by_value.then_with(|| a.cmp(b))
+}
+
+/// The processing order of orders: by date, then by number ([`compare_numbers`]).
 #[cfg(test)]
 fn compare_orders(a: &PaymentOrder, b: &PaymentOrder) -> Ordering {
-    order_key(a).cmp(&order_key(b)).then_with(|| a.number.cmp(&b.number))
+    a.date.cmp(&b.date).then_with(|| compare_numbers(&a.number, &b.number))
 }
 
-/// Indices of the orders in processing order. Keys are computed once; only indices move, and
-/// input already in order is recognised in one pass.
-fn processing_order(orders: &[PaymentOrder]) -> Vec<usize> {
-    let keys: Vec<(NaiveDate, bool, u128)> = orders.iter().map(order_key).collect();
-    let mut indices: Vec<usize> = (0..orders.len()).collect();
-    indices.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| orders[a].number.cmp(&orders[b].number)));
-    indices
+/// What the allocation loop needs of an order, read once: the sort key (the date, and the
+/// value of a number of up to 19 significant digits, `u64::MAX` for every other number, whose
+/// ties are decided by [`compare_numbers`]), the input index, the amount and the period.
+#[derive(Clone, Copy, Debug)]
+struct Work {
+    date: NaiveDate,
+    day: DayNumber,
+    value: u64,
+    index: usize,
+    cents: i64,
+    period: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// The value of an all-digit number of up to 19 significant digits; `u64::MAX` otherwise.
+fn small_value(number: &str) -> u64 {
+    match numeric_digits(number) {
+        Some(digits) if digits.len() <= 19 => digits.iter().fold(0u64, |v, &d| v * 10 + u64::from(d - b'0')),
+        _ => u64::MAX,
+    }
+}
+
+impl Work {
+    fn of(index: usize, order: &PaymentOrder) -> Work {
+        Work {
+            date: order.date,
+            day: day_number(order.date),
+            value: small_value(&order.number),
+            index,
+            cents: order.amount.cents(),
+            period: order.period,
+        }
+    }
+}
+
+/// True when the orders already are in processing order: one pass, most comparisons decided
+/// by the date and the numbers' values.
+fn in_processing_order(orders: &[PaymentOrder]) -> bool {
+    let Some(first) = orders.first() else {
+        return true;
+    };
+    let mut previous = (first, small_value(&first.number));
+    for order in &orders[1..] {
+        let value = small_value(&order.number);
+        let quick = previous.0.date.cmp(&order.date).then(previous.1.cmp(&value));
+        let order_of = match quick {
+            Ordering::Equal => compare_numbers(&previous.0.number, &order.number),
+            decided => decided,
+        };
+        if order_of == Ordering::Greater {
+            return false;
+        }
+        previous = (order, value);
+    }
+    true
+}
+
+/// Order of two work items: date, number, then input index (so that the unstable sorts
+/// below keep equal orders in input order).
+fn compare_work(orders: &[PaymentOrder], a: &Work, b: &Work) -> Ordering {
+    (a.day, a.value)
+        .cmp(&(b.day, b.value))
+        .then_with(|| match (orders.get(a.index), orders.get(b.index)) {
+            (Some(x), Some(y)) => compare_numbers(&x.number, &y.number),
+            _ => Ordering::Equal,
+        })
+        .then(a.index.cmp(&b.index))
+}
+
+/// The orders' work items in processing order, or `None` when the input already is in that
+/// order (then the loop reads the orders directly). Dates within a span of 2^20 days are
+/// placed by a counting sort, then each date's orders are sorted by number.
+fn processing_order(orders: &[PaymentOrder]) -> Option<Vec<Work>> {
+    if in_processing_order(orders) {
+        return None;
+    }
+    let mut work: Vec<Work> = orders.iter().enumerate().map(|(i, o)| Work::of(i, o)).collect();
+    let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
+    let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
+    if span > 1 << 20 {
+        work.sort_unstable_by(|a, b| compare_work(orders, a, b));
+        return Some(work);
+    }
+    let mut starts = vec![0usize; span + 1];
+    for w in &work {
+        starts[(w.day - low) as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut placed = work.clone();
+    let mut cursor = starts.clone();
+    for w in &work {
+        let slot = &mut cursor[(w.day - low) as usize];
+        placed[*slot] = *w;
+        *slot += 1;
+    }
+    for range in starts.windows(2) {
+        if let Some(group) = placed.get_mut(range[0]..range[1]) {
+            if group.len() > 1 {
+                group.sort_unstable_by(|a, b| compare_work(orders, a, b));
+            }
+        }
+    }
+    Some(placed)
 }
 
 /// "Next day with unpaid cards at or after i": a union-find over days with path halving.
@@ -273,86 +463,324 @@ impl NextUnpaid {
     }
 }
 
-/// Allocates payment orders to the quarters of the cards they pay (§3). `cards` are signing
-/// moments as UTC epoch seconds, in any order. Orders are distinct payments even when their
-/// numbers repeat (numbering restarts every year); the output keeps them apart by position.
-pub fn allocate(
-    cards: &[i64],
-    orders: Vec<PaymentOrder>,
-    schedule: &PriceSchedule,
-) -> Result<Allocation, AllocationError> {
-    let mut days = Vec::new();
-    for (day, count) in count_per_day(cards)? {
-        let date =
-            date_of_day_number(day).ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
-        let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-        let price = schedule.price_on(date)?.unit.cents();
-        days.push(Day { number: day, date, quarter, price, signed: count, unpaid: count });
-    }
-    let sequence = processing_order(&orders);
-    let orders: Vec<PaymentOrder> = if sequence.iter().enumerate().all(|(i, &j)| i == j) {
-        orders
-    } else {
-        let mut slots: Vec<Option<PaymentOrder>> = orders.into_iter().map(Some).collect();
-        sequence.into_iter().filter_map(|i| slots[i].take()).collect()
-    };
+/// The allocation in columns, for large batches: nothing per order but its credit and where its
+/// portions end in one flat vector, and the orders stay in the caller's slice (see
+/// [`allocate_table`]). [`allocate`] builds the per-order records of [`Allocation`] from it.
+///
+/// Orders are addressed by their *position* in processing order (date, then number);
+/// [`AllocationTable::order_index`] gives the index of that order in the input slice.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AllocationTable {
+    /// Input index of the order at each position; `None` when the input was already in
+    /// processing order.
+    sequence: Option<Vec<usize>>,
+    /// End of each position's portions in `portions`.
+    ends: Vec<usize>,
+    /// Credit of each position, in cents.
+    credits: Vec<i64>,
+    /// Every order's portions, in processing order.
+    portions: Vec<Portion>,
+    /// Per-quarter amounts as entered on the portal (see [`Allocation::entered_amounts`]).
+    entered: BTreeMap<Quarter, Amount>,
+    /// Quarters with cards or imputed amounts, in time order.
+    pub quarters: BTreeMap<Quarter, QuarterAllocation>,
+    /// Total credit of the orders.
+    pub credit: Amount,
+    /// Total value of unpaid cards.
+    pub debit: Amount,
+    /// Total cards.
+    pub cards: u64,
+}
 
-    let mut next = NextUnpaid::new(days.len());
-    let mut allocated = Vec::with_capacity(orders.len());
-    for order in orders {
+impl AllocationTable {
+    /// Number of orders.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there were no orders.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Index in the input slice of the order processed at `position` (`None` past the end).
+    pub fn order_index(&self, position: usize) -> Option<usize> {
+        match &self.sequence {
+            _ if position >= self.ends.len() => None,
+            Some(sequence) => sequence.get(position).copied(),
+            None => Some(position),
+        }
+    }
+
+    /// The portions of the order at `position`, oldest quarter first (empty past the end).
+    pub fn portions(&self, position: usize) -> &[Portion] {
+        let start = position.checked_sub(1).and_then(|p| self.ends.get(p)).copied().unwrap_or(0);
+        let end = self.ends.get(position).copied().unwrap_or(start);
+        self.portions.get(start..end).unwrap_or(&[])
+    }
+
+    /// The credit of the order at `position` (zero past the end).
+    pub fn credit_of(&self, position: usize) -> Amount {
+        Amount::from_cents(self.credits.get(position).copied().unwrap_or(0))
+    }
+
+    /// Every portion of every order, in processing order.
+    pub fn all_portions(&self) -> &[Portion] {
+        &self.portions
+    }
+
+    /// Per-quarter amounts as the municipality enters them on the portal, computed during the
+    /// allocation (the same as [`Allocation::entered_amounts`]).
+    pub fn entered_amounts(&self) -> &BTreeMap<Quarter, Amount> {
+        &self.entered
+    }
+}
+
+/// Per-quarter accumulators of the allocation loop, one slot per quarter with cards.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    paid: u64,
+    amount: Amount,
+    credit: Amount,
+    entered: bool,
+}
+
+/// The days with cards, and how to find them.
+struct Days {
+    list: Vec<Day>,
+    /// The distinct quarters of the days, in order (`Day::slot` indexes it).
+    quarters: Vec<Quarter>,
+    /// Day number of the first day.
+    span_start: DayNumber,
+    /// Calendar days from the first day with cards to the last.
+    span: usize,
+    /// For each calendar day of the span, the index of the first day with cards at or after
+    /// it; empty when the span is absurd (more than 2^18 days).
+    first_at: Vec<usize>,
+}
+
+impl Days {
+    fn new(cards: &[i64], schedule: &PriceSchedule) -> Result<Days, AllocationError> {
+        let mut days = Vec::new();
+        let mut quarters: Vec<Quarter> = Vec::new();
+        for (day, count) in count_per_day(cards)? {
+            let date = date_of_day_number(day)
+                .ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
+            let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
+            let price = schedule.price_on(date)?.unit.cents();
+            if quarters.last() != Some(&quarter) {
+                quarters.push(quarter);
+            }
+            let slot = quarters.len() - 1;
+            days.push(Day { number: day, date, quarter, slot, price, signed: count, unpaid: count });
+        }
+        let span_start = days.first().map_or(0, |d| d.number);
+        let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
+        let mut first_at = Vec::new();
+        if span <= 1 << 18 {
+            first_at.reserve_exact(span);
+            for (i, d) in days.iter().enumerate() {
+                first_at.resize((d.number - span_start) as usize + 1, i);
+            }
+        }
+        Ok(Days { list: days, quarters, span_start, span, first_at })
+    }
+
+    /// Index of the first day with cards on or after `date`: one step within the span, a
+    /// binary search when the span is absurd.
+    fn first_at_or_after(&self, date: NaiveDate) -> usize {
+        let offset = i64::from(day_number(date)) - i64::from(self.span_start);
+        match usize::try_from(offset) {
+            Err(_) => 0,
+            Ok(o) if self.first_at.is_empty() && o < self.span => self.list.partition_point(|d| d.date < date),
+            Ok(o) => self.first_at.get(o).copied().unwrap_or(self.list.len()),
+        }
+    }
+}
+
+/// The state of the allocation loop: the days' unpaid cards and the columns being written.
+struct Allocator {
+    days: Days,
+    next: NextUnpaid,
+    slots: Vec<Slot>,
+    other_credit: BTreeMap<Quarter, Amount>,
+    ends: Vec<usize>,
+    credits: Vec<i64>,
+    portions: Vec<Portion>,
+    credit: Amount,
+}
+
+impl Allocator {
+    fn new(days: Days, orders: usize) -> Allocator {
+        Allocator {
+            next: NextUnpaid::new(days.list.len()),
+            slots: vec![Slot::default(); days.quarters.len()],
+            days,
+            other_credit: BTreeMap::new(),
+            ends: Vec::with_capacity(orders),
+            credits: Vec::with_capacity(orders),
+            portions: Vec::with_capacity(orders + orders / 16),
+            credit: Amount::ZERO,
+        }
+    }
+
+    /// Allocates the next order in processing order: it pays the oldest unpaid cards (of its
+    /// period, when it declares one) as long as its budget buys whole cards.
+    fn order(&mut self, order: Work) {
+        let first = self.portions.len();
+        let mut last_slot = None;
         let (start, end_day) = match order.period {
-            Some((from, to)) => (days.partition_point(|d| d.date < from), Some(day_number(to))),
+            Some((from, to)) => (self.days.first_at_or_after(from), Some(day_number(to))),
             None => (0, None),
         };
-        let mut budget = order.amount.cents();
-        let mut portions = Portions::new();
-        let mut i = next.find(start);
+        let days = &mut self.days.list;
+        let mut budget = order.cents;
+        let mut i = self.next.find(start);
         while i < days.len() && end_day.is_none_or(|end| days[i].number <= end) {
             let d = &mut days[i];
             let take = d.unpaid.min((budget / d.price) as u64);
             if take == 0 {
                 break;
             }
-            let cost = take as i64 * d.price;
+            let cost = Amount::from_cents(take as i64 * d.price);
             d.unpaid -= take;
-            budget -= cost;
-            match portions.last_mut() {
-                Some(p) if p.quarter == d.quarter => {
+            budget -= cost.cents();
+            let slot = &mut self.slots[d.slot];
+            slot.paid += take;
+            slot.amount = slot.amount.saturating_add(cost);
+            slot.entered = true;
+            last_slot = Some(d.slot);
+            let own_last = self.portions.len() > first;
+            match self.portions.last_mut() {
+                Some(p) if own_last && p.quarter == d.quarter => {
                     p.cards += take;
-                    p.amount = p.amount.saturating_add(Amount::from_cents(cost));
+                    p.amount = p.amount.saturating_add(cost);
                 }
-                _ => portions.push(Portion { quarter: d.quarter, cards: take, amount: Amount::from_cents(cost) }),
+                _ => self.portions.push(Portion { quarter: d.quarter, cards: take, amount: cost }),
             }
             if d.unpaid > 0 {
                 break;
             }
-            next.mark_paid(i);
-            i = next.find(i + 1);
+            self.next.mark_paid(i);
+            i = self.next.find(i + 1);
         }
-        let split = portions.len() > 1;
-        allocated.push(OrderAllocation { order, portions, split, credit: Amount::from_cents(budget) });
+        let credit = Amount::from_cents(budget);
+        if !credit.is_zero() {
+            self.credit = self.credit.saturating_add(credit);
+            match last_slot {
+                Some(s) => self.slots[s].credit = self.slots[s].credit.saturating_add(credit),
+                None => {
+                    if let Ok(q) = Quarter::of_date(order.period.map_or(order.date, |(_, to)| to)) {
+                        let a = self.other_credit.entry(q).or_default();
+                        *a = a.saturating_add(credit);
+                    }
+                }
+            }
+        }
+        self.ends.push(self.portions.len());
+        self.credits.push(budget);
     }
 
-    let mut quarters: BTreeMap<Quarter, QuarterAllocation> = BTreeMap::new();
-    let mut cards_total = 0u64;
-    for d in &days {
-        let q = quarters.entry(d.quarter).or_default();
-        q.cards_signed += d.signed;
-        q.unpaid_cards += d.unpaid;
-        q.debit = q.debit.saturating_add(Amount::from_cents(d.unpaid as i64 * d.price));
-        cards_total += d.signed;
-    }
-    let mut credit = Amount::ZERO;
-    for o in &allocated {
-        credit = credit.saturating_add(o.credit);
-        for p in &o.portions {
-            let q = quarters.entry(p.quarter).or_default();
-            q.cards_paid += p.cards;
-            q.amount = q.amount.saturating_add(p.amount);
+    /// The per-quarter totals and the table.
+    fn finish(self, sequence: Option<Vec<usize>>) -> AllocationTable {
+        let mut quarters: BTreeMap<Quarter, QuarterAllocation> = BTreeMap::new();
+        let mut cards = 0u64;
+        for d in &self.days.list {
+            let q = quarters.entry(d.quarter).or_default();
+            q.cards_signed += d.signed;
+            q.unpaid_cards += d.unpaid;
+            q.debit = q.debit.saturating_add(Amount::from_cents(d.unpaid as i64 * d.price));
+            cards += d.signed;
+        }
+        let mut entered = self.other_credit;
+        for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {
+            if let Some(q) = quarters.get_mut(quarter) {
+                q.cards_paid += slot.paid;
+                q.amount = q.amount.saturating_add(slot.amount);
+            }
+            if slot.entered {
+                let a = entered.entry(*quarter).or_default();
+                *a = a.saturating_add(slot.amount).saturating_add(slot.credit);
+            }
+        }
+        let debit = quarters.values().fold(Amount::ZERO, |t, q| t.saturating_add(q.debit));
+        AllocationTable {
+            sequence,
+            ends: self.ends,
+            credits: self.credits,
+            portions: self.portions,
+            entered,
+            quarters,
+            credit: self.credit,
+            debit,
+            cards,
         }
     }
-    let debit = quarters.values().fold(Amount::ZERO, |t, q| t.saturating_add(q.debit));
-    Ok(Allocation { orders: allocated, quarters, credit, debit, cards: cards_total })
+}
+
+/// Allocates payment orders to the quarters of the cards they pay (§3), in columns: the
+/// orders are borrowed and the result is an [`AllocationTable`] (flat portions, per-order
+/// credits), so that a batch of a million orders costs a few bytes per order. Same rules and
+/// results as [`allocate`].
+pub fn allocate_table(
+    cards: &[i64],
+    orders: &[PaymentOrder],
+    schedule: &PriceSchedule,
+) -> Result<AllocationTable, AllocationError> {
+    let mut allocator = Allocator::new(Days::new(cards, schedule)?, orders.len());
+    let Some(work) = processing_order(orders) else {
+        for (i, o) in orders.iter().enumerate() {
+            // Already in order: the sort key is not needed.
+            allocator.order(Work {
+                date: o.date,
+                day: 0,
+                value: 0,
+                index: i,
+                cents: o.amount.cents(),
+                period: o.period,
+            });
+        }
+        return Ok(allocator.finish(None));
+    };
+    let sequence = work.iter().map(|w| w.index).collect();
+    for w in work {
+        allocator.order(w);
+    }
+    Ok(allocator.finish(Some(sequence)))
+}
+
+/// Allocates payment orders to the quarters of the cards they pay (§3). `cards` are signing
+/// moments as UTC epoch seconds, in any order. Orders are distinct payments even when their
+/// numbers repeat (numbering restarts every year); the output keeps them apart by position.
+/// The per-order records are built from [`allocate_table`].
+pub fn allocate(
+    cards: &[i64],
+    orders: Vec<PaymentOrder>,
+    schedule: &PriceSchedule,
+) -> Result<Allocation, AllocationError> {
+    let table = allocate_table(cards, &orders, schedule)?;
+    let record = |position: usize, order: PaymentOrder| {
+        let portions = Portions::from_slice(table.portions(position));
+        OrderAllocation { order, split: portions.len() > 1, portions, credit: table.credit_of(position) }
+    };
+    let records = match &table.sequence {
+        None => orders.into_iter().enumerate().map(|(position, order)| record(position, order)).collect(),
+        Some(sequence) => {
+            let mut slots: Vec<Option<PaymentOrder>> = orders.into_iter().map(Some).collect();
+            sequence
+                .iter()
+                .enumerate()
+                .filter_map(|(position, &i)| slots.get_mut(i).and_then(Option::take).map(|o| record(position, o)))
+                .collect()
+        }
+    };
+    Ok(Allocation {
+        orders: records,
+        quarters: table.quarters,
+        credit: table.credit,
+        debit: table.debit,
+        cards: table.cards,
+    })
 }
 
 #[cfg(test)]

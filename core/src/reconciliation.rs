@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::allocation::Allocation;
+use crate::allocation::EnteredAmounts;
 use crate::calendar::{Moment, Quarter};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
@@ -272,17 +272,17 @@ pub fn reconcile(
 }
 
 /// Reconciles an allocation: each quarter's amount is what the municipality enters for it
-/// ([`Allocation::entered_amounts`]: the portions, plus each order's credit in its last
+/// ([`crate::allocation::Allocation::entered_amounts`]: the portions, plus each order's credit in its last
 /// quarter); the quarters in `transmitted` are in state Transmitted.
-pub fn reconcile_allocation(
-    allocation: &Allocation,
+pub fn reconcile_allocation<A: EnteredAmounts + ?Sized>(
+    allocation: &A,
     cieonline: &BTreeMap<Quarter, u64>,
     transmitted: &BTreeSet<Quarter>,
     lifespan: Lifespan,
     now: Moment,
     schedule: &PriceSchedule,
 ) -> Reconciliation {
-    let amounts = allocation.entered_amounts();
+    let amounts = allocation.entered();
     let states = transmitted.iter().map(|q| (*q, QuarterState::Transmitted)).collect();
     reconcile(&amounts, cieonline, &states, lifespan, now, schedule)
 }

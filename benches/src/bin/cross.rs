@@ -7,14 +7,22 @@
 use std::io::Write;
 use std::time::Instant;
 
-use cie_pagamenti::allocation::allocate;
+use cie_pagamenti::allocation::{allocate, allocate_table};
 use cie_pagamenti::orders::PaymentOrder;
 use cie_pagamenti::{Amount, PriceSchedule};
+
+/// Fisher–Yates with the benches' seeded generator.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut rng = cie_pagamenti_benches::SplitMix(seed);
+    for i in (1..items.len()).rev() {
+        items.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+    }
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(verb), Some(dir)) = (args.get(1), args.get(2)) else {
-        return Err("usage: cross data|allocate DIR".into());
+        return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled]".into());
     };
     let dir = std::path::Path::new(dir);
     match verb.as_str() {
@@ -42,18 +50,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 orders.push(PaymentOrder::new(f[0], day(f[1])?, Amount::from_cents(f[2].parse()?), period)?);
             }
             let schedule = PriceSchedule::builtin();
+            // The records (what the bindings return) by default; `table` times the columnar
+            // result, `shuffled` shuffles cards and orders first.
+            let table = args.iter().skip(3).any(|a| a == "table");
+            let (mut cards, mut orders) = (cards, orders);
+            if args.iter().skip(3).any(|a| a == "shuffled") {
+                shuffle(&mut cards, 9);
+                shuffle(&mut orders, 11);
+            }
             let mut times = Vec::new();
             for _ in 0..5 {
                 let input = orders.clone();
                 let start = Instant::now();
-                let a = allocate(&cards, input, &schedule)?;
+                let quarters = if table {
+                    allocate_table(&cards, &input, &schedule)?.quarters.len()
+                } else {
+                    allocate(&cards, input, &schedule)?.quarters.len()
+                };
                 times.push(start.elapsed().as_secs_f64() * 1e3);
-                std::hint::black_box(a.quarters.len());
+                std::hint::black_box(quarters);
             }
             times.sort_by(f64::total_cmp);
             println!("{:.1}", times[times.len() / 2]);
         }
-        _ => return Err("usage: cross data|allocate DIR".into()),
+        _ => return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled]".into()),
     }
     Ok(())
 }

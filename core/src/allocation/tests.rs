@@ -118,6 +118,19 @@ fn refusals() {
     assert_eq!(e.code(), ErrorCode::MomentFormat);
 }
 
+/// The former order key (date, then number parsed as `u128`), kept as the reference of
+/// [`compare_orders`], which compares digits without parsing them.
+fn reference_compare(a: &PaymentOrder, b: &PaymentOrder) -> Ordering {
+    let key = |number: &str| {
+        let digits = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+        match (digits, number.parse::<u128>()) {
+            (true, Ok(n)) => (false, n),
+            _ => (true, 0),
+        }
+    };
+    (a.date, key(&a.number)).cmp(&(b.date, key(&b.number))).then_with(|| a.number.cmp(&b.number))
+}
+
 /// Per quarter (signed, paid, amount) and per order (number, portions, credit).
 type Reference = (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>);
 
@@ -132,7 +145,7 @@ fn reference(cards: &[i64], orders: &[PaymentOrder]) -> Reference {
         .collect();
     sorted.sort_by_key(|c| c.0);
     let mut orders = orders.to_vec();
-    orders.sort_by(compare_orders);
+    orders.sort_by(reference_compare);
     let mut out = Vec::new();
     for o in &orders {
         let mut budget = o.amount.cents();
@@ -238,4 +251,167 @@ proptest! {
             prop_assert_eq!(*credit, o.credit.cents());
         }
     }
+}
+
+/// Order numbers that exercise every branch of the comparison: leading zeros, text, empty-ish
+/// digit runs, and numbers around `u128::MAX` (39 digits) and beyond.
+fn numbers() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9]{1,6}",
+        "0{0,3}[0-9]{1,3}",
+        "[0-9A-Za-z/-]{1,5}",
+        "[0-9]{18,21}",
+        Just("340282366920938463463374607431768211455".to_string()),
+        Just("340282366920938463463374607431768211456".to_string()),
+        Just("0340282366920938463463374607431768211455".to_string()),
+        "[1-3][0-9]{38,40}",
+    ]
+}
+
+/// The entered amounts the long way: each order's parts, summed.
+fn entered_by_parts(a: &Allocation) -> BTreeMap<Quarter, Amount> {
+    let mut amounts: BTreeMap<Quarter, Amount> = BTreeMap::new();
+    for (q, amount) in a.orders.iter().flat_map(OrderAllocation::entered_parts) {
+        let e = amounts.entry(q).or_default();
+        *e = e.saturating_add(amount);
+    }
+    amounts
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn number_order_equals_the_parsing_reference(a in numbers(), b in numbers(), c in numbers()) {
+        let date = d(2024, 1, 1);
+        let o = |n: &str| PaymentOrder { number: n.to_string(), date, amount: Amount::from_cents(1), period: None };
+        let (oa, ob, oc) = (o(&a), o(&b), o(&c));
+        prop_assert_eq!(compare_orders(&oa, &ob), reference_compare(&oa, &ob));
+        prop_assert_eq!(compare_orders(&ob, &oa), reference_compare(&ob, &oa));
+        // The one-pass check agrees with the comparison.
+        prop_assert_eq!(in_processing_order(&[oa.clone(), ob.clone()]), compare_orders(&oa, &ob).is_le());
+        // Transitive, as the sort needs.
+        if compare_orders(&oa, &ob).is_le() && compare_orders(&ob, &oc).is_le() {
+            prop_assert!(compare_orders(&oa, &oc).is_le());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn table_and_records_agree((cards, mut orders) in inputs(), numbers in prop::collection::vec(numbers(), 25)) {
+        // Numbers that repeat and mix digits and text, so that sorting is exercised.
+        for (o, n) in orders.iter_mut().zip(&numbers) {
+            o.number = n.clone();
+        }
+        let table = allocate_table(&cards, &orders, &PriceSchedule::builtin()).unwrap();
+        let a = allocate(&cards, orders.clone(), &PriceSchedule::builtin()).unwrap();
+        prop_assert_eq!(table.len(), a.orders.len());
+        for (position, record) in a.orders.iter().enumerate() {
+            let index = table.order_index(position).unwrap();
+            prop_assert_eq!(&orders[index], &record.order);
+            prop_assert_eq!(table.portions(position), record.portions.as_slice());
+            prop_assert_eq!(table.credit_of(position), record.credit);
+        }
+        prop_assert_eq!(table.order_index(table.len()), None);
+        prop_assert!(table.portions(table.len()).is_empty());
+        // Processing order: date, then number; equal orders keep their input order.
+        for w in a.orders.windows(2) {
+            prop_assert!(compare_orders(&w[0].order, &w[1].order).is_le());
+        }
+        // Entered amounts: computed in the loop, computed from records, and the long way.
+        let by_parts = entered_by_parts(&a);
+        prop_assert_eq!(table.entered_amounts(), &by_parts);
+        prop_assert_eq!(a.entered_amounts(), by_parts);
+        prop_assert_eq!((table.credit, table.debit, table.cards), (a.credit, a.debit, a.cards));
+        prop_assert_eq!(&table.quarters, &a.quarters);
+    }
+}
+
+#[test]
+fn orders_already_in_processing_order_are_not_reordered() {
+    let orders = vec![
+        order("2", d(2022, 6, 1), 1679, None),
+        order("10", d(2022, 6, 1), 1679, None),
+        order("A", d(2022, 6, 1), 1679, None),
+        order("1", d(2022, 6, 2), 1679, None),
+    ];
+    assert!(in_processing_order(&orders));
+    assert!(processing_order(&orders).is_none());
+    let swapped = vec![orders[1].clone(), orders[0].clone()];
+    assert!(!in_processing_order(&swapped));
+    let work = processing_order(&swapped).unwrap();
+    assert_eq!(work.iter().map(|w| w.index).collect::<Vec<_>>(), [1, 0]);
+    let table = allocate_table(&[], &swapped, &PriceSchedule::builtin()).unwrap();
+    assert_eq!((table.order_index(0), table.order_index(1)), (Some(1), Some(0)));
+    assert_eq!(table.credit_of(0), Amount::from_cents(1679));
+    // A credit with no portion is entered in the quarter of the order's date.
+    assert_eq!(table.entered_amounts()[&q("2022-Q2")], Amount::from_cents(2 * 1679));
+}
+
+/// Per-day counts, card by card through the time-zone lookup.
+fn naive_counts(cards: &[i64]) -> Vec<(DayNumber, u64)> {
+    let mut counts = BTreeMap::new();
+    for &t in cards {
+        *counts.entry(rome_day_of_epoch(t).unwrap()).or_insert(0u64) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+proptest! {
+    #[test]
+    fn per_day_counts_sorted_and_unsorted(
+        // Around the 2024 spring DST change, thousands of cards so that blocks cross days.
+        mut cards in prop::collection::vec(1_711_670_400i64..1_712_102_400, 0..5000),
+        wide in prop::collection::vec(-2_208_988_800i64..7_258_118_400, 0..400),
+    ) {
+        let expected = naive_counts(&cards);
+        prop_assert_eq!(&count_per_day(&cards).unwrap(), &expected);
+        cards.sort_unstable();
+        prop_assert_eq!(count_sorted(&cards).unwrap(), Some(expected));
+        // 1900–2199 in any order: the per-UTC-day table agrees with the time-zone lookup.
+        prop_assert_eq!(count_per_day(&wide).unwrap(), naive_counts(&wide));
+    }
+}
+
+#[test]
+fn an_inversion_is_found_at_every_position() {
+    let sorted: Vec<i64> = (0..2100).map(|i| 1_700_000_000 + 60 * i).collect();
+    for i in 0..sorted.len() - 1 {
+        let mut cards = sorted.clone();
+        cards.swap(i, i + 1);
+        assert_eq!(count_sorted(&cards), Ok(None), "inversion at {i}");
+        assert_eq!(count_per_day(&cards).unwrap(), naive_counts(&sorted));
+    }
+    assert_eq!(count_sorted(&sorted).unwrap(), Some(naive_counts(&sorted)));
+    assert_eq!(count_sorted(&[]), Ok(Some(vec![])));
+}
+
+#[test]
+fn the_first_card_outside_the_calendar_is_reported() {
+    let good = at(2024, 5, 2, 9);
+    for cards in [vec![good, good + 10, i64::MAX, good - 10], vec![good, good + 1, i64::MAX]] {
+        let e = allocate_table(&cards, &[], &PriceSchedule::builtin()).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MomentFormat);
+        assert_eq!(e.fields(), vec![("index", FieldValue::Int(2))]);
+    }
+}
+
+#[test]
+fn cards_centuries_apart_use_the_binary_search() {
+    // A span of more than 2^18 days: no per-day index, the period start is binary-searched.
+    let cards = vec![at(2800, 5, 2, 9), at(2020, 5, 2, 9), at(2020, 5, 3, 9)];
+    let orders = vec![
+        order("1", d(2020, 6, 1), 1679, Some((d(2020, 5, 3), d(2020, 5, 31)))),
+        order("2", d(2020, 6, 2), 2 * 1679, Some((d(2800, 5, 1), d(2800, 5, 2)))),
+        order("3", d(2020, 6, 3), 1679, Some((d(2900, 1, 1), d(2900, 1, 2)))),
+    ];
+    let table = allocate_table(&cards, &orders, &PriceSchedule::builtin()).unwrap();
+    assert_eq!(table.portions(0), [Portion { quarter: q("2020-Q2"), cards: 1, amount: Amount::from_cents(1679) }]);
+    assert_eq!(table.portions(1)[0].quarter, q("2800-Q2"));
+    assert_eq!(table.credit_of(1), Amount::from_cents(1679));
+    assert!(table.portions(2).is_empty());
+    assert_eq!(table.quarters[&q("2020-Q2")].unpaid_cards, 1);
 }
