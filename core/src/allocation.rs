@@ -369,26 +369,21 @@ impl Work {
     }
 }
 
-/// True when the orders already are in processing order: one pass, most comparisons decided
-/// by the date and the numbers' values.
-fn in_processing_order(orders: &[PaymentOrder]) -> bool {
-    let Some(first) = orders.first() else {
-        return true;
+/// Whether `b` may follow `a` in processing order; each comes with its [`small_value`], so
+/// that most comparisons are decided by the date and the values.
+fn may_follow(a: (&PaymentOrder, u64), b: (&PaymentOrder, u64)) -> bool {
+    let quick = a.0.date.cmp(&b.0.date).then(a.1.cmp(&b.1));
+    let order_of = match quick {
+        Ordering::Equal => compare_numbers(&a.0.number, &b.0.number),
+        decided => decided,
     };
-    let mut previous = (first, small_value(&first.number));
-    for order in &orders[1..] {
-        let value = small_value(&order.number);
-        let quick = previous.0.date.cmp(&order.date).then(previous.1.cmp(&value));
-        let order_of = match quick {
-            Ordering::Equal => compare_numbers(&previous.0.number, &order.number),
-            decided => decided,
-        };
-        if order_of == Ordering::Greater {
-            return false;
-        }
-        previous = (order, value);
-    }
-    true
+    order_of != Ordering::Greater
+}
+
+/// True when the orders already are in processing order.
+#[cfg(test)]
+fn in_processing_order(orders: &[PaymentOrder]) -> bool {
+    orders.windows(2).all(|w| may_follow((&w[0], small_value(&w[0].number)), (&w[1], small_value(&w[1].number))))
 }
 
 /// Order of two work items: date, number, then input index (so that the unstable sorts
@@ -403,19 +398,15 @@ fn compare_work(orders: &[PaymentOrder], a: &Work, b: &Work) -> Ordering {
         .then(a.index.cmp(&b.index))
 }
 
-/// The orders' work items in processing order, or `None` when the input already is in that
-/// order (then the loop reads the orders directly). Dates within a span of 2^20 days are
-/// placed by a counting sort, then each date's orders are sorted by number.
-fn processing_order(orders: &[PaymentOrder]) -> Option<Vec<Work>> {
-    if in_processing_order(orders) {
-        return None;
-    }
+/// The orders' work items in processing order. Dates within a span of 2^20 days are placed
+/// by a counting sort, then each date's orders are sorted by number.
+fn processing_order(orders: &[PaymentOrder]) -> Vec<Work> {
     let mut work: Vec<Work> = orders.iter().enumerate().map(|(i, o)| Work::of(i, o)).collect();
     let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
     let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
     if span > 1 << 20 {
         work.sort_unstable_by(|a, b| compare_work(orders, a, b));
-        return Some(work);
+        return work;
     }
     let mut starts = vec![0usize; span + 1];
     for w in &work {
@@ -438,7 +429,7 @@ fn processing_order(orders: &[PaymentOrder]) -> Option<Vec<Work>> {
             }
         }
     }
-    Some(placed)
+    placed
 }
 
 /// "Next day with unpaid cards at or after i": a union-find over days with path halving.
@@ -546,6 +537,7 @@ struct Slot {
 }
 
 /// The days with cards, and how to find them.
+#[derive(Clone)]
 struct Days {
     list: Vec<Day>,
     /// The distinct quarters of the days, in order (`Day::slot` indexes it).
@@ -622,6 +614,18 @@ impl Allocator {
             portions: Vec::with_capacity(orders + orders / 16),
             credit: Amount::ZERO,
         }
+    }
+
+    /// Forgets every order allocated so far (the buffers are kept).
+    fn restart(&mut self, days: Days) {
+        self.next = NextUnpaid::new(days.list.len());
+        self.slots = vec![Slot::default(); days.quarters.len()];
+        self.days = days;
+        self.other_credit.clear();
+        self.ends.clear();
+        self.credits.clear();
+        self.portions.clear();
+        self.credit = Amount::ZERO;
     }
 
     /// Allocates the next order in processing order: it pays the oldest unpaid cards (of its
@@ -727,21 +731,27 @@ pub fn allocate_table(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    let mut allocator = Allocator::new(Days::new(cards, schedule)?, orders.len());
-    let Some(work) = processing_order(orders) else {
-        for (i, o) in orders.iter().enumerate() {
-            // Already in order: the sort key is not needed.
-            allocator.order(Work {
-                date: o.date,
-                day: 0,
-                value: 0,
-                index: i,
-                cents: o.amount.cents(),
-                period: o.period,
-            });
+    let days = Days::new(cards, schedule)?;
+    // Orders are nearly always given in processing order (date, then number): allocate them
+    // as they come, checking the order on the way; at the first order out of place, start
+    // over on the sorted orders.
+    let mut allocator = Allocator::new(days.clone(), orders.len());
+    let mut previous: Option<(&PaymentOrder, u64)> = None;
+    let mut in_order = true;
+    for (i, o) in orders.iter().enumerate() {
+        let value = small_value(&o.number);
+        if previous.is_some_and(|p| !may_follow(p, (o, value))) {
+            in_order = false;
+            break;
         }
+        previous = Some((o, value));
+        allocator.order(Work { date: o.date, day: 0, value, index: i, cents: o.amount.cents(), period: o.period });
+    }
+    if in_order {
         return Ok(allocator.finish(None));
-    };
+    }
+    allocator.restart(days);
+    let work = processing_order(orders);
     let sequence = work.iter().map(|w| w.index).collect();
     for w in work {
         allocator.order(w);

@@ -339,13 +339,16 @@ fn orders_already_in_processing_order_are_not_reordered() {
         order("1", d(2022, 6, 2), 1679, None),
     ];
     assert!(in_processing_order(&orders));
-    assert!(processing_order(&orders).is_none());
+    let table = allocate_table(&[], &orders, &PriceSchedule::builtin()).unwrap();
+    assert_eq!((0..4).map(|p| table.order_index(p).unwrap()).collect::<Vec<_>>(), [0, 1, 2, 3]);
+    assert!(table.sequence.is_none());
     let swapped = vec![orders[1].clone(), orders[0].clone()];
     assert!(!in_processing_order(&swapped));
-    let work = processing_order(&swapped).unwrap();
+    let work = processing_order(&swapped);
     assert_eq!(work.iter().map(|w| w.index).collect::<Vec<_>>(), [1, 0]);
     let table = allocate_table(&[], &swapped, &PriceSchedule::builtin()).unwrap();
     assert_eq!((table.order_index(0), table.order_index(1)), (Some(1), Some(0)));
+    assert!(table.sequence.is_some());
     assert_eq!(table.credit_of(0), Amount::from_cents(1679));
     // A credit with no portion is entered in the quarter of the order's date.
     assert_eq!(table.entered_amounts()[&q("2022-Q2")], Amount::from_cents(2 * 1679));
@@ -414,4 +417,21 @@ fn cards_centuries_apart_use_the_binary_search() {
     assert_eq!(table.credit_of(1), Amount::from_cents(1679));
     assert!(table.portions(2).is_empty());
     assert_eq!(table.quarters[&q("2020-Q2")].unpaid_cards, 1);
+}
+
+#[test]
+fn an_order_out_of_place_at_the_end_starts_over() {
+    let cards: Vec<i64> = (1..=20).map(|day| at(2023, 3, day, 10)).collect();
+    let sorted: Vec<PaymentOrder> =
+        (1..=8).map(|n| order(&n.to_string(), d(2023, 4, 1 + n as u32 / 3), 3 * 1679 + n, None)).collect();
+    let mut late = sorted.clone();
+    late.swap(6, 7);
+    let a = allocate_table(&cards, &sorted, &PriceSchedule::builtin()).unwrap();
+    let b = allocate_table(&cards, &late, &PriceSchedule::builtin()).unwrap();
+    assert!(a.sequence.is_none());
+    assert_eq!(b.order_index(6), Some(7));
+    for p in 0..8 {
+        assert_eq!((a.portions(p), a.credit_of(p)), (b.portions(p), b.credit_of(p)));
+    }
+    assert_eq!((&a.quarters, a.entered_amounts()), (&b.quarters, b.entered_amounts()));
 }
