@@ -39,6 +39,7 @@ pub mod pricing;
 pub mod reconciliation;
 pub mod report;
 pub mod sites;
+mod text_de;
 pub mod users;
 pub mod workflow;
 

@@ -225,14 +225,15 @@ impl Serialize for Amount {
 
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let text = text.trim();
-        let (neg, body) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let amount = Amount::parse(body).map_err(|e| serde::de::Error::custom(e.message(Lang::En)))?;
-        Ok(if neg { Amount(-amount.0) } else { amount })
+        crate::text_de::parse_text(deserializer, "an amount", |text| {
+            let text = text.trim();
+            let (neg, body) = match text.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, text),
+            };
+            let amount = Amount::parse(body).map_err(|e| e.message(Lang::En))?;
+            Ok::<_, String>(if neg { Amount(-amount.0) } else { amount })
+        })
     }
 }
 

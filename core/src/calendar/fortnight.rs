@@ -177,8 +177,7 @@ impl Serialize for Fortnight {
 
 impl<'de> Deserialize<'de> for Fortnight {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Fortnight::parse(&text).map_err(serde::de::Error::custom)
+        crate::text_de::parse_text(deserializer, "a fortnight", Fortnight::parse)
     }
 }
 

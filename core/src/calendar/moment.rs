@@ -122,8 +122,7 @@ impl Serialize for Moment {
 
 impl<'de> Deserialize<'de> for Moment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Moment::parse(&text).map_err(serde::de::Error::custom)
+        crate::text_de::parse_text(deserializer, "a moment", Moment::parse)
     }
 }
 

@@ -186,8 +186,7 @@ impl Serialize for Quarter {
 
 impl<'de> Deserialize<'de> for Quarter {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Quarter::parse(&text).map_err(serde::de::Error::custom)
+        crate::text_de::parse_text(deserializer, "a quarter such as 2024-Q1", Quarter::parse)
     }
 }
 

@@ -1,7 +1,10 @@
 //! The commands, their events, the one-method-per-command surface, and the versioned event log.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{Portal, WorkflowError};
 use crate::calendar::{Moment, Quarter};
@@ -218,10 +221,122 @@ struct LogVersion {
     version: u64,
 }
 
+/// The keys of a log; others (`format`) are ignored.
 #[derive(Deserialize)]
-struct LogIn {
-    version: u64,
-    events: Vec<Event>,
+#[serde(field_identifier, rename_all = "lowercase")]
+enum LogKey {
+    Version,
+    Events,
+    #[serde(other)]
+    Other,
+}
+
+/// Replays a log while it is parsed: each event is applied as soon as it is read, so that a
+/// million-event log never becomes a vector of a million events. A refusal is kept in
+/// `failure` (the parse is then aborted with a placeholder error).
+struct Replay<'a> {
+    portal: &'a mut Portal,
+    failure: &'a mut Option<WorkflowError>,
+}
+
+impl Replay<'_> {
+    fn fail<E: serde::de::Error>(self, failure: WorkflowError) -> E {
+        *self.failure = Some(failure);
+        E::custom("replay stopped")
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Replay<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Replay<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an event log")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut version = None;
+        let mut events_seen = false;
+        // Events before the version (not how this library writes logs) wait for it.
+        let mut pending: Option<Vec<Event>> = None;
+        while let Some(key) = map.next_key::<LogKey>()? {
+            match key {
+                LogKey::Version if version.is_some() => return Err(A::Error::duplicate_field("version")),
+                LogKey::Version => {
+                    let v: u64 = map.next_value()?;
+                    if v != EVENT_LOG_VERSION {
+                        return Err(self.fail(WorkflowError::EventLogVersion { version: v }));
+                    }
+                    version = Some(v);
+                }
+                LogKey::Events if events_seen => return Err(A::Error::duplicate_field("events")),
+                LogKey::Events if version.is_some() => {
+                    events_seen = true;
+                    map.next_value_seed(ReplayEvents { portal: &mut *self.portal, failure: &mut *self.failure })?;
+                }
+                LogKey::Events => {
+                    events_seen = true;
+                    pending = Some(map.next_value()?);
+                }
+                LogKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if version.is_none() {
+            return Err(A::Error::missing_field("version"));
+        }
+        let Some(events) = pending else {
+            return if events_seen { Ok(()) } else { Err(A::Error::missing_field("events")) };
+        };
+        for (index, event) in events.into_iter().enumerate() {
+            if let Err(failure) = self.portal.replay_one(index, event) {
+                return Err(self.fail(failure));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `events` array of a log, replayed element by element.
+struct ReplayEvents<'a> {
+    portal: &'a mut Portal,
+    failure: &'a mut Option<WorkflowError>,
+}
+
+impl<'de> DeserializeSeed<'de> for ReplayEvents<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ReplayEvents<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of events")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(event) = seq.next_element::<Event>()? {
+            if let Err(failure) = self.portal.replay_one(index, event) {
+                *self.failure = Some(failure);
+                return Err(A::Error::custom("replay stopped"));
+            }
+            index += 1;
+        }
+        Ok(())
+    }
 }
 
 impl Portal {
@@ -298,38 +413,44 @@ impl Portal {
     /// Rebuilds a portal from a versioned JSON event log, re-checking every event against the
     /// rules. A refused event is reported with its index.
     pub fn replay(json: &str) -> Result<Portal, WorkflowError> {
-        // One parse in the usual case; the version alone is read only to explain a failure.
-        let log = match serde_json::from_str::<LogIn>(json) {
-            Ok(log) => log,
-            Err(e) => {
-                return Err(match serde_json::from_str::<LogVersion>(json) {
-                    Ok(v) if v.version != EVENT_LOG_VERSION => WorkflowError::EventLogVersion { version: v.version },
-                    _ => WorkflowError::EventLogFormat { reason: e.to_string() },
-                })
-            }
-        };
-        if log.version != EVENT_LOG_VERSION {
-            return Err(WorkflowError::EventLogVersion { version: log.version });
+        // One parse, events applied as they are read; the version alone is read again only to
+        // explain a format failure.
+        let mut portal = Portal::new();
+        let mut failure = None;
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let parsed = Replay { portal: &mut portal, failure: &mut failure }
+            .deserialize(&mut deserializer)
+            .and_then(|()| deserializer.end());
+        match (parsed, failure) {
+            (_, Some(failure)) => Err(failure),
+            (Ok(()), None) => Ok(portal),
+            (Err(e), None) => Err(match serde_json::from_str::<LogVersion>(json) {
+                Ok(v) if v.version != EVENT_LOG_VERSION => WorkflowError::EventLogVersion { version: v.version },
+                _ => WorkflowError::EventLogFormat { reason: e.to_string() },
+            }),
         }
-        Portal::replay_events(log.events)
     }
 
     /// Rebuilds a portal from events.
     pub fn replay_events(events: Vec<Event>) -> Result<Portal, WorkflowError> {
         let mut portal = Portal::new();
         for (index, event) in events.into_iter().enumerate() {
-            if let Command::Transmit { report, .. } = &event.command {
-                if !report.is_plausible() {
-                    return Err(WorkflowError::EventRejected {
-                        index,
-                        cause: Box::new(crate::report::ReportError::Format.into()),
-                    });
-                }
-            }
-            portal
-                .execute(&event.actor, event.at, event.command)
-                .map_err(|cause| WorkflowError::EventRejected { index, cause: Box::new(cause) })?;
+            portal.replay_one(index, event)?;
         }
         Ok(portal)
+    }
+
+    /// Applies the event at `index` of a log being replayed.
+    fn replay_one(&mut self, index: usize, event: Event) -> Result<(), WorkflowError> {
+        if let Command::Transmit { report, .. } = &event.command {
+            if !report.is_plausible() {
+                return Err(WorkflowError::EventRejected {
+                    index,
+                    cause: Box::new(crate::report::ReportError::Format.into()),
+                });
+            }
+        }
+        self.execute(&event.actor, event.at, event.command)
+            .map_err(|cause| WorkflowError::EventRejected { index, cause: Box::new(cause) })
     }
 }

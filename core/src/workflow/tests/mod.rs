@@ -197,10 +197,34 @@ fn event_log_errors() {
     let mut events = p.events().to_vec();
     let create = events.remove(5);
     events.insert(6, create);
-    let err = Portal::replay_events(events).unwrap_err();
+    let err = Portal::replay_events(events.clone()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventRejected);
     assert!(matches!(err, WorkflowError::EventRejected { index: 5, .. }), "{err:?}");
     assert!(err.message_it().contains("QUARTER_NOT_FOUND"));
+    // The same refusal from the JSON log, found while it is parsed.
+    let json = serde_json::json!({"format": "cie-pagamenti/events", "version": 1, "events": events}).to_string();
+    let err = Portal::replay(&json).unwrap_err();
+    assert!(matches!(err, WorkflowError::EventRejected { index: 5, .. }), "{err:?}");
+}
+
+#[test]
+fn event_log_shapes() {
+    let (p, _) = fixture();
+    let events = serde_json::to_value(p.events()).unwrap();
+    let replay = |log: serde_json::Value| Portal::replay(&log.to_string());
+    // Any key order: events before the version wait for it.
+    assert_eq!(replay(serde_json::json!({"events": events, "version": 1, "format": "x"})).unwrap(), p);
+    assert_eq!(code(replay(serde_json::json!({"events": events, "version": 2}))), "EVENT_LOG_VERSION");
+    // A wrong version is reported before any event is read, even an unreadable one.
+    assert_eq!(code(replay(serde_json::json!({"version": 7, "events": [{"bad": 1}]}))), "EVENT_LOG_VERSION");
+    assert_eq!(code(replay(serde_json::json!({"version": 1}))), "EVENT_LOG_FORMAT");
+    assert_eq!(code(replay(serde_json::json!({"events": []}))), "EVENT_LOG_FORMAT");
+    assert_eq!(code(replay(serde_json::json!({"version": 1, "events": [{"bad": 1}]}))), "EVENT_LOG_FORMAT");
+    assert_eq!(code(replay(serde_json::json!([1, []]))), "EVENT_LOG_FORMAT");
+    assert_eq!(replay(serde_json::json!({"version": 1, "events": []})).unwrap(), Portal::new());
+    let twice = format!("{{\"version\": 1, \"events\": [], \"events\": {events}}}");
+    assert_eq!(code(Portal::replay(&twice)), "EVENT_LOG_FORMAT");
+    assert_eq!(code(Portal::replay(&format!("{{\"version\": 1, \"events\": {events}}} trailing"))), "EVENT_LOG_FORMAT");
 }
 
 #[test]
