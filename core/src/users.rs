@@ -146,11 +146,63 @@ impl User {
 
     /// Blocked for inactivity: `now` ≥ last activity + 12 calendar months (Rome civil time).
     pub fn is_blocked(&self, now: Moment) -> bool {
+        // Twelve calendar months are at least 365 days less the hour a DST change may take:
+        // within 364 days nothing needs the time zone (this check runs on every command).
+        if now.epoch() < self.last_activity.epoch().saturating_add(364 * 86_400) {
+            return false;
+        }
         let limit = self
             .last_activity
             .to_rome()
             .and_then(|t| t.checked_add_months(Months::new(12)))
             .map_or(i64::MAX, |t| t.timestamp());
         now.epoch() >= limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn user(last_activity: Moment) -> User {
+        User {
+            fiscal_code: "RSSMRA80A01H501U".into(),
+            first_name: "Mario".into(),
+            last_name: "Rossi".into(),
+            email: "m@c.it".into(),
+            profiles: BTreeMap::new(),
+            last_activity,
+        }
+    }
+
+    /// The rule without the 364-day shortcut.
+    fn blocked_by_the_calendar(last: Moment, now: Moment) -> bool {
+        let limit =
+            last.to_rome().and_then(|t| t.checked_add_months(Months::new(12))).map_or(i64::MAX, |t| t.timestamp());
+        now.epoch() >= limit
+    }
+
+    #[test]
+    fn twelve_calendar_months() {
+        let last = Moment::parse("2024-02-29T10:00:00").unwrap();
+        let u = user(last);
+        assert!(!u.is_blocked(Moment::parse("2025-02-28T09:59:59").unwrap()));
+        assert!(u.is_blocked(Moment::parse("2025-02-28T10:00:00").unwrap()));
+        // Across the DST change: 2023-03-26 02:30 summer time, a year later in winter time.
+        let u = user(Moment::parse("2023-10-29T02:30:00+01:00").unwrap());
+        assert!(!u.is_blocked(Moment::parse("2024-10-29T02:29:59+01:00").unwrap()));
+        assert!(u.is_blocked(Moment::parse("2024-10-29T02:30:00+01:00").unwrap()));
+    }
+
+    proptest! {
+        #[test]
+        fn the_shortcut_agrees_with_the_calendar(
+            last in 946_684_800i64..4_102_444_800,
+            gap in prop_oneof![0i64..400 * 86_400, 363 * 86_400i64..367 * 86_400],
+        ) {
+            let (last, now) = (Moment::from_epoch(last), Moment::from_epoch(last + gap));
+            prop_assert_eq!(user(last).is_blocked(now), blocked_by_the_calendar(last, now));
+        }
     }
 }

@@ -26,7 +26,7 @@ pub enum Command {
         /// First quarter to report (2020-Q1 or later).
         first_quarter: Quarter,
         /// Its first Manager.
-        manager: NewUser,
+        manager: Box<NewUser>,
     },
     /// Support: a suppressed municipality reports up to its last quarter.
     SuppressMunicipality {
@@ -49,7 +49,7 @@ pub enum Command {
         /// Municipality.
         municipality: MunicipalityId,
         /// The user's data.
-        user: NewUser,
+        user: Box<NewUser>,
         /// The profile.
         profile: Profile,
     },
@@ -208,13 +208,6 @@ pub struct Event {
 
 /// Current version of the event-log format.
 pub const EVENT_LOG_VERSION: u64 = 1;
-
-#[derive(Serialize)]
-struct LogOut<'a> {
-    format: &'static str,
-    version: u64,
-    events: &'a [Event],
-}
 
 #[derive(Deserialize)]
 struct LogVersion {
@@ -406,8 +399,19 @@ impl Portal {
 
     /// The event log as versioned JSON.
     pub fn events_json(&self) -> String {
-        let log = LogOut { format: "cie-pagamenti/events", version: EVENT_LOG_VERSION, events: &self.events };
-        serde_json::to_string_pretty(&log).unwrap_or_default()
+        // One event per line: readable, and a longer log differs from a shorter one by the
+        // lines appended; compact lines are about 40 % smaller and quicker to read back.
+        let mut out = format!(
+            "{{\n  \"format\": \"cie-pagamenti/events\",\n  \"version\": {EVENT_LOG_VERSION},\n  \"events\": ["
+        )
+        .into_bytes();
+        for (i, event) in self.events.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            // Serialising an event cannot fail: every field is plain data with string keys.
+            let _ = serde_json::to_writer(&mut out, event);
+        }
+        out.extend_from_slice(if self.events.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Rebuilds a portal from a versioned JSON event log, re-checking every event against the

@@ -24,7 +24,7 @@ impl Portal {
             municipality: municipality.to_owned(),
             name: name.to_owned(),
             first_quarter,
-            manager,
+            manager: Box::new(manager),
         };
         self.execute(actor, now, command)
     }
@@ -61,7 +61,11 @@ impl Portal {
         user: NewUser,
         profile: Profile,
     ) -> Result<(), WorkflowError> {
-        self.execute(actor, now, Command::AddUser { municipality: municipality.to_owned(), user, profile })
+        self.execute(
+            actor,
+            now,
+            Command::AddUser { municipality: municipality.to_owned(), user: Box::new(user), profile },
+        )
     }
 
     /// A Manager edits a user's personal data.

@@ -222,6 +222,17 @@ fn event_log_shapes() {
     assert_eq!(code(replay(serde_json::json!({"version": 1, "events": [{"bad": 1}]}))), "EVENT_LOG_FORMAT");
     assert_eq!(code(replay(serde_json::json!([1, []]))), "EVENT_LOG_FORMAT");
     assert_eq!(replay(serde_json::json!({"version": 1, "events": []})).unwrap(), Portal::new());
+    // The log as written: one event per line, each line an event.
+    let json = p.events_json();
+    let lines: Vec<&str> = json.lines().collect();
+    assert_eq!(lines.len(), p.events().len() + 6);
+    for (line, event) in lines[4..lines.len() - 2].iter().zip(p.events()) {
+        let parsed: Event = serde_json::from_str(line.trim().trim_end_matches(',')).unwrap();
+        assert_eq!(&parsed, event);
+    }
+    let empty = Portal::new().events_json();
+    assert_eq!(Portal::replay(&empty).unwrap(), Portal::new());
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&empty).unwrap()["events"], serde_json::json!([]));
     let twice = format!("{{\"version\": 1, \"events\": [], \"events\": {events}}}");
     assert_eq!(code(Portal::replay(&twice)), "EVENT_LOG_FORMAT");
     assert_eq!(code(Portal::replay(&format!("{{\"version\": 1, \"events\": {events}}} trailing"))), "EVENT_LOG_FORMAT");

@@ -96,7 +96,7 @@ fn run_random(seed: u64, commands: usize) {
             17 => Command::SetCieonline { municipality: m.into(), quarter, cards: rng.below(3) as u64 },
             18 => Command::AddUser {
                 municipality: m.into(),
-                user: new_user(&target, "Utente"),
+                user: Box::new(new_user(&target, "Utente")),
                 profile: *rng.pick(&[Profile::NoProfile, Profile::Operator, Profile::Manager]),
             },
             19 => Command::SetProfile {
