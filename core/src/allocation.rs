@@ -432,6 +432,17 @@ fn processing_order(orders: &[PaymentOrder]) -> Vec<Work> {
     placed
 }
 
+/// How many whole cards at `price` cents a budget buys (both positive). A 32-bit division
+/// when both fit, as for any real order: several times quicker than the 64-bit one.
+#[inline]
+fn whole_cards(budget: i64, price: i64) -> u64 {
+    match (u32::try_from(budget), u32::try_from(price)) {
+        (Ok(b), Ok(p)) if p > 0 => u64::from(b / p),
+        _ if price > 0 => (budget / price).max(0) as u64,
+        _ => 0,
+    }
+}
+
 /// "Next day with unpaid cards at or after i": a union-find over days with path halving.
 struct NextUnpaid(Vec<u32>);
 
@@ -642,7 +653,7 @@ impl Allocator {
         let mut i = self.next.find(start);
         while i < days.len() && end_day.is_none_or(|end| days[i].number <= end) {
             let d = &mut days[i];
-            let take = d.unpaid.min((budget / d.price) as u64);
+            let take = d.unpaid.min(whole_cards(budget, d.price));
             if take == 0 {
                 break;
             }

@@ -435,3 +435,15 @@ fn an_order_out_of_place_at_the_end_starts_over() {
     }
     assert_eq!((&a.quarters, a.entered_amounts()), (&b.quarters, b.entered_amounts()));
 }
+
+#[test]
+fn a_negative_amount_buys_nothing() {
+    // The fields are public: an order built without `PaymentOrder::new` may be negative.
+    let mut o = order("1", d(2024, 4, 2), 1679, None);
+    o.amount = Amount::from_cents(-5 * 1679);
+    let table = allocate_table(&[at(2024, 4, 1, 9)], &[o], &PriceSchedule::builtin()).unwrap();
+    assert!(table.portions(0).is_empty());
+    assert_eq!(table.quarters[&q("2024-Q2")].unpaid_cards, 1);
+    assert_eq!((whole_cards(10 * 1679, 1679), whole_cards(-1, 1679), whole_cards(5, 0)), (10, 0, 0));
+    assert_eq!(whole_cards(i64::MAX, 1679), (i64::MAX / 1679) as u64);
+}
