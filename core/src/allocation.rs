@@ -274,7 +274,8 @@ fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, AllocationError
         return Err(AllocationError::Card { index: 0, source: CalendarError::MomentFormat });
     };
     let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
-    if span > 1 << 18 {
+    // The per-day tables cost O(span): worth it only when the cards outnumber the days.
+    if span > (1 << 18).min(cards.len()) {
         let mut counts = BTreeMap::new();
         for (i, &t) in cards.iter().enumerate() {
             *counts.entry(day_of(i, t)?).or_insert(0u64) += 1;
@@ -398,13 +399,14 @@ fn compare_work(orders: &[PaymentOrder], a: &Work, b: &Work) -> Ordering {
         .then(a.index.cmp(&b.index))
 }
 
-/// The orders' work items in processing order. Dates within a span of 2^20 days are placed
-/// by a counting sort, then each date's orders are sorted by number.
+/// The orders' work items in processing order. When the dates' span is small for the number
+/// of orders (and at most 2^20 days), they are placed by a counting sort, then each date's
+/// orders are sorted by number; otherwise one comparison sort.
 fn processing_order(orders: &[PaymentOrder]) -> Vec<Work> {
     let mut work: Vec<Work> = orders.iter().enumerate().map(|(i, o)| Work::of(i, o)).collect();
     let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
     let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
-    if span > 1 << 20 {
+    if span > (1 << 20).min(2 * work.len() + 1024) {
         work.sort_unstable_by(|a, b| compare_work(orders, a, b));
         return work;
     }
@@ -558,12 +560,12 @@ struct Days {
     /// Calendar days from the first day with cards to the last.
     span: usize,
     /// For each calendar day of the span, the index of the first day with cards at or after
-    /// it; empty when the span is absurd (more than 2^18 days).
+    /// it; empty when the span is absurd (more than 2^18 days) or large for the input.
     first_at: Vec<usize>,
 }
 
 impl Days {
-    fn new(cards: &[i64], schedule: &PriceSchedule) -> Result<Days, AllocationError> {
+    fn new(cards: &[i64], orders: usize, schedule: &PriceSchedule) -> Result<Days, AllocationError> {
         let mut days = Vec::new();
         let mut quarters: Vec<Quarter> = Vec::new();
         for (day, count) in count_per_day(cards)? {
@@ -580,7 +582,8 @@ impl Days {
         let span_start = days.first().map_or(0, |d| d.number);
         let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
         let mut first_at = Vec::new();
-        if span <= 1 << 18 {
+        // O(span) to build: only when the orders are enough to repay it.
+        if span <= (1 << 18).min(4 * (days.len() + orders) + 1024) {
             first_at.reserve_exact(span);
             for (i, d) in days.iter().enumerate() {
                 first_at.resize((d.number - span_start) as usize + 1, i);
@@ -742,7 +745,7 @@ pub fn allocate_table(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    let days = Days::new(cards, schedule)?;
+    let days = Days::new(cards, orders.len(), schedule)?;
     // Orders are nearly always given in processing order (date, then number): allocate them
     // as they come, checking the order on the way; at the first order out of place, start
     // over on the sorted orders.

@@ -369,13 +369,20 @@ proptest! {
         // Around the 2024 spring DST change, thousands of cards so that blocks cross days.
         mut cards in prop::collection::vec(1_711_670_400i64..1_712_102_400, 0..5000),
         wide in prop::collection::vec(-2_208_988_800i64..7_258_118_400, 0..400),
+        era in 0i64..295,
+        dense in prop::collection::vec(0i64..5 * 365 * 86_400, 2000..2500),
     ) {
         let expected = naive_counts(&cards);
         prop_assert_eq!(&count_per_day(&cards).unwrap(), &expected);
         cards.sort_unstable();
         prop_assert_eq!(count_sorted(&cards).unwrap(), Some(expected));
-        // 1900–2199 in any order: the per-UTC-day table agrees with the time-zone lookup.
+        // 1900–2199, few cards over centuries: counted per card.
         prop_assert_eq!(count_per_day(&wide).unwrap(), naive_counts(&wide));
+        // Five years of some era, more cards than days, in any order: the per-UTC-day table
+        // agrees with the time-zone lookup.
+        let start = -2_208_988_800 + era * 365 * 86_400;
+        let dense: Vec<i64> = dense.iter().rev().map(|t| start + t).collect();
+        prop_assert_eq!(count_per_day(&dense).unwrap(), naive_counts(&dense));
     }
 }
 
@@ -446,4 +453,17 @@ fn a_negative_amount_buys_nothing() {
     assert_eq!(table.quarters[&q("2024-Q2")].unpaid_cards, 1);
     assert_eq!((whole_cards(10 * 1679, 1679), whole_cards(-1, 1679), whole_cards(5, 0)), (10, 0, 0));
     assert_eq!(whole_cards(i64::MAX, 1679), (i64::MAX / 1679) as u64);
+}
+
+#[test]
+fn orders_years_apart_are_sorted_by_comparison() {
+    // Dates spanning more than 2 × orders + 1024 days: no counting sort.
+    let orders = vec![
+        order("2", d(2030, 1, 1), 1679, None),
+        order("1", d(2020, 1, 1), 1679, None),
+        order("10", d(2030, 1, 1), 1679, None),
+        order("9", d(2030, 1, 1), 1679, None),
+    ];
+    let work = processing_order(&orders);
+    assert_eq!(work.iter().map(|w| w.index).collect::<Vec<_>>(), [1, 0, 3, 2]);
 }
