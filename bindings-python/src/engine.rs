@@ -2,51 +2,77 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cie_pagamenti::allocation::{allocate as core_allocate, Allocation};
-use cie_pagamenti::orders::PaymentOrder;
+use std::sync::OnceLock;
+
+use cie_pagamenti::allocation::{allocate_columns as core_allocate_columns, Allocation, AllocationTable};
+use cie_pagamenti::orders::{OrderColumns, PaymentOrder};
 use cie_pagamenti::reconciliation::{reconcile as core_reconcile, Lifespan, QuarterState};
 use cie_pagamenti::report::QuarterlyReport;
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyString};
 use rust_decimal::Decimal;
 
 use crate::convert::{self, amount_out};
 use crate::errors::{coded, IntoPy};
 
-/// The outcome of `allocate`; the Python layer reads it through the `*_json` methods.
+/// The outcome of `allocate`; the Python layer reads it through the `*_json` methods. It keeps
+/// the core's columnar table and the orders; the per-order records are built on first use
+/// (a national batch that only reads the quarters never pays for them).
 #[pyclass(name = "NativeAllocation", module = "cie_pagamenti._native", frozen)]
-pub(crate) struct PyAllocation(pub(crate) Allocation);
+pub(crate) struct PyAllocation {
+    table: AllocationTable,
+    orders: OrderColumns,
+    records: OnceLock<Allocation>,
+}
+
+impl PyAllocation {
+    fn new(table: AllocationTable, orders: OrderColumns) -> Self {
+        PyAllocation { table, orders, records: OnceLock::new() }
+    }
+
+    pub(crate) fn records(&self) -> &Allocation {
+        self.records.get_or_init(|| self.table.clone().into_allocation(self.orders.to_orders()))
+    }
+}
 
 #[pymethods]
 impl PyAllocation {
     #[getter]
     fn credit(&self) -> Decimal {
-        amount_out(self.0.credit)
+        amount_out(self.table.credit)
     }
 
     #[getter]
     fn debit(&self) -> Decimal {
-        amount_out(self.0.debit)
+        amount_out(self.table.debit)
     }
 
     #[getter]
     fn cards(&self) -> u64 {
-        self.0.cards
+        self.table.cards
     }
 
     fn quarters_json(&self) -> String {
-        convert::json(&self.0.quarters)
+        convert::json(&self.table.quarters)
     }
 
     fn orders_json(&self) -> String {
-        convert::json(&self.0.orders)
+        convert::json(&self.records().orders)
     }
 
     fn entered_amounts_json(&self) -> String {
-        convert::json(&self.0.entered_amounts())
+        convert::json(self.table.entered_amounts())
     }
+}
+
+/// Runs the allocation without the GIL.
+fn run(py: Python<'_>, cards: &[i64], orders: OrderColumns) -> PyResult<PyAllocation> {
+    let schedule = PriceSchedule::builtin();
+    py.detach(|| core_allocate_columns(cards, &orders, &schedule))
+        .py_err()
+        .map(|table| PyAllocation::new(table, orders))
 }
 
 fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {
@@ -69,16 +95,14 @@ fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {
 #[pyfunction]
 pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<'_, PyAny>) -> PyResult<PyAllocation> {
     let orders: Vec<PaymentOrder> = orders.try_iter()?.map(|o| order_from_py(&o?)).collect::<PyResult<_>>()?;
-    let schedule = PriceSchedule::builtin();
+    let orders: OrderColumns = orders.iter().collect();
     if let Ok(array) = cards.extract::<PyReadonlyArray1<'_, i64>>() {
         let slice = array.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "the array must be contiguous"))?;
-        let result = py.detach(|| core_allocate(slice, orders, &schedule));
-        return result.py_err().map(PyAllocation);
+        return run(py, slice, orders);
     }
     let epochs: Vec<i64> =
         cards.try_iter()?.map(|c| convert::moment(&c?).map(cie_pagamenti::Moment::epoch)).collect::<PyResult<_>>()?;
-    let result = py.detach(|| core_allocate(&epochs, orders, &schedule));
-    result.py_err().map(PyAllocation)
+    run(py, &epochs, orders)
 }
 
 /// A day of a numpy `datetime64[D]` column viewed as int64 (days since 1970-01-01; NaT = i64::MIN).
@@ -94,19 +118,33 @@ fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
         .ok_or_else(|| coded(ErrorCode::DateInvalid, &format!("row {row}: day out of range")))
 }
 
-/// Allocates orders given as columns: `numbers` (list of str), `dates`, `period_from`,
+/// An order number of a column: a `str`, or an `int` written in decimal.
+fn order_number(item: &Bound<'_, PyAny>, row: usize) -> PyResult<String> {
+    if item.is_instance_of::<PyString>() || (item.is_instance_of::<PyInt>() && !item.is_instance_of::<PyBool>()) {
+        if let Ok(text) = item.str().and_then(|t| t.extract::<String>()) {
+            return Ok(text);
+        }
+    }
+    Err(coded(ErrorCode::OrderNumberInvalid, &format!("row {row}: the order number must be a str or an int")))
+}
+
+/// Allocates orders given as columns: `numbers` (a sequence of str or int; `joined`, when
+/// given, the same numbers joined by newlines, read in one piece when it splits into exactly
+/// as many numbers — no valid number has a newline inside), `dates`, `period_from`,
 /// `period_to` (int64 views of `datetime64[D]`, NaT = no period) and `amount_cents` (int64).
 /// The Python layer builds these from a DataFrame or a mapping of columns.
 #[pyfunction]
-#[pyo3(signature = (cards, numbers, dates, amount_cents, period_from=None, period_to=None))]
+#[pyo3(signature = (cards, numbers, dates, amount_cents, period_from=None, period_to=None, joined=None))]
+#[allow(clippy::too_many_arguments)] // one argument per column of the Python layer
 pub(crate) fn allocate_columns(
     py: Python<'_>,
     cards: PyReadonlyArray1<'_, i64>,
-    numbers: Vec<String>,
+    numbers: &Bound<'_, PyAny>,
     dates: PyReadonlyArray1<'_, i64>,
     amount_cents: &Bound<'_, PyAny>,
     period_from: Option<PyReadonlyArray1<'_, i64>>,
     period_to: Option<PyReadonlyArray1<'_, i64>>,
+    joined: Option<String>,
 ) -> PyResult<PyAllocation> {
     let contiguous = |what: &str| coded(ErrorCode::InputFormat, &format!("{what}: the array must be contiguous"));
     let dates = dates.as_slice().map_err(|_| contiguous("dates"))?;
@@ -122,14 +160,35 @@ pub(crate) fn allocate_columns(
     let cents = amount_cents.as_slice().map_err(|_| contiguous("amount_cents"))?;
     let from = period_from.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_from"))).transpose()?;
     let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
-    let n = numbers.len();
+    let count = numbers.len()?;
+    let pieces = |text: &str| if text.is_empty() { 0 } else { text.bytes().filter(|&b| b == b'\n').count() + 1 };
+    let joined = joined.filter(|text| pieces(text) == count);
+    let items: Vec<String> = match &joined {
+        Some(_) => Vec::new(),
+        None => {
+            numbers.try_iter()?.enumerate().map(|(row, item)| order_number(&item?, row)).collect::<PyResult<_>>()?
+        }
+    };
+    let (n, mut numbers): (usize, Box<dyn Iterator<Item = &str>>) = match &joined {
+        Some(text) if text.is_empty() => (0, Box::new(std::iter::empty())),
+        Some(text) => (count, Box::new(text.split('\n'))),
+        None => (items.len(), Box::new(items.iter().map(String::as_str))),
+    };
     if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
-    let mut orders = Vec::with_capacity(n);
-    for (row, number) in numbers.iter().enumerate() {
-        let date = column_day(dates[row], row)?
-            .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
+    let mut orders = OrderColumns::with_capacity(n);
+    let mut last: Option<(i64, chrono::NaiveDate)> = None;
+    for row in 0..n {
+        let number = numbers.next().unwrap_or_default();
+        // Dates come sorted or nearly: most rows repeat the previous row's day.
+        let date = match last {
+            Some((days, date)) if days == dates[row] => Some(date),
+            _ => column_day(dates[row], row)?,
+        };
+        last = date.map(|d| (dates[row], d));
+        let date =
+            date.ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
         let start = from.map(|f| column_day(f[row], row)).transpose()?.flatten();
         let end = to.map(|t| column_day(t[row], row)).transpose()?.flatten();
         let period = match (start, end) {
@@ -139,11 +198,10 @@ pub(crate) fn allocate_columns(
                 return Err(coded(ErrorCode::PeriodInvalid, &format!("row {row}: both ends of the period or neither")))
             }
         };
-        orders.push(PaymentOrder::new(number, date, Amount::from_cents(cents[row]), period).py_err()?);
+        orders.push(number, date, Amount::from_cents(cents[row]), period).py_err()?;
     }
     let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
-    let schedule = PriceSchedule::builtin();
-    py.detach(|| core_allocate(cards, orders, &schedule)).py_err().map(PyAllocation)
+    run(py, cards, orders)
 }
 
 fn quarter_map<T>(
@@ -174,7 +232,7 @@ pub(crate) fn reconcile_json(
 ) -> PyResult<String> {
     let now = convert::moment(now)?;
     let amounts: BTreeMap<Quarter, Amount> = match allocation {
-        Some(a) => a.0.entered_amounts(),
+        Some(a) => a.table.entered_amounts().clone(),
         None => quarter_map(amounts, convert::amount)?,
     };
     let cieonline = quarter_map(cieonline, |v| {
@@ -212,7 +270,7 @@ pub(crate) fn allocation_report<'py>(
     let report = QuarterlyReport::from_allocation(
         &name,
         convert::quarter(quarter)?,
-        &allocation.0,
+        allocation.records(),
         cieonline_cards,
         same_person,
         convert::moment(now)?,

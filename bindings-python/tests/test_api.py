@@ -166,6 +166,35 @@ def test_allocation_from_columns_equals_objects() -> None:
     assert c.allocate(cards, {"number": [], "date": np.array([], dtype="datetime64[D]"), "amount_cents": np.array([], dtype=np.int64)}).cards == 6
 
 
+
+def test_order_number_columns_in_every_form() -> None:
+    import pandas as pd
+
+    cards = np.array(["2024-03-20T08:00", "2024-04-03T08:00", "2024-04-03T09:00"], dtype="datetime64[s]")
+    dates = np.array(["2024-04-10", "2024-04-10", "2024-04-20"], dtype="datetime64[D]")
+    cents = np.array([1679, 1679, 1679])
+
+    def orders_of(numbers: object) -> list:
+        return [o.number for o in c.allocate(cards, {"number": numbers, "date": dates, "amount_cents": cents}).orders]
+
+    # Strings (joined and split natively), ints, numpy ints and a pandas column agree,
+    # and orders of one date are taken by number (2 before 10).
+    assert orders_of(["10", "2", "3"]) == ["2", "10", "3"]
+    assert orders_of([10, 2, 3]) == ["2", "10", "3"]
+    assert orders_of(np.array([10, 2, 3])) == ["2", "10", "3"]
+    assert orders_of(pd.Series(["10", "2", "3"])) == ["2", "10", "3"]
+    assert orders_of(("10", "2", "3")) == ["2", "10", "3"]
+    # A number padded with a newline is trimmed, as for a single order; a newline inside is refused.
+    assert orders_of(["10\n", " 2", "3"]) == ["2", "10", "3"]
+    for bad in (["1\n0", "2", "3"], ["", "2", "3"], ["x" * 65, "2", "3"], [True, 2, 3], [1.5, 2, 3], [None, "2", "3"]):
+        with pytest.raises(c.CieError) as refused:
+            orders_of(bad)
+        assert refused.value.code == "ORDER_NUMBER_INVALID", bad
+    # Non-ASCII numbers are counted in characters: 64 accented letters are accepted.
+    assert orders_of(["è" * 64, "2", "3"]) == ["2", "è" * 64, "3"]
+    # The process keeps working after each refusal.
+    assert orders_of(["1", "2", "3"]) == ["1", "2", "3"]
+
 def test_portal_scenario_and_replay() -> None:
     p = c.Portal()
     boss = "RSSMRA80A01H501U"

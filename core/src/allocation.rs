@@ -23,7 +23,7 @@ use crate::calendar::{
 };
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
-use crate::orders::PaymentOrder;
+use crate::orders::{OrderColumns, OrderView, PaymentOrder};
 use crate::pricing::{PriceSchedule, PricingError};
 
 /// The part of an order imputed to one quarter.
@@ -358,11 +358,11 @@ fn small_value(number: &str) -> u64 {
 }
 
 impl Work {
-    fn of(index: usize, order: &PaymentOrder) -> Work {
+    fn of(index: usize, order: OrderView<'_>) -> Work {
         Work {
             date: order.date,
             day: day_number(order.date),
-            value: small_value(&order.number),
+            value: small_value(order.number),
             index,
             cents: order.amount.cents(),
             period: order.period,
@@ -372,10 +372,10 @@ impl Work {
 
 /// Whether `b` may follow `a` in processing order; each comes with its [`small_value`], so
 /// that most comparisons are decided by the date and the values.
-fn may_follow(a: (&PaymentOrder, u64), b: (&PaymentOrder, u64)) -> bool {
+fn may_follow(a: (OrderView<'_>, u64), b: (OrderView<'_>, u64)) -> bool {
     let quick = a.0.date.cmp(&b.0.date).then(a.1.cmp(&b.1));
     let order_of = match quick {
-        Ordering::Equal => compare_numbers(&a.0.number, &b.0.number),
+        Ordering::Equal => compare_numbers(a.0.number, b.0.number),
         decided => decided,
     };
     order_of != Ordering::Greater
@@ -384,16 +384,18 @@ fn may_follow(a: (&PaymentOrder, u64), b: (&PaymentOrder, u64)) -> bool {
 /// True when the orders already are in processing order.
 #[cfg(test)]
 fn in_processing_order(orders: &[PaymentOrder]) -> bool {
-    orders.windows(2).all(|w| may_follow((&w[0], small_value(&w[0].number)), (&w[1], small_value(&w[1].number))))
+    orders
+        .windows(2)
+        .all(|w| may_follow((w[0].view(), small_value(&w[0].number)), (w[1].view(), small_value(&w[1].number))))
 }
 
 /// Order of two work items: date, number, then input index (so that the unstable sorts
 /// below keep equal orders in input order).
-fn compare_work(orders: &[PaymentOrder], a: &Work, b: &Work) -> Ordering {
+fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> Ordering {
     (a.day, a.value)
         .cmp(&(b.day, b.value))
-        .then_with(|| match (orders.get(a.index), orders.get(b.index)) {
-            (Some(x), Some(y)) => compare_numbers(&x.number, &y.number),
+        .then_with(|| match (orders.view(a.index), orders.view(b.index)) {
+            (Some(x), Some(y)) => compare_numbers(x.number, y.number),
             _ => Ordering::Equal,
         })
         .then(a.index.cmp(&b.index))
@@ -402,8 +404,8 @@ fn compare_work(orders: &[PaymentOrder], a: &Work, b: &Work) -> Ordering {
 /// The orders' work items in processing order. When the dates' span is small for the number
 /// of orders (and at most 2^20 days), they are placed by a counting sort, then each date's
 /// orders are sorted by number; otherwise one comparison sort.
-fn processing_order(orders: &[PaymentOrder]) -> Vec<Work> {
-    let mut work: Vec<Work> = orders.iter().enumerate().map(|(i, o)| Work::of(i, o)).collect();
+fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
+    let mut work: Vec<Work> = (0..orders.count()).filter_map(|i| orders.view(i).map(|o| Work::of(i, o))).collect();
     let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
     let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
     if span > (1 << 20).min(2 * work.len() + 1024) {
@@ -736,6 +738,32 @@ impl Allocator {
     }
 }
 
+/// What the allocation reads of its orders: a slice of [`PaymentOrder`] or [`OrderColumns`].
+trait OrderSource {
+    fn count(&self) -> usize;
+    fn view(&self, index: usize) -> Option<OrderView<'_>>;
+}
+
+impl OrderSource for [PaymentOrder] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn view(&self, index: usize) -> Option<OrderView<'_>> {
+        self.get(index).map(PaymentOrder::view)
+    }
+}
+
+impl OrderSource for OrderColumns {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn view(&self, index: usize) -> Option<OrderView<'_>> {
+        self.get(index)
+    }
+}
+
 /// Allocates payment orders to the quarters of the cards they pay (§3), in columns: the
 /// orders are borrowed and the result is an [`AllocationTable`] (flat portions, per-order
 /// credits), so that a batch of a million orders costs a few bytes per order. Same rules and
@@ -745,15 +773,34 @@ pub fn allocate_table(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    let days = Days::new(cards, orders.len(), schedule)?;
+    allocate_source(cards, orders, schedule)
+}
+
+/// [`allocate_table`] of orders given as [`OrderColumns`] (no allocation per order anywhere:
+/// the shape for bindings reading columns of a data frame). Same rules and results.
+pub fn allocate_columns(
+    cards: &[i64],
+    orders: &OrderColumns,
+    schedule: &PriceSchedule,
+) -> Result<AllocationTable, AllocationError> {
+    allocate_source(cards, orders, schedule)
+}
+
+fn allocate_source<O: OrderSource + ?Sized>(
+    cards: &[i64],
+    orders: &O,
+    schedule: &PriceSchedule,
+) -> Result<AllocationTable, AllocationError> {
+    let count = orders.count();
+    let days = Days::new(cards, count, schedule)?;
     // Orders are nearly always given in processing order (date, then number): allocate them
     // as they come, checking the order on the way; at the first order out of place, start
     // over on the sorted orders.
-    let mut allocator = Allocator::new(days.clone(), orders.len());
-    let mut previous: Option<(&PaymentOrder, u64)> = None;
+    let mut allocator = Allocator::new(days.clone(), count);
+    let mut previous: Option<(OrderView<'_>, u64)> = None;
     let mut in_order = true;
-    for (i, o) in orders.iter().enumerate() {
-        let value = small_value(&o.number);
+    for (i, o) in (0..count).filter_map(|i| orders.view(i).map(|o| (i, o))) {
+        let value = small_value(o.number);
         if previous.is_some_and(|p| !may_follow(p, (o, value))) {
             in_order = false;
             break;
@@ -782,29 +829,42 @@ pub fn allocate(
     orders: Vec<PaymentOrder>,
     schedule: &PriceSchedule,
 ) -> Result<Allocation, AllocationError> {
-    let table = allocate_table(cards, &orders, schedule)?;
-    let record = |position: usize, order: PaymentOrder| {
-        let portions = Portions::from_slice(table.portions(position));
-        OrderAllocation { order, split: portions.len() > 1, portions, credit: table.credit_of(position) }
-    };
-    let records = match &table.sequence {
-        None => orders.into_iter().enumerate().map(|(position, order)| record(position, order)).collect(),
-        Some(sequence) => {
-            let mut slots: Vec<Option<PaymentOrder>> = orders.into_iter().map(Some).collect();
-            sequence
-                .iter()
+    allocate_table(cards, &orders, schedule).map(|table| table.into_allocation(orders))
+}
+
+impl AllocationTable {
+    /// The per-order records of [`Allocation`], given the orders this table was computed from
+    /// (the same slice, in the same order, as given to [`allocate_table`]); an order missing
+    /// from `orders` is left out.
+    pub fn into_allocation(self, orders: Vec<PaymentOrder>) -> Allocation {
+        let record = |position: usize, order: PaymentOrder| {
+            let portions = Portions::from_slice(self.portions(position));
+            OrderAllocation { order, split: portions.len() > 1, portions, credit: self.credit_of(position) }
+        };
+        let records = match &self.sequence {
+            None => orders
+                .into_iter()
+                .take(self.len())
                 .enumerate()
-                .filter_map(|(position, &i)| slots.get_mut(i).and_then(Option::take).map(|o| record(position, o)))
-                .collect()
+                .map(|(position, order)| record(position, order))
+                .collect(),
+            Some(sequence) => {
+                let mut slots: Vec<Option<PaymentOrder>> = orders.into_iter().map(Some).collect();
+                sequence
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(position, &i)| slots.get_mut(i).and_then(Option::take).map(|o| record(position, o)))
+                    .collect()
+            }
+        };
+        Allocation {
+            orders: records,
+            quarters: self.quarters,
+            credit: self.credit,
+            debit: self.debit,
+            cards: self.cards,
         }
-    };
-    Ok(Allocation {
-        orders: records,
-        quarters: table.quarters,
-        credit: table.credit,
-        debit: table.debit,
-        cards: table.cards,
-    })
+    }
 }
 
 #[cfg(test)]

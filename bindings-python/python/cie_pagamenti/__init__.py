@@ -263,7 +263,7 @@ def _epochs(cards: Any) -> Any:
     return cards
 
 
-def _order_columns(orders: Any) -> Tuple[List[str], Any, Any, Any, Any]:
+def _order_columns(orders: Any) -> Tuple[List[Any], Any, Any, Any, Any, Optional[str]]:
     """Columns of orders given as a pandas DataFrame or a mapping of columns: ``number``,
     ``date``, ``amount_cents`` (integers: exact cents) and optionally ``period_from``/``period_to``
     (missing = NaT/None). A float amount column is refused: money is never binary floating point."""
@@ -277,12 +277,20 @@ def _order_columns(orders: Any) -> Tuple[List[str], Any, Any, Any, Any]:
         cents = np.ascontiguousarray(cents.astype(np.int64))
     # any other dtype (floats above all) is refused by the native layer with a coded error
     has_period = "period_from" in orders and "period_to" in orders
+    numbers = orders["number"]
+    if not isinstance(numbers, list):
+        numbers = numbers.tolist() if hasattr(numbers, "tolist") else list(numbers)
+    try:  # one string for the native layer to split: no Python object read per order
+        joined: Optional[str] = "\n".join(numbers)
+    except TypeError:  # int numbers: read one by one
+        joined = None
     return (
-        [str(n) for n in orders["number"]],
+        numbers,
         days(orders["date"]),
         cents,
         days(orders["period_from"]) if has_period else None,
         days(orders["period_to"]) if has_period else None,
+        joined,
     )
 
 

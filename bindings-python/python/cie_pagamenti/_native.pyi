@@ -191,11 +191,12 @@ def generate_password(length: int = 16) -> str:
 def allocate(cards: Any, orders: Iterable[Any]) -> NativeAllocation: ...
 def allocate_columns(
     cards: Any,
-    numbers: List[str],
+    numbers: List[Union[str, int]],
     dates: Any,
     amount_cents: Any,
     period_from: Optional[Any] = None,
     period_to: Optional[Any] = None,
+    joined: Optional[str] = None,
 ) -> NativeAllocation: ...
 def reconcile_json(
     now: _MomentLike,

@@ -327,6 +327,12 @@ proptest! {
         prop_assert_eq!(a.entered_amounts(), by_parts);
         prop_assert_eq!((table.credit, table.debit, table.cards), (a.credit, a.debit, a.cards));
         prop_assert_eq!(&table.quarters, &a.quarters);
+        // The same orders in columns: the same table, and the same records back.
+        let columns: OrderColumns = orders.iter().collect();
+        prop_assert_eq!(columns.to_orders(), orders.clone());
+        let by_columns = allocate_columns(&cards, &columns, &PriceSchedule::builtin()).unwrap();
+        prop_assert_eq!(&by_columns, &table);
+        prop_assert_eq!(by_columns.into_allocation(columns.to_orders()), a);
     }
 }
 
@@ -344,7 +350,7 @@ fn orders_already_in_processing_order_are_not_reordered() {
     assert!(table.sequence.is_none());
     let swapped = vec![orders[1].clone(), orders[0].clone()];
     assert!(!in_processing_order(&swapped));
-    let work = processing_order(&swapped);
+    let work = processing_order(swapped.as_slice());
     assert_eq!(work.iter().map(|w| w.index).collect::<Vec<_>>(), [1, 0]);
     let table = allocate_table(&[], &swapped, &PriceSchedule::builtin()).unwrap();
     assert_eq!((table.order_index(0), table.order_index(1)), (Some(1), Some(0)));
@@ -464,6 +470,6 @@ fn orders_years_apart_are_sorted_by_comparison() {
         order("10", d(2030, 1, 1), 1679, None),
         order("9", d(2030, 1, 1), 1679, None),
     ];
-    let work = processing_order(&orders);
+    let work = processing_order(orders.as_slice());
     assert_eq!(work.iter().map(|w| w.index).collect::<Vec<_>>(), [1, 0, 3, 2]);
 }
