@@ -129,7 +129,8 @@ fn order_number(item: &Bound<'_, PyAny>, row: usize) -> PyResult<String> {
 }
 
 /// Allocates orders given as columns: `numbers` (a sequence of str or int; `joined`, when
-/// given, the same numbers joined by newlines, read in one piece when it splits into exactly
+/// given, the same numbers joined by newlines and encoded in UTF-8 (bytes, read in place), read
+/// in one piece when it splits into exactly
 /// as many numbers — no valid number has a newline inside), `dates`, `period_from`,
 /// `period_to` (int64 views of `datetime64[D]`, NaT = no period) and `amount_cents` (int64).
 /// The Python layer builds these from a DataFrame or a mapping of columns.
@@ -144,7 +145,7 @@ pub(crate) fn allocate_columns(
     amount_cents: &Bound<'_, PyAny>,
     period_from: Option<PyReadonlyArray1<'_, i64>>,
     period_to: Option<PyReadonlyArray1<'_, i64>>,
-    joined: Option<String>,
+    joined: Option<Bound<'_, PyBytes>>,
 ) -> PyResult<PyAllocation> {
     let contiguous = |what: &str| coded(ErrorCode::InputFormat, &format!("{what}: the array must be contiguous"));
     let dates = dates.as_slice().map_err(|_| contiguous("dates"))?;
@@ -162,7 +163,8 @@ pub(crate) fn allocate_columns(
     let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
     let count = numbers.len()?;
     let pieces = |text: &str| if text.is_empty() { 0 } else { text.bytes().filter(|&b| b == b'\n').count() + 1 };
-    let joined = joined.filter(|text| pieces(text) == count);
+    let joined =
+        joined.as_ref().and_then(|b| std::str::from_utf8(b.as_bytes()).ok()).filter(|text| pieces(text) == count);
     let items: Vec<String> = match &joined {
         Some(_) => Vec::new(),
         None => {

@@ -482,8 +482,9 @@ pub struct AllocationTable {
     sequence: Option<Vec<usize>>,
     /// End of each position's portions in `portions`.
     ends: Vec<usize>,
-    /// Credit of each position, in cents.
-    credits: Vec<i64>,
+    /// Positions with a credit (nearly none: orders are multiples of the price), ascending,
+    /// with the credit in cents.
+    credits: Vec<(usize, i64)>,
     /// Every order's portions, in processing order.
     portions: Vec<Portion>,
     /// Per-quarter amounts as entered on the portal (see [`Allocation::entered_amounts`]).
@@ -527,7 +528,8 @@ impl AllocationTable {
 
     /// The credit of the order at `position` (zero past the end).
     pub fn credit_of(&self, position: usize) -> Amount {
-        Amount::from_cents(self.credits.get(position).copied().unwrap_or(0))
+        let found = self.credits.binary_search_by_key(&position, |&(p, _)| p);
+        Amount::from_cents(found.ok().and_then(|i| self.credits.get(i)).map_or(0, |&(_, c)| c))
     }
 
     /// Every portion of every order, in processing order.
@@ -613,7 +615,7 @@ struct Allocator {
     slots: Vec<Slot>,
     other_credit: BTreeMap<Quarter, Amount>,
     ends: Vec<usize>,
-    credits: Vec<i64>,
+    credits: Vec<(usize, i64)>,
     portions: Vec<Portion>,
     credit: Amount,
 }
@@ -626,7 +628,7 @@ impl Allocator {
             days,
             other_credit: BTreeMap::new(),
             ends: Vec::with_capacity(orders),
-            credits: Vec::with_capacity(orders),
+            credits: Vec::new(),
             portions: Vec::with_capacity(orders + orders / 16),
             credit: Amount::ZERO,
         }
@@ -697,8 +699,10 @@ impl Allocator {
                 }
             }
         }
+        if budget != 0 {
+            self.credits.push((self.ends.len(), budget));
+        }
         self.ends.push(self.portions.len());
-        self.credits.push(budget);
     }
 
     /// The per-quarter totals and the table.

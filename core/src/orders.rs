@@ -195,7 +195,8 @@ pub struct OrderColumns {
     ends: Vec<usize>,
     dates: Vec<NaiveDate>,
     amounts: Vec<Amount>,
-    periods: Vec<Option<(NaiveDate, NaiveDate)>>,
+    /// The orders that declare a period (few), by ascending index.
+    periods: Vec<(usize, NaiveDate, NaiveDate)>,
 }
 
 impl OrderColumns {
@@ -206,7 +207,7 @@ impl OrderColumns {
             ends: Vec::with_capacity(orders),
             dates: Vec::with_capacity(orders),
             amounts: Vec::with_capacity(orders),
-            periods: Vec::with_capacity(orders),
+            periods: Vec::new(),
         }
     }
 
@@ -221,12 +222,18 @@ impl OrderColumns {
     ) -> Result<(), OrderError> {
         let number = checked_number(number)?;
         let amount = checked_amount(amount, period)?;
+        self.append(number, date, amount, period);
+        Ok(())
+    }
+
+    fn append(&mut self, number: &str, date: NaiveDate, amount: Amount, period: Option<(NaiveDate, NaiveDate)>) {
+        if let Some((from, to)) = period {
+            self.periods.push((self.ends.len(), from, to));
+        }
         self.text.push_str(number);
         self.ends.push(self.text.len());
         self.dates.push(date);
         self.amounts.push(amount);
-        self.periods.push(period);
-        Ok(())
     }
 
     /// Number of orders.
@@ -247,8 +254,16 @@ impl OrderColumns {
             number: self.text.get(start..end)?,
             date: *self.dates.get(index)?,
             amount: *self.amounts.get(index)?,
-            period: *self.periods.get(index)?,
+            period: self.period(index),
         })
+    }
+
+    fn period(&self, index: usize) -> Option<(NaiveDate, NaiveDate)> {
+        if self.periods.is_empty() {
+            return None;
+        }
+        let found = self.periods.binary_search_by_key(&index, |&(i, _, _)| i).ok()?;
+        self.periods.get(found).map(|&(_, from, to)| (from, to))
     }
 
     /// The orders, in order.
@@ -267,11 +282,7 @@ impl<'a> FromIterator<&'a PaymentOrder> for OrderColumns {
     fn from_iter<I: IntoIterator<Item = &'a PaymentOrder>>(orders: I) -> OrderColumns {
         let mut columns = OrderColumns::default();
         for o in orders {
-            columns.text.push_str(&o.number);
-            columns.ends.push(columns.text.len());
-            columns.dates.push(o.date);
-            columns.amounts.push(o.amount);
-            columns.periods.push(o.period);
+            columns.append(&o.number, o.date, o.amount, o.period);
         }
         columns
     }

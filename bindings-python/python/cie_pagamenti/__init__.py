@@ -263,7 +263,7 @@ def _epochs(cards: Any) -> Any:
     return cards
 
 
-def _order_columns(orders: Any) -> Tuple[List[Any], Any, Any, Any, Any, Optional[str]]:
+def _order_columns(orders: Any) -> Tuple[List[Any], Any, Any, Any, Any, Optional[bytes]]:
     """Columns of orders given as a pandas DataFrame or a mapping of columns: ``number``,
     ``date``, ``amount_cents`` (integers: exact cents) and optionally ``period_from``/``period_to``
     (missing = NaT/None). A float amount column is refused: money is never binary floating point."""
@@ -281,8 +281,8 @@ def _order_columns(orders: Any) -> Tuple[List[Any], Any, Any, Any, Any, Optional
     if not isinstance(numbers, list):
         numbers = numbers.tolist() if hasattr(numbers, "tolist") else list(numbers)
     try:  # one string for the native layer to split: no Python object read per order
-        joined: Optional[str] = "\n".join(numbers)
-    except TypeError:  # int numbers: read one by one
+        joined: Optional[bytes] = "\n".join(numbers).encode("utf-8")
+    except (TypeError, UnicodeEncodeError):  # int numbers, lone surrogates: read one by one
         joined = None
     return (
         numbers,

@@ -196,7 +196,7 @@ def allocate_columns(
     amount_cents: Any,
     period_from: Optional[Any] = None,
     period_to: Optional[Any] = None,
-    joined: Optional[str] = None,
+    joined: Optional[bytes] = None,
 ) -> NativeAllocation: ...
 def reconcile_json(
     now: _MomentLike,
