@@ -172,7 +172,7 @@ pub(crate) fn allocate_columns(
         }
     };
     let (n, mut numbers): (usize, Box<dyn Iterator<Item = &str>>) = match &joined {
-        Some(text) if text.is_empty() => (0, Box::new(std::iter::empty())),
+        Some("") => (0, Box::new(std::iter::empty())),
         Some(text) => (count, Box::new(text.split('\n'))),
         None => (items.len(), Box::new(items.iter().map(String::as_str))),
     };
