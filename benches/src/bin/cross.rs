@@ -22,7 +22,7 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(verb), Some(dir)) = (args.get(1), args.get(2)) else {
-        return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled]".into());
+        return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled] [cards-only|orders-only]".into());
     };
     let dir = std::path::Path::new(dir);
     match verb.as_str() {
@@ -54,6 +54,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // result, `shuffled` shuffles cards and orders first.
             let table = args.iter().skip(3).any(|a| a == "table");
             let (mut cards, mut orders) = (cards, orders);
+            // `cards-only` / `orders-only`: one side of the input, to see where the time goes.
+            if args.iter().skip(3).any(|a| a == "cards-only") {
+                orders.clear();
+            }
+            if args.iter().skip(3).any(|a| a == "orders-only") {
+                cards.clear();
+            }
             if args.iter().skip(3).any(|a| a == "shuffled") {
                 shuffle(&mut cards, 9);
                 shuffle(&mut orders, 11);
@@ -73,7 +80,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             times.sort_by(f64::total_cmp);
             println!("{:.1}", times[times.len() / 2]);
         }
-        _ => return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled]".into()),
+        _ => {
+            return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled] [cards-only|orders-only]".into())
+        }
     }
     Ok(())
 }

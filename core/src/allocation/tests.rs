@@ -473,3 +473,59 @@ fn orders_years_apart_are_sorted_by_comparison() {
     let work = processing_order(orders.as_slice());
     assert_eq!(work.iter().map(|w| w.index).collect::<Vec<_>>(), [1, 0, 3, 2]);
 }
+
+/// The definition of `small_value`: the digits of `numeric_digits`, when at most 19.
+fn reference_small_value(number: &str) -> u64 {
+    match numeric_digits(number) {
+        Some(digits) if digits.len() <= 19 => digits.iter().fold(0u64, |v, &d| v * 10 + u64::from(d - b'0')),
+        _ => u64::MAX,
+    }
+}
+
+proptest! {
+    #[test]
+    fn small_value_in_one_pass(number in "[0-9]{0,45}|0{0,25}[1-9][0-9]{17,20}|\\PC{0,9}|[0-9/:;?@ ~]{1,9}|[0-9]{8}") {
+        prop_assert_eq!(small_value(&number), reference_small_value(&number));
+    }
+
+    #[test]
+    fn sorted_check_finds_every_inversion(mut cards in prop::collection::vec(1_600_000_000i64..1_600_400_000, 0..3000), swap in any::<prop::sample::Index>()) {
+        cards.sort_unstable();
+        prop_assert!(count_sorted(&cards).unwrap().is_some());
+        if cards.len() >= 2 {
+            let i = swap.index(cards.len() - 1);
+            if cards[i] != cards[i + 1] {
+                cards.swap(i, i + 1);
+                prop_assert!(count_sorted(&cards).unwrap().is_none());
+            }
+        }
+    }
+}
+
+#[test]
+fn small_value_rejects_every_non_digit_byte_at_every_position() {
+    for len in 1..=9 {
+        for position in 0..len {
+            for byte in 0u8..=127 {
+                let mut number = vec![b'7'; len];
+                number[position] = byte;
+                let number = String::from_utf8(number).unwrap();
+                assert_eq!(small_value(&number), reference_small_value(&number), "{number:?}");
+            }
+        }
+    }
+    assert_eq!(small_value("12345678"), 12_345_678);
+    assert_eq!(small_value("99999999"), 99_999_999);
+    assert_eq!(small_value("00000001"), 1);
+}
+
+#[test]
+fn small_values_at_the_edges() {
+    assert_eq!(small_value("9999999999999999999"), 9_999_999_999_999_999_999);
+    assert_eq!(small_value("00009999999999999999999"), 9_999_999_999_999_999_999);
+    assert_eq!(small_value("10000000000000000000"), u64::MAX);
+    assert_eq!(small_value(""), u64::MAX);
+    assert_eq!(small_value("000"), 0);
+    assert_eq!(small_value("12a"), u64::MAX);
+    assert_eq!(small_value("١٢"), u64::MAX);
+}
