@@ -5,8 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::c_char;
 
-use cie_pagamenti::allocation::{allocate, Allocation};
-use cie_pagamenti::orders::PaymentOrder;
+use std::sync::OnceLock;
+
+use cie_pagamenti::allocation::{allocate_columns, Allocation, AllocationTable};
+use cie_pagamenti::orders::OrderColumns;
 use cie_pagamenti::reconciliation::{reconcile_allocation, Lifespan};
 use cie_pagamenti::{Amount, Moment, PriceSchedule};
 
@@ -58,7 +60,20 @@ pub struct CieQuarterCards {
 }
 
 /// An opaque allocation result.
-pub struct AllocationHandle(Allocation);
+pub struct AllocationHandle {
+    /// The columnar result: totals and quarters are read from it.
+    table: AllocationTable,
+    /// The orders, kept for the per-order records.
+    orders: OrderColumns,
+    /// The per-order records, built on the first `cie_allocation_json`.
+    records: OnceLock<Allocation>,
+}
+
+impl AllocationHandle {
+    fn records(&self) -> &Allocation {
+        self.records.get_or_init(|| self.table.clone().into_allocation(self.orders.to_orders()))
+    }
+}
 
 /// A C array as a slice; null is accepted only with length 0.
 ///
@@ -101,7 +116,7 @@ pub unsafe extern "C" fn cie_allocate(
         }
         // SAFETY: forwarded contract.
         let (cards, raw) = unsafe { (slice(cards, n_cards, "cards")?, slice(orders, n_orders, "orders")?) };
-        let mut orders = Vec::with_capacity(raw.len());
+        let mut orders = OrderColumns::with_capacity(raw.len());
         for o in raw {
             // SAFETY: each string is null or NUL-terminated per the contract.
             let (number, date) = unsafe { (text(o.number)?, crate::values::optional_day(o.date)?) };
@@ -111,10 +126,11 @@ pub unsafe extern "C" fn cie_allocate(
                 (None, None) => None,
                 _ => return Err(invalid("period: both ends or neither")),
             };
-            orders.push(core(PaymentOrder::new(number, date, Amount::from_cents(o.amount_cents), period))?);
+            core(orders.push(number, date, Amount::from_cents(o.amount_cents), period))?;
         }
-        let allocation = core(allocate(cards, orders, &PriceSchedule::builtin()))?;
-        unsafe { put(out, Box::into_raw(Box::new(AllocationHandle(allocation)))) }
+        let table = core(allocate_columns(cards, &orders, &PriceSchedule::builtin()))?;
+        let handle = AllocationHandle { table, orders, records: OnceLock::new() };
+        unsafe { put(out, Box::into_raw(Box::new(handle))) }
     })
 }
 
@@ -134,12 +150,12 @@ pub unsafe extern "C" fn cie_allocation_free(allocation: *mut AllocationHandle) 
 ///
 /// # Safety
 /// `p` is null or a live handle.
-unsafe fn handle<'a>(p: *const AllocationHandle) -> Result<&'a Allocation, CieStatus> {
+unsafe fn handle<'a>(p: *const AllocationHandle) -> Result<&'a AllocationHandle, CieStatus> {
     if p.is_null() {
         return Err(invalid("null allocation"));
     }
     // SAFETY: non-null and live per the contract.
-    Ok(&unsafe { &*p }.0)
+    Ok(unsafe { &*p })
 }
 
 /// Totals of an allocation: credit (paid beyond the cards), debit (owed for unpaid cards), cards.
@@ -156,7 +172,7 @@ pub unsafe extern "C" fn cie_allocation_totals(
 ) -> CieStatus {
     guard(|| {
         // SAFETY: forwarded contract.
-        let a = unsafe { handle(allocation) }?;
+        let a = &unsafe { handle(allocation) }?.table;
         // SAFETY: each pointer checked for null before the write.
         unsafe {
             if !out_credit_cents.is_null() {
@@ -184,7 +200,7 @@ pub unsafe extern "C" fn cie_allocation_quarter_count(
 ) -> CieStatus {
     guard(|| {
         // SAFETY: forwarded contract.
-        let n = unsafe { handle(allocation) }?.quarters.len();
+        let n = unsafe { handle(allocation) }?.table.quarters.len();
         unsafe { put(out, n) }
     })
 }
@@ -201,7 +217,7 @@ pub unsafe extern "C" fn cie_allocation_quarter(
 ) -> CieStatus {
     guard(|| {
         // SAFETY: forwarded contract.
-        let a = unsafe { handle(allocation) }?;
+        let a = &unsafe { handle(allocation) }?.table;
         let (q, row) = a.quarters.iter().nth(index).ok_or_else(|| invalid("quarter index out of range"))?;
         let row = CieQuarterAllocation {
             quarter: c_quarter(*q),
@@ -224,7 +240,7 @@ pub unsafe extern "C" fn cie_allocation_quarter(
 pub unsafe extern "C" fn cie_allocation_json(allocation: *const AllocationHandle, out: *mut *mut c_char) -> CieStatus {
     guard(|| {
         // SAFETY: forwarded contract.
-        let a = unsafe { handle(allocation) }?;
+        let a = unsafe { handle(allocation) }?.records();
         let json = serde_json::to_string(a).map_err(|_| invalid("allocation not serialisable"))?;
         unsafe { put_string(out, &json) }
     })
@@ -251,7 +267,7 @@ pub unsafe extern "C" fn cie_reconcile(
 ) -> CieStatus {
     guard(|| {
         // SAFETY: forwarded contract.
-        let a = unsafe { handle(allocation) }?;
+        let a = &unsafe { handle(allocation) }?.table;
         let (counts, sent, now) = unsafe {
             (slice(cieonline, n_cieonline, "cieonline")?, slice(transmitted, n_transmitted, "transmitted")?, text(now)?)
         };

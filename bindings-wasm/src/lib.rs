@@ -288,7 +288,8 @@ pub fn allocate_epochs(cards: &JsValue, orders: &JsValue) -> Result<JsValue, JsV
         .to_vec();
     let orders = orders.dyn_ref::<Array>().ok_or_else(|| coded(ErrorCode::InputFormat, "orders: an array"))?;
     let list = payment_orders(orders)?;
-    let allocation = cie_pagamenti::allocation::allocate(&cards, list, &PriceSchedule::builtin()).js()?;
+    // Only the per-quarter table is returned: the columnar result, no per-order records.
+    let allocation = cie_pagamenti::allocation::allocate_table(&cards, &list, &PriceSchedule::builtin()).js()?;
     let quarters: serde_json::Map<String, serde_json::Value> = allocation
         .quarters
         .iter()
