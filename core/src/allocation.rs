@@ -422,7 +422,8 @@ fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> Orde
 /// of orders (and at most 2^20 days), they are placed by a counting sort, then each date's
 /// orders are sorted by number; otherwise one comparison sort.
 fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
-    let mut work: Vec<Work> = (0..orders.count()).filter_map(|i| orders.view(i).map(|o| Work::of(i, o))).collect();
+    let mut work: Vec<Work> = Vec::with_capacity(orders.count());
+    work.extend((0..orders.count()).filter_map(|i| orders.view(i).map(|o| Work::of(i, o))));
     let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
     let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
     if span > (1 << 20).min(2 * work.len() + 1024) {
