@@ -118,6 +118,24 @@ fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
         .ok_or_else(|| coded(ErrorCode::DateInvalid, &format!("row {row}: day out of range")))
 }
 
+/// [`column_day`] remembering the last day read: dates come sorted or nearly, so most rows
+/// repeat the previous row's day (and periods, its fortnight).
+#[derive(Default)]
+struct DayMemo(Option<(i64, Option<chrono::NaiveDate>)>);
+
+impl DayMemo {
+    fn day(&mut self, days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
+        match self.0 {
+            Some((last, date)) if last == days => Ok(date),
+            _ => {
+                let date = column_day(days, row)?;
+                self.0 = Some((days, date));
+                Ok(date)
+            }
+        }
+    }
+}
+
 /// An order number of a column: a `str`, or an `int` written in decimal.
 fn order_number(item: &Bound<'_, PyAny>, row: usize) -> PyResult<String> {
     if item.is_instance_of::<PyString>() || (item.is_instance_of::<PyInt>() && !item.is_instance_of::<PyBool>()) {
@@ -180,19 +198,14 @@ pub(crate) fn allocate_columns(
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
     let mut orders = OrderColumns::with_capacity(n);
-    let mut last: Option<(i64, chrono::NaiveDate)> = None;
+    let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
     for row in 0..n {
         let number = numbers.next().unwrap_or_default();
-        // Dates come sorted or nearly: most rows repeat the previous row's day.
-        let date = match last {
-            Some((days, date)) if days == dates[row] => Some(date),
-            _ => column_day(dates[row], row)?,
-        };
-        last = date.map(|d| (dates[row], d));
-        let date =
-            date.ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
-        let start = from.map(|f| column_day(f[row], row)).transpose()?.flatten();
-        let end = to.map(|t| column_day(t[row], row)).transpose()?.flatten();
+        let date = date_memo
+            .day(dates[row], row)?
+            .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
+        let start = from.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
+        let end = to.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
         let period = match (start, end) {
             (Some(a), Some(b)) => Some((a, b)),
             (None, None) => None,

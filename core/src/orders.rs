@@ -195,8 +195,9 @@ pub struct OrderColumns {
     ends: Vec<usize>,
     dates: Vec<NaiveDate>,
     amounts: Vec<Amount>,
-    /// The orders that declare a period (few), by ascending index.
-    periods: Vec<(usize, NaiveDate, NaiveDate)>,
+    /// Each order's declared period; empty as long as no order declares one (a batch without
+    /// periods pays nothing for them).
+    periods: Vec<Option<(NaiveDate, NaiveDate)>>,
 }
 
 impl OrderColumns {
@@ -227,8 +228,9 @@ impl OrderColumns {
     }
 
     fn append(&mut self, number: &str, date: NaiveDate, amount: Amount, period: Option<(NaiveDate, NaiveDate)>) {
-        if let Some((from, to)) = period {
-            self.periods.push((self.ends.len(), from, to));
+        if period.is_some() || !self.periods.is_empty() {
+            self.periods.resize(self.ends.len(), None);
+            self.periods.push(period);
         }
         self.text.push_str(number);
         self.ends.push(self.text.len());
@@ -259,11 +261,7 @@ impl OrderColumns {
     }
 
     fn period(&self, index: usize) -> Option<(NaiveDate, NaiveDate)> {
-        if self.periods.is_empty() {
-            return None;
-        }
-        let found = self.periods.binary_search_by_key(&index, |&(i, _, _)| i).ok()?;
-        self.periods.get(found).map(|&(_, from, to)| (from, to))
+        self.periods.get(index).copied().flatten()
     }
 
     /// The orders, in order.
