@@ -32,5 +32,5 @@ export const NAMES = [
   "validateFiscalCode", "isValidFiscalCode", "validateVatNumber", "isValidVatNumber", "validateIban",
   "isValidIban", "validateCap", "isValidCap", "validateEmail", "isValidEmail", "validatePhone",
   "isValidPhone", "checkPassword", "checkPasswordChange", "passwordRules", "generatePassword",
-  "allocateAndReconcile", "allocateEpochs", "errorMessage", "allowedActions", "siteStatus", "emailsMatch",
+  "allocateAndReconcile", "allocateEpochs", "allocateColumns", "errorMessage", "allowedActions", "siteStatus", "emailsMatch",
 ];

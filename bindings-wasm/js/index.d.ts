@@ -75,6 +75,9 @@ export declare function generatePassword(length?: number): string;
 export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: unknown; reconciliation: unknown };
 export interface QuarterAllocation { cardsSigned: number; cardsPaid: number; amount: string; unpaidCards: number; debit: string }
 export declare function allocateEpochs(cards: BigInt64Array, orders: OrderInput[]): { quarters: Record<string, QuarterAllocation>; credit: string; debit: string; cards: number };
+/** Orders as columns: dates as days since 1970-01-01 (`Date.UTC(y, m - 1, d) / 86400000`), -2147483648 = no period. */
+export interface OrderColumns { number: string[]; date: Int32Array; amountCents: BigInt64Array; periodFrom?: Int32Array; periodTo?: Int32Array }
+export declare function allocateColumns(cards: BigInt64Array, columns: OrderColumns): { quarters: Record<string, QuarterAllocation>; credit: string; debit: string; cards: number };
 export declare function errorMessage(code: ErrorCode): { code: ErrorCode; messageIt: string; messageEn: string };
 export type QuarterState = "in_progress" | "completing" | "closing" | "transmitted";
 export type Profile = "operator" | "manager" | "no_profile" | "support";

@@ -12,5 +12,5 @@ export const {
   causale, quarterOf, quarterInfo, parseDate, fortnightOf, pre2020Mailbox, validateFiscalCode,
   isValidFiscalCode, validateVatNumber, isValidVatNumber, validateIban, isValidIban, validateCap,
   isValidCap, validateEmail, isValidEmail, validatePhone, isValidPhone, checkPassword,
-  checkPasswordChange, passwordRules, generatePassword, allocateAndReconcile, allocateEpochs, errorMessage, allowedActions, siteStatus, emailsMatch,
+  checkPasswordChange, passwordRules, generatePassword, allocateAndReconcile, allocateEpochs, allocateColumns, errorMessage, allowedActions, siteStatus, emailsMatch,
 } = api;

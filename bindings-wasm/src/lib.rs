@@ -282,14 +282,125 @@ fn payment_orders(orders: &Array) -> Result<Vec<cie_pagamenti::orders::PaymentOr
 /// debit}}, credit, debit, cards}`; per-order detail comes from `allocateAndReconcile`.
 #[wasm_bindgen(js_name = allocateEpochs)]
 pub fn allocate_epochs(cards: &JsValue, orders: &JsValue) -> Result<JsValue, JsValue> {
-    let cards = cards
-        .dyn_ref::<js_sys::BigInt64Array>()
-        .ok_or_else(|| coded(ErrorCode::InputFormat, "cards: a BigInt64Array of epoch seconds"))?
-        .to_vec();
+    let cards = epoch_cards(cards)?;
     let orders = orders.dyn_ref::<Array>().ok_or_else(|| coded(ErrorCode::InputFormat, "orders: an array"))?;
     let list = payment_orders(orders)?;
     // Only the per-quarter table is returned: the columnar result, no per-order records.
     let allocation = cie_pagamenti::allocation::allocate_table(&cards, &list, &PriceSchedule::builtin()).js()?;
+    Ok(quarter_table(&allocation))
+}
+
+fn epoch_cards(cards: &JsValue) -> Result<Vec<i64>, JsValue> {
+    Ok(cards
+        .dyn_ref::<js_sys::BigInt64Array>()
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "cards: a BigInt64Array of epoch seconds"))?
+        .to_vec())
+}
+
+/// A typed column of `columns`: `None` when absent; refused when of another type.
+fn typed_column<T: JsCast>(columns: &JsValue, key: &str, what: &str) -> Result<Option<T>, JsValue> {
+    let value = Reflect::get(columns, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if key == "amountCents" && value.is_instance_of::<js_sys::Float64Array>() {
+        return Err(coded(
+            ErrorCode::FloatNotAllowed,
+            "amountCents: integer cents in a BigInt64Array, never floating point",
+        ));
+    }
+    value.dyn_into::<T>().map(Some).map_err(|_| coded(ErrorCode::InputFormat, &format!("{key}: {what}")))
+}
+
+/// The day of a day-number column (days since 1970-01-01); `i32::MIN` = none.
+fn column_day(days: i32, row: usize) -> Result<Option<chrono::NaiveDate>, JsValue> {
+    if days == i32::MIN {
+        return Ok(None);
+    }
+    days.checked_add(719_163)
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+        .map(Some)
+        .ok_or_else(|| coded(ErrorCode::DateInvalid, &format!("row {row}: day out of range")))
+}
+
+/// The order numbers of a column (an array of strings), read in one piece: joined by newlines
+/// on the JS side and split here. No valid number contains a newline; when the pieces outnumber
+/// the rows, the items are read one by one so that the faulty one is refused with its row.
+fn number_column(numbers: &Array) -> Result<Vec<String>, JsValue> {
+    let count = numbers.length() as usize;
+    let all_text = numbers.every(&mut |v, _, _| v.is_string());
+    if all_text {
+        let joined = numbers.join("\n").as_string().unwrap_or_default();
+        let pieces: Vec<&str> = if count == 0 { Vec::new() } else { joined.split('\n').collect() };
+        if pieces.len() == count {
+            return Ok(pieces.into_iter().map(str::to_owned).collect());
+        }
+    }
+    numbers
+        .iter()
+        .enumerate()
+        .map(|(row, v)| {
+            v.as_string().filter(|n| !n.trim().contains('\n')).ok_or_else(|| {
+                coded(ErrorCode::OrderNumberInvalid, &format!("row {row}: a string without line breaks"))
+            })
+        })
+        .collect()
+}
+
+/// Allocation at national scale with the orders as columns: `cards` a `BigInt64Array` of epoch
+/// seconds, `columns` `{number: string[], date: Int32Array, amountCents: BigInt64Array,
+/// periodFrom?: Int32Array, periodTo?: Int32Array}` — dates as days since 1970-01-01
+/// (`Date.UTC(y, m - 1, d) / 86400000`), `-2147483648` for "no period". No JS object is read
+/// per order. Returns the per-quarter table, as `allocateEpochs`.
+#[wasm_bindgen(js_name = allocateColumns)]
+pub fn allocate_columns(cards: &JsValue, columns: &JsValue) -> Result<JsValue, JsValue> {
+    let cards = epoch_cards(cards)?;
+    if !columns.is_object() {
+        return Err(coded(ErrorCode::InputFormat, "columns: an object of columns"));
+    }
+    let numbers = typed_column::<Array>(columns, "number", "an array of strings")?
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "number: the column is missing"))?;
+    let dates = typed_column::<js_sys::Int32Array>(columns, "date", "an Int32Array of days since 1970-01-01")?
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "date: the column is missing"))?
+        .to_vec();
+    let cents = typed_column::<js_sys::BigInt64Array>(columns, "amountCents", "a BigInt64Array of cents")?
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "amountCents: the column is missing"))?
+        .to_vec();
+    let day_column = |key: &str| -> Result<Option<Vec<i32>>, JsValue> {
+        Ok(typed_column::<js_sys::Int32Array>(columns, key, "an Int32Array of days since 1970-01-01")?
+            .map(|a| a.to_vec()))
+    };
+    let (from, to) = (day_column("periodFrom")?, day_column("periodTo")?);
+    let numbers = number_column(&numbers)?;
+    let n = numbers.len();
+    if dates.len() != n
+        || cents.len() != n
+        || from.as_ref().is_some_and(|f| f.len() != n)
+        || to.as_ref().is_some_and(|t| t.len() != n)
+    {
+        return Err(coded(ErrorCode::InputFormat, "columns of different lengths"));
+    }
+    let mut orders = cie_pagamenti::orders::OrderColumns::with_capacity(n);
+    for (row, number) in numbers.iter().enumerate() {
+        let date = column_day(dates[row], row)?
+            .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
+        let start = from.as_ref().map(|f| column_day(f[row], row)).transpose()?.flatten();
+        let end = to.as_ref().map(|t| column_day(t[row], row)).transpose()?.flatten();
+        let period = match (start, end) {
+            (Some(a), Some(b)) => Some((a, b)),
+            (None, None) => None,
+            _ => {
+                return Err(coded(ErrorCode::PeriodInvalid, &format!("row {row}: both ends of the period or neither")))
+            }
+        };
+        orders.push(number, date, Amount::from_cents(cents[row]), period).js()?;
+    }
+    let allocation = cie_pagamenti::allocation::allocate_columns(&cards, &orders, &PriceSchedule::builtin()).js()?;
+    Ok(quarter_table(&allocation))
+}
+
+/// The per-quarter table of an allocation for JS.
+fn quarter_table(allocation: &cie_pagamenti::allocation::AllocationTable) -> JsValue {
     let quarters: serde_json::Map<String, serde_json::Value> = allocation
         .quarters
         .iter()
@@ -301,10 +412,10 @@ pub fn allocate_epochs(cards: &JsValue, orders: &JsValue) -> Result<JsValue, JsV
             (q.to_string(), row)
         })
         .collect();
-    Ok(json(&serde_json::json!({
+    json(&serde_json::json!({
         "quarters": quarters, "credit": allocation.credit.to_string(), "debit": allocation.debit.to_string(),
         "cards": allocation.cards,
-    })))
+    }))
 }
 
 /// Allocation and reconciliation for in-browser reports: cards are ISO moments, orders

@@ -79,6 +79,48 @@ test("allocation of epoch seconds from a BigInt64Array (the circular's example)"
   assert.throws(() => c.allocateEpochs(new BigInt64Array(0), [{ number: "1", date: "2024-04-10", amount: 16.79 }]), (e) => e.code === "FLOAT_NOT_ALLOWED");
 });
 
+test("allocation with the orders as columns equals the per-object form", () => {
+  const march = [1710921600n, 1710925200n, 1710928800n];
+  const april = [1712131200n, 1712134800n, 1712138400n];
+  const cards = BigInt64Array.from([...april, ...march]);
+  const day = (iso) => Date.parse(iso + "T00:00:00Z") / 86400000;
+  const none = -2147483648;
+  const columns = {
+    number: ["8", "7"],
+    date: Int32Array.from([day("2024-04-20"), day("2024-04-10")]),
+    amountCents: BigInt64Array.from([6716n, 3358n]),
+    periodFrom: Int32Array.from([none, day("2024-03-16")]),
+    periodTo: Int32Array.from([none, day("2024-03-31")]),
+  };
+  const byColumns = c.allocateColumns(cards, columns);
+  const byObjects = c.allocateEpochs(cards, [
+    { number: "8", date: "2024-04-20", amount: "67.16" },
+    { number: "7", date: "2024-04-10", amount: "33.58", periodFrom: "2024-03-16", periodTo: "2024-03-31" },
+  ]);
+  assert.deepEqual(byColumns, byObjects);
+  assert.equal(byColumns.quarters["2024-Q1"].cardsPaid, 3);
+  // Without periods, and with a number padded by a newline (trimmed, as for one order).
+  const plain = { number: ["8\n", "7"], date: columns.date, amountCents: columns.amountCents };
+  assert.equal(c.allocateColumns(cards, plain).cards, 6);
+  const refused = (changes, code) =>
+    assert.throws(() => c.allocateColumns(cards, { ...columns, ...changes }), (e) => e instanceof c.CieError && e.code === code);
+  refused({ amountCents: Float64Array.from([67.16, 33.58]) }, "FLOAT_NOT_ALLOWED");
+  refused({ amountCents: [6716, 3358] }, "INPUT_FORMAT");
+  refused({ number: ["1\n2", "7"] }, "ORDER_NUMBER_INVALID");
+  refused({ number: [8, "7"] }, "ORDER_NUMBER_INVALID");
+  refused({ number: ["", "7"] }, "ORDER_NUMBER_INVALID");
+  refused({ number: ["8"] }, "INPUT_FORMAT");
+  refused({ date: Int32Array.from([none, day("2024-04-10")]) }, "DATE_FORMAT");
+  refused({ date: Int32Array.from([2 ** 31 - 1, 0]) }, "DATE_INVALID");
+  refused({ periodTo: Int32Array.from([day("2024-03-31"), day("2024-03-31")]) }, "PERIOD_INVALID");
+  refused({ amountCents: BigInt64Array.from([0n, 3358n]) }, "AMOUNT_ZERO");
+  refused({ date: undefined }, "INPUT_FORMAT");
+  assert.throws(() => c.allocateColumns(cards, null), (e) => e.code === "INPUT_FORMAT");
+  assert.throws(() => c.allocateColumns([1n], columns), (e) => e.code === "INPUT_FORMAT");
+  // Still working after every refusal.
+  assert.deepEqual(c.allocateColumns(cards, columns), byObjects);
+});
+
 test("buttons a profile may use, and a site's completeness", () => {
   assert.deepEqual(c.allowedActions("closing", "manager"), ["unlock_quarter", "transmit"]);
   assert.deepEqual(c.allowedActions("closing", "operator"), []);
