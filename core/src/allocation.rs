@@ -356,22 +356,30 @@ struct Work {
 /// pass over the bytes (it runs once per order; a SWAR conversion of 8 bytes at once was tried
 /// and lost to the copy it needs without `unsafe`).
 fn small_value(number: &str) -> u64 {
+    let bytes = number.as_bytes();
+    // Up to 19 bytes the value fits whatever the leading zeros (nearly every number): no
+    // count of significant digits.
+    if bytes.is_empty() {
+        return u64::MAX;
+    }
+    let digits = if bytes.len() <= 19 {
+        bytes
+    } else {
+        let zeros = bytes.iter().take_while(|&&b| b == b'0').count();
+        match bytes.get(zeros..) {
+            Some(rest) if rest.len() <= 19 => rest,
+            _ => return u64::MAX,
+        }
+    };
     let mut value = 0u64;
-    let mut significant = 0usize;
-    for &byte in number.as_bytes() {
+    for &byte in digits {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
             return u64::MAX;
         }
-        significant += usize::from(value != 0 || digit != 0);
-        // Past 19 significant digits the value is discarded: wrapping is harmless.
-        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        value = value * 10 + u64::from(digit);
     }
-    if number.is_empty() || significant > 19 {
-        u64::MAX
-    } else {
-        value
-    }
+    value
 }
 
 impl Work {

@@ -1,10 +1,10 @@
 //! The allocation on arbitrary cards and orders: never a panic, and the money invariant holds
-//! whenever it succeeds. One input in eight reads the cards as raw i64 epochs (any value), one
+//! whenever it succeeds; the orders in columns give the same table. One input in eight reads the cards as raw i64 epochs (any value), one
 //! in eight as i32 second offsets from 2020 (±68 years), the others as offsets of ±97 days,
 //! where real data lives and runs are fast.
 #![no_main]
-use cie_pagamenti::allocation::allocate;
-use cie_pagamenti::orders::PaymentOrder;
+use cie_pagamenti::allocation::{allocate, allocate_columns, allocate_table};
+use cie_pagamenti::orders::{OrderColumns, PaymentOrder};
 use cie_pagamenti::{Amount, PriceSchedule};
 use libfuzzer_sys::fuzz_target;
 
@@ -29,6 +29,9 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     let total: i64 = orders.iter().map(|o| o.amount.cents()).sum();
+    let columns: OrderColumns = orders.iter().collect();
+    let by_columns = allocate_columns(&cards, &columns, &PriceSchedule::builtin());
+    assert_eq!(by_columns, allocate_table(&cards, &orders, &PriceSchedule::builtin()));
     if let Ok(a) = allocate(&cards, orders, &PriceSchedule::builtin()) {
         let portions: i64 = a.orders.iter().flat_map(|o| o.portions.iter()).map(|p| p.amount.cents()).sum();
         assert_eq!(portions + a.credit.cents(), total);
