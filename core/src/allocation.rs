@@ -204,7 +204,7 @@ struct Day {
     quarter: Quarter,
     /// Index of the quarter among the quarters with cards.
     slot: usize,
-    price: i64,
+    price: Price,
     signed: u64,
     unpaid: u64,
 }
@@ -462,13 +462,34 @@ fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
     placed
 }
 
-/// How many whole cards at `price` cents a budget buys (both positive). A 32-bit division
-/// when both fit, as for any real order: several times quicker than the 64-bit one.
+/// A price in cents with its reciprocal for division by multiplication (Lemire, Kaser &
+/// Kurz, "Faster remainder by direct computation", 2019): for every 32-bit `n` and price
+/// `d > 1`, `n / d == (n * M) >> 64` with `M = u64::MAX / d + 1`. The allocation divides each
+/// order's budget by a day's price; a hardware division costs several times the multiplication.
+#[derive(Clone, Copy, Debug)]
+struct Price {
+    cents: i64,
+    /// `M` when `1 < cents < 2^32`, else 0 (plain division).
+    reciprocal: u64,
+}
+
+impl Price {
+    fn new(cents: i64) -> Price {
+        let reciprocal = match u32::try_from(cents) {
+            Ok(d) if d > 1 => u64::MAX / u64::from(d) + 1,
+            _ => 0,
+        };
+        Price { cents, reciprocal }
+    }
+}
+
+/// How many whole cards at `price` a budget buys (nothing for a budget or price that is not
+/// positive). By the reciprocal when both fit in 32 bits, as for any real order.
 #[inline]
-fn whole_cards(budget: i64, price: i64) -> u64 {
-    match (u32::try_from(budget), u32::try_from(price)) {
-        (Ok(b), Ok(p)) if p > 0 => u64::from(b / p),
-        _ if price > 0 => (budget / price).max(0) as u64,
+fn whole_cards(budget: i64, price: Price) -> u64 {
+    match u32::try_from(budget) {
+        Ok(b) if price.reciprocal != 0 => ((u128::from(b) * u128::from(price.reciprocal)) >> 64) as u64,
+        _ if price.cents > 0 => (budget / price.cents).max(0) as u64,
         _ => 0,
     }
 }
@@ -602,7 +623,7 @@ impl Days {
             let date = date_of_day_number(day)
                 .ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
             let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-            let price = schedule.price_on(date)?.unit.cents();
+            let price = Price::new(schedule.price_on(date)?.unit.cents());
             if quarters.last() != Some(&quarter) {
                 quarters.push(quarter);
             }
@@ -690,7 +711,7 @@ impl Allocator {
             if take == 0 {
                 break;
             }
-            let cost = Amount::from_cents(take as i64 * d.price);
+            let cost = Amount::from_cents(take as i64 * d.price.cents);
             d.unpaid -= take;
             budget -= cost.cents();
             let slot = &mut self.slots[d.slot];
@@ -739,7 +760,7 @@ impl Allocator {
             let q = quarters.entry(d.quarter).or_default();
             q.cards_signed += d.signed;
             q.unpaid_cards += d.unpaid;
-            q.debit = q.debit.saturating_add(Amount::from_cents(d.unpaid as i64 * d.price));
+            q.debit = q.debit.saturating_add(Amount::from_cents(d.unpaid as i64 * d.price.cents));
             cards += d.signed;
         }
         let mut entered = self.other_credit;

@@ -457,8 +457,16 @@ fn a_negative_amount_buys_nothing() {
     let table = allocate_table(&[at(2024, 4, 1, 9)], &[o], &PriceSchedule::builtin()).unwrap();
     assert!(table.portions(0).is_empty());
     assert_eq!(table.quarters[&q("2024-Q2")].unpaid_cards, 1);
-    assert_eq!((whole_cards(10 * 1679, 1679), whole_cards(-1, 1679), whole_cards(5, 0)), (10, 0, 0));
-    assert_eq!(whole_cards(i64::MAX, 1679), (i64::MAX / 1679) as u64);
+    let p = Price::new;
+    assert_eq!((whole_cards(10 * 1679, p(1679)), whole_cards(-1, p(1679)), whole_cards(5, p(0))), (10, 0, 0));
+    assert_eq!(whole_cards(i64::MAX, p(1679)), (i64::MAX / 1679) as u64);
+    assert_eq!(
+        (whole_cards(7, p(1)), whole_cards(7, p(-3)), whole_cards(i64::from(u32::MAX), p(1))),
+        (7, 0, u64::from(u32::MAX))
+    );
+    assert_eq!(whole_cards(i64::from(u32::MAX), p(i64::from(u32::MAX))), 1);
+    assert_eq!(whole_cards(i64::from(u32::MAX) - 1, p(i64::from(u32::MAX))), 0);
+    assert_eq!(whole_cards(5, p(i64::from(u32::MAX) + 1)), 0);
 }
 
 #[test]
@@ -528,4 +536,33 @@ fn small_values_at_the_edges() {
     assert_eq!(small_value("000"), 0);
     assert_eq!(small_value("12a"), u64::MAX);
     assert_eq!(small_value("١٢"), u64::MAX);
+}
+
+proptest! {
+    /// Division by the reciprocal is exact for every 32-bit budget and price.
+    #[test]
+    fn whole_cards_by_reciprocal_is_division(budget in any::<u32>(), price in 1u32..) {
+        prop_assert_eq!(whole_cards(i64::from(budget), Price::new(i64::from(price))), u64::from(budget / price));
+    }
+
+    #[test]
+    fn whole_cards_small_prices(budget in any::<u32>(), price in 1u32..5000) {
+        prop_assert_eq!(whole_cards(i64::from(budget), Price::new(i64::from(price))), u64::from(budget / price));
+    }
+}
+
+#[test]
+fn whole_cards_at_every_boundary_of_the_real_prices() {
+    for cents in [1679i64, 1_680, 2_200, 2] {
+        let price = Price::new(cents);
+        let top = i64::from(u32::MAX) / cents;
+        let step = usize::try_from((top / 50_000).max(1)).unwrap();
+        for k in (0..=top).step_by(step).chain([top]) {
+            for budget in [k * cents - 1, k * cents, k * cents + 1, k * cents + cents - 1] {
+                if (0..=i64::from(u32::MAX)).contains(&budget) {
+                    assert_eq!(whole_cards(budget, price), (budget / cents) as u64, "{budget} / {cents}");
+                }
+            }
+        }
+    }
 }
