@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use cie_pagamenti::allocation::{allocate_columns as core_allocate_columns, Allocation, AllocationTable};
-use cie_pagamenti::orders::{OrderColumns, PaymentOrder};
+use cie_pagamenti::orders::{joined_numbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::reconciliation::{reconcile as core_reconcile, Lifespan, QuarterState};
 use cie_pagamenti::report::QuarterlyReport;
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
@@ -191,7 +191,7 @@ pub(crate) fn allocate_columns(
     };
     let (n, mut numbers): (usize, Box<dyn Iterator<Item = &str>>) = match &joined {
         Some("") => (0, Box::new(std::iter::empty())),
-        Some(text) => (count, Box::new(text.split('\n'))),
+        Some(text) => (count, Box::new(joined_numbers(text))),
         None => (items.len(), Box::new(items.iter().map(String::as_str))),
     };
     if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {

@@ -331,7 +331,8 @@ fn number_column(numbers: &Array) -> Result<Vec<String>, JsValue> {
     let all_text = numbers.every(&mut |v, _, _| v.is_string());
     if all_text {
         let joined = numbers.join("\n").as_string().unwrap_or_default();
-        let pieces: Vec<&str> = if count == 0 { Vec::new() } else { joined.split('\n').collect() };
+        let pieces: Vec<&str> =
+            if count == 0 { Vec::new() } else { cie_pagamenti::orders::joined_numbers(&joined).collect() };
         if pieces.len() == count {
             return Ok(pieces.into_iter().map(str::to_owned).collect());
         }

@@ -7,8 +7,8 @@
 use std::io::Write;
 use std::time::Instant;
 
-use cie_pagamenti::allocation::{allocate, allocate_table};
-use cie_pagamenti::orders::PaymentOrder;
+use cie_pagamenti::allocation::{allocate, allocate_columns, allocate_table};
+use cie_pagamenti::orders::{joined_numbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::{Amount, PriceSchedule};
 
 /// Fisher–Yates with the benches' seeded generator.
@@ -22,7 +22,9 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(verb), Some(dir)) = (args.get(1), args.get(2)) else {
-        return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled] [cards-only|orders-only]".into());
+        return Err(
+            "usage: cross data DIR | cross allocate DIR [table|columns] [shuffled] [cards-only|orders-only]".into()
+        );
     };
     let dir = std::path::Path::new(dir);
     match verb.as_str() {
@@ -53,6 +55,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // The records (what the bindings return) by default; `table` times the columnar
             // result, `shuffled` shuffles cards and orders first.
             let table = args.iter().skip(3).any(|a| a == "table");
+            // `columns`: what the Python and C bindings do — build `OrderColumns` row by row from
+            // the numbers joined by newlines and day counts, then `allocate_columns`; prints the
+            // median total and, after it, the median of the build alone.
+            let columns = args.iter().skip(3).any(|a| a == "columns");
             let (mut cards, mut orders) = (cards, orders);
             // `cards-only` / `orders-only`: one side of the input, to see where the time goes.
             if args.iter().skip(3).any(|a| a == "cards-only") {
@@ -64,6 +70,58 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if args.iter().skip(3).any(|a| a == "shuffled") {
                 shuffle(&mut cards, 9);
                 shuffle(&mut orders, 11);
+            }
+            if columns {
+                let joined = orders.iter().map(|o| o.number.as_str()).collect::<Vec<_>>().join("\n");
+                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("epoch")?;
+                let days: Vec<i64> = orders.iter().map(|o| (o.date - epoch).num_days()).collect();
+                let cents: Vec<i64> = orders.iter().map(|o| o.amount.cents()).collect();
+                let periods: Vec<Option<(i64, i64)>> = orders
+                    .iter()
+                    .map(|o| o.period.map(|(a, b)| ((a - epoch).num_days(), (b - epoch).num_days())))
+                    .collect();
+                let (mut totals, mut builds) = (Vec::new(), Vec::new());
+                for _ in 0..5 {
+                    let start = Instant::now();
+                    let mut built = OrderColumns::with_capacity(days.len());
+                    // as the Python binding: the last day read remembered per column
+                    let mut memo = [(i64::MIN, epoch); 3];
+                    let mut day = |column: usize, d: i64| match memo[column] {
+                        (last, date) if last == d => Ok(date),
+                        _ => {
+                            let date = i32::try_from(d)
+                                .ok()
+                                .and_then(|d| d.checked_add(719_163))
+                                .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+                                .ok_or("day")?;
+                            memo[column] = (d, date);
+                            Ok::<_, &str>(date)
+                        }
+                    };
+                    for (row, number) in joined_numbers(&joined).enumerate() {
+                        let period = match periods[row] {
+                            Some((a, b)) => Some((day(1, a)?, day(2, b)?)),
+                            None => None,
+                        };
+                        built.push(number, day(0, days[row])?, Amount::from_cents(cents[row]), period)?;
+                    }
+                    builds.push(start.elapsed().as_secs_f64() * 1e3);
+                    let quarters = allocate_columns(&cards, &built, &schedule)?.quarters.len();
+                    totals.push(start.elapsed().as_secs_f64() * 1e3);
+                    std::hint::black_box(quarters);
+                }
+                let mut alone = Vec::new();
+                let built: OrderColumns = orders.iter().collect();
+                for _ in 0..5 {
+                    let start = Instant::now();
+                    std::hint::black_box(allocate_columns(&cards, &built, &schedule)?.quarters.len());
+                    alone.push(start.elapsed().as_secs_f64() * 1e3);
+                }
+                alone.sort_by(f64::total_cmp);
+                totals.sort_by(f64::total_cmp);
+                builds.sort_by(f64::total_cmp);
+                println!("{:.1} {:.1} {:.1}", totals[2], builds[2], alone[2]);
+                return Ok(());
             }
             let mut times = Vec::new();
             for _ in 0..5 {
@@ -81,7 +139,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("{:.1}", times[times.len() / 2]);
         }
         _ => {
-            return Err("usage: cross data DIR | cross allocate DIR [table] [shuffled] [cards-only|orders-only]".into())
+            return Err(
+                "usage: cross data DIR | cross allocate DIR [table|columns] [shuffled] [cards-only|orders-only]".into(),
+            )
         }
     }
     Ok(())
