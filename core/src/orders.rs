@@ -99,16 +99,13 @@ impl<'a> Iterator for JoinedNumbers<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
-        match rest.as_bytes().iter().position(|&b| b == b'\n') {
-            Some(end) => {
-                // `end` and `end + 1` are character boundaries: the newline is one ASCII byte
-                self.rest = rest.get(end + 1..);
-                rest.get(..end)
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
+        if let Some(end) = rest.as_bytes().iter().position(|&b| b == b'\n') {
+            // `end` and `end + 1` are character boundaries: the newline is one ASCII byte
+            self.rest = rest.get(end + 1..);
+            rest.get(..end)
+        } else {
+            self.rest = None;
+            Some(rest)
         }
     }
 }

@@ -72,55 +72,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 shuffle(&mut orders, 11);
             }
             if columns {
-                let joined = orders.iter().map(|o| o.number.as_str()).collect::<Vec<_>>().join("\n");
-                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("epoch")?;
-                let days: Vec<i64> = orders.iter().map(|o| (o.date - epoch).num_days()).collect();
-                let cents: Vec<i64> = orders.iter().map(|o| o.amount.cents()).collect();
-                let periods: Vec<Option<(i64, i64)>> = orders
-                    .iter()
-                    .map(|o| o.period.map(|(a, b)| ((a - epoch).num_days(), (b - epoch).num_days())))
-                    .collect();
-                let (mut totals, mut builds) = (Vec::new(), Vec::new());
-                for _ in 0..5 {
-                    let start = Instant::now();
-                    let mut built = OrderColumns::with_capacity(days.len());
-                    // as the Python binding: the last day read remembered per column
-                    let mut memo = [(i64::MIN, epoch); 3];
-                    let mut day = |column: usize, d: i64| match memo[column] {
-                        (last, date) if last == d => Ok(date),
-                        _ => {
-                            let date = i32::try_from(d)
-                                .ok()
-                                .and_then(|d| d.checked_add(719_163))
-                                .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
-                                .ok_or("day")?;
-                            memo[column] = (d, date);
-                            Ok::<_, &str>(date)
-                        }
-                    };
-                    for (row, number) in joined_numbers(&joined).enumerate() {
-                        let period = match periods[row] {
-                            Some((a, b)) => Some((day(1, a)?, day(2, b)?)),
-                            None => None,
-                        };
-                        built.push(number, day(0, days[row])?, Amount::from_cents(cents[row]), period)?;
-                    }
-                    builds.push(start.elapsed().as_secs_f64() * 1e3);
-                    let quarters = allocate_columns(&cards, &built, &schedule)?.quarters.len();
-                    totals.push(start.elapsed().as_secs_f64() * 1e3);
-                    std::hint::black_box(quarters);
-                }
-                let mut alone = Vec::new();
-                let built: OrderColumns = orders.iter().collect();
-                for _ in 0..5 {
-                    let start = Instant::now();
-                    std::hint::black_box(allocate_columns(&cards, &built, &schedule)?.quarters.len());
-                    alone.push(start.elapsed().as_secs_f64() * 1e3);
-                }
-                alone.sort_by(f64::total_cmp);
-                totals.sort_by(f64::total_cmp);
-                builds.sort_by(f64::total_cmp);
-                println!("{:.1} {:.1} {:.1}", totals[2], builds[2], alone[2]);
+                let (total, build, alone) = time_columns(&cards, &orders, &schedule)?;
+                println!("{total:.1} {build:.1} {alone:.1}");
                 return Ok(());
             }
             let mut times = Vec::new();
@@ -145,4 +98,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// The `columns` mode: medians of (build + `allocate_columns`, the build alone,
+/// `allocate_columns` alone on columns built beforehand), in ms.
+fn time_columns(
+    cards: &[i64],
+    orders: &[PaymentOrder],
+    schedule: &PriceSchedule,
+) -> Result<(f64, f64, f64), Box<dyn std::error::Error>> {
+    let joined = orders.iter().map(|o| o.number.as_str()).collect::<Vec<_>>().join("\n");
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("epoch")?;
+    let days: Vec<i64> = orders.iter().map(|o| (o.date - epoch).num_days()).collect();
+    let cents: Vec<i64> = orders.iter().map(|o| o.amount.cents()).collect();
+    let periods: Vec<Option<(i64, i64)>> =
+        orders.iter().map(|o| o.period.map(|(a, b)| ((a - epoch).num_days(), (b - epoch).num_days()))).collect();
+    let (mut totals, mut builds) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut built = OrderColumns::with_capacity(days.len());
+        // as the Python binding: the last day read remembered per column
+        let mut memo = [(i64::MIN, epoch); 3];
+        let mut day = |column: usize, d: i64| match memo[column] {
+            (last, date) if last == d => Ok(date),
+            _ => {
+                let date = i32::try_from(d)
+                    .ok()
+                    .and_then(|d| d.checked_add(719_163))
+                    .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+                    .ok_or("day")?;
+                memo[column] = (d, date);
+                Ok::<_, &str>(date)
+            }
+        };
+        for (row, number) in joined_numbers(&joined).enumerate() {
+            let period = match periods[row] {
+                Some((a, b)) => Some((day(1, a)?, day(2, b)?)),
+                None => None,
+            };
+            built.push(number, day(0, days[row])?, Amount::from_cents(cents[row]), period)?;
+        }
+        builds.push(start.elapsed().as_secs_f64() * 1e3);
+        let quarters = allocate_columns(cards, &built, schedule)?.quarters.len();
+        totals.push(start.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(quarters);
+    }
+    let mut alone = Vec::new();
+    let built: OrderColumns = orders.iter().collect();
+    for _ in 0..5 {
+        let start = Instant::now();
+        std::hint::black_box(allocate_columns(cards, &built, schedule)?.quarters.len());
+        alone.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    alone.sort_by(f64::total_cmp);
+    totals.sort_by(f64::total_cmp);
+    builds.sort_by(f64::total_cmp);
+    Ok((totals[2], builds[2], alone[2]))
 }
