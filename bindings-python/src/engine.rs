@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use cie_pagamenti::allocation::{allocate_columns as core_allocate_columns, Allocation, AllocationTable};
-use cie_pagamenti::orders::{joined_numbers, OrderColumns, PaymentOrder};
+use cie_pagamenti::orders::{joined_numbers, JoinedNumbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::reconciliation::{reconcile as core_reconcile, Lifespan, QuarterState};
 use cie_pagamenti::report::QuarterlyReport;
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
@@ -179,6 +179,10 @@ pub(crate) fn allocate_columns(
     let cents = amount_cents.as_slice().map_err(|_| contiguous("amount_cents"))?;
     let from = period_from.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_from"))).transpose()?;
     let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
+    if let Ok(integers) = numbers.extract::<PyReadonlyArray1<'_, i64>>() {
+        let integers = integers.as_slice().map_err(|_| contiguous("numbers"))?;
+        return columns(py, cards, Numbers::Integers(integers), dates, cents, from, to);
+    }
     let count = numbers.len()?;
     let pieces = |text: &str| if text.is_empty() { 0 } else { text.bytes().filter(|&b| b == b'\n').count() + 1 };
     let joined =
@@ -189,18 +193,52 @@ pub(crate) fn allocate_columns(
             numbers.try_iter()?.enumerate().map(|(row, item)| order_number(&item?, row)).collect::<PyResult<_>>()?
         }
     };
-    let (n, mut numbers): (usize, Box<dyn Iterator<Item = &str>>) = match &joined {
-        Some("") => (0, Box::new(std::iter::empty())),
-        Some(text) => (count, Box::new(joined_numbers(text))),
-        None => (items.len(), Box::new(items.iter().map(String::as_str))),
+    let numbers = match &joined {
+        Some("") => Numbers::Items(&[]),
+        Some(text) => Numbers::Joined(joined_numbers(text), count),
+        None => Numbers::Items(&items),
+    };
+    columns(py, cards, numbers, dates, cents, from, to)
+}
+
+/// The order numbers of a column, in one of the forms the Python layer passes.
+enum Numbers<'a> {
+    /// Joined by newlines (the count of pieces checked beforehand).
+    Joined(JoinedNumbers<'a>, usize),
+    /// Read one by one.
+    Items(&'a [String]),
+    /// An integer column, each written in decimal.
+    Integers(&'a [i64]),
+}
+
+/// Builds the order columns row by row (the checks of `PaymentOrder::new`, each refusal with
+/// its row) and allocates them without the GIL.
+fn columns(
+    py: Python<'_>,
+    cards: PyReadonlyArray1<'_, i64>,
+    mut numbers: Numbers<'_>,
+    dates: &[i64],
+    cents: &[i64],
+    from: Option<&[i64]>,
+    to: Option<&[i64]>,
+) -> PyResult<PyAllocation> {
+    let n = match &numbers {
+        Numbers::Joined(_, count) => *count,
+        Numbers::Items(items) => items.len(),
+        Numbers::Integers(integers) => integers.len(),
     };
     if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
     let mut orders = OrderColumns::with_capacity(n);
     let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
+    let mut decimal = itoa::Buffer::new();
     for row in 0..n {
-        let number = numbers.next().unwrap_or_default();
+        let number = match &mut numbers {
+            Numbers::Joined(pieces, _) => pieces.next().unwrap_or_default(),
+            Numbers::Items(items) => items.get(row).map_or("", String::as_str),
+            Numbers::Integers(integers) => decimal.format(integers.get(row).copied().unwrap_or_default()),
+        };
         let date = date_memo
             .day(dates[row], row)?
             .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
@@ -215,7 +253,7 @@ pub(crate) fn allocate_columns(
         };
         orders.push(number, date, Amount::from_cents(cents[row]), period).py_err()?;
     }
-    let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
+    let cards = cards.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "cards: the array must be contiguous"))?;
     run(py, cards, orders)
 }
 

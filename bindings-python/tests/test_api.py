@@ -195,6 +195,39 @@ def test_order_number_columns_in_every_form() -> None:
     # The process keeps working after each refusal.
     assert orders_of(["1", "2", "3"]) == ["1", "2", "3"]
 
+
+def test_integer_number_columns_read_in_place() -> None:
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    n = 500
+    cards = np.sort(rng.integers(1_704_067_200, 1_735_689_600, size=5_000))
+    dates = np.datetime64("2024-01-01") + np.sort(rng.integers(0, 366, size=n)).astype("timedelta64[D]")
+    cents = rng.integers(1, 30, size=n) * 1679
+    numbers = rng.integers(-(2**63), 2**63 - 1, size=n, dtype=np.int64)
+    numbers[:4] = [0, -1, 2**63 - 1, -(2**63)]
+
+    def run(column: object) -> list:
+        a = c.allocate(cards, {"number": column, "date": dates, "amount_cents": cents})
+        return [(o.number, o.portions, o.credit) for o in a.orders]
+
+    # An int64 array (read in place, written in decimal natively), the same numbers as
+    # strings (joined) and as Python ints (one by one) give the same allocation.
+    as_text = run([str(int(x)) for x in numbers])
+    assert run(numbers) == as_text
+    assert run(pd.Series(numbers)) == as_text
+    assert run([int(x) for x in numbers]) == as_text
+    assert {"0", "-1", str(2**63 - 1), str(-(2**63))} <= {number for number, _, _ in as_text}
+    # Narrower and unsigned integer columns too; uint64 beyond int64 goes through Python ints.
+    small = np.arange(n, dtype=np.uint16)
+    assert run(small) == run([str(x) for x in range(n)])
+    big = np.full(n, 2**64 - 1, dtype=np.uint64) - np.arange(n, dtype=np.uint64)
+    assert run(big) == run([str(int(x)) for x in big])
+    # A float column of numbers is refused with a code.
+    with pytest.raises(c.CieError) as refused:
+        run(np.arange(n, dtype=np.float64))
+    assert refused.value.code == "ORDER_NUMBER_INVALID"
+
 def test_portal_scenario_and_replay() -> None:
     p = c.Portal()
     boss = "RSSMRA80A01H501U"

@@ -263,10 +263,12 @@ def _epochs(cards: Any) -> Any:
     return cards
 
 
-def _order_columns(orders: Any) -> Tuple[List[Any], Any, Any, Any, Any, Optional[bytes]]:
+def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes]]:
     """Columns of orders given as a pandas DataFrame or a mapping of columns: ``number``,
     ``date``, ``amount_cents`` (integers: exact cents) and optionally ``period_from``/``period_to``
-    (missing = NaT/None). A float amount column is refused: money is never binary floating point."""
+    (missing = NaT/None). A float amount column is refused: money is never binary floating point.
+    Numbers: ``str`` (joined into one string, split natively), ``int`` or an integer numpy/pandas
+    column (read in place and written in decimal natively)."""
     import numpy as np
 
     def days(column: Any) -> Any:
@@ -277,7 +279,18 @@ def _order_columns(orders: Any) -> Tuple[List[Any], Any, Any, Any, Any, Optional
         cents = np.ascontiguousarray(cents.astype(np.int64))
     # any other dtype (floats above all) is refused by the native layer with a coded error
     has_period = "period_from" in orders and "period_to" in orders
+
+    def periods() -> Tuple[Any, Any]:
+        if not has_period:
+            return None, None
+        return days(orders["period_from"]), days(orders["period_to"])
+
     numbers = orders["number"]
+    kind = getattr(getattr(numbers, "dtype", None), "kind", "")
+    if kind == "i" or (kind == "u" and numbers.dtype.itemsize < 8):
+        # integer numbers (a column read from CSV): read in place, written in decimal natively
+        integers = np.ascontiguousarray(np.asarray(numbers).astype(np.int64))
+        return (integers, days(orders["date"]), cents, *periods(), None)
     if not isinstance(numbers, list):
         numbers = numbers.tolist() if hasattr(numbers, "tolist") else list(numbers)
     try:  # one string for the native layer to split: no Python object read per order
@@ -288,8 +301,7 @@ def _order_columns(orders: Any) -> Tuple[List[Any], Any, Any, Any, Any, Optional
         numbers,
         days(orders["date"]),
         cents,
-        days(orders["period_from"]) if has_period else None,
-        days(orders["period_to"]) if has_period else None,
+        *periods(),
         joined,
     )
 

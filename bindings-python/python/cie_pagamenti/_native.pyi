@@ -191,7 +191,7 @@ def generate_password(length: int = 16) -> str:
 def allocate(cards: Any, orders: Iterable[Any]) -> NativeAllocation: ...
 def allocate_columns(
     cards: Any,
-    numbers: List[Union[str, int]],
+    numbers: Union[List[Union[str, int]], Any],  # or an int64 numpy array
     dates: Any,
     amount_cents: Any,
     period_from: Optional[Any] = None,
