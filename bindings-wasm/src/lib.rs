@@ -6,6 +6,7 @@
 
 use cie_pagamenti::calendar::{parse_any_date, pre2020_mailbox as core_mailbox, Fortnight};
 use cie_pagamenti::identifiers as id;
+use cie_pagamenti::orders::OrderColumns;
 use cie_pagamenti::password::{check_password_change as core_change, generate_password as core_generate, PasswordRule};
 use cie_pagamenti::pricing::causale as core_causale;
 use cie_pagamenti::{Amount, CieError, ErrorCode, FieldValue, Lang, Moment, PriceSchedule, Quarter};
@@ -285,8 +286,11 @@ pub fn allocate_epochs(cards: &JsValue, orders: &JsValue) -> Result<JsValue, JsV
     let cards = epoch_cards(cards)?;
     let orders = orders.dyn_ref::<Array>().ok_or_else(|| coded(ErrorCode::InputFormat, "orders: an array"))?;
     let list = payment_orders(orders)?;
-    // Only the per-quarter table is returned: the columnar result, no per-order records.
-    let allocation = cie_pagamenti::allocation::allocate_table(&cards, &list, &PriceSchedule::builtin()).js()?;
+    // Only the per-quarter table is returned: the columnar result, no per-order records. Every
+    // allocation of this module goes through `OrderColumns`, so that the allocation is
+    // compiled once (one instantiation of the core's generic allocation: a smaller `.wasm`).
+    let columns: OrderColumns = list.iter().collect();
+    let allocation = cie_pagamenti::allocation::allocate_columns(&cards, &columns, &PriceSchedule::builtin()).js()?;
     Ok(quarter_table(&allocation))
 }
 
@@ -381,7 +385,7 @@ pub fn allocate_columns(cards: &JsValue, columns: &JsValue) -> Result<JsValue, J
     {
         return Err(coded(ErrorCode::InputFormat, "columns of different lengths"));
     }
-    let mut orders = cie_pagamenti::orders::OrderColumns::with_capacity(n);
+    let mut orders = OrderColumns::with_capacity(n);
     for (row, number) in numbers.iter().enumerate() {
         let date = column_day(dates[row], row)?
             .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
@@ -436,7 +440,9 @@ pub fn allocate_and_reconcile(
     }
     let list = payment_orders(orders)?;
     let schedule = PriceSchedule::builtin();
-    let allocation = cie_pagamenti::allocation::allocate(&epochs, list, &schedule).js()?;
+    let columns: OrderColumns = list.iter().collect();
+    let allocation =
+        cie_pagamenti::allocation::allocate_columns(&epochs, &columns, &schedule).js()?.into_allocation(list);
     let counts: std::collections::BTreeMap<Quarter, u64> = if cieonline.is_object() {
         let mut m = std::collections::BTreeMap::new();
         for key in Object::keys(&Object::from(cieonline.clone())).iter() {

@@ -1,4 +1,5 @@
-//! Every text parser of the core on arbitrary input: none may panic.
+//! Every text parser of the core on arbitrary input: none may panic; the order-number
+//! shortcuts agree with their literal definitions.
 #![no_main]
 use cie_pagamenti::calendar::{parse_any_date, parse_date, pre2020_mailbox, Fortnight};
 use cie_pagamenti::identifiers as id;
@@ -25,5 +26,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = id::validate_phone(s);
         let _ = cie_pagamenti::password::check_password(s);
         let _ = cie_pagamenti::report::recognize_report(data);
+        // order numbers: the byte-level shortcuts agree with the rule read literally
+        let t = s.trim();
+        let literal = !t.is_empty()
+            && t.chars().count() <= cie_pagamenti::orders::MAX_NUMBER_LENGTH
+            && !t.chars().any(char::is_control);
+        assert_eq!(cie_pagamenti::orders::normalize_number(s).ok(), literal.then(|| t.to_owned()));
+        assert!(cie_pagamenti::orders::joined_numbers(s).eq(s.split('\n')));
     }
 });
