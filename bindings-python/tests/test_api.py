@@ -223,6 +223,15 @@ def test_integer_number_columns_read_in_place() -> None:
     assert run(small) == run([str(x) for x in range(n)])
     big = np.full(n, 2**64 - 1, dtype=np.uint64) - np.arange(n, dtype=np.uint64)
     assert run(big) == run([str(int(x)) for x in big])
+    # A pandas nullable column: read like any integer column without NA, and a NA is refused
+    # with its row — never turned into a number.
+    nullable = pd.Series(numbers, dtype="Int64")
+    assert run(nullable) == as_text
+    nullable[3] = pd.NA
+    with pytest.raises(c.CieError) as refused:
+        run(nullable)
+    assert refused.value.code == "ORDER_NUMBER_INVALID"
+    assert "3" in str(refused.value)
     # A float column of numbers is refused with a code.
     with pytest.raises(c.CieError) as refused:
         run(np.arange(n, dtype=np.float64))

@@ -286,11 +286,15 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
         return days(orders["period_from"]), days(orders["period_to"])
 
     numbers = orders["number"]
-    kind = getattr(getattr(numbers, "dtype", None), "kind", "")
-    if kind == "i" or (kind == "u" and numbers.dtype.itemsize < 8):
-        # integer numbers (a column read from CSV): read in place, written in decimal natively
-        integers = np.ascontiguousarray(np.asarray(numbers).astype(np.int64))
-        return (integers, days(orders["date"]), cents, *periods(), None)
+    if hasattr(numbers, "dtype"):
+        # An integer column (as read from CSV): read in place, written in decimal natively.
+        # Decided on the array numpy gives, not on the declared dtype: a pandas nullable
+        # `Int64` column holding NA becomes floats there and goes the item-by-item way,
+        # which refuses the NA with its row (never a made-up number).
+        array = np.asarray(numbers)
+        if array.dtype.kind == "i" or (array.dtype.kind == "u" and array.dtype.itemsize < 8):
+            integers = np.ascontiguousarray(array, dtype=np.int64)
+            return (integers, days(orders["date"]), cents, *periods(), None)
     if not isinstance(numbers, list):
         numbers = numbers.tolist() if hasattr(numbers, "tolist") else list(numbers)
     try:  # one string for the native layer to split: no Python object read per order
