@@ -183,15 +183,19 @@ pub(crate) fn allocate_columns(
         let integers = integers.as_slice().map_err(|_| contiguous("numbers"))?;
         return columns(py, cards, Numbers::Integers(integers), dates, cents, from, to);
     }
-    let count = numbers.len()?;
+    let not_a_column = || coded(ErrorCode::InputFormat, "numbers: a sequence of order numbers");
+    let count = numbers.len().map_err(|_| not_a_column())?;
     let pieces = |text: &str| if text.is_empty() { 0 } else { text.bytes().filter(|&b| b == b'\n').count() + 1 };
     let joined =
         joined.as_ref().and_then(|b| std::str::from_utf8(b.as_bytes()).ok()).filter(|text| pieces(text) == count);
     let items: Vec<String> = match &joined {
         Some(_) => Vec::new(),
-        None => {
-            numbers.try_iter()?.enumerate().map(|(row, item)| order_number(&item?, row)).collect::<PyResult<_>>()?
-        }
+        None => numbers
+            .try_iter()
+            .map_err(|_| not_a_column())?
+            .enumerate()
+            .map(|(row, item)| order_number(&item?, row))
+            .collect::<PyResult<_>>()?,
     };
     let numbers = match &joined {
         Some("") => Numbers::Items(&[]),

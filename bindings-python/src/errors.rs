@@ -135,3 +135,13 @@ pub(crate) fn coded(code: ErrorCode, detail: &str) -> PyErr {
         raise(py, code, &it, &en, Vec::new())
     })
 }
+
+/// The exception of a catalogue code with a detail, for the Python layer to raise (`raise
+/// _native.coded_error("INPUT_FORMAT", "...") from exc`): a type or shape error found in Python
+/// becomes a coded error with both messages, like those raised here. An unknown code gives
+/// `INPUT_FORMAT`.
+#[pyfunction]
+pub(crate) fn coded_error(py: Python<'_>, code: &str, detail: &str) -> Py<PyAny> {
+    let code = ErrorCode::from_code(code).unwrap_or(ErrorCode::InputFormat);
+    coded(code, detail).into_value(py).into_any()
+}

@@ -43,6 +43,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(money::apr_connection_type, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::quarter_of, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::quarter_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::coded_error, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::parse_date, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::pre2020_mailbox, m)?)?;
     identifiers::register(m)?;

@@ -196,6 +196,28 @@ def test_order_number_columns_in_every_form() -> None:
     assert orders_of(["1", "2", "3"]) == ["1", "2", "3"]
 
 
+def test_columns_of_the_wrong_shape_are_coded_errors() -> None:
+    cards = np.array([1_712_000_000], dtype=np.int64)
+    d = np.array(["2024-04-10"], dtype="datetime64[D]")
+    m = np.array([1679])
+    cases = [
+        ({"number": 5, "date": d, "amount_cents": m}, "INPUT_FORMAT"),
+        ({"number": None, "date": d, "amount_cents": m}, "INPUT_FORMAT"),
+        ({"number": np.int64(5), "date": d, "amount_cents": m}, "INPUT_FORMAT"),
+        ({"number": ["1"], "date": "x", "amount_cents": m}, "INPUT_FORMAT"),
+        ({"number": ["1"], "date": d}, "INPUT_FORMAT"),
+        ({"number": np.array([[1]]), "date": d, "amount_cents": m}, "ORDER_NUMBER_INVALID"),
+        ({"number": ["1", "2"], "date": d, "amount_cents": m}, "INPUT_FORMAT"),
+    ]
+    for columns, code in cases:
+        with pytest.raises(c.CieError) as refused:
+            c.allocate(cards, columns)
+        assert refused.value.code == code, columns
+        assert refused.value.message_it and refused.value.message_en
+    # and the process keeps working
+    assert len(c.allocate(cards, {"number": ["1"], "date": d, "amount_cents": m}).orders) == 1
+
+
 def test_integer_number_columns_read_in_place() -> None:
     import pandas as pd
 

@@ -292,7 +292,8 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
         # `Int64` column holding NA becomes floats there and goes the item-by-item way,
         # which refuses the NA with its row (never a made-up number).
         array = np.asarray(numbers)
-        if array.dtype.kind == "i" or (array.dtype.kind == "u" and array.dtype.itemsize < 8):
+        integer = array.dtype.kind == "i" or (array.dtype.kind == "u" and array.dtype.itemsize < 8)
+        if integer and array.ndim == 1:
             integers = np.ascontiguousarray(array, dtype=np.int64)
             return (integers, days(orders["date"]), cents, *periods(), None)
     if not isinstance(numbers, list):
@@ -324,8 +325,13 @@ def allocate(cards: Any, orders: Any) -> Allocation:
     if hasattr(orders, "columns") or isinstance(orders, Mapping):
         import numpy as np
 
-        epochs = np.ascontiguousarray(_epochs(cards), dtype=np.int64)
-        return Allocation(_native.allocate_columns(epochs, *_order_columns(orders)))
+        try:
+            epochs = np.ascontiguousarray(_epochs(cards), dtype=np.int64)
+            columns = _order_columns(orders)
+        except (TypeError, ValueError, KeyError, OverflowError) as exc:
+            # a missing column, a column that is not a sequence, text where dates are expected
+            raise _native.coded_error("INPUT_FORMAT", f"orders as columns: {exc!r}") from exc
+        return Allocation(_native.allocate_columns(epochs, *columns))
     return Allocation(_native.allocate(_epochs(cards), orders))
 
 

@@ -189,6 +189,7 @@ def password_rules() -> List[Tuple[str, str, str]]:
 def generate_password(length: int = 16) -> str:
     """A password from the OS CSPRNG that satisfies the policy."""
 def allocate(cards: Any, orders: Iterable[Any]) -> NativeAllocation: ...
+def coded_error(code: str, detail: str) -> BaseException: ...
 def allocate_columns(
     cards: Any,
     numbers: Union[List[Union[str, int]], Any],  # or an int64 numpy array
