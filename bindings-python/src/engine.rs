@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use cie_pagamenti::allocation::{allocate_columns as core_allocate_columns, Allocation, AllocationTable};
-use cie_pagamenti::orders::{joined_numbers, JoinedNumbers, OrderColumns, PaymentOrder};
+use cie_pagamenti::orders::{joined_column, JoinedNumbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::reconciliation::{reconcile as core_reconcile, Lifespan, QuarterState};
 use cie_pagamenti::report::QuarterlyReport;
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
@@ -112,8 +112,7 @@ fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
     }
     i32::try_from(days)
         .ok()
-        .and_then(|d| d.checked_add(719_163))
-        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+        .and_then(cie_pagamenti::calendar::date_of_day_number)
         .map(Some)
         .ok_or_else(|| coded(ErrorCode::DateInvalid, &format!("row {row}: day out of range")))
 }
@@ -134,6 +133,11 @@ impl DayMemo {
             }
         }
     }
+}
+
+/// The error of a numpy column that is not contiguous in memory (it is read in place).
+fn contiguous(what: &str) -> PyErr {
+    coded(ErrorCode::InputFormat, &format!("{what}: the array must be contiguous"))
 }
 
 /// An order number of a column: a `str`, or an `int` written in decimal.
@@ -165,7 +169,6 @@ pub(crate) fn allocate_columns(
     period_to: Option<PyReadonlyArray1<'_, i64>>,
     joined: Option<Bound<'_, PyBytes>>,
 ) -> PyResult<PyAllocation> {
-    let contiguous = |what: &str| coded(ErrorCode::InputFormat, &format!("{what}: the array must be contiguous"));
     let dates = dates.as_slice().map_err(|_| contiguous("dates"))?;
     let amount_cents = amount_cents.extract::<PyReadonlyArray1<'_, i64>>().map_err(|_| {
         let kind: String =
@@ -185,9 +188,8 @@ pub(crate) fn allocate_columns(
     }
     let not_a_column = || coded(ErrorCode::InputFormat, "numbers: a sequence of order numbers");
     let count = numbers.len().map_err(|_| not_a_column())?;
-    let pieces = |text: &str| if text.is_empty() { 0 } else { text.bytes().filter(|&b| b == b'\n').count() + 1 };
     let joined =
-        joined.as_ref().and_then(|b| std::str::from_utf8(b.as_bytes()).ok()).filter(|text| pieces(text) == count);
+        joined.as_ref().and_then(|b| std::str::from_utf8(b.as_bytes()).ok()).and_then(|t| joined_column(t, count));
     let items: Vec<String> = match &joined {
         Some(_) => Vec::new(),
         None => numbers
@@ -197,9 +199,8 @@ pub(crate) fn allocate_columns(
             .map(|(row, item)| order_number(&item?, row))
             .collect::<PyResult<_>>()?,
     };
-    let numbers = match &joined {
-        Some("") => Numbers::Items(&[]),
-        Some(text) => Numbers::Joined(joined_numbers(text), count),
+    let numbers = match joined {
+        Some(pieces) => Numbers::Joined(pieces, count),
         None => Numbers::Items(&items),
     };
     columns(py, cards, numbers, dates, cents, from, to)
@@ -257,7 +258,7 @@ fn columns(
         };
         orders.push(number, date, Amount::from_cents(cents[row]), period).py_err()?;
     }
-    let cards = cards.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "cards: the array must be contiguous"))?;
+    let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
     run(py, cards, orders)
 }
 

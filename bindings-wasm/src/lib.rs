@@ -6,7 +6,7 @@
 
 use cie_pagamenti::calendar::{parse_any_date, pre2020_mailbox as core_mailbox, Fortnight};
 use cie_pagamenti::identifiers as id;
-use cie_pagamenti::orders::OrderColumns;
+use cie_pagamenti::orders::{OrderColumns, PaymentOrder};
 use cie_pagamenti::password::{check_password_change as core_change, generate_password as core_generate, PasswordRule};
 use cie_pagamenti::pricing::causale as core_causale;
 use cie_pagamenti::{Amount, CieError, ErrorCode, FieldValue, Lang, Moment, PriceSchedule, Quarter};
@@ -286,12 +286,20 @@ pub fn allocate_epochs(cards: &JsValue, orders: &JsValue) -> Result<JsValue, JsV
     let cards = epoch_cards(cards)?;
     let orders = orders.dyn_ref::<Array>().ok_or_else(|| coded(ErrorCode::InputFormat, "orders: an array"))?;
     let list = payment_orders(orders)?;
-    // Only the per-quarter table is returned: the columnar result, no per-order records. Every
-    // allocation of this module goes through `OrderColumns`, so that the allocation is
-    // compiled once (one instantiation of the core's generic allocation: a smaller `.wasm`).
+    // Only the per-quarter table is returned: the columnar result, no per-order records.
+    Ok(quarter_table(&allocate_list(&cards, &list, &PriceSchedule::builtin())?))
+}
+
+/// The allocation of a list of orders. Every allocation of this module goes through
+/// `OrderColumns`, so that the core's allocation (generic over its order source) is compiled
+/// once: a smaller `.wasm`.
+fn allocate_list(
+    cards: &[i64],
+    list: &[PaymentOrder],
+    schedule: &PriceSchedule,
+) -> Result<cie_pagamenti::allocation::AllocationTable, JsValue> {
     let columns: OrderColumns = list.iter().collect();
-    let allocation = cie_pagamenti::allocation::allocate_columns(&cards, &columns, &PriceSchedule::builtin()).js()?;
-    Ok(quarter_table(&allocation))
+    cie_pagamenti::allocation::allocate_columns(cards, &columns, schedule).js()
 }
 
 fn epoch_cards(cards: &JsValue) -> Result<Vec<i64>, JsValue> {
@@ -321,8 +329,7 @@ fn column_day(days: i32, row: usize) -> Result<Option<chrono::NaiveDate>, JsValu
     if days == i32::MIN {
         return Ok(None);
     }
-    days.checked_add(719_163)
-        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+    cie_pagamenti::calendar::date_of_day_number(days)
         .map(Some)
         .ok_or_else(|| coded(ErrorCode::DateInvalid, &format!("row {row}: day out of range")))
 }
@@ -335,10 +342,8 @@ fn number_column(numbers: &Array) -> Result<Vec<String>, JsValue> {
     let all_text = numbers.every(&mut |v, _, _| v.is_string());
     if all_text {
         let joined = numbers.join("\n").as_string().unwrap_or_default();
-        let pieces: Vec<&str> =
-            if count == 0 { Vec::new() } else { cie_pagamenti::orders::joined_numbers(&joined).collect() };
-        if pieces.len() == count {
-            return Ok(pieces.into_iter().map(str::to_owned).collect());
+        if let Some(pieces) = cie_pagamenti::orders::joined_column(&joined, count) {
+            return Ok(pieces.map(str::to_owned).collect());
         }
     }
     numbers
@@ -440,9 +445,7 @@ pub fn allocate_and_reconcile(
     }
     let list = payment_orders(orders)?;
     let schedule = PriceSchedule::builtin();
-    let columns: OrderColumns = list.iter().collect();
-    let allocation =
-        cie_pagamenti::allocation::allocate_columns(&epochs, &columns, &schedule).js()?.into_allocation(list);
+    let allocation = allocate_list(&epochs, &list, &schedule)?.into_allocation(list);
     let counts: std::collections::BTreeMap<Quarter, u64> = if cieonline.is_object() {
         let mut m = std::collections::BTreeMap::new();
         for key in Object::keys(&Object::from(cieonline.clone())).iter() {

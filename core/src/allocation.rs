@@ -10,7 +10,6 @@
 //! same price, same declared periods), so the engine works on per-day counts: the input is
 //! read once (or binary-searched when sorted) and nothing is allocated per card.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -18,13 +17,17 @@ use serde::Serialize;
 use smallvec::SmallVec;
 use thiserror::Error;
 
-use crate::calendar::{
-    date_of_day_number, day_number, rome_day_of_epoch, rome_midnight_of_day, CalendarError, DayNumber, Quarter,
-};
+use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
 use crate::orders::{OrderColumns, OrderView, PaymentOrder};
 use crate::pricing::{PriceSchedule, PricingError};
+
+mod counting;
+mod processing;
+
+use counting::count_per_day;
+use processing::{may_follow, processing_order, small_value, OrderSource, Work};
 
 /// The part of an order imputed to one quarter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -207,259 +210,6 @@ struct Day {
     price: Price,
     signed: u64,
     unpaid: u64,
-}
-
-/// Cards per block of the sorted pass: the block is checked for order without early exit
-/// (which the compiler vectorises) and counted whole when it lies within one day.
-const BLOCK: usize = 1024;
-
-/// Per-day counts of cards in ascending order, in one pass that also checks the order;
-/// `None` as soon as the input turns out not to be sorted. Only blocks that cross a Rome
-/// midnight are searched, while they are in cache.
-fn count_sorted(cards: &[i64]) -> Result<Option<Vec<(DayNumber, u64)>>, AllocationError> {
-    let day_of = |i: usize, t: i64| rome_day_of_epoch(t).map_err(|source| AllocationError::Card { index: i, source });
-    let mut out = Vec::new();
-    let Some(&first) = cards.first() else {
-        return Ok(Some(out));
-    };
-    let mut day = day_of(0, first)?;
-    let mut end = rome_midnight_of_day(day + 1);
-    let mut count = 0u64;
-    let mut previous = first;
-    for (b, block) in cards.chunks(BLOCK).enumerate() {
-        // Inversions counted without early exit over two shifted slices, so that the check is
-        // vectorised (a fold over `windows(2)` is not).
-        let inversions = block
-            .iter()
-            .zip(block.iter().skip(1))
-            .fold(u64::from(previous > block[0]), |n, (a, b)| n + u64::from(a > b));
-        if inversions != 0 {
-            return Ok(None);
-        }
-        previous = block[block.len() - 1];
-        let mut rest = block;
-        let mut index = b * BLOCK;
-        while let Some(&last) = rest.last() {
-            if last < end {
-                count += rest.len() as u64;
-                break;
-            }
-            let within = rest.partition_point(|&t| t < end);
-            count += within as u64;
-            if count > 0 {
-                out.push((day, count));
-            }
-            rest = &rest[within..];
-            index += within;
-            day = day_of(index, rest[0])?;
-            end = rome_midnight_of_day(day + 1);
-            count = 0;
-        }
-    }
-    if count > 0 {
-        out.push((day, count));
-    }
-    Ok(Some(out))
-}
-
-/// Counts cards per Rome civil day, in any order. Returns (day, count) sorted by day.
-fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, AllocationError> {
-    if let Some(counts) = count_sorted(cards)? {
-        return Ok(counts);
-    }
-    let day_of = |i: usize, t: i64| rome_day_of_epoch(t).map_err(|source| AllocationError::Card { index: i, source });
-    let (min, max) = cards.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
-    let (Ok(first), Ok(last)) = (day_of(0, min), day_of(0, max)) else {
-        // Some card is outside the calendar: report the first one, in input order.
-        for (i, &t) in cards.iter().enumerate() {
-            day_of(i, t)?;
-        }
-        return Err(AllocationError::Card { index: 0, source: CalendarError::MomentFormat });
-    };
-    let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
-    // The per-day tables cost O(span): worth it only when the cards outnumber the days.
-    if span > (1 << 18).min(cards.len()) {
-        let mut counts = BTreeMap::new();
-        for (i, &t) in cards.iter().enumerate() {
-            *counts.entry(day_of(i, t)?).or_insert(0u64) += 1;
-        }
-        return Ok(counts.into_iter().collect());
-    }
-    // Rome is ahead of UTC by less than a day, so a moment of UTC day `u` is on Rome day `u`
-    // before the Rome midnight that starts day `u + 1` (which falls within UTC day `u`), and on
-    // day `u + 1` from it: one table entry per UTC day, no time-zone lookup per card.
-    let utc_first = min.div_euclid(86_400);
-    let utc_span = (max.div_euclid(86_400) - utc_first + 1) as usize;
-    let midnights: Vec<i64> =
-        (0..utc_span as i64).map(|k| rome_midnight_of_day((utc_first + k + 1) as DayNumber)).collect();
-    let mut counts = vec![0u64; span + 1];
-    let base = utc_first - i64::from(first);
-    for &t in cards {
-        let k = (t.div_euclid(86_400) - utc_first) as usize;
-        let rome = base + k as i64 + i64::from(t >= midnights[k]);
-        counts[rome as usize] += 1;
-    }
-    Ok(counts.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(i, c)| (first + i as DayNumber, c)).collect())
-}
-
-/// The largest number that still counts as numeric (`u128::MAX`): longer all-digit numbers are
-/// compared as text.
-const LARGEST_NUMERIC: &[u8] = b"340282366920938463463374607431768211455";
-
-/// The significant digits (leading zeros removed) of an all-digit number that fits in `u128`;
-/// `None` for any other number.
-fn numeric_digits(number: &str) -> Option<&[u8]> {
-    let bytes = number.as_bytes();
-    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let significant = &bytes[bytes.iter().position(|&b| b != b'0').unwrap_or(bytes.len())..];
-    let fits = significant.len() < LARGEST_NUMERIC.len()
-        || (significant.len() == LARGEST_NUMERIC.len() && significant <= LARGEST_NUMERIC);
-    fits.then_some(significant)
-}
-
-/// Order of order numbers: numerically when the number is all digits, all-digit numbers before
-/// other numbers, other numbers as text, and ties of value (`7`, `007`) broken by the text. A
-/// total order: the rule "numerically when both are digits, otherwise as text" alone is not
-/// transitive (2 < 10 < 1a < 2). Compares digits without parsing them.
-fn compare_numbers(a: &str, b: &str) -> Ordering {
-    let by_value = match (numeric_digits(a), numeric_digits(b)) {
-        (Some(x), Some(y)) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    };
-    by_value.then_with(|| a.cmp(b))
-}
-
-/// The processing order of orders: by date, then by number ([`compare_numbers`]).
-#[cfg(test)]
-fn compare_orders(a: &PaymentOrder, b: &PaymentOrder) -> Ordering {
-    a.date.cmp(&b.date).then_with(|| compare_numbers(&a.number, &b.number))
-}
-
-/// What the allocation loop needs of an order, read once: the sort key (the date, and the
-/// value of a number of up to 19 significant digits, `u64::MAX` for every other number, whose
-/// ties are decided by [`compare_numbers`]), the input index, the amount and the period.
-#[derive(Clone, Copy, Debug)]
-struct Work {
-    date: NaiveDate,
-    day: DayNumber,
-    value: u64,
-    index: usize,
-    cents: i64,
-    period: Option<(NaiveDate, NaiveDate)>,
-}
-
-/// The value of an all-digit number of up to 19 significant digits; `u64::MAX` otherwise. One
-/// pass over the bytes (it runs once per order; a SWAR conversion of 8 bytes at once was tried
-/// and lost to the copy it needs without `unsafe`).
-fn small_value(number: &str) -> u64 {
-    let bytes = number.as_bytes();
-    // Up to 19 bytes the value fits whatever the leading zeros (nearly every number): no
-    // count of significant digits.
-    if bytes.is_empty() {
-        return u64::MAX;
-    }
-    let digits = if bytes.len() <= 19 {
-        bytes
-    } else {
-        let zeros = bytes.iter().take_while(|&&b| b == b'0').count();
-        match bytes.get(zeros..) {
-            Some(rest) if rest.len() <= 19 => rest,
-            _ => return u64::MAX,
-        }
-    };
-    let mut value = 0u64;
-    for &byte in digits {
-        let digit = byte.wrapping_sub(b'0');
-        if digit > 9 {
-            return u64::MAX;
-        }
-        value = value * 10 + u64::from(digit);
-    }
-    value
-}
-
-impl Work {
-    fn of(index: usize, order: OrderView<'_>) -> Work {
-        Work {
-            date: order.date,
-            day: day_number(order.date),
-            value: small_value(order.number),
-            index,
-            cents: order.amount.cents(),
-            period: order.period,
-        }
-    }
-}
-
-/// Whether `b` may follow `a` in processing order; each comes with its [`small_value`], so
-/// that most comparisons are decided by the date and the values.
-fn may_follow(a: (OrderView<'_>, u64), b: (OrderView<'_>, u64)) -> bool {
-    let quick = a.0.date.cmp(&b.0.date).then(a.1.cmp(&b.1));
-    let order_of = match quick {
-        Ordering::Equal => compare_numbers(a.0.number, b.0.number),
-        decided => decided,
-    };
-    order_of != Ordering::Greater
-}
-
-/// True when the orders already are in processing order.
-#[cfg(test)]
-fn in_processing_order(orders: &[PaymentOrder]) -> bool {
-    orders
-        .windows(2)
-        .all(|w| may_follow((w[0].view(), small_value(&w[0].number)), (w[1].view(), small_value(&w[1].number))))
-}
-
-/// Order of two work items: date, number, then input index (so that the unstable sorts
-/// below keep equal orders in input order).
-fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> Ordering {
-    (a.day, a.value)
-        .cmp(&(b.day, b.value))
-        .then_with(|| match (orders.view(a.index), orders.view(b.index)) {
-            (Some(x), Some(y)) => compare_numbers(x.number, y.number),
-            _ => Ordering::Equal,
-        })
-        .then(a.index.cmp(&b.index))
-}
-
-/// The orders' work items in processing order. When the dates' span is small for the number
-/// of orders (and at most 2^20 days), they are placed by a counting sort, then each date's
-/// orders are sorted by number; otherwise one comparison sort.
-fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
-    let mut work: Vec<Work> = Vec::with_capacity(orders.count());
-    work.extend((0..orders.count()).filter_map(|i| orders.view(i).map(|o| Work::of(i, o))));
-    let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
-    let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
-    if span > (1 << 20).min(2 * work.len() + 1024) {
-        work.sort_unstable_by(|a, b| compare_work(orders, a, b));
-        return work;
-    }
-    let mut starts = vec![0usize; span + 1];
-    for w in &work {
-        starts[(w.day - low) as usize + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut placed = work.clone();
-    let mut cursor = starts.clone();
-    for w in &work {
-        let slot = &mut cursor[(w.day - low) as usize];
-        placed[*slot] = *w;
-        *slot += 1;
-    }
-    for range in starts.windows(2) {
-        if let Some(group) = placed.get_mut(range[0]..range[1]) {
-            if group.len() > 1 {
-                group.sort_unstable_by(|a, b| compare_work(orders, a, b));
-            }
-        }
-    }
-    placed
 }
 
 /// A price in cents with its reciprocal for division by multiplication (Lemire, Kaser &
@@ -786,32 +536,6 @@ impl Allocator {
             debit,
             cards,
         }
-    }
-}
-
-/// What the allocation reads of its orders: a slice of [`PaymentOrder`] or [`OrderColumns`].
-trait OrderSource {
-    fn count(&self) -> usize;
-    fn view(&self, index: usize) -> Option<OrderView<'_>>;
-}
-
-impl OrderSource for [PaymentOrder] {
-    fn count(&self) -> usize {
-        self.len()
-    }
-
-    fn view(&self, index: usize) -> Option<OrderView<'_>> {
-        self.get(index).map(PaymentOrder::view)
-    }
-}
-
-impl OrderSource for OrderColumns {
-    fn count(&self) -> usize {
-        self.len()
-    }
-
-    fn view(&self, index: usize) -> Option<OrderView<'_>> {
-        self.get(index)
     }
 }
 

@@ -88,6 +88,15 @@ pub fn joined_numbers(text: &str) -> JoinedNumbers<'_> {
     JoinedNumbers { rest: Some(text) }
 }
 
+/// The numbers of a column of `rows` orders joined by newlines, when the text splits into
+/// exactly `rows` pieces (the empty text being no rows); `None` otherwise: some item has a
+/// newline inside, and the caller reads the column item by item, so that the faulty one is
+/// refused with its row.
+pub fn joined_column(text: &str, rows: usize) -> Option<JoinedNumbers<'_>> {
+    let pieces = if text.is_empty() { 0 } else { text.bytes().filter(|&b| b == b'\n').count() + 1 };
+    (pieces == rows).then(|| JoinedNumbers { rest: (rows > 0).then_some(text) })
+}
+
 /// Iterator of [`joined_numbers`].
 #[derive(Clone, Debug)]
 pub struct JoinedNumbers<'a> {
@@ -365,6 +374,18 @@ mod tests {
         let conflicts = split_date_conflicts(&[a, o, b]);
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].0, 2);
+    }
+
+    #[test]
+    fn joined_column_only_when_the_pieces_match_the_rows() {
+        let pieces = |text, rows| joined_column(text, rows).map(Iterator::collect::<Vec<_>>);
+        assert_eq!(pieces("", 0), Some(vec![]));
+        assert_eq!(pieces("", 1), None);
+        assert_eq!(pieces("a", 1), Some(vec!["a"]));
+        assert_eq!(pieces("10\n2", 2), Some(vec!["10", "2"]));
+        assert_eq!(pieces("\n", 2), Some(vec!["", ""]));
+        assert_eq!(pieces("1\n0\n2", 2), None);
+        assert_eq!(pieces("1", 2), None);
     }
 
     proptest! {

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use cie_pagamenti::allocation::{allocate, allocate_columns, allocate_table};
+use cie_pagamenti::calendar::{date_of_day_number, day_number};
 use cie_pagamenti::orders::{joined_numbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::{Amount, PriceSchedule};
 
@@ -108,11 +109,11 @@ fn time_columns(
     schedule: &PriceSchedule,
 ) -> Result<(f64, f64, f64), Box<dyn std::error::Error>> {
     let joined = orders.iter().map(|o| o.number.as_str()).collect::<Vec<_>>().join("\n");
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("epoch")?;
-    let days: Vec<i64> = orders.iter().map(|o| (o.date - epoch).num_days()).collect();
+    let epoch = date_of_day_number(0).ok_or("epoch")?;
+    let days: Vec<i64> = orders.iter().map(|o| i64::from(day_number(o.date))).collect();
     let cents: Vec<i64> = orders.iter().map(|o| o.amount.cents()).collect();
     let periods: Vec<Option<(i64, i64)>> =
-        orders.iter().map(|o| o.period.map(|(a, b)| ((a - epoch).num_days(), (b - epoch).num_days()))).collect();
+        orders.iter().map(|o| o.period.map(|(a, b)| (i64::from(day_number(a)), i64::from(day_number(b))))).collect();
     let (mut totals, mut builds) = (Vec::new(), Vec::new());
     for _ in 0..5 {
         let start = Instant::now();
@@ -122,11 +123,7 @@ fn time_columns(
         let mut day = |column: usize, d: i64| match memo[column] {
             (last, date) if last == d => Ok(date),
             _ => {
-                let date = i32::try_from(d)
-                    .ok()
-                    .and_then(|d| d.checked_add(719_163))
-                    .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
-                    .ok_or("day")?;
+                let date = i32::try_from(d).ok().and_then(date_of_day_number).ok_or("day")?;
                 memo[column] = (d, date);
                 Ok::<_, &str>(date)
             }

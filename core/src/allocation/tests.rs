@@ -1,5 +1,9 @@
+use std::cmp::Ordering;
+
+use super::counting::count_sorted;
+use super::processing::{compare_orders, in_processing_order, numeric_digits};
 use super::*;
-use crate::calendar::Moment;
+use crate::calendar::{rome_day_of_epoch, Moment};
 use proptest::prelude::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -1,0 +1,196 @@
+//! The order in which payment orders are processed: by date, then by number (all-digit
+//! numbers first, compared by value), and what the allocation reads of its orders.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+
+use crate::calendar::{day_number, DayNumber};
+
+use crate::orders::{OrderColumns, OrderView, PaymentOrder};
+
+/// The largest number that still counts as numeric (`u128::MAX`): longer all-digit numbers are
+/// compared as text.
+pub(super) const LARGEST_NUMERIC: &[u8] = b"340282366920938463463374607431768211455";
+
+/// The significant digits (leading zeros removed) of an all-digit number that fits in `u128`;
+/// `None` for any other number.
+pub(super) fn numeric_digits(number: &str) -> Option<&[u8]> {
+    let bytes = number.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let significant = &bytes[bytes.iter().position(|&b| b != b'0').unwrap_or(bytes.len())..];
+    let fits = significant.len() < LARGEST_NUMERIC.len()
+        || (significant.len() == LARGEST_NUMERIC.len() && significant <= LARGEST_NUMERIC);
+    fits.then_some(significant)
+}
+
+/// Order of order numbers: numerically when the number is all digits, all-digit numbers before
+/// other numbers, other numbers as text, and ties of value (`7`, `007`) broken by the text. A
+/// total order: the rule "numerically when both are digits, otherwise as text" alone is not
+/// transitive (2 < 10 < 1a < 2). Compares digits without parsing them.
+pub(super) fn compare_numbers(a: &str, b: &str) -> Ordering {
+    let by_value = match (numeric_digits(a), numeric_digits(b)) {
+        (Some(x), Some(y)) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    by_value.then_with(|| a.cmp(b))
+}
+
+/// The processing order of orders: by date, then by number ([`compare_numbers`]).
+#[cfg(test)]
+pub(super) fn compare_orders(a: &PaymentOrder, b: &PaymentOrder) -> Ordering {
+    a.date.cmp(&b.date).then_with(|| compare_numbers(&a.number, &b.number))
+}
+
+/// What the allocation loop needs of an order, read once: the sort key (the date, and the
+/// value of a number of up to 19 significant digits, `u64::MAX` for every other number, whose
+/// ties are decided by [`compare_numbers`]), the input index, the amount and the period.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Work {
+    pub(super) date: NaiveDate,
+    pub(super) day: DayNumber,
+    pub(super) value: u64,
+    pub(super) index: usize,
+    pub(super) cents: i64,
+    pub(super) period: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// The value of an all-digit number of up to 19 significant digits; `u64::MAX` otherwise. One
+/// pass over the bytes (it runs once per order; a SWAR conversion of 8 bytes at once was tried
+/// and lost to the copy it needs without `unsafe`).
+pub(super) fn small_value(number: &str) -> u64 {
+    let bytes = number.as_bytes();
+    // Up to 19 bytes the value fits whatever the leading zeros (nearly every number): no
+    // count of significant digits.
+    if bytes.is_empty() {
+        return u64::MAX;
+    }
+    let digits = if bytes.len() <= 19 {
+        bytes
+    } else {
+        let zeros = bytes.iter().take_while(|&&b| b == b'0').count();
+        match bytes.get(zeros..) {
+            Some(rest) if rest.len() <= 19 => rest,
+            _ => return u64::MAX,
+        }
+    };
+    let mut value = 0u64;
+    for &byte in digits {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return u64::MAX;
+        }
+        value = value * 10 + u64::from(digit);
+    }
+    value
+}
+
+impl Work {
+    fn of(index: usize, order: OrderView<'_>) -> Work {
+        Work {
+            date: order.date,
+            day: day_number(order.date),
+            value: small_value(order.number),
+            index,
+            cents: order.amount.cents(),
+            period: order.period,
+        }
+    }
+}
+
+/// Whether `b` may follow `a` in processing order; each comes with its [`small_value`], so
+/// that most comparisons are decided by the date and the values.
+pub(super) fn may_follow(a: (OrderView<'_>, u64), b: (OrderView<'_>, u64)) -> bool {
+    let quick = a.0.date.cmp(&b.0.date).then(a.1.cmp(&b.1));
+    let order_of = match quick {
+        Ordering::Equal => compare_numbers(a.0.number, b.0.number),
+        decided => decided,
+    };
+    order_of != Ordering::Greater
+}
+
+/// True when the orders already are in processing order.
+#[cfg(test)]
+pub(super) fn in_processing_order(orders: &[PaymentOrder]) -> bool {
+    orders
+        .windows(2)
+        .all(|w| may_follow((w[0].view(), small_value(&w[0].number)), (w[1].view(), small_value(&w[1].number))))
+}
+
+/// Order of two work items: date, number, then input index (so that the unstable sorts
+/// below keep equal orders in input order).
+pub(super) fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> Ordering {
+    (a.day, a.value)
+        .cmp(&(b.day, b.value))
+        .then_with(|| match (orders.view(a.index), orders.view(b.index)) {
+            (Some(x), Some(y)) => compare_numbers(x.number, y.number),
+            _ => Ordering::Equal,
+        })
+        .then(a.index.cmp(&b.index))
+}
+
+/// The orders' work items in processing order. When the dates' span is small for the number
+/// of orders (and at most 2^20 days), they are placed by a counting sort, then each date's
+/// orders are sorted by number; otherwise one comparison sort.
+pub(super) fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
+    let mut work: Vec<Work> = Vec::with_capacity(orders.count());
+    work.extend((0..orders.count()).filter_map(|i| orders.view(i).map(|o| Work::of(i, o))));
+    let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
+    let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
+    if span > (1 << 20).min(2 * work.len() + 1024) {
+        work.sort_unstable_by(|a, b| compare_work(orders, a, b));
+        return work;
+    }
+    let mut starts = vec![0usize; span + 1];
+    for w in &work {
+        starts[(w.day - low) as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut placed = work.clone();
+    let mut cursor = starts.clone();
+    for w in &work {
+        let slot = &mut cursor[(w.day - low) as usize];
+        placed[*slot] = *w;
+        *slot += 1;
+    }
+    for range in starts.windows(2) {
+        if let Some(group) = placed.get_mut(range[0]..range[1]) {
+            if group.len() > 1 {
+                group.sort_unstable_by(|a, b| compare_work(orders, a, b));
+            }
+        }
+    }
+    placed
+}
+
+/// What the allocation reads of its orders: a slice of [`PaymentOrder`] or [`OrderColumns`].
+pub(super) trait OrderSource {
+    fn count(&self) -> usize;
+    fn view(&self, index: usize) -> Option<OrderView<'_>>;
+}
+
+impl OrderSource for [PaymentOrder] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn view(&self, index: usize) -> Option<OrderView<'_>> {
+        self.get(index).map(PaymentOrder::view)
+    }
+}
+
+impl OrderSource for OrderColumns {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn view(&self, index: usize) -> Option<OrderView<'_>> {
+        self.get(index)
+    }
+}
