@@ -6,57 +6,101 @@ use std::collections::BTreeMap;
 use super::AllocationError;
 use crate::calendar::{rome_day_of_epoch, rome_midnight_of_day, CalendarError, DayNumber};
 
-/// Cards per block of the sorted pass: the block is checked for order without early exit
-/// (which the compiler vectorises) and counted whole when it lies within one day.
+/// Cards per block of the sorted pass: a block wholly within the current day is counted by
+/// one branch-free reduction (which the compiler vectorises).
 pub(super) const BLOCK: usize = 1024;
 
-/// Per-day counts of cards in ascending order, in one pass that also checks the order;
-/// `None` as soon as the input turns out not to be sorted. Only blocks that cross a Rome
-/// midnight are searched, while they are in cache.
+/// Cards per sub-block of a block that leaves the current day.
+const SUB_BLOCK: usize = 32;
+
+/// Longer than any Rome civil day (25 h = 90 000 s).
+const DAY_BITS: u32 = 17;
+
+/// The state of the pass over cards sorted by day.
+struct SortedPass {
+    out: Vec<(DayNumber, u64)>,
+    day: DayNumber,
+    /// The current day's first and one-past-last second.
+    start: i64,
+    end: i64,
+    count: u64,
+}
+
+impl SortedPass {
+    /// True when every moment of `cards` is within the current day: `t - start` and
+    /// `end - 1 - t` are both in `0..2^17` exactly when `start <= t < end` (a day is shorter
+    /// than 2^17 seconds), so one OR over the block decides, without a branch per card.
+    #[inline]
+    fn all_within(&self, cards: &[i64]) -> bool {
+        let (start, last) = (self.start, self.end.wrapping_sub(1));
+        let spread = cards.iter().fold(0u64, |acc, &t| acc | (t.wrapping_sub(start) | last.wrapping_sub(t)) as u64);
+        spread >> DAY_BITS == 0
+    }
+
+    /// One card, after the cards before it; `Ok(false)` when it is on an earlier day than them.
+    #[inline]
+    fn card(&mut self, index: usize, t: i64) -> Result<bool, AllocationError> {
+        if t >= self.start && t < self.end {
+            self.count += 1;
+            return Ok(true);
+        }
+        if t < self.start {
+            return Ok(false);
+        }
+        if self.count > 0 {
+            self.out.push((self.day, self.count));
+        }
+        self.day = rome_day_of_epoch(t).map_err(|source| AllocationError::Card { index, source })?;
+        self.start = rome_midnight_of_day(self.day);
+        self.end = rome_midnight_of_day(self.day + 1);
+        self.count = 1;
+        Ok(true)
+    }
+
+    /// A run of cards starting at input index `index`: whole when within the day, else by
+    /// sub-blocks, and card by card only in the sub-blocks that cross a midnight.
+    fn run(&mut self, cards: &[i64], index: usize, sub: usize) -> Result<bool, AllocationError> {
+        if self.all_within(cards) {
+            self.count += cards.len() as u64;
+            return Ok(true);
+        }
+        if cards.len() > sub {
+            for (k, part) in cards.chunks(sub).enumerate() {
+                if !self.run(part, index + k * sub, sub)? {
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        }
+        for (k, &t) in cards.iter().enumerate() {
+            if !self.card(index + k, t)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Per-day counts of cards sorted by Rome day (by moment, as they usually come, or only by
+/// day), in one pass; `None` as soon as a card turns out to be on an earlier day than the
+/// one before it. Each block of cards within one day costs one vectorised reduction; only
+/// the few cards around each midnight are looked at one by one.
 pub(super) fn count_sorted(cards: &[i64]) -> Result<Option<Vec<(DayNumber, u64)>>, AllocationError> {
-    let day_of = |i: usize, t: i64| rome_day_of_epoch(t).map_err(|source| AllocationError::Card { index: i, source });
-    let mut out = Vec::new();
     let Some(&first) = cards.first() else {
-        return Ok(Some(out));
+        return Ok(Some(Vec::new()));
     };
-    let mut day = day_of(0, first)?;
-    let mut end = rome_midnight_of_day(day + 1);
-    let mut count = 0u64;
-    let mut previous = first;
+    let day = rome_day_of_epoch(first).map_err(|source| AllocationError::Card { index: 0, source })?;
+    let mut pass =
+        SortedPass { out: Vec::new(), day, start: rome_midnight_of_day(day), end: rome_midnight_of_day(day + 1), count: 0 };
     for (b, block) in cards.chunks(BLOCK).enumerate() {
-        // Inversions counted without early exit over two shifted slices, so that the check is
-        // vectorised (a fold over `windows(2)` is not).
-        let inversions = block
-            .iter()
-            .zip(block.iter().skip(1))
-            .fold(u64::from(previous > block[0]), |n, (a, b)| n + u64::from(a > b));
-        if inversions != 0 {
+        if !pass.run(block, b * BLOCK, SUB_BLOCK)? {
             return Ok(None);
         }
-        previous = block[block.len() - 1];
-        let mut rest = block;
-        let mut index = b * BLOCK;
-        while let Some(&last) = rest.last() {
-            if last < end {
-                count += rest.len() as u64;
-                break;
-            }
-            let within = rest.partition_point(|&t| t < end);
-            count += within as u64;
-            if count > 0 {
-                out.push((day, count));
-            }
-            rest = &rest[within..];
-            index += within;
-            day = day_of(index, rest[0])?;
-            end = rome_midnight_of_day(day + 1);
-            count = 0;
-        }
     }
-    if count > 0 {
-        out.push((day, count));
+    if pass.count > 0 {
+        pass.out.push((pass.day, pass.count));
     }
-    Ok(Some(out))
+    Ok(Some(pass.out))
 }
 
 /// Counts cards per Rome civil day, in any order. Returns (day, count) sorted by day.

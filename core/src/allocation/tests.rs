@@ -396,15 +396,37 @@ proptest! {
     }
 }
 
+/// The sorted pass's contract: `None` exactly when some card is on an earlier Rome day than
+/// the card before it; otherwise the exact per-day counts.
+fn check_sorted_pass(cards: &[i64]) -> Result<(), String> {
+    let days: Vec<DayNumber> = cards.iter().map(|&t| rome_day_of_epoch(t).unwrap()).collect();
+    let by_day = days.windows(2).all(|w| w[0] <= w[1]);
+    let expected = naive_counts(cards);
+    let got = count_sorted(cards).map_err(|e| e.to_string())?;
+    if got != by_day.then(|| expected.clone()) {
+        return Err(format!("sorted by day: {by_day}, got {got:?}"));
+    }
+    if count_per_day(cards).map_err(|e| e.to_string())? != expected {
+        return Err("count_per_day disagrees".into());
+    }
+    Ok(())
+}
+
 #[test]
 fn an_inversion_is_found_at_every_position() {
-    let sorted: Vec<i64> = (0..2100).map(|i| 1_700_000_000 + 60 * i).collect();
+    // A card every 60 s for 3 700 minutes, from 23:13 in Rome (three midnights): swaps within a day keep the days sorted,
+    // swaps across a midnight do not; both are counted exactly.
+    let sorted: Vec<i64> = (0..3700).map(|i| 1_700_000_000 + 60 * i).collect();
+    let mut across = 0;
     for i in 0..sorted.len() - 1 {
         let mut cards = sorted.clone();
         cards.swap(i, i + 1);
-        assert_eq!(count_sorted(&cards), Ok(None), "inversion at {i}");
-        assert_eq!(count_per_day(&cards).unwrap(), naive_counts(&sorted));
+        check_sorted_pass(&cards).unwrap_or_else(|e| panic!("swap at {i}: {e}"));
+        across += usize::from(count_sorted(&cards) == Ok(None));
     }
+    let midnights = sorted.windows(2).filter(|w| rome_day_of_epoch(w[0]) != rome_day_of_epoch(w[1])).count();
+    assert_eq!(midnights, 3);
+    assert_eq!(across, midnights, "one refused swap per midnight crossed");
     assert_eq!(count_sorted(&sorted).unwrap(), Some(naive_counts(&sorted)));
     assert_eq!(count_sorted(&[]), Ok(Some(vec![])));
 }
@@ -500,16 +522,24 @@ proptest! {
         prop_assert_eq!(small_value(&number), reference_small_value(&number));
     }
 
+    /// Cards over five days around the October DST change, sorted, then one pair swapped
+    /// and a run moved: the sorted pass returns the counts exactly when the days are sorted.
     #[test]
-    fn sorted_check_finds_every_inversion(mut cards in prop::collection::vec(1_600_000_000i64..1_600_400_000, 0..3000), swap in any::<prop::sample::Index>()) {
+    fn sorted_check_finds_every_day_inversion(
+        mut cards in prop::collection::vec(1_603_400_000i64..1_603_832_000, 0..3000),
+        swap in any::<prop::sample::Index>(),
+        moved in any::<prop::sample::Index>(),
+    ) {
         cards.sort_unstable();
-        prop_assert!(count_sorted(&cards).unwrap().is_some());
+        prop_assert_eq!(check_sorted_pass(&cards), Ok(()));
         if cards.len() >= 2 {
             let i = swap.index(cards.len() - 1);
-            if cards[i] != cards[i + 1] {
-                cards.swap(i, i + 1);
-                prop_assert!(count_sorted(&cards).unwrap().is_none());
-            }
+            cards.swap(i, i + 1);
+            prop_assert_eq!(check_sorted_pass(&cards), Ok(()));
+            let j = moved.index(cards.len());
+            let half = (cards.len() - j) / 2;
+            cards[j..].rotate_left(half);
+            prop_assert_eq!(check_sorted_pass(&cards), Ok(()));
         }
     }
 }
