@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use cie_pagamenti::allocation::{allocate_columns as core_allocate_columns, Allocation, AllocationTable};
+use cie_pagamenti::allocation::{allocate_counted, allocate_totals, Allocation, AllocationTotals, CardCounts};
 use cie_pagamenti::orders::{joined_column, JoinedNumbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::reconciliation::{reconcile as core_reconcile, Lifespan, QuarterState};
 use cie_pagamenti::report::QuarterlyReport;
@@ -18,22 +19,25 @@ use crate::convert::{self, amount_out};
 use crate::errors::{coded, IntoPy};
 
 /// The outcome of `allocate`; the Python layer reads it through the `*_json` methods. It keeps
-/// the core's columnar table and the orders; the per-order records are built on first use
-/// (a national batch that only reads the quarters never pays for them).
+/// the totals, the cards' per-day counts and the orders; the per-order detail is computed on
+/// first use from those (a national batch that only reads the quarters never pays for it).
 #[pyclass(name = "NativeAllocation", module = "cie_pagamenti._native", frozen)]
 pub(crate) struct PyAllocation {
-    table: AllocationTable,
+    totals: AllocationTotals,
+    cards: CardCounts,
     orders: OrderColumns,
     records: OnceLock<Allocation>,
 }
 
 impl PyAllocation {
-    fn new(table: AllocationTable, orders: OrderColumns) -> Self {
-        PyAllocation { table, orders, records: OnceLock::new() }
-    }
-
+    /// The per-order records: the allocation again, with its detail (the same input gives the
+    /// same totals, so the records agree with what was already read).
     pub(crate) fn records(&self) -> &Allocation {
-        self.records.get_or_init(|| self.table.clone().into_allocation(self.orders.to_orders()))
+        self.records.get_or_init(|| match allocate_counted(&self.cards, &self.orders, &PriceSchedule::builtin()) {
+            Ok(table) => table.into_allocation(self.orders.to_orders()),
+            // unreachable: the same input was allocated without error
+            Err(_) => Allocation::default(),
+        })
     }
 }
 
@@ -41,21 +45,21 @@ impl PyAllocation {
 impl PyAllocation {
     #[getter]
     fn credit(&self) -> Decimal {
-        amount_out(self.table.credit)
+        amount_out(self.totals.credit)
     }
 
     #[getter]
     fn debit(&self) -> Decimal {
-        amount_out(self.table.debit)
+        amount_out(self.totals.debit)
     }
 
     #[getter]
     fn cards(&self) -> u64 {
-        self.table.cards
+        self.totals.cards
     }
 
     fn quarters_json(&self) -> String {
-        convert::json(&self.table.quarters)
+        convert::json(&self.totals.quarters)
     }
 
     fn orders_json(&self) -> String {
@@ -63,16 +67,66 @@ impl PyAllocation {
     }
 
     fn entered_amounts_json(&self) -> String {
-        convert::json(self.table.entered_amounts())
+        convert::json(&self.totals.entered)
     }
 }
 
-/// Runs the allocation without the GIL.
-fn run(py: Python<'_>, cards: &[i64], orders: OrderColumns) -> PyResult<PyAllocation> {
+/// Cards per part counted by one thread (2 MB of epochs).
+const CARD_PART: usize = 1 << 18;
+
+/// Counts the cards per day while `meanwhile` runs on this thread (holding the GIL: it builds
+/// the order columns). With more than one core and more than two parts of cards, a helper
+/// thread starts counting at once and this thread joins it, without the GIL, when `meanwhile`
+/// is done; parts are claimed one at a time, so the two threads finish together. The counts
+/// are the core's, part by part, merged by the core (the first refused card in input order
+/// is reported, as by a single pass). A helper that cannot be started, or fails, leaves its
+/// parts to this thread.
+fn count_cards_while<T>(
+    py: Python<'_>,
+    cards: &[i64],
+    meanwhile: impl FnOnce() -> PyResult<T>,
+) -> PyResult<(CardCounts, T)> {
+    let parts = cards.len().div_ceil(CARD_PART);
+    let next = AtomicUsize::new(0);
+    let claim = || {
+        let mut counted = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = cards.chunks(CARD_PART).nth(k) else {
+                break counted;
+            };
+            counted.push((k, CardCounts::of_part(part, k * CARD_PART)));
+        }
+    };
+    let helper_wanted = parts > 2 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (value, mut counted) = std::thread::scope(|scope| {
+        let helper =
+            if helper_wanted { std::thread::Builder::new().spawn_scoped(scope, claim).ok() } else { None };
+        let value = meanwhile();
+        if value.is_err() {
+            next.store(parts, Ordering::Relaxed);
+        }
+        let mut counted = py.detach(claim);
+        match helper.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(theirs)) => counted.extend(theirs),
+            // the helper's parts are lost: count them all again here
+            Some(Err(_)) => counted = vec![(0, CardCounts::of(cards))],
+            None => {}
+        }
+        (value, counted)
+    });
+    let value = value?;
+    counted.sort_by_key(|(k, _)| *k);
+    let parts: Vec<CardCounts> = counted.into_iter().map(|(_, c)| c).collect::<Result<_, _>>().py_err()?;
+    Ok((CardCounts::merge(parts), value))
+}
+
+/// Allocates the orders (totals only; the detail on demand) without the GIL.
+fn run(py: Python<'_>, cards: CardCounts, orders: OrderColumns) -> PyResult<PyAllocation> {
     let schedule = PriceSchedule::builtin();
-    py.detach(|| core_allocate_columns(cards, &orders, &schedule))
+    py.detach(|| allocate_totals(&cards, &orders, &schedule))
         .py_err()
-        .map(|table| PyAllocation::new(table, orders))
+        .map(|totals| PyAllocation { totals, cards, orders, records: OnceLock::new() })
 }
 
 fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {
@@ -94,15 +148,20 @@ fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {
 /// computed without the GIL) or any iterable of moments (`datetime`, `date`, ISO `str`, `int`).
 #[pyfunction]
 pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<'_, PyAny>) -> PyResult<PyAllocation> {
-    let orders: Vec<PaymentOrder> = orders.try_iter()?.map(|o| order_from_py(&o?)).collect::<PyResult<_>>()?;
-    let orders: OrderColumns = orders.iter().collect();
+    let build = || -> PyResult<OrderColumns> {
+        let orders: Vec<PaymentOrder> = orders.try_iter()?.map(|o| order_from_py(&o?)).collect::<PyResult<_>>()?;
+        Ok(orders.iter().collect())
+    };
     if let Ok(array) = cards.extract::<PyReadonlyArray1<'_, i64>>() {
         let slice = array.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "the array must be contiguous"))?;
-        return run(py, slice, orders);
+        let (counts, orders) = count_cards_while(py, slice, build)?;
+        return run(py, counts, orders);
     }
+    let orders = build()?;
     let epochs: Vec<i64> =
         cards.try_iter()?.map(|c| convert::moment(&c?).map(cie_pagamenti::Moment::epoch)).collect::<PyResult<_>>()?;
-    run(py, &epochs, orders)
+    let (counts, ()) = count_cards_while(py, &epochs, || Ok(()))?;
+    run(py, counts, orders)
 }
 
 /// A day of a numpy `datetime64[D]` column viewed as int64 (days since 1970-01-01; NaT = i64::MIN).
@@ -235,31 +294,40 @@ fn columns(
     if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
-    let mut orders = OrderColumns::with_capacity(n);
-    let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
-    let mut decimal = itoa::Buffer::new();
-    for row in 0..n {
-        let number = match &mut numbers {
-            Numbers::Joined(pieces, _) => pieces.next().unwrap_or_default(),
-            Numbers::Items(items) => items.get(row).map_or("", String::as_str),
-            Numbers::Integers(integers) => decimal.format(integers.get(row).copied().unwrap_or_default()),
-        };
-        let date = date_memo
-            .day(dates[row], row)?
-            .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
-        let start = from.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
-        let end = to.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
-        let period = match (start, end) {
-            (Some(a), Some(b)) => Some((a, b)),
-            (None, None) => None,
-            _ => {
-                return Err(coded(ErrorCode::PeriodInvalid, &format!("row {row}: both ends of the period or neither")))
+    let build = || -> PyResult<OrderColumns> {
+        let mut orders = OrderColumns::with_capacity(n);
+        let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
+        for row in 0..n {
+            let date = date_memo
+                .day(dates[row], row)?
+                .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
+            let start = from.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
+            let end = to.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
+            let period = match (start, end) {
+                (Some(a), Some(b)) => Some((a, b)),
+                (None, None) => None,
+                _ => {
+                    return Err(coded(
+                        ErrorCode::PeriodInvalid,
+                        &format!("row {row}: both ends of the period or neither"),
+                    ))
+                }
+            };
+            let amount = Amount::from_cents(cents[row]);
+            match &mut numbers {
+                Numbers::Joined(pieces, _) => orders.push(pieces.next().unwrap_or_default(), date, amount, period),
+                Numbers::Items(items) => orders.push(items.get(row).map_or("", String::as_str), date, amount, period),
+                Numbers::Integers(integers) => {
+                    orders.push_integer(integers.get(row).copied().unwrap_or_default(), date, amount, period)
+                }
             }
-        };
-        orders.push(number, date, Amount::from_cents(cents[row]), period).py_err()?;
-    }
+            .py_err()?;
+        }
+        Ok(orders)
+    };
     let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
-    run(py, cards, orders)
+    let (counts, orders) = count_cards_while(py, cards, build)?;
+    run(py, counts, orders)
 }
 
 fn quarter_map<T>(
@@ -290,7 +358,7 @@ pub(crate) fn reconcile_json(
 ) -> PyResult<String> {
     let now = convert::moment(now)?;
     let amounts: BTreeMap<Quarter, Amount> = match allocation {
-        Some(a) => a.table.entered_amounts().clone(),
+        Some(a) => a.totals.entered.clone(),
         None => quarter_map(amounts, convert::amount)?,
     };
     let cieonline = quarter_map(cieonline, |v| {

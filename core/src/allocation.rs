@@ -20,14 +20,14 @@ use thiserror::Error;
 use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
-use crate::orders::{OrderColumns, OrderView, PaymentOrder};
+use crate::orders::{OrderColumns, PaymentOrder};
 use crate::pricing::{PriceSchedule, PricingError};
 
 mod counting;
 mod processing;
 
-use counting::count_per_day;
-use processing::{may_follow, processing_order, small_value, OrderSource, Work};
+pub use counting::CardCounts;
+use processing::{may_follow, processing_order, OrderSource, Work};
 
 /// The part of an order imputed to one quarter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -366,10 +366,10 @@ struct Days {
 }
 
 impl Days {
-    fn new(cards: &[i64], orders: usize, schedule: &PriceSchedule) -> Result<Days, AllocationError> {
+    fn new(counts: &CardCounts, orders: usize, schedule: &PriceSchedule) -> Result<Days, AllocationError> {
         let mut days = Vec::new();
         let mut quarters: Vec<Quarter> = Vec::new();
-        for (day, count) in count_per_day(cards)? {
+        for &(day, count) in counts.days() {
             let date = date_of_day_number(day)
                 .ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
             let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
@@ -409,8 +409,12 @@ impl Days {
 struct Allocator {
     days: Days,
     next: NextUnpaid,
+    /// Every day before it is paid: where orders without a period start looking.
+    cursor: usize,
     slots: Vec<Slot>,
     other_credit: BTreeMap<Quarter, Amount>,
+    /// Whether the per-order columns (`ends`, `credits`, `portions`) are written.
+    detail: bool,
     ends: Vec<usize>,
     credits: Vec<(usize, i64)>,
     portions: Vec<Portion>,
@@ -418,15 +422,18 @@ struct Allocator {
 }
 
 impl Allocator {
-    fn new(days: Days, orders: usize) -> Allocator {
+    fn new(days: Days, orders: usize, detail: bool) -> Allocator {
+        let room = if detail { orders } else { 0 };
         Allocator {
             next: NextUnpaid::new(days.list.len()),
+            cursor: 0,
             slots: vec![Slot::default(); days.quarters.len()],
             days,
             other_credit: BTreeMap::new(),
-            ends: Vec::with_capacity(orders),
+            detail,
+            ends: Vec::with_capacity(room),
             credits: Vec::new(),
-            portions: Vec::with_capacity(orders + orders / 16),
+            portions: Vec::with_capacity(room + room / 16),
             credit: Amount::ZERO,
         }
     }
@@ -434,6 +441,7 @@ impl Allocator {
     /// Forgets every order allocated so far (the buffers are kept).
     fn restart(&mut self, days: Days) {
         self.next = NextUnpaid::new(days.list.len());
+        self.cursor = 0;
         self.slots = vec![Slot::default(); days.quarters.len()];
         self.days = days;
         self.other_credit.clear();
@@ -446,11 +454,14 @@ impl Allocator {
     /// Allocates the next order in processing order: it pays the oldest unpaid cards (of its
     /// period, when it declares one) as long as its budget buys whole cards.
     fn order(&mut self, order: Work) {
+        if order.period.is_none() && self.within_one_day(order.cents) {
+            return;
+        }
         let first = self.portions.len();
         let mut last_slot = None;
         let (start, end_day) = match order.period {
             Some((from, to)) => (self.days.first_at_or_after(from), Some(day_number(to))),
-            None => (0, None),
+            None => (self.cursor, None),
         };
         let days = &mut self.days.list;
         let mut budget = order.cents;
@@ -469,19 +480,24 @@ impl Allocator {
             slot.amount = slot.amount.saturating_add(cost);
             slot.entered = true;
             last_slot = Some(d.slot);
-            let own_last = self.portions.len() > first;
-            match self.portions.last_mut() {
-                Some(p) if own_last && p.quarter == d.quarter => {
-                    p.cards += take;
-                    p.amount = p.amount.saturating_add(cost);
+            if self.detail {
+                let own_last = self.portions.len() > first;
+                match self.portions.last_mut() {
+                    Some(p) if own_last && p.quarter == d.quarter => {
+                        p.cards += take;
+                        p.amount = p.amount.saturating_add(cost);
+                    }
+                    _ => self.portions.push(Portion { quarter: d.quarter, cards: take, amount: cost }),
                 }
-                _ => self.portions.push(Portion { quarter: d.quarter, cards: take, amount: cost }),
             }
             if d.unpaid > 0 {
                 break;
             }
             self.next.mark_paid(i);
             i = self.next.find(i + 1);
+        }
+        if start == self.cursor {
+            self.cursor = self.next.find(self.cursor);
         }
         let credit = Amount::from_cents(budget);
         if !credit.is_zero() {
@@ -496,10 +512,40 @@ impl Allocator {
                 }
             }
         }
-        if budget != 0 {
-            self.credits.push((self.ends.len(), budget));
+        if self.detail {
+            if budget != 0 {
+                self.credits.push((self.ends.len(), budget));
+            }
+            self.ends.push(self.portions.len());
         }
-        self.ends.push(self.portions.len());
+    }
+
+    /// The usual order, without a period: it buys whole cards of the first unpaid day, exactly
+    /// its budget, and leaves that day with unpaid cards — one portion, no credit, the same
+    /// effect as the general loop of [`Allocator::order`] in a few steps. False (and nothing
+    /// done) for any other order.
+    #[inline]
+    fn within_one_day(&mut self, cents: i64) -> bool {
+        let Some(d) = self.days.list.get_mut(self.cursor) else {
+            return false;
+        };
+        let take = whole_cards(cents, d.price);
+        let Some(cost) = (take as i64).checked_mul(d.price.cents) else {
+            return false;
+        };
+        if take == 0 || take >= d.unpaid || cost != cents {
+            return false;
+        }
+        d.unpaid -= take;
+        let slot = &mut self.slots[d.slot];
+        slot.paid += take;
+        slot.amount = slot.amount.saturating_add(Amount::from_cents(cost));
+        slot.entered = true;
+        if self.detail {
+            self.portions.push(Portion { quarter: d.quarter, cards: take, amount: Amount::from_cents(cost) });
+            self.ends.push(self.portions.len());
+        }
+        true
     }
 
     /// The per-quarter totals and the table.
@@ -548,7 +594,7 @@ pub fn allocate_table(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(cards, orders, schedule)
+    allocate_source(&CardCounts::of(cards)?, orders, schedule, true)
 }
 
 /// [`allocate_table`] of orders given as [`OrderColumns`] (no allocation per order anywhere:
@@ -558,30 +604,91 @@ pub fn allocate_columns(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(cards, orders, schedule)
+    allocate_source(&CardCounts::of(cards)?, orders, schedule, true)
 }
 
+/// [`allocate_columns`] of cards counted beforehand ([`CardCounts`], possibly in parts on
+/// several threads). Same rules and results.
+pub fn allocate_counted(
+    cards: &CardCounts,
+    orders: &OrderColumns,
+    schedule: &PriceSchedule,
+) -> Result<AllocationTable, AllocationError> {
+    allocate_source(cards, orders, schedule, true)
+}
+
+/// The totals of an allocation, without the detail of each order: what a national batch
+/// reads first (the per-quarter outcome), for a fraction of the memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AllocationTotals {
+    /// Quarters with cards or imputed amounts, in time order.
+    pub quarters: BTreeMap<Quarter, QuarterAllocation>,
+    /// Per-quarter amounts as entered on the portal (see [`Allocation::entered_amounts`]).
+    pub entered: BTreeMap<Quarter, Amount>,
+    /// Total credit of the orders.
+    pub credit: Amount,
+    /// Total value of unpaid cards.
+    pub debit: Amount,
+    /// Total cards.
+    pub cards: u64,
+    /// Orders allocated.
+    pub orders: usize,
+}
+
+impl AllocationTable {
+    /// The totals of this allocation.
+    pub fn totals(&self) -> AllocationTotals {
+        AllocationTotals {
+            quarters: self.quarters.clone(),
+            entered: self.entered.clone(),
+            credit: self.credit,
+            debit: self.debit,
+            cards: self.cards,
+            orders: self.len(),
+        }
+    }
+}
+
+/// [`allocate_counted`] without writing each order's portions and credit: the same totals as
+/// [`AllocationTable::totals`], nothing stored per order. The detail, when wanted later, is
+/// [`allocate_counted`] of the same input.
+pub fn allocate_totals(
+    cards: &CardCounts,
+    orders: &OrderColumns,
+    schedule: &PriceSchedule,
+) -> Result<AllocationTotals, AllocationError> {
+    allocate_source(cards, orders, schedule, false).map(|table| AllocationTotals {
+        orders: orders.len(),
+        quarters: table.quarters,
+        entered: table.entered,
+        credit: table.credit,
+        debit: table.debit,
+        cards: table.cards,
+    })
+}
+
+/// The allocation loop; `detail`: whether each order's portions and credit are written.
 fn allocate_source<O: OrderSource + ?Sized>(
-    cards: &[i64],
+    cards: &CardCounts,
     orders: &O,
     schedule: &PriceSchedule,
+    detail: bool,
 ) -> Result<AllocationTable, AllocationError> {
     let count = orders.count();
     let days = Days::new(cards, count, schedule)?;
     // Orders are nearly always given in processing order (date, then number): allocate them
     // as they come, checking the order on the way; at the first order out of place, start
     // over on the sorted orders.
-    let mut allocator = Allocator::new(days.clone(), count);
-    let mut previous: Option<(OrderView<'_>, u64)> = None;
+    let mut allocator = Allocator::new(days.clone(), count, detail);
+    let mut previous: Option<Work> = None;
     let mut in_order = true;
-    for (i, o) in (0..count).filter_map(|i| orders.view(i).map(|o| (i, o))) {
-        let value = small_value(o.number);
-        if previous.is_some_and(|p| !may_follow(p, (o, value))) {
+    for work in (0..count).filter_map(|i| orders.work(i)) {
+        if previous.is_some_and(|p| !may_follow(orders, &p, &work)) {
             in_order = false;
             break;
         }
-        previous = Some((o, value));
-        allocator.order(Work { date: o.date, day: 0, value, index: i, cents: o.amount.cents(), period: o.period });
+        previous = Some(work);
+        allocator.order(work);
     }
     if in_order {
         return Ok(allocator.finish(None));

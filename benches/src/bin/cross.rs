@@ -7,7 +7,9 @@
 use std::io::Write;
 use std::time::Instant;
 
-use cie_pagamenti::allocation::{allocate, allocate_columns, allocate_table};
+use cie_pagamenti::allocation::{
+    allocate, allocate_columns, allocate_counted, allocate_table, allocate_totals, CardCounts,
+};
 use cie_pagamenti::calendar::{date_of_day_number, day_number};
 use cie_pagamenti::orders::{joined_numbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::{Amount, PriceSchedule};
@@ -78,7 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 return Ok(());
             }
             let mut times = Vec::new();
-            for _ in 0..5 {
+            for _ in 0..runs() {
                 let input = orders.clone();
                 let start = Instant::now();
                 let quarters = if table {
@@ -115,7 +117,7 @@ fn time_columns(
     let periods: Vec<Option<(i64, i64)>> =
         orders.iter().map(|o| o.period.map(|(a, b)| (i64::from(day_number(a)), i64::from(day_number(b))))).collect();
     let (mut totals, mut builds) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
+    for _ in 0..runs() {
         let start = Instant::now();
         let mut built = OrderColumns::with_capacity(days.len());
         // as the Python binding: the last day read remembered per column
@@ -142,13 +144,35 @@ fn time_columns(
     }
     let mut alone = Vec::new();
     let built: OrderColumns = orders.iter().collect();
-    for _ in 0..5 {
+    for _ in 0..runs() {
         let start = Instant::now();
         std::hint::black_box(allocate_columns(cards, &built, schedule)?.quarters.len());
         alone.push(start.elapsed().as_secs_f64() * 1e3);
     }
     alone.sort_by(f64::total_cmp);
+    if std::env::var_os("CROSS_LOOP").is_some() {
+        // the loop alone, cards counted beforehand: with the detail, and totals only
+        let counts = CardCounts::of(cards)?;
+        let (mut detail, mut only) = (Vec::new(), Vec::new());
+        for _ in 0..runs() {
+            let start = Instant::now();
+            std::hint::black_box(allocate_counted(&counts, &built, schedule)?.quarters.len());
+            detail.push(start.elapsed().as_secs_f64() * 1e3);
+            let start = Instant::now();
+            std::hint::black_box(allocate_totals(&counts, &built, schedule)?.quarters.len());
+            only.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+        detail.sort_by(f64::total_cmp);
+        only.sort_by(f64::total_cmp);
+        eprintln!("loop with detail {:.1} ms, totals only {:.1} ms", detail[detail.len() / 2], only[only.len() / 2]);
+    }
     totals.sort_by(f64::total_cmp);
     builds.sort_by(f64::total_cmp);
-    Ok((totals[2], builds[2], alone[2]))
+    let median = |v: &[f64]| v[v.len() / 2];
+    Ok((median(&totals), median(&builds), median(&alone)))
+}
+
+/// Timed runs per measurement: 5, or `CROSS_RUNS` (more, to profile the allocation alone).
+fn runs() -> usize {
+    std::env::var("CROSS_RUNS").ok().and_then(|r| r.parse().ok()).filter(|&r| r > 0).unwrap_or(5)
 }

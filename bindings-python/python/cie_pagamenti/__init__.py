@@ -276,7 +276,7 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
 
     cents = np.asarray(orders["amount_cents"])
     if cents.dtype.kind in "iu":
-        cents = np.ascontiguousarray(cents.astype(np.int64))
+        cents = np.ascontiguousarray(cents, dtype=np.int64)  # no copy when already int64
     # any other dtype (floats above all) is refused by the native layer with a coded error
     has_period = "period_from" in orders and "period_to" in orders
 

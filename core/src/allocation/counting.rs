@@ -103,6 +103,57 @@ pub(super) fn count_sorted(cards: &[i64]) -> Result<Option<Vec<(DayNumber, u64)>
     Ok(Some(pass.out))
 }
 
+/// Cards counted per Rome civil day: all the allocation reads of the cards (SPEC §3: cards of
+/// the same day are interchangeable). Counted in one pass, or in parts (on as many threads as
+/// the caller has: the core starts none) merged afterwards; the result is the same.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CardCounts {
+    /// (day, cards signed that day), by day, days without cards left out.
+    days: Vec<(DayNumber, u64)>,
+}
+
+impl CardCounts {
+    /// Counts the cards (UTC epoch seconds, in any order; fastest sorted). A card outside the
+    /// calendar is refused with its index.
+    pub fn of(cards: &[i64]) -> Result<CardCounts, AllocationError> {
+        CardCounts::of_part(cards, 0)
+    }
+
+    /// Counts a part of a larger input that starts at index `offset` of it (the index a refused
+    /// card is reported with). Merge the parts with [`CardCounts::merge`].
+    pub fn of_part(cards: &[i64], offset: usize) -> Result<CardCounts, AllocationError> {
+        count_per_day(cards).map(|days| CardCounts { days }).map_err(|e| match e {
+            AllocationError::Card { index, source } => AllocationError::Card { index: index + offset, source },
+            other @ AllocationError::Pricing(_) => other,
+        })
+    }
+
+    /// The counts of the parts of one input together (each day's counts summed).
+    pub fn merge(parts: impl IntoIterator<Item = CardCounts>) -> CardCounts {
+        let mut all: Vec<(DayNumber, u64)> = parts.into_iter().flat_map(|p| p.days).collect();
+        // Parts of sorted input come in day order already: the sort only checks.
+        all.sort_by_key(|&(day, _)| day);
+        let mut days: Vec<(DayNumber, u64)> = Vec::with_capacity(all.len());
+        for (day, count) in all {
+            match days.last_mut() {
+                Some((last, total)) if *last == day => *total = total.saturating_add(count),
+                _ => days.push((day, count)),
+            }
+        }
+        CardCounts { days }
+    }
+
+    /// Number of cards counted.
+    pub fn cards(&self) -> u64 {
+        self.days.iter().fold(0u64, |t, &(_, c)| t.saturating_add(c))
+    }
+
+    /// (day number, cards) of each day with cards, by day.
+    pub fn days(&self) -> &[(DayNumber, u64)] {
+        &self.days
+    }
+}
+
 /// Counts cards per Rome civil day, in any order. Returns (day, count) sorted by day.
 pub(super) fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, AllocationError> {
     if let Some(counts) = count_sorted(cards)? {

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::{day_number, DayNumber};
 
+pub(super) use crate::orders::small_value;
 use crate::orders::{OrderColumns, OrderView, PaymentOrder};
 
 /// The largest number that still counts as numeric (`u128::MAX`): longer all-digit numbers are
@@ -59,55 +60,14 @@ pub(super) struct Work {
     pub(super) period: Option<(NaiveDate, NaiveDate)>,
 }
 
-/// The value of an all-digit number of up to 19 significant digits; `u64::MAX` otherwise. One
-/// pass over the bytes (it runs once per order; a SWAR conversion of 8 bytes at once was tried
-/// and lost to the copy it needs without `unsafe`).
-pub(super) fn small_value(number: &str) -> u64 {
-    let bytes = number.as_bytes();
-    // Up to 19 bytes the value fits whatever the leading zeros (nearly every number): no
-    // count of significant digits.
-    if bytes.is_empty() {
-        return u64::MAX;
-    }
-    let digits = if bytes.len() <= 19 {
-        bytes
-    } else {
-        let zeros = bytes.iter().take_while(|&&b| b == b'0').count();
-        match bytes.get(zeros..) {
-            Some(rest) if rest.len() <= 19 => rest,
-            _ => return u64::MAX,
-        }
-    };
-    let mut value = 0u64;
-    for &byte in digits {
-        let digit = byte.wrapping_sub(b'0');
-        if digit > 9 {
-            return u64::MAX;
-        }
-        value = value * 10 + u64::from(digit);
-    }
-    value
-}
-
-impl Work {
-    fn of(index: usize, order: OrderView<'_>) -> Work {
-        Work {
-            date: order.date,
-            day: day_number(order.date),
-            value: small_value(order.number),
-            index,
-            cents: order.amount.cents(),
-            period: order.period,
-        }
-    }
-}
-
-/// Whether `b` may follow `a` in processing order; each comes with its [`small_value`], so
-/// that most comparisons are decided by the date and the values.
-pub(super) fn may_follow(a: (OrderView<'_>, u64), b: (OrderView<'_>, u64)) -> bool {
-    let quick = a.0.date.cmp(&b.0.date).then(a.1.cmp(&b.1));
-    let order_of = match quick {
-        Ordering::Equal => compare_numbers(a.0.number, b.0.number),
+/// Whether `b` may follow `a` in processing order: decided by the dates and the number
+/// values, and by the numbers' text only when both tie.
+pub(super) fn may_follow<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> bool {
+    let order_of = match (a.date, a.value).cmp(&(b.date, b.value)) {
+        Ordering::Equal => match (orders.view(a.index), orders.view(b.index)) {
+            (Some(x), Some(y)) => compare_numbers(x.number, y.number),
+            _ => Ordering::Equal,
+        },
         decided => decided,
     };
     order_of != Ordering::Greater
@@ -116,9 +76,8 @@ pub(super) fn may_follow(a: (OrderView<'_>, u64), b: (OrderView<'_>, u64)) -> bo
 /// True when the orders already are in processing order.
 #[cfg(test)]
 pub(super) fn in_processing_order(orders: &[PaymentOrder]) -> bool {
-    orders
-        .windows(2)
-        .all(|w| may_follow((w[0].view(), small_value(&w[0].number)), (w[1].view(), small_value(&w[1].number))))
+    let work: Vec<Work> = (0..orders.len()).filter_map(|i| orders.work(i)).collect();
+    work.windows(2).all(|w| may_follow(orders, &w[0], &w[1]))
 }
 
 /// Order of two work items: date, number, then input index (so that the unstable sorts
@@ -138,7 +97,7 @@ pub(super) fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Wo
 /// orders are sorted by number; otherwise one comparison sort.
 pub(super) fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
     let mut work: Vec<Work> = Vec::with_capacity(orders.count());
-    work.extend((0..orders.count()).filter_map(|i| orders.view(i).map(|o| Work::of(i, o))));
+    work.extend((0..orders.count()).filter_map(|i| orders.work(i)).map(|w| Work { day: day_number(w.date), ..w }));
     let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
     let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
     if span > (1 << 20).min(2 * work.len() + 1024) {
@@ -173,6 +132,18 @@ pub(super) fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work>
 pub(super) trait OrderSource {
     fn count(&self) -> usize;
     fn view(&self, index: usize) -> Option<OrderView<'_>>;
+
+    /// The work item of the order at `index`, its `day` left at 0 (only the sort needs it).
+    fn work(&self, index: usize) -> Option<Work> {
+        self.view(index).map(|o| Work {
+            date: o.date,
+            day: 0,
+            value: small_value(o.number),
+            index,
+            cents: o.amount.cents(),
+            period: o.period,
+        })
+    }
 }
 
 impl OrderSource for [PaymentOrder] {
@@ -192,5 +163,17 @@ impl OrderSource for OrderColumns {
 
     fn view(&self, index: usize) -> Option<OrderView<'_>> {
         self.get(index)
+    }
+
+    /// From the columns, the number's value included: the text is not read.
+    fn work(&self, index: usize) -> Option<Work> {
+        self.key(index).map(|(date, value, amount, period)| Work {
+            date,
+            day: 0,
+            value,
+            index,
+            cents: amount.cents(),
+            period,
+        })
     }
 }

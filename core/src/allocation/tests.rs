@@ -1,7 +1,7 @@
 use std::cmp::Ordering;
 
-use super::counting::count_sorted;
-use super::processing::{compare_orders, in_processing_order, numeric_digits};
+use super::counting::{count_per_day, count_sorted};
+use super::processing::{compare_orders, in_processing_order, numeric_digits, small_value};
 use super::*;
 use crate::calendar::{rome_day_of_epoch, Moment};
 use proptest::prelude::*;
@@ -211,11 +211,47 @@ fn inputs() -> impl Strategy<Value = (Vec<i64>, Vec<PaymentOrder>)> {
     })
 }
 
+/// Dense input: up to 400 cards over 12 days (several per day) and orders that are mostly
+/// exact multiples of the price, so that most orders take part of a day's cards (the loop's
+/// shortcut), with some remainders and periods.
+fn dense_inputs() -> impl Strategy<Value = (Vec<i64>, Vec<PaymentOrder>)> {
+    let start = at(2024, 3, 25, 0);
+    let cards = prop::collection::vec(start..start + 12 * 86_400, 0..400);
+    let orders = prop::collection::vec((0u64..14, 1i64..8, prop::bool::weighted(0.1), prop::option::weighted(0.15, (0u64..12, 0u64..12))), 0..60);
+    (cards, orders).prop_map(|(cards, raw)| {
+        let base = d(2024, 3, 25);
+        let orders = raw
+            .into_iter()
+            .enumerate()
+            .map(|(i, (day, k, remainder, period))| {
+                let period = period.map(|(a, b)| (base + chrono::Days::new(a.min(b)), base + chrono::Days::new(a.max(b))));
+                let cents = k * 1679 + if remainder { 500 } else { 0 };
+                order(&i.to_string(), base + chrono::Days::new(day), cents, period)
+            })
+            .collect();
+        (cards, orders)
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
     fn invariants_and_reference((cards, orders) in inputs(), seed in any::<u64>()) {
+        check_against_reference(&cards, &orders, seed)?;
+    }
+
+    #[test]
+    fn invariants_and_reference_dense((cards, orders) in dense_inputs(), seed in any::<u64>()) {
+        check_against_reference(&cards, &orders, seed)?;
+    }
+}
+
+/// The allocation's invariants, its independence of input order, and the card-by-card
+/// reference.
+fn check_against_reference(cards: &[i64], orders: &[PaymentOrder], seed: u64) -> Result<(), TestCaseError> {
+    let (cards, orders) = (cards.to_vec(), orders.to_vec());
+    {
         let a = allocate(&cards, orders.clone(), &PriceSchedule::builtin()).unwrap();
         // Σ paid + unpaid = signed, per quarter.
         for qa in a.quarters.values() {
@@ -255,6 +291,7 @@ proptest! {
             prop_assert_eq!(*credit, o.credit.cents());
         }
     }
+    Ok(())
 }
 
 /// Order numbers that exercise every branch of the comparison: leading zeros, text, empty-ish
@@ -336,6 +373,15 @@ proptest! {
         prop_assert_eq!(columns.to_orders(), orders.clone());
         let by_columns = allocate_columns(&cards, &columns, &PriceSchedule::builtin()).unwrap();
         prop_assert_eq!(&by_columns, &table);
+        // Cards counted in parts, as on several threads: the same counts, table and totals.
+        let counts = CardCounts::of(&cards).unwrap();
+        let parts = CardCounts::merge(cards.chunks(7).enumerate().map(|(k, c)| CardCounts::of_part(c, 7 * k).unwrap()));
+        prop_assert_eq!(&parts, &counts);
+        prop_assert_eq!(counts.cards(), cards.len() as u64);
+        prop_assert_eq!(&allocate_counted(&parts, &columns, &PriceSchedule::builtin()).unwrap(), &table);
+        let totals = allocate_totals(&parts, &columns, &PriceSchedule::builtin()).unwrap();
+        prop_assert_eq!(&totals, &table.totals());
+        prop_assert_eq!(totals.orders, orders.len());
         prop_assert_eq!(by_columns.into_allocation(columns.to_orders()), a);
     }
 }
@@ -429,6 +475,16 @@ fn an_inversion_is_found_at_every_position() {
     assert_eq!(across, midnights, "one refused swap per midnight crossed");
     assert_eq!(count_sorted(&sorted).unwrap(), Some(naive_counts(&sorted)));
     assert_eq!(count_sorted(&[]), Ok(Some(vec![])));
+}
+
+#[test]
+fn a_part_reports_its_refused_card_by_its_index_in_the_whole_input() {
+    let good = at(2024, 5, 2, 9);
+    let e = CardCounts::of_part(&[good, i64::MIN, good], 1000).unwrap_err();
+    assert_eq!(e.fields(), vec![("index", FieldValue::Int(1001))]);
+    assert_eq!(CardCounts::merge([]), CardCounts::default());
+    let merged = CardCounts::merge([CardCounts::of(&[good + 5]).unwrap(), CardCounts::of(&[good, good]).unwrap()]);
+    assert_eq!(merged.days(), &[(rome_day_of_epoch(good).unwrap(), 3)]);
 }
 
 #[test]
