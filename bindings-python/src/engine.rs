@@ -32,12 +32,12 @@ pub(crate) struct PyAllocation {
 impl PyAllocation {
     /// The per-order records: the allocation again, with its detail (the same input gives the
     /// same totals, so the records agree with what was already read).
-    pub(crate) fn records(&self) -> &Allocation {
-        self.records.get_or_init(|| match allocate_counted(&self.cards, &self.orders, &PriceSchedule::builtin()) {
-            Ok(table) => table.into_allocation(self.orders.to_orders()),
-            // unreachable: the same input was allocated without error
-            Err(_) => Allocation::default(),
-        })
+    pub(crate) fn records(&self) -> PyResult<&Allocation> {
+        if let Some(records) = self.records.get() {
+            return Ok(records);
+        }
+        let table = allocate_counted(&self.cards, &self.orders, &PriceSchedule::builtin()).py_err()?;
+        Ok(self.records.get_or_init(|| table.into_allocation(self.orders.to_orders())))
     }
 }
 
@@ -62,8 +62,8 @@ impl PyAllocation {
         convert::json(&self.totals.quarters)
     }
 
-    fn orders_json(&self) -> String {
-        convert::json(&self.records().orders)
+    fn orders_json(&self) -> PyResult<String> {
+        Ok(convert::json(&self.records()?.orders))
     }
 
     fn entered_amounts_json(&self) -> String {
@@ -396,7 +396,7 @@ pub(crate) fn allocation_report<'py>(
     let report = QuarterlyReport::from_allocation(
         &name,
         convert::quarter(quarter)?,
-        allocation.records(),
+        allocation.records()?,
         cieonline_cards,
         same_person,
         convert::moment(now)?,

@@ -314,3 +314,34 @@ def test_process_keeps_working_after_hostile_input() -> None:
             except (c.CieError, TypeError, OverflowError):
                 pass
     assert c.cards_for_amount("16,79") == 1
+
+
+def test_large_card_arrays_are_counted_in_parts_exactly() -> None:
+    # Over 2 × 262 144 cards the native layer counts them in parts on two threads: the counts
+    # per quarter equal numpy's count of `quarter_of_many`, sorted or not, and a refused card
+    # is reported by its index in the whole array, the first in input order.
+    rng = np.random.default_rng(11)
+    cards = rng.integers(1_577_836_800, 1_735_689_600, size=1_300_000, dtype=np.int64)
+    orders = {"number": np.arange(3, dtype=np.int64), "date": np.array(["2024-04-10"] * 3, dtype="datetime64[D]"),
+              "amount_cents": np.array([1679, 3358, 1679])}
+    codes, counts = np.unique(c.quarter_of_many(cards), return_counts=True)
+    expected = {c.Quarter(int(code) // 10, int(code) % 10): int(n) for code, n in zip(codes, counts)}
+    for array in (cards, np.sort(cards)):
+        a = c.allocate(array, orders)
+        assert {q: r.cards_signed for q, r in a.quarters.items()} == expected
+        assert a.cards == len(cards)
+        assert sum(r.cards_paid for r in a.quarters.values()) == 4
+        assert [o.number for o in a.orders] == ["0", "1", "2"]
+    bad = np.sort(cards)
+    bad[700_000] = 2**62
+    bad[1_200_000] = -(2**62)
+    for array in (bad, bad[::-1].copy()):
+        with pytest.raises(c.CieError) as refused:
+            c.allocate(array, orders)
+        assert refused.value.code == "MOMENT_FORMAT"
+        first = 700_000 if array[700_000] == 2**62 else len(cards) - 1 - 1_200_000
+        assert refused.value.fields["index"] == first
+    # An order refused and a card refused: the order is reported (it is read first).
+    with pytest.raises(c.CieError) as refused:
+        c.allocate(bad, {**orders, "amount_cents": np.array([1679, 0, 1679])})
+    assert refused.value.code == "AMOUNT_ZERO"

@@ -90,6 +90,63 @@ fn json<T: serde::Serialize>(value: &T) -> JsValue {
     js_sys::JSON::parse(&serde_json::to_string(value).unwrap_or_default()).unwrap_or(JsValue::NULL)
 }
 
+// The objects returned to JS are typed structs serialised straight to JSON text: building
+// `serde_json::Value` trees (the `json!` macro) compiled a second serialiser into the module.
+
+/// A stable code with its catalogue messages.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeMessages {
+    code: &'static str,
+    message_it: &'static str,
+    message_en: &'static str,
+}
+
+impl CodeMessages {
+    fn of(code: ErrorCode) -> CodeMessages {
+        CodeMessages { code: code.as_str(), message_it: code.message_it(), message_en: code.message_en() }
+    }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuarterInfo {
+    canonical: Quarter,
+    label_it: String,
+    first_day: chrono::NaiveDate,
+    last_day: chrono::NaiveDate,
+    next: Option<Quarter>,
+    previous: Option<Quarter>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FortnightInfo {
+    canonical: Fortnight,
+    first_day: chrono::NaiveDate,
+    last_day: chrono::NaiveDate,
+    due_date: chrono::NaiveDate,
+}
+
+/// One row of the per-quarter table of an allocation (amounts as machine text).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuarterRow {
+    cards_signed: u64,
+    cards_paid: u64,
+    amount: String,
+    unpaid_cards: u64,
+    debit: String,
+}
+
+#[derive(serde::Serialize)]
+struct QuarterTable {
+    quarters: std::collections::BTreeMap<String, QuarterRow>,
+    credit: String,
+    debit: String,
+    cards: u64,
+}
+
 /// Strict portal amount `1234,56` → machine text `"1234.56"`.
 #[wasm_bindgen(js_name = parseAmount)]
 pub fn parse_amount(value: &JsValue) -> Result<String, JsValue> {
@@ -157,10 +214,14 @@ pub fn quarter_of(moment: &JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = quarterInfo)]
 pub fn quarter_info(quarter: &JsValue) -> Result<JsValue, JsValue> {
     let q = Quarter::parse(&text(quarter, ErrorCode::QuarterFormat)?).js()?;
-    Ok(json(&serde_json::json!({
-        "canonical": q, "labelIt": q.label_it(), "firstDay": q.first_day(), "lastDay": q.last_day(),
-        "next": q.next(), "previous": q.previous(),
-    })))
+    Ok(json(&QuarterInfo {
+        canonical: q,
+        label_it: q.label_it(),
+        first_day: q.first_day(),
+        last_day: q.last_day(),
+        next: q.next(),
+        previous: q.previous(),
+    }))
 }
 
 /// Strict portal date `gg/mm/aaaa` → ISO.
@@ -174,9 +235,7 @@ pub fn parse_date(value: &JsValue) -> Result<String, JsValue> {
 pub fn fortnight_of(day: &JsValue) -> Result<JsValue, JsValue> {
     let d = parse_any_date(&text(day, ErrorCode::DateFormat)?).js()?;
     let f = Fortnight::of(d).js()?;
-    Ok(json(
-        &serde_json::json!({ "canonical": f, "firstDay": f.first_day(), "lastDay": f.last_day(), "dueDate": f.due_date() }),
-    ))
+    Ok(json(&FortnightInfo { canonical: f, first_day: f.first_day(), last_day: f.last_day(), due_date: f.due_date() }))
 }
 
 /// Mailbox for reports before 2020.
@@ -233,18 +292,13 @@ pub fn check_password_change(current: &JsValue, new: &JsValue, confirmation: &Js
 pub fn error_message(code: &JsValue) -> Result<JsValue, JsValue> {
     let code = ErrorCode::from_code(&text(code, ErrorCode::InputFormat)?)
         .ok_or_else(|| coded(ErrorCode::InputFormat, "unknown code"))?;
-    Ok(json(
-        &serde_json::json!({ "code": code.as_str(), "messageIt": code.message_it(), "messageEn": code.message_en() }),
-    ))
+    Ok(json(&CodeMessages::of(code)))
 }
 
 /// The checklist: `[{code, messageIt, messageEn}]`.
 #[wasm_bindgen(js_name = passwordRules)]
 pub fn password_rules() -> JsValue {
-    let rules: Vec<_> = PasswordRule::POLICY
-        .iter()
-        .map(|r| serde_json::json!({ "code": r.code().as_str(), "messageIt": r.code().message_it(), "messageEn": r.code().message_en() }))
-        .collect();
+    let rules: Vec<CodeMessages> = PasswordRule::POLICY.iter().map(|r| CodeMessages::of(r.code())).collect();
     json(&rules)
 }
 
@@ -411,21 +465,33 @@ pub fn allocate_columns(cards: &JsValue, columns: &JsValue) -> Result<JsValue, J
 
 /// The per-quarter table of an allocation for JS.
 fn quarter_table(allocation: &cie_pagamenti::allocation::AllocationTable) -> JsValue {
-    let quarters: serde_json::Map<String, serde_json::Value> = allocation
+    let quarters = allocation
         .quarters
         .iter()
         .map(|(q, r)| {
-            let row = serde_json::json!({
-                "cardsSigned": r.cards_signed, "cardsPaid": r.cards_paid, "amount": r.amount.to_string(),
-                "unpaidCards": r.unpaid_cards, "debit": r.debit.to_string(),
-            });
+            let row = QuarterRow {
+                cards_signed: r.cards_signed,
+                cards_paid: r.cards_paid,
+                amount: r.amount.to_string(),
+                unpaid_cards: r.unpaid_cards,
+                debit: r.debit.to_string(),
+            };
             (q.to_string(), row)
         })
         .collect();
-    json(&serde_json::json!({
-        "quarters": quarters, "credit": allocation.credit.to_string(), "debit": allocation.debit.to_string(),
-        "cards": allocation.cards,
-    }))
+    json(&QuarterTable {
+        quarters,
+        credit: allocation.credit.to_string(),
+        debit: allocation.debit.to_string(),
+        cards: allocation.cards,
+    })
+}
+
+/// What `allocateAndReconcile` returns.
+#[derive(serde::Serialize)]
+struct Outcome<'a> {
+    allocation: &'a cie_pagamenti::allocation::Allocation,
+    reconciliation: &'a cie_pagamenti::reconciliation::Reconciliation,
 }
 
 /// Allocation and reconciliation for in-browser reports: cards are ISO moments, orders
@@ -476,7 +542,7 @@ pub fn allocate_and_reconcile(
         now,
         &schedule,
     );
-    Ok(json(&serde_json::json!({ "allocation": allocation, "reconciliation": reconciliation })))
+    Ok(json(&Outcome { allocation: &allocation, reconciliation: &reconciliation }))
 }
 
 /// The quarter actions a profile may take in a state, for enabling buttons: `profile` is
