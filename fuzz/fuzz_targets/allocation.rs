@@ -1,9 +1,12 @@
 //! The allocation on arbitrary cards and orders: never a panic, and the money invariant holds
-//! whenever it succeeds; the orders in columns give the same table. One input in eight reads the cards as raw i64 epochs (any value), one
+//! whenever it succeeds; the orders in columns give the same table, and cards counted in
+//! parts (as the Python binding does on two threads) the same counts, table and totals. One input in eight reads the cards as raw i64 epochs (any value), one
 //! in eight as i32 second offsets from 2020 (±68 years), the others as offsets of ±97 days,
 //! where real data lives and runs are fast.
 #![no_main]
-use cie_pagamenti::allocation::{allocate, allocate_columns, allocate_table};
+use cie_pagamenti::allocation::{
+    allocate, allocate_columns, allocate_counted, allocate_table, allocate_totals, CardCounts,
+};
 use cie_pagamenti::orders::{OrderColumns, PaymentOrder};
 use cie_pagamenti::{Amount, PriceSchedule};
 use libfuzzer_sys::fuzz_target;
@@ -32,6 +35,20 @@ fuzz_target!(|data: &[u8]| {
     let columns: OrderColumns = orders.iter().collect();
     let by_columns = allocate_columns(&cards, &columns, &PriceSchedule::builtin());
     assert_eq!(by_columns, allocate_table(&cards, &orders, &PriceSchedule::builtin()));
+    // parts of 1 + mode / 8 cards: a refused card is reported by its index in the whole input
+    let size = 1 + usize::from(mode / 8);
+    let parts: Result<Vec<CardCounts>, _> =
+        cards.chunks(size).enumerate().map(|(k, part)| CardCounts::of_part(part, k * size)).collect();
+    let counts = parts.map(CardCounts::merge);
+    assert_eq!(counts, CardCounts::of(&cards));
+    if let Ok(counts) = counts {
+        let table = allocate_counted(&counts, &columns, &PriceSchedule::builtin());
+        assert_eq!(table, by_columns);
+        let totals = allocate_totals(&counts, &columns, &PriceSchedule::builtin());
+        assert_eq!(totals.ok(), table.ok().map(|t| t.totals()));
+    } else {
+        assert_eq!(counts.err(), by_columns.err());
+    }
     if let Ok(a) = allocate(&cards, orders, &PriceSchedule::builtin()) {
         let portions: i64 = a.orders.iter().flat_map(|o| o.portions.iter()).map(|p| p.amount.cents()).sum();
         assert_eq!(portions + a.credit.cents(), total);
