@@ -100,8 +100,7 @@ fn count_cards_while<T>(
     };
     let helper_wanted = parts > 2 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let (value, mut counted) = std::thread::scope(|scope| {
-        let helper =
-            if helper_wanted { std::thread::Builder::new().spawn_scoped(scope, claim).ok() } else { None };
+        let helper = if helper_wanted { std::thread::Builder::new().spawn_scoped(scope, claim).ok() } else { None };
         let value = meanwhile();
         if value.is_err() {
             next.store(parts, Ordering::Relaxed);
@@ -124,9 +123,12 @@ fn count_cards_while<T>(
 /// Allocates the orders (totals only; the detail on demand) without the GIL.
 fn run(py: Python<'_>, cards: CardCounts, orders: OrderColumns) -> PyResult<PyAllocation> {
     let schedule = PriceSchedule::builtin();
-    py.detach(|| allocate_totals(&cards, &orders, &schedule))
-        .py_err()
-        .map(|totals| PyAllocation { totals, cards, orders, records: OnceLock::new() })
+    py.detach(|| allocate_totals(&cards, &orders, &schedule)).py_err().map(|totals| PyAllocation {
+        totals,
+        cards,
+        orders,
+        records: OnceLock::new(),
+    })
 }
 
 fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {

@@ -180,7 +180,10 @@ class QuarterAllocation(_Result):
 
 
 class Allocation(_Result):
-    """The outcome of :func:`allocate`. ``quarters`` and ``orders`` are built on first access."""
+    """The outcome of :func:`allocate`. ``quarters``, ``credit``, ``debit`` and ``cards`` come
+    from the totals computed by :func:`allocate`; the per-order detail (``orders``,
+    :meth:`order`, the report) is computed on first access, by the same allocation run again
+    with detail (on a national year about as long as the first call), then kept."""
 
     def __init__(self, native: Any) -> None:
         self._native = native

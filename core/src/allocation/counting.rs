@@ -90,8 +90,13 @@ pub(super) fn count_sorted(cards: &[i64]) -> Result<Option<Vec<(DayNumber, u64)>
         return Ok(Some(Vec::new()));
     };
     let day = rome_day_of_epoch(first).map_err(|source| AllocationError::Card { index: 0, source })?;
-    let mut pass =
-        SortedPass { out: Vec::new(), day, start: rome_midnight_of_day(day), end: rome_midnight_of_day(day + 1), count: 0 };
+    let mut pass = SortedPass {
+        out: Vec::new(),
+        day,
+        start: rome_midnight_of_day(day),
+        end: rome_midnight_of_day(day + 1),
+        count: 0,
+    };
     for (b, block) in cards.chunks(BLOCK).enumerate() {
         if !pass.run(block, b * BLOCK, SUB_BLOCK)? {
             return Ok(None);

@@ -217,14 +217,18 @@ fn inputs() -> impl Strategy<Value = (Vec<i64>, Vec<PaymentOrder>)> {
 fn dense_inputs() -> impl Strategy<Value = (Vec<i64>, Vec<PaymentOrder>)> {
     let start = at(2024, 3, 25, 0);
     let cards = prop::collection::vec(start..start + 12 * 86_400, 0..400);
-    let orders = prop::collection::vec((0u64..14, 1i64..8, prop::bool::weighted(0.1), prop::option::weighted(0.15, (0u64..12, 0u64..12))), 0..60);
+    let orders = prop::collection::vec(
+        (0u64..14, 1i64..8, prop::bool::weighted(0.1), prop::option::weighted(0.15, (0u64..12, 0u64..12))),
+        0..60,
+    );
     (cards, orders).prop_map(|(cards, raw)| {
         let base = d(2024, 3, 25);
         let orders = raw
             .into_iter()
             .enumerate()
             .map(|(i, (day, k, remainder, period))| {
-                let period = period.map(|(a, b)| (base + chrono::Days::new(a.min(b)), base + chrono::Days::new(a.max(b))));
+                let period =
+                    period.map(|(a, b)| (base + chrono::Days::new(a.min(b)), base + chrono::Days::new(a.max(b))));
                 let cents = k * 1679 + if remainder { 500 } else { 0 };
                 order(&i.to_string(), base + chrono::Days::new(day), cents, period)
             })
