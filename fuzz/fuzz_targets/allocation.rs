@@ -27,8 +27,10 @@ fuzz_target!(|data: &[u8]| {
         .filter_map(|(i, c)| {
             let day = u64::from(u16::from_le_bytes([c[0], c[1]])) % 3000;
             let cents = i64::from(u32::from_le_bytes([c[2], c[3], c[4], c[5]]));
-            let period = (c[6] % 3 == 0).then(|| (base + chrono::Days::new(day), base + chrono::Days::new(day + u64::from(c[7]))));
-            PaymentOrder::new(&(i % 7).to_string(), base + chrono::Days::new(day), Amount::from_cents(cents), period).ok()
+            let period = (c[6] % 3 == 0)
+                .then(|| (base + chrono::Days::new(day), base + chrono::Days::new(day + u64::from(c[7]))));
+            PaymentOrder::new(&(i % 7).to_string(), base + chrono::Days::new(day), Amount::from_cents(cents), period)
+                .ok()
         })
         .collect();
     let total: i64 = orders.iter().map(|o| o.amount.cents()).sum();
