@@ -17,12 +17,6 @@ mod sites;
 
 use pyo3::prelude::*;
 
-/// mimalloc keeps the memory a call frees for the next call: a national-year allocation
-/// builds tens of MB of columns and tables, and with the system allocator each call would pay
-/// for fresh pages again (page faults measured at ~15 ms of a ~45 ms call, docs/benchmarks.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<calendar::PyQuarter>()?;
