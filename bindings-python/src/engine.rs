@@ -179,13 +179,15 @@ fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
 }
 
 /// [`column_day`] remembering the last day read: dates come sorted or nearly, so most rows
-/// repeat the previous row's day (and periods, its fortnight).
+/// repeat the previous row's day (and periods, its fortnight). A missing day (NaT) leaves the
+/// memory as it is: in a period column, rows without a period come between rows with one.
 #[derive(Default)]
 struct DayMemo(Option<(i64, Option<chrono::NaiveDate>)>);
 
 impl DayMemo {
     fn day(&mut self, days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
         match self.0 {
+            _ if days == i64::MIN => Ok(None),
             Some((last, date)) if last == days => Ok(date),
             _ => {
                 let date = column_day(days, row)?;

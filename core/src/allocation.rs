@@ -411,6 +411,9 @@ struct Allocator {
     next: NextUnpaid,
     /// Every day before it is paid: where orders without a period start looking.
     cursor: usize,
+    /// The last period seen and where it starts and ends among the days (consecutive orders
+    /// nearly always declare the same fortnight).
+    period: Option<((NaiveDate, NaiveDate), (usize, DayNumber))>,
     slots: Vec<Slot>,
     other_credit: BTreeMap<Quarter, Amount>,
     /// Whether the per-order columns (`ends`, `credits`, `portions`) are written.
@@ -427,6 +430,7 @@ impl Allocator {
         Allocator {
             next: NextUnpaid::new(days.list.len()),
             cursor: 0,
+            period: None,
             slots: vec![Slot::default(); days.quarters.len()],
             days,
             other_credit: BTreeMap::new(),
@@ -442,6 +446,7 @@ impl Allocator {
     fn restart(&mut self, days: Days) {
         self.next = NextUnpaid::new(days.list.len());
         self.cursor = 0;
+        self.period = None;
         self.slots = vec![Slot::default(); days.quarters.len()];
         self.days = days;
         self.other_credit.clear();
@@ -460,7 +465,17 @@ impl Allocator {
         let first = self.portions.len();
         let mut last_slot = None;
         let (start, end_day) = match order.period {
-            Some((from, to)) => (self.days.first_at_or_after(from), Some(day_number(to))),
+            Some(period) => {
+                let (start, end) = match self.period {
+                    Some((last, bounds)) if last == period => bounds,
+                    _ => {
+                        let bounds = (self.days.first_at_or_after(period.0), day_number(period.1));
+                        self.period = Some((period, bounds));
+                        bounds
+                    }
+                };
+                (start, Some(end))
+            }
             None => (self.cursor, None),
         };
         let days = &mut self.days.list;
