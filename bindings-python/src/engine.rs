@@ -32,12 +32,17 @@ pub(crate) struct PyAllocation {
 impl PyAllocation {
     /// The per-order records: the allocation again, with its detail (the same input gives the
     /// same totals, so the records agree with what was already read).
-    pub(crate) fn records(&self) -> PyResult<&Allocation> {
+    pub(crate) fn records(&self, py: Python<'_>) -> PyResult<&Allocation> {
         if let Some(records) = self.records.get() {
             return Ok(records);
         }
-        let table = allocate_counted(&self.cards, &self.orders, &PriceSchedule::builtin()).py_err()?;
-        Ok(self.records.get_or_init(|| table.into_allocation(self.orders.to_orders())))
+        let records = py
+            .detach(|| {
+                allocate_counted(&self.cards, &self.orders, &PriceSchedule::builtin())
+                    .map(|table| table.into_allocation(self.orders.to_orders()))
+            })
+            .py_err()?;
+        Ok(self.records.get_or_init(|| records))
     }
 }
 
@@ -62,8 +67,8 @@ impl PyAllocation {
         convert::json(&self.totals.quarters)
     }
 
-    fn orders_json(&self) -> PyResult<String> {
-        Ok(convert::json(&self.records()?.orders))
+    fn orders_json(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(convert::json(&self.records(py)?.orders))
     }
 
     fn entered_amounts_json(&self) -> String {
@@ -400,7 +405,7 @@ pub(crate) fn allocation_report<'py>(
     let report = QuarterlyReport::from_allocation(
         &name,
         convert::quarter(quarter)?,
-        allocation.records()?,
+        allocation.records(py)?,
         cieonline_cards,
         same_person,
         convert::moment(now)?,
