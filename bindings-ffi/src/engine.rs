@@ -8,7 +8,7 @@ use std::ffi::c_char;
 use std::sync::OnceLock;
 
 use cie_pagamenti::allocation::{allocate_columns, Allocation, AllocationTable};
-use cie_pagamenti::orders::OrderColumns;
+use cie_pagamenti::orders::{declared_period, OrderColumns};
 use cie_pagamenti::reconciliation::{reconcile_allocation, Lifespan};
 use cie_pagamenti::{Amount, Moment, PriceSchedule};
 
@@ -121,11 +121,9 @@ pub unsafe extern "C" fn cie_allocate(
             // SAFETY: each string is null or NUL-terminated per the contract.
             let (number, date) = unsafe { (text(o.number)?, crate::values::optional_day(o.date)?) };
             let date = date.ok_or_else(|| invalid("null order date"))?;
-            let period = match unsafe { (optional_day(o.period_from)?, optional_day(o.period_to)?) } {
-                (Some(from), Some(to)) => Some((from, to)),
-                (None, None) => None,
-                _ => return Err(invalid("period: both ends or neither")),
-            };
+            // SAFETY: each string is null or NUL-terminated per the contract.
+            let (from, to) = unsafe { (optional_day(o.period_from)?, optional_day(o.period_to)?) };
+            let period = declared_period(from, to).map_err(|_| invalid("period: both ends or neither"))?;
             core(orders.push(number, date, Amount::from_cents(o.amount_cents), period))?;
         }
         let table = core(allocate_columns(cards, &orders, &PriceSchedule::builtin()))?;

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use cie_pagamenti::allocation::{allocate_counted, allocate_totals, Allocation, AllocationTotals, CardCounts};
-use cie_pagamenti::orders::{joined_column, JoinedNumbers, OrderColumns, PaymentOrder};
+use cie_pagamenti::orders::{declared_period, joined_column, JoinedNumbers, OrderColumns, PaymentOrder};
 use cie_pagamenti::reconciliation::{reconcile as core_reconcile, Lifespan, QuarterState};
 use cie_pagamenti::report::QuarterlyReport;
-use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
+use cie_pagamenti::{Amount, CieError, ErrorCode, PriceSchedule, Quarter};
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyString};
@@ -312,16 +312,7 @@ fn columns(
                 .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
             let start = from.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
             let end = to.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
-            let period = match (start, end) {
-                (Some(a), Some(b)) => Some((a, b)),
-                (None, None) => None,
-                _ => {
-                    return Err(coded(
-                        ErrorCode::PeriodInvalid,
-                        &format!("row {row}: both ends of the period or neither"),
-                    ))
-                }
-            };
+            let period = declared_period(start, end).map_err(|e| coded(e.code(), &format!("row {row}: {e}")))?;
             let amount = Amount::from_cents(cents[row]);
             match &mut numbers {
                 Numbers::Joined(pieces, _) => orders.push(pieces.next().unwrap_or_default(), date, amount, period),

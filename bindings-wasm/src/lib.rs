@@ -6,7 +6,7 @@
 
 use cie_pagamenti::calendar::{parse_any_date, pre2020_mailbox as core_mailbox, Fortnight};
 use cie_pagamenti::identifiers as id;
-use cie_pagamenti::orders::{OrderColumns, PaymentOrder};
+use cie_pagamenti::orders::{declared_period, OrderColumns, PaymentOrder};
 use cie_pagamenti::password::{check_password_change as core_change, generate_password as core_generate, PasswordRule};
 use cie_pagamenti::pricing::causale as core_causale;
 use cie_pagamenti::{Amount, CieError, ErrorCode, FieldValue, Lang, Moment, PriceSchedule, Quarter};
@@ -450,13 +450,7 @@ pub fn allocate_columns(cards: &JsValue, columns: &JsValue) -> Result<JsValue, J
             .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
         let start = from.as_ref().map(|f| column_day(f[row], row)).transpose()?.flatten();
         let end = to.as_ref().map(|t| column_day(t[row], row)).transpose()?.flatten();
-        let period = match (start, end) {
-            (Some(a), Some(b)) => Some((a, b)),
-            (None, None) => None,
-            _ => {
-                return Err(coded(ErrorCode::PeriodInvalid, &format!("row {row}: both ends of the period or neither")))
-            }
-        };
+        let period = declared_period(start, end).map_err(|e| coded(e.code(), &format!("row {row}: {e}")))?;
         orders.push(number, date, Amount::from_cents(cents[row]), period).js()?;
     }
     let allocation = cie_pagamenti::allocation::allocate_columns(&cards, &orders, &PriceSchedule::builtin()).js()?;

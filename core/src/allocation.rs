@@ -12,20 +12,23 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use serde::Serialize;
 use smallvec::SmallVec;
 use thiserror::Error;
 
-use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
+use crate::calendar::{CalendarError, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
 use crate::orders::{OrderColumns, PaymentOrder};
 use crate::pricing::{PriceSchedule, PricingError};
 
+mod allocator;
 mod counting;
 mod processing;
 
+#[cfg(test)]
+use allocator::{whole_cards, Price};
+use allocator::{Allocator, Days};
 pub use counting::CardCounts;
 use processing::{may_follow, processing_order, OrderSource, Work};
 
@@ -199,73 +202,6 @@ impl CieError for AllocationError {
     }
 }
 
-/// Cards signed on one Rome civil day.
-#[derive(Clone, Copy, Debug)]
-struct Day {
-    number: DayNumber,
-    date: NaiveDate,
-    quarter: Quarter,
-    /// Index of the quarter among the quarters with cards.
-    slot: usize,
-    price: Price,
-    signed: u64,
-    unpaid: u64,
-}
-
-/// A price in cents with its reciprocal for division by multiplication (Lemire, Kaser &
-/// Kurz, "Faster remainder by direct computation", 2019): for every 32-bit `n` and price
-/// `d > 1`, `n / d == (n * M) >> 64` with `M = u64::MAX / d + 1`. The allocation divides each
-/// order's budget by a day's price; a hardware division costs several times the multiplication.
-#[derive(Clone, Copy, Debug)]
-struct Price {
-    cents: i64,
-    /// `M` when `1 < cents < 2^32`, else 0 (plain division).
-    reciprocal: u64,
-}
-
-impl Price {
-    fn new(cents: i64) -> Price {
-        let reciprocal = match u32::try_from(cents) {
-            Ok(d) if d > 1 => u64::MAX / u64::from(d) + 1,
-            _ => 0,
-        };
-        Price { cents, reciprocal }
-    }
-}
-
-/// How many whole cards at `price` a budget buys (nothing for a budget or price that is not
-/// positive). By the reciprocal when both fit in 32 bits, as for any real order.
-#[inline]
-fn whole_cards(budget: i64, price: Price) -> u64 {
-    match u32::try_from(budget) {
-        Ok(b) if price.reciprocal != 0 => ((u128::from(b) * u128::from(price.reciprocal)) >> 64) as u64,
-        _ if price.cents > 0 => (budget / price.cents).max(0) as u64,
-        _ => 0,
-    }
-}
-
-/// "Next day with unpaid cards at or after i": a union-find over days with path halving.
-struct NextUnpaid(Vec<u32>);
-
-impl NextUnpaid {
-    fn new(n: usize) -> NextUnpaid {
-        NextUnpaid((0..=n as u32).collect())
-    }
-
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.0[i] as usize != i {
-            let parent = self.0[i] as usize;
-            self.0[i] = self.0[parent];
-            i = parent;
-        }
-        i
-    }
-
-    fn mark_paid(&mut self, i: usize) {
-        self.0[i] = (i + 1) as u32;
-    }
-}
-
 /// The allocation in columns, for large batches: nothing per order but its credit and where its
 /// portions end in one flat vector, and the orders stay in the caller's slice (see
 /// [`allocate_table`]). [`allocate`] builds the per-order records of [`Allocation`] from it.
@@ -338,265 +274,6 @@ impl AllocationTable {
     /// allocation (the same as [`Allocation::entered_amounts`]).
     pub fn entered_amounts(&self) -> &BTreeMap<Quarter, Amount> {
         &self.entered
-    }
-}
-
-/// Per-quarter accumulators of the allocation loop, one slot per quarter with cards.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    paid: u64,
-    amount: Amount,
-    credit: Amount,
-    entered: bool,
-}
-
-/// The days with cards, and how to find them.
-#[derive(Clone)]
-struct Days {
-    list: Vec<Day>,
-    /// The distinct quarters of the days, in order (`Day::slot` indexes it).
-    quarters: Vec<Quarter>,
-    /// Day number of the first day.
-    span_start: DayNumber,
-    /// Calendar days from the first day with cards to the last.
-    span: usize,
-    /// For each calendar day of the span, the index of the first day with cards at or after
-    /// it; empty when the span is absurd (more than 2^18 days) or large for the input.
-    first_at: Vec<usize>,
-}
-
-impl Days {
-    fn new(counts: &CardCounts, orders: usize, schedule: &PriceSchedule) -> Result<Days, AllocationError> {
-        let mut days = Vec::new();
-        let mut quarters: Vec<Quarter> = Vec::new();
-        for &(day, count) in counts.days() {
-            let date = date_of_day_number(day)
-                .ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
-            let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-            let price = Price::new(schedule.price_on(date)?.unit.cents());
-            if quarters.last() != Some(&quarter) {
-                quarters.push(quarter);
-            }
-            let slot = quarters.len() - 1;
-            days.push(Day { number: day, date, quarter, slot, price, signed: count, unpaid: count });
-        }
-        let span_start = days.first().map_or(0, |d| d.number);
-        let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
-        let mut first_at = Vec::new();
-        // O(span) to build: only when the orders are enough to repay it.
-        if span <= (1 << 18).min(4 * (days.len() + orders) + 1024) {
-            first_at.reserve_exact(span);
-            for (i, d) in days.iter().enumerate() {
-                first_at.resize((d.number - span_start) as usize + 1, i);
-            }
-        }
-        Ok(Days { list: days, quarters, span_start, span, first_at })
-    }
-
-    /// Index of the first day with cards on or after `date`: one step within the span, a
-    /// binary search when the span is absurd.
-    fn first_at_or_after(&self, date: NaiveDate) -> usize {
-        let offset = i64::from(day_number(date)) - i64::from(self.span_start);
-        match usize::try_from(offset) {
-            Err(_) => 0,
-            Ok(o) if self.first_at.is_empty() && o < self.span => self.list.partition_point(|d| d.date < date),
-            Ok(o) => self.first_at.get(o).copied().unwrap_or(self.list.len()),
-        }
-    }
-}
-
-/// The state of the allocation loop: the days' unpaid cards and the columns being written.
-struct Allocator {
-    days: Days,
-    next: NextUnpaid,
-    /// Every day before it is paid: where orders without a period start looking.
-    cursor: usize,
-    /// The last period seen and where it starts and ends among the days (consecutive orders
-    /// nearly always declare the same fortnight).
-    period: Option<((NaiveDate, NaiveDate), (usize, DayNumber))>,
-    slots: Vec<Slot>,
-    other_credit: BTreeMap<Quarter, Amount>,
-    /// Whether the per-order columns (`ends`, `credits`, `portions`) are written.
-    detail: bool,
-    ends: Vec<usize>,
-    credits: Vec<(usize, i64)>,
-    portions: Vec<Portion>,
-    credit: Amount,
-}
-
-impl Allocator {
-    fn new(days: Days, orders: usize, detail: bool) -> Allocator {
-        let room = if detail { orders } else { 0 };
-        Allocator {
-            next: NextUnpaid::new(days.list.len()),
-            cursor: 0,
-            period: None,
-            slots: vec![Slot::default(); days.quarters.len()],
-            days,
-            other_credit: BTreeMap::new(),
-            detail,
-            ends: Vec::with_capacity(room),
-            credits: Vec::new(),
-            portions: Vec::with_capacity(room + room / 16),
-            credit: Amount::ZERO,
-        }
-    }
-
-    /// Forgets every order allocated so far (the buffers are kept).
-    fn restart(&mut self, days: Days) {
-        self.next = NextUnpaid::new(days.list.len());
-        self.cursor = 0;
-        self.period = None;
-        self.slots = vec![Slot::default(); days.quarters.len()];
-        self.days = days;
-        self.other_credit.clear();
-        self.ends.clear();
-        self.credits.clear();
-        self.portions.clear();
-        self.credit = Amount::ZERO;
-    }
-
-    /// Allocates the next order in processing order: it pays the oldest unpaid cards (of its
-    /// period, when it declares one) as long as its budget buys whole cards.
-    fn order(&mut self, order: Work) {
-        if order.period.is_none() && self.within_one_day(order.cents) {
-            return;
-        }
-        let first = self.portions.len();
-        let mut last_slot = None;
-        let (start, end_day) = match order.period {
-            Some(period) => {
-                let (start, end) = match self.period {
-                    Some((last, bounds)) if last == period => bounds,
-                    _ => {
-                        let bounds = (self.days.first_at_or_after(period.0), day_number(period.1));
-                        self.period = Some((period, bounds));
-                        bounds
-                    }
-                };
-                (start, Some(end))
-            }
-            None => (self.cursor, None),
-        };
-        let days = &mut self.days.list;
-        let mut budget = order.cents;
-        let mut i = self.next.find(start);
-        while i < days.len() && end_day.is_none_or(|end| days[i].number <= end) {
-            let d = &mut days[i];
-            let take = d.unpaid.min(whole_cards(budget, d.price));
-            if take == 0 {
-                break;
-            }
-            let cost = Amount::from_cents(take as i64 * d.price.cents);
-            d.unpaid -= take;
-            budget -= cost.cents();
-            let slot = &mut self.slots[d.slot];
-            slot.paid += take;
-            slot.amount = slot.amount.saturating_add(cost);
-            slot.entered = true;
-            last_slot = Some(d.slot);
-            if self.detail {
-                let own_last = self.portions.len() > first;
-                match self.portions.last_mut() {
-                    Some(p) if own_last && p.quarter == d.quarter => {
-                        p.cards += take;
-                        p.amount = p.amount.saturating_add(cost);
-                    }
-                    _ => self.portions.push(Portion { quarter: d.quarter, cards: take, amount: cost }),
-                }
-            }
-            if d.unpaid > 0 {
-                break;
-            }
-            self.next.mark_paid(i);
-            i = self.next.find(i + 1);
-        }
-        if start == self.cursor {
-            self.cursor = self.next.find(self.cursor);
-        }
-        let credit = Amount::from_cents(budget);
-        if !credit.is_zero() {
-            self.credit = self.credit.saturating_add(credit);
-            match last_slot {
-                Some(s) => self.slots[s].credit = self.slots[s].credit.saturating_add(credit),
-                None => {
-                    if let Ok(q) = Quarter::of_date(order.period.map_or(order.date, |(_, to)| to)) {
-                        let a = self.other_credit.entry(q).or_default();
-                        *a = a.saturating_add(credit);
-                    }
-                }
-            }
-        }
-        if self.detail {
-            if budget != 0 {
-                self.credits.push((self.ends.len(), budget));
-            }
-            self.ends.push(self.portions.len());
-        }
-    }
-
-    /// The usual order, without a period: it buys whole cards of the first unpaid day, exactly
-    /// its budget, and leaves that day with unpaid cards — one portion, no credit, the same
-    /// effect as the general loop of [`Allocator::order`] in a few steps. False (and nothing
-    /// done) for any other order.
-    #[inline]
-    fn within_one_day(&mut self, cents: i64) -> bool {
-        let Some(d) = self.days.list.get_mut(self.cursor) else {
-            return false;
-        };
-        let take = whole_cards(cents, d.price);
-        let Some(cost) = (take as i64).checked_mul(d.price.cents) else {
-            return false;
-        };
-        if take == 0 || take >= d.unpaid || cost != cents {
-            return false;
-        }
-        d.unpaid -= take;
-        let slot = &mut self.slots[d.slot];
-        slot.paid += take;
-        slot.amount = slot.amount.saturating_add(Amount::from_cents(cost));
-        slot.entered = true;
-        if self.detail {
-            self.portions.push(Portion { quarter: d.quarter, cards: take, amount: Amount::from_cents(cost) });
-            self.ends.push(self.portions.len());
-        }
-        true
-    }
-
-    /// The per-quarter totals and the table.
-    fn finish(self, sequence: Option<Vec<usize>>) -> AllocationTable {
-        let mut quarters: BTreeMap<Quarter, QuarterAllocation> = BTreeMap::new();
-        let mut cards = 0u64;
-        for d in &self.days.list {
-            let q = quarters.entry(d.quarter).or_default();
-            q.cards_signed += d.signed;
-            q.unpaid_cards += d.unpaid;
-            q.debit = q.debit.saturating_add(Amount::from_cents(d.unpaid as i64 * d.price.cents));
-            cards += d.signed;
-        }
-        let mut entered = self.other_credit;
-        for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {
-            if let Some(q) = quarters.get_mut(quarter) {
-                q.cards_paid += slot.paid;
-                q.amount = q.amount.saturating_add(slot.amount);
-            }
-            if slot.entered {
-                let a = entered.entry(*quarter).or_default();
-                *a = a.saturating_add(slot.amount).saturating_add(slot.credit);
-            }
-        }
-        let debit = quarters.values().fold(Amount::ZERO, |t, q| t.saturating_add(q.debit));
-        AllocationTable {
-            sequence,
-            ends: self.ends,
-            credits: self.credits,
-            portions: self.portions,
-            entered,
-            quarters,
-            credit: self.credit,
-            debit,
-            cards,
-        }
     }
 }
 

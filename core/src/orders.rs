@@ -38,6 +38,9 @@ pub enum OrderError {
     /// The declared period ends before it starts.
     #[error("period ends before it starts")]
     PeriodInvalid,
+    /// A period with one end only (columns of orders give the two ends apart).
+    #[error("both ends of the period or neither")]
+    PeriodHalf,
     /// The order is dated after today.
     #[error("order date in the future")]
     DateFuture,
@@ -54,7 +57,7 @@ impl CieError for OrderError {
         match self {
             OrderError::NumberInvalid => ErrorCode::OrderNumberInvalid,
             OrderError::Amount(e) => e.code(),
-            OrderError::PeriodInvalid => ErrorCode::PeriodInvalid,
+            OrderError::PeriodInvalid | OrderError::PeriodHalf => ErrorCode::PeriodInvalid,
             OrderError::DateFuture => ErrorCode::OrderDateFuture,
             OrderError::SplitDateMismatch { .. } => ErrorCode::SplitDateMismatch,
         }
@@ -141,6 +144,19 @@ fn checked_number(number: &str) -> Result<&str, OrderError> {
         return Err(OrderError::NumberInvalid);
     }
     Ok(number)
+}
+
+/// The declared period of an order given as two optional ends (a column each): both or
+/// neither.
+pub fn declared_period(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Option<(NaiveDate, NaiveDate)>, OrderError> {
+    match (from, to) {
+        (Some(from), Some(to)) => Ok(Some((from, to))),
+        (None, None) => Ok(None),
+        _ => Err(OrderError::PeriodHalf),
+    }
 }
 
 /// The checks of [`PaymentOrder::new`] on everything but the number: the amount entered,
@@ -439,6 +455,16 @@ mod tests {
         let conflicts = split_date_conflicts(&[a, o, b]);
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].0, 2);
+    }
+
+    #[test]
+    fn a_period_has_both_ends_or_none() {
+        let day = d(2024, 3, 16);
+        assert_eq!(declared_period(Some(day), Some(day)), Ok(Some((day, day))));
+        assert_eq!(declared_period(None, None), Ok(None));
+        assert_eq!(declared_period(Some(day), None), Err(OrderError::PeriodHalf));
+        assert_eq!(declared_period(None, Some(day)), Err(OrderError::PeriodHalf));
+        assert_eq!(OrderError::PeriodHalf.code(), ErrorCode::PeriodInvalid);
     }
 
     #[test]

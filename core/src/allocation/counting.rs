@@ -198,3 +198,6 @@ pub(super) fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, Allo
     }
     Ok(counts.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(i, c)| (first + i as DayNumber, c)).collect())
 }
+
+#[cfg(test)]
+mod tests;

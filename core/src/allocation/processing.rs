@@ -60,17 +60,19 @@ pub(super) struct Work {
     pub(super) period: Option<(NaiveDate, NaiveDate)>,
 }
 
+/// The numbers of two work items compared by their text ([`compare_numbers`]): what decides
+/// when date and value tie.
+fn compare_texts<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> Ordering {
+    match (orders.view(a.index), orders.view(b.index)) {
+        (Some(x), Some(y)) => compare_numbers(x.number, y.number),
+        _ => Ordering::Equal,
+    }
+}
+
 /// Whether `b` may follow `a` in processing order: decided by the dates and the number
 /// values, and by the numbers' text only when both tie.
 pub(super) fn may_follow<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> bool {
-    let order_of = match (a.date, a.value).cmp(&(b.date, b.value)) {
-        Ordering::Equal => match (orders.view(a.index), orders.view(b.index)) {
-            (Some(x), Some(y)) => compare_numbers(x.number, y.number),
-            _ => Ordering::Equal,
-        },
-        decided => decided,
-    };
-    order_of != Ordering::Greater
+    (a.date, a.value).cmp(&(b.date, b.value)).then_with(|| compare_texts(orders, a, b)) != Ordering::Greater
 }
 
 /// True when the orders already are in processing order.
@@ -83,13 +85,7 @@ pub(super) fn in_processing_order(orders: &[PaymentOrder]) -> bool {
 /// Order of two work items: date, number, then input index (so that the unstable sorts
 /// below keep equal orders in input order).
 pub(super) fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> Ordering {
-    (a.day, a.value)
-        .cmp(&(b.day, b.value))
-        .then_with(|| match (orders.view(a.index), orders.view(b.index)) {
-            (Some(x), Some(y)) => compare_numbers(x.number, y.number),
-            _ => Ordering::Equal,
-        })
-        .then(a.index.cmp(&b.index))
+    (a.day, a.value).cmp(&(b.day, b.value)).then_with(|| compare_texts(orders, a, b)).then(a.index.cmp(&b.index))
 }
 
 /// The orders' work items in processing order. When the dates' span is small for the number
