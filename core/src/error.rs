@@ -172,6 +172,15 @@ error_codes! {
     EventRejected = "EVENT_REJECTED", "Evento rifiutato dalle regole", "Event rejected by the rules";
     // input files (CLI and batch readers)
     InputFormat = "INPUT_FORMAT", "File di input non valido", "Invalid input file";
+    // revision 2 (appended: C status values follow catalogue order)
+    PeriodIncomplete = "PERIOD_INCOMPLETE", "Il periodo dichiarato deve avere entrambe le date (dal e al) oppure nessuna", "The declared period needs both dates (from and to) or neither";
+    PeriodAfterOrder = "PERIOD_AFTER_ORDER", "Il periodo dichiarato termina dopo la data del mandato", "The declared period ends after the payment order's date";
+    OrderYearChanged = "ORDER_YEAR_CHANGED", "Il mandato non può cambiare esercizio: eliminarlo e reinserirlo", "A payment order cannot change financial year: delete it and enter it again";
+    OrderAmbiguous = "ORDER_AMBIGUOUS", "Nel trimestre ci sono più mandati con questo numero: indicare l'esercizio", "Several payment orders in the quarter have this number: give the financial year";
+    CieonlineUnknown = "CIEONLINE_UNKNOWN", "Il conteggio CIEonline del trimestre non è disponibile", "The quarter's CIEonline count is not known";
+    ReopenReasonRequired = "REOPEN_REASON_REQUIRED", "Indicare il motivo della riapertura del trimestre", "Give the reason for reopening the quarter";
+    PaymentLate = "PAYMENT_LATE", "Pagamento effettuato dopo la scadenza della quindicina", "Payment made after the fortnight's due date";
+    StaleState = "STALE_STATE", "I dati sono stati modificati nel frattempo: ricaricare e riprovare", "The data changed in the meantime: reload and try again";
 }
 
 impl ErrorCode {

@@ -3,12 +3,16 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::{Amount, AmountError};
+
+mod check;
+
+pub use check::{check_order, check_order_form, OrderCheck, OrderField, OrderFinding, Severity};
 
 /// Longest accepted order number, in characters.
 pub const MAX_NUMBER_LENGTH: usize = 64;
@@ -24,6 +28,44 @@ pub struct PaymentOrder {
     pub amount: Amount,
     /// The signing-date period the order declares to cover (from, to), both included.
     pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// The identity of a payment order: its financial year (the year of its date) and its number.
+/// Treasuries restart numbering every 1 January, so `12` of 2021 and `12` of 2022 are two orders.
+/// Its text form is `2022/12` (year first: a number may itself contain `/`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OrderId {
+    /// Financial year.
+    pub year: i32,
+    /// Number (trimmed).
+    pub number: String,
+}
+
+impl OrderId {
+    /// Parses `2022/12`.
+    pub fn parse(text: &str) -> Option<OrderId> {
+        let (year, number) = text.split_once('/')?;
+        Some(OrderId { year: year.parse().ok()?, number: normalize_number(number).ok()? })
+    }
+}
+
+impl std::fmt::Display for OrderId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.year, self.number)
+    }
+}
+
+impl Serialize for OrderId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<OrderId, D::Error> {
+        let text = String::deserialize(d)?;
+        OrderId::parse(&text).ok_or_else(|| serde::de::Error::custom("an order identity as year/number"))
+    }
 }
 
 /// Why an order was refused.
@@ -44,6 +86,12 @@ pub enum OrderError {
     /// The order is dated after today.
     #[error("order date in the future")]
     DateFuture,
+    /// The declared period ends after the order's date (an order cannot pay cards not yet signed).
+    #[error("period ends after the order date")]
+    PeriodAfterOrder,
+    /// An edit would move the order into another financial year (its identity).
+    #[error("order cannot change financial year")]
+    YearChanged,
     /// The same number appears with two different dates.
     #[error("split order {number} has different dates")]
     SplitDateMismatch {
@@ -57,7 +105,10 @@ impl CieError for OrderError {
         match self {
             OrderError::NumberInvalid => ErrorCode::OrderNumberInvalid,
             OrderError::Amount(e) => e.code(),
-            OrderError::PeriodInvalid | OrderError::PeriodHalf => ErrorCode::PeriodInvalid,
+            OrderError::PeriodInvalid => ErrorCode::PeriodInvalid,
+            OrderError::PeriodHalf => ErrorCode::PeriodIncomplete,
+            OrderError::PeriodAfterOrder => ErrorCode::PeriodAfterOrder,
+            OrderError::YearChanged => ErrorCode::OrderYearChanged,
             OrderError::DateFuture => ErrorCode::OrderDateFuture,
             OrderError::SplitDateMismatch { .. } => ErrorCode::SplitDateMismatch,
         }
@@ -197,6 +248,11 @@ impl PaymentOrder {
             .then(|| fortnight.due_date())
     }
 
+    /// The order's identity: financial year (the year of its date) and number (SPEC §3.2).
+    pub fn identity(&self) -> OrderId {
+        OrderId { year: self.date.year(), number: self.number.clone() }
+    }
+
     /// Refuses an order dated after `today` (the caller's civil date in Rome).
     pub fn ensure_not_future(&self, today: NaiveDate) -> Result<(), OrderError> {
         if self.date > today {
@@ -207,13 +263,14 @@ impl PaymentOrder {
     }
 }
 
-/// Orders sharing a number must share the date (a split order). Returns, for each order
+/// Orders sharing an identity (financial year + number, SPEC §3.2) must share the date (a split
+/// order); the same number in another year is another order. Returns, for each order
 /// after the first of its number whose date differs, its index and the error.
 pub fn split_date_conflicts(orders: &[PaymentOrder]) -> Vec<(usize, OrderError)> {
-    let mut first_date: HashMap<&str, NaiveDate> = HashMap::new();
+    let mut first_date: HashMap<(i32, &str), NaiveDate> = HashMap::new();
     let mut conflicts = Vec::new();
     for (i, order) in orders.iter().enumerate() {
-        let date = *first_date.entry(order.number.as_str()).or_insert(order.date);
+        let date = *first_date.entry((order.date.year(), order.number.as_str())).or_insert(order.date);
         if date != order.date {
             conflicts.push((i, OrderError::SplitDateMismatch { number: order.number.clone() }));
         }
@@ -464,7 +521,7 @@ mod tests {
         assert_eq!(declared_period(None, None), Ok(None));
         assert_eq!(declared_period(Some(day), None), Err(OrderError::PeriodHalf));
         assert_eq!(declared_period(None, Some(day)), Err(OrderError::PeriodHalf));
-        assert_eq!(OrderError::PeriodHalf.code(), ErrorCode::PeriodInvalid);
+        assert_eq!(OrderError::PeriodHalf.code(), ErrorCode::PeriodIncomplete);
     }
 
     #[test]

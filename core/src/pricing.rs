@@ -81,14 +81,16 @@ impl CieError for PricingError {
         match self {
             PricingError::NotMultiple { cards_below, remainder, top_up } => Some(match lang {
                 Lang::It => format!(
-                    "{cards_below} carte e un resto di € {}: integrare con € {} per raggiungere {} carte",
+                    "{} e un resto di € {}: integrare con € {} per raggiungere {}",
+                    cards_text(*cards_below, Lang::It),
                     remainder.to_portal(),
                     top_up.to_portal(),
-                    cards_below + 1
+                    cards_text(cards_below.saturating_add(1), Lang::It)
                 ),
                 Lang::En => format!(
-                    "{cards_below} cards and € {remainder} left over: add € {top_up} to reach {} cards",
-                    cards_below + 1
+                    "{} and € {remainder} left over: add € {top_up} to reach {}",
+                    cards_text(*cards_below, Lang::En),
+                    cards_text(cards_below.saturating_add(1), Lang::En)
                 ),
             }),
             PricingError::NotDefined { date } => Some(format_date(*date)),
@@ -176,6 +178,12 @@ impl PriceSchedule {
         self.entries.last().unwrap_or(&BUILTIN_PRICE)
     }
 
+    /// The price that prices a quarter's cards as a whole (its total amount against cards from
+    /// amount, §4): the one in force on its first day, else the current one.
+    pub fn for_quarter(&self, quarter: crate::calendar::Quarter) -> &Price {
+        self.price_on(quarter.first_day()).unwrap_or(self.current())
+    }
+
     /// The price on a date, or the current one when no date is given.
     pub fn price_at(&self, on: Option<NaiveDate>) -> Result<&Price, PricingError> {
         on.map_or(Ok(self.current()), |d| self.price_on(d))
@@ -261,6 +269,17 @@ pub fn causale(municipality: &str, fortnight: Fortnight, cards: u64) -> Result<S
         format_date(fortnight.first_day()),
         format_date(fortnight.last_day())
     ))
+}
+
+/// A count of cards in words, with the right plural: `1 carta`, `2 carte`, `0 carte`
+/// (`1 card`, `2 cards`).
+pub fn cards_text(cards: u64, lang: Lang) -> String {
+    match (lang, cards) {
+        (Lang::It, 1) => "1 carta".to_owned(),
+        (Lang::It, n) => format!("{n} carte"),
+        (Lang::En, 1) => "1 card".to_owned(),
+        (Lang::En, n) => format!("{n} cards"),
+    }
 }
 
 #[cfg(test)]
@@ -354,3 +373,4 @@ mod tests {
         }
     }
 }
+

@@ -151,7 +151,7 @@ pub struct Reconciliation {
 }
 
 fn cards_of(schedule: &PriceSchedule, quarter: Quarter, amount: Amount) -> (u64, bool, Option<Amount>, Amount) {
-    let price = schedule.price_on(quarter.first_day()).unwrap_or(schedule.current());
+    let price = schedule.for_quarter(quarter);
     match price.cards_for_amount(amount) {
         Ok(n) => (n, true, None, price.municipal_share),
         Err(PricingError::NotMultiple { cards_below, top_up, .. }) => {

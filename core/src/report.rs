@@ -221,7 +221,7 @@ impl QuarterlyReport {
     ) -> QuarterlyReport {
         orders.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.number.cmp(&b.number)));
         let total = orders.iter().fold(Amount::ZERO, |t, o| t.saturating_add(o.amount));
-        let price = schedule.price_on(quarter.first_day()).unwrap_or(schedule.current());
+        let price = schedule.for_quarter(quarter);
         let (cards_from_amount, exact) = match price.cards_for_amount(total) {
             Ok(n) => (n, true),
             Err(PricingError::NotMultiple { cards_below, .. }) => (cards_below, false),

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Months;
+use chrono::offset::LocalResult;
+use chrono::{Months, TimeZone, Timelike};
+use chrono_tz::Europe::Rome;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Moment;
@@ -151,12 +153,31 @@ impl User {
         if now.epoch() < self.last_activity.epoch().saturating_add(364 * 86_400) {
             return false;
         }
-        let limit = self
-            .last_activity
-            .to_rome()
-            .and_then(|t| t.checked_add_months(Months::new(12)))
-            .map_or(i64::MAX, |t| t.timestamp());
-        now.epoch() >= limit
+        now.epoch() >= inactivity_limit(self.last_activity)
+    }
+}
+
+/// The first instant at which a user last active at `last` is blocked: the same Rome wall-clock
+/// time twelve calendar months later (a 29 February or a 31st becomes the month's last day).
+/// When that local time does not exist (the spring DST gap) the end of the gap counts — the next
+/// existing instant; when it occurs twice (the autumn fold) the earlier one. Never skipped: a
+/// moment outside chrono's range gives the plain 365 days.
+pub fn inactivity_limit(last: Moment) -> i64 {
+    let fallback = last.epoch().saturating_add(365 * 86_400);
+    let Some(local) = last.to_rome().and_then(|t| t.naive_local().checked_add_months(Months::new(12))) else {
+        return fallback;
+    };
+    match Rome.from_local_datetime(&local) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.timestamp(),
+        LocalResult::None => {
+            // The gap ends on a whole hour in Rome (02:00 → 03:00): the first minute after `local`
+            // that exists is the instant the clocks jumped.
+            let start = local.with_second(0).unwrap_or(local);
+            (1..=180)
+                .filter_map(|m| start.checked_add_signed(chrono::Duration::minutes(m)))
+                .find_map(|t| Rome.from_local_datetime(&t).earliest())
+                .map_or(fallback, |t| t.timestamp())
+        }
     }
 }
 
@@ -178,9 +199,7 @@ mod tests {
 
     /// The rule without the 364-day shortcut.
     fn blocked_by_the_calendar(last: Moment, now: Moment) -> bool {
-        let limit =
-            last.to_rome().and_then(|t| t.checked_add_months(Months::new(12))).map_or(i64::MAX, |t| t.timestamp());
-        now.epoch() >= limit
+        now.epoch() >= inactivity_limit(last)
     }
 
     #[test]
@@ -195,7 +214,66 @@ mod tests {
         assert!(u.is_blocked(Moment::parse("2024-10-29T02:30:00+01:00").unwrap()));
     }
 
+    fn at(text: &str) -> Moment {
+        Moment::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_lock_is_never_skipped_across_dst() {
+        // Issue 15: anniversary in the 2025 spring gap (30/03/2025 02:30 does not exist):
+        // the next existing instant, 03:00 CEST, counts.
+        let u = user(at("2024-03-30T02:30:00+01:00"));
+        assert!(!u.is_blocked(at("2025-03-30T01:59:59+01:00")));
+        assert!(u.is_blocked(at("2025-03-30T03:00:00+02:00")));
+        assert!(u.is_blocked(at("2025-04-30T12:00:00+02:00")));
+        // Anniversary in the autumn repeated hour (26/10/2025 02:30 happens twice): the earlier.
+        let u = user(at("2024-10-26T02:30:00+02:00"));
+        assert!(!u.is_blocked(at("2025-10-26T02:29:59+02:00")));
+        assert!(u.is_blocked(at("2025-10-26T02:30:00+02:00")));
+        // Last active in the repeated hour itself (both instants), and in the gap's neighbours.
+        for last in ["2024-10-27T02:30:00+02:00", "2024-10-27T02:30:00+01:00"] {
+            let u = user(at(last));
+            assert!(u.is_blocked(at("2025-10-27T02:30:00+01:00")), "{last}");
+            assert!(!u.is_blocked(at("2025-10-27T02:29:00+01:00")), "{last}");
+        }
+        let u = user(at("2024-03-31T01:59:00+01:00"));
+        assert!(u.is_blocked(at("2025-03-31T01:59:00+02:00")));
+        let u = user(at("2024-03-31T03:00:00+02:00"));
+        assert!(!u.is_blocked(at("2025-03-31T02:59:00+02:00")));
+        assert!(u.is_blocked(at("2025-03-31T03:00:00+02:00")));
+    }
+
+    #[test]
+    fn every_month_end_at_every_hour_of_the_changes() {
+        // Every month-end day (and the 29 February) of 2020–2030, at the hours that straddle
+        // both DST changes: blocked by 366 days and an hour at the latest, never before 365
+        // days less an hour, and never when the wall clock has not reached the anniversary.
+        for year in 2020..=2030 {
+            for month in 1..=12u32 {
+                let last_day = (28..=31).rev().find(|d| chrono::NaiveDate::from_ymd_opt(year, month, *d).is_some()).unwrap();
+                for day in [last_day, 25, 26, 27, 28, 29, 30, 31] {
+                    let Some(date) = chrono::NaiveDate::from_ymd_opt(year, month, day) else { continue };
+                    for (h, m) in [(1, 59), (2, 0), (2, 30), (2, 59), (3, 0), (3, 30)] {
+                        let last = Moment::from_rome_local(date.and_hms_opt(h, m, 0).unwrap());
+                        let limit = inactivity_limit(last);
+                        let span = limit - last.epoch();
+                        assert!((365 * 86_400 - 3_600..=366 * 86_400 + 3_600).contains(&span), "{date} {h}:{m} → {span}");
+                        assert!(user(last).is_blocked(Moment::from_epoch(limit)));
+                        assert!(!user(last).is_blocked(Moment::from_epoch(limit - 1)));
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn blocked_within_a_year_and_a_day(last in 946_684_800i64..4_102_444_800) {
+            let last = Moment::from_epoch(last);
+            prop_assert!(user(last).is_blocked(Moment::from_epoch(last.epoch() + 366 * 86_400 + 3_600)));
+            prop_assert!(!user(last).is_blocked(Moment::from_epoch(last.epoch() + 365 * 86_400 - 3_601)));
+        }
+
         #[test]
         fn the_shortcut_agrees_with_the_calendar(
             last in 946_684_800i64..4_102_444_800,

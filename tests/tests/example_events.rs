@@ -100,3 +100,14 @@ fn example_event_log_is_in_sync_and_replays() {
     assert_eq!(Portal::replay(&on_disk).unwrap(), portal);
     assert!(portal.municipality("099999").unwrap().is_transmitted(q("2024-Q1")));
 }
+
+/// `examples/events.json` as release 1 wrote it (version 1) keeps loading, migrated: the same
+/// state as today's build, and written back as version 2.
+#[test]
+fn the_version_1_example_log_keeps_loading() {
+    let v1 = include_str!("../logs/v1-castelprova-2024.json");
+    assert!(v1.contains("\"version\": 1"));
+    let portal = Portal::replay(v1).unwrap();
+    assert_eq!(portal, build());
+    assert!(portal.events_json().contains("\"version\": 2"));
+}

@@ -116,7 +116,8 @@ pub enum Command {
         /// Amount for this quarter.
         amount: Amount,
     },
-    /// Owner of the work: change an order's date or amount (never its number).
+    /// Owner of the work, or a Manager for any order of the quarter: change an order's date
+    /// (within its financial year) or amount (never its number).
     EditOrder {
         /// Municipality.
         municipality: MunicipalityId,
@@ -124,12 +125,16 @@ pub enum Command {
         quarter: Quarter,
         /// Order number.
         number: String,
+        /// Financial year of the order (its identity with the number). Omitted: the only order
+        /// of that number in the quarter; recorded events always carry it (log version 2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year: Option<i32>,
         /// New date.
         date: NaiveDate,
         /// New amount.
         amount: Amount,
     },
-    /// Owner of the work: delete an order.
+    /// Owner of the work, or a Manager for any order of the quarter: delete an order.
     DeleteOrder {
         /// Municipality.
         municipality: MunicipalityId,
@@ -137,6 +142,9 @@ pub enum Command {
         quarter: Quarter,
         /// Order number.
         number: String,
+        /// Financial year of the order, as for [`Command::EditOrder`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year: Option<i32>,
     },
     /// Owner: declare their work complete.
     CompleteWork {
@@ -179,21 +187,36 @@ pub enum Command {
         /// The CIE service manager is also the finance officer.
         same_person: bool,
     },
-    /// Manager: transmit a quarter with no orders ("senza mandati").
+    /// Manager: transmit a quarter with no orders ("senza mandati"); needs a known CIEonline
+    /// count of 0.
     TransmitZero {
         /// Municipality.
         municipality: MunicipalityId,
         /// Quarter.
         quarter: Quarter,
+        /// Set only by the migration of a version-1 log whose zero quarter was transmitted
+        /// with no CIEonline count known (revision 1 took it as 0). Accepted in a replayed log,
+        /// refused in a new command.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unknown_count_v1: bool,
     },
-    /// Support: reopen the latest transmitted quarter.
+    /// Support: reopen any transmitted quarter, with a reason; later quarters stay transmitted.
     Reopen {
         /// Municipality.
         municipality: MunicipalityId,
         /// Quarter.
         quarter: Quarter,
+        /// Why (required; a version-1 log's reopening gets [`V1_REOPEN_REASON`]).
+        #[serde(default)]
+        reason: String,
     },
+    /// A user accessed the portal (a login recorded by the host): activity for the inactivity
+    /// lock (§6.4); refused for a blocked user.
+    RecordAccess {},
 }
+
+/// The reason given to a reopening migrated from a version-1 log (which recorded none).
+pub const V1_REOPEN_REASON: &str = "motivo non registrato (registro eventi versione 1)";
 
 /// An accepted command: who, when, what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,8 +229,15 @@ pub struct Event {
     pub command: Command,
 }
 
-/// Current version of the event-log format.
-pub const EVENT_LOG_VERSION: u64 = 1;
+/// Current version of the event-log format. Version 2 (revision 2 of the rules): edits and
+/// deletions name the order's financial year, reopenings carry a reason. Version-1 logs load
+/// and are migrated event by event ([`Portal::replay`]).
+pub const EVENT_LOG_VERSION: u64 = 2;
+
+/// The versions [`Portal::replay`] reads.
+fn readable(version: u64) -> bool {
+    version == 1 || version == EVENT_LOG_VERSION
+}
 
 #[derive(Deserialize)]
 struct LogVersion {
@@ -264,7 +294,7 @@ impl<'de> Visitor<'de> for Replay<'_> {
                 LogKey::Version if version.is_some() => return Err(A::Error::duplicate_field("version")),
                 LogKey::Version => {
                     let v: u64 = map.next_value()?;
-                    if v != EVENT_LOG_VERSION {
+                    if !readable(v) {
                         return Err(self.fail(WorkflowError::EventLogVersion { version: v }));
                     }
                     version = Some(v);
@@ -272,7 +302,8 @@ impl<'de> Visitor<'de> for Replay<'_> {
                 LogKey::Events if events_seen => return Err(A::Error::duplicate_field("events")),
                 LogKey::Events if version.is_some() => {
                     events_seen = true;
-                    map.next_value_seed(ReplayEvents { portal: &mut *self.portal, failure: &mut *self.failure })?;
+                    let v1 = version == Some(1);
+                    map.next_value_seed(ReplayEvents { portal: &mut *self.portal, failure: &mut *self.failure, v1 })?;
                 }
                 LogKey::Events => {
                     events_seen = true;
@@ -283,14 +314,14 @@ impl<'de> Visitor<'de> for Replay<'_> {
                 }
             }
         }
-        if version.is_none() {
+        let Some(version) = version else {
             return Err(A::Error::missing_field("version"));
-        }
+        };
         let Some(events) = pending else {
             return if events_seen { Ok(()) } else { Err(A::Error::missing_field("events")) };
         };
         for (index, event) in events.into_iter().enumerate() {
-            if let Err(failure) = self.portal.replay_one(index, event) {
+            if let Err(failure) = self.portal.replay_one(index, event, version == 1) {
                 return Err(self.fail(failure));
             }
         }
@@ -302,6 +333,7 @@ impl<'de> Visitor<'de> for Replay<'_> {
 struct ReplayEvents<'a> {
     portal: &'a mut Portal,
     failure: &'a mut Option<WorkflowError>,
+    v1: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ReplayEvents<'_> {
@@ -322,7 +354,7 @@ impl<'de> Visitor<'de> for ReplayEvents<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
         while let Some(event) = seq.next_element::<Event>()? {
-            if let Err(failure) = self.portal.replay_one(index, event) {
+            if let Err(failure) = self.portal.replay_one(index, event, self.v1) {
                 *self.failure = Some(failure);
                 return Err(A::Error::custom("replay stopped"));
             }
@@ -364,13 +396,15 @@ impl Portal {
                 self.create_quarter_cmd(actor, now, municipality, *quarter)
             }
             Command::AddOrder { municipality, quarter, number, date, amount } => {
-                self.put_order_cmd(actor, now, municipality, *quarter, number, *date, *amount, false)
+                self.add_order_cmd(actor, now, municipality, *quarter, number, *date, *amount)
             }
-            Command::EditOrder { municipality, quarter, number, date, amount } => {
-                self.put_order_cmd(actor, now, municipality, *quarter, number, *date, *amount, true)
+            Command::EditOrder { municipality, quarter, number, year, date, amount } => {
+                let id = self.resolve_order(municipality, *quarter, number, *year)?;
+                self.edit_order_cmd(actor, now, municipality, *quarter, &id, *date, *amount)
             }
-            Command::DeleteOrder { municipality, quarter, number } => {
-                self.delete_order_cmd(actor, now, municipality, *quarter, number)
+            Command::DeleteOrder { municipality, quarter, number, year } => {
+                let id = self.resolve_order(municipality, *quarter, number, *year)?;
+                self.delete_order_cmd(actor, now, municipality, *quarter, &id)
             }
             Command::CompleteWork { municipality, quarter } => {
                 self.complete_work_cmd(actor, now, municipality, *quarter)
@@ -385,10 +419,13 @@ impl Portal {
             Command::Transmit { municipality, quarter, report, same_person } => {
                 self.transmit_cmd(actor, now, municipality, *quarter, Some(report), *same_person)
             }
-            Command::TransmitZero { municipality, quarter } => {
-                self.transmit_zero_cmd(actor, now, municipality, *quarter)
+            Command::TransmitZero { municipality, quarter, unknown_count_v1 } => {
+                self.transmit_zero_cmd(actor, now, municipality, *quarter, *unknown_count_v1)
             }
-            Command::Reopen { municipality, quarter } => self.reopen_cmd(actor, municipality, *quarter),
+            Command::Reopen { municipality, quarter, reason } => {
+                self.reopen_cmd(actor, now, municipality, *quarter, reason)
+            }
+            Command::RecordAccess {} => self.active_user(actor, now).map(|_| ()),
         }
     }
 
@@ -429,23 +466,46 @@ impl Portal {
             (_, Some(failure)) => Err(failure),
             (Ok(()), None) => Ok(portal),
             (Err(e), None) => Err(match serde_json::from_str::<LogVersion>(json) {
-                Ok(v) if v.version != EVENT_LOG_VERSION => WorkflowError::EventLogVersion { version: v.version },
+                Ok(v) if !readable(v.version) => WorkflowError::EventLogVersion { version: v.version },
                 _ => WorkflowError::EventLogFormat { reason: e.to_string() },
             }),
         }
     }
 
-    /// Rebuilds a portal from events.
+    /// Rebuilds a portal from events (of the current version).
     pub fn replay_events(events: Vec<Event>) -> Result<Portal, WorkflowError> {
         let mut portal = Portal::new();
         for (index, event) in events.into_iter().enumerate() {
-            portal.replay_one(index, event)?;
+            portal.replay_one(index, event, false)?;
         }
         Ok(portal)
     }
 
+    /// Brings an event of a version-1 log to version 2 against the state it applies to:
+    /// an edit or deletion gets the financial year of the one order of its number in the
+    /// quarter (version 1 allowed one), a reopening a reason, and a zero quarter transmitted with
+    /// no count known (accepted by revision 1) the mark that lets it replay.
+    fn migrate_v1(&self, mut event: Event) -> Event {
+        match &mut event.command {
+            Command::EditOrder { municipality, quarter, number, year, .. }
+            | Command::DeleteOrder { municipality, quarter, number, year } => {
+                if year.is_none() {
+                    *year = self.resolve_order(municipality, *quarter, number, None).ok().map(|id| id.year);
+                }
+            }
+            Command::Reopen { reason, .. } if reason.trim().is_empty() => V1_REOPEN_REASON.clone_into(reason),
+            Command::TransmitZero { municipality, quarter, unknown_count_v1 } => {
+                *unknown_count_v1 =
+                    self.municipality(municipality).is_some_and(|m| m.cieonline_count(*quarter).is_none());
+            }
+            _ => {}
+        }
+        event
+    }
+
     /// Applies the event at `index` of a log being replayed.
-    fn replay_one(&mut self, index: usize, event: Event) -> Result<(), WorkflowError> {
+    fn replay_one(&mut self, index: usize, event: Event, v1: bool) -> Result<(), WorkflowError> {
+        let event = if v1 { self.migrate_v1(event) } else { event };
         if let Command::Transmit { report, .. } = &event.command {
             if !report.is_plausible() {
                 return Err(WorkflowError::EventRejected {
@@ -454,7 +514,9 @@ impl Portal {
                 });
             }
         }
-        self.execute(&event.actor, event.at, event.command)
-            .map_err(|cause| WorkflowError::EventRejected { index, cause: Box::new(cause) })
+        self.replaying = true;
+        let outcome = self.execute(&event.actor, event.at, event.command);
+        self.replaying = false;
+        outcome.map_err(|cause| WorkflowError::EventRejected { index, cause: Box::new(cause) })
     }
 }

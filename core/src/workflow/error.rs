@@ -85,6 +85,23 @@ pub enum WorkflowError {
     /// A zero quarter with CIEonline cards.
     #[error("zero quarter has cards")]
     ZeroQuarterHasCards,
+    /// Several orders of the quarter have the number: the financial year is needed.
+    #[error("ambiguous order number")]
+    OrderAmbiguous,
+    /// The quarter's CIEonline count is not known.
+    #[error("CIEonline count unknown")]
+    CieonlineUnknown,
+    /// A reopening needs a reason.
+    #[error("reason required")]
+    ReopenReasonRequired,
+    /// The command was computed on an older state.
+    #[error("stale state: expected {expected} events, found {actual}")]
+    StaleState {
+        /// Events the caller saw.
+        expected: usize,
+        /// Events the portal holds.
+        actual: usize,
+    },
     /// A zero quarter with orders.
     #[error("zero quarter has orders")]
     ZeroQuarterHasOrders,
@@ -106,6 +123,9 @@ pub enum WorkflowError {
     /// The signed report is refused.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// The initial password could not be generated.
+    #[error(transparent)]
+    Password(#[from] crate::password::PasswordError),
     /// Unsupported event-log version.
     #[error("unsupported event log version {version}")]
     EventLogVersion {
@@ -155,6 +175,10 @@ impl CieError for WorkflowError {
             WorkflowError::OrderDuplicate => ErrorCode::OrderDuplicate,
             WorkflowError::OrderNotFound => ErrorCode::OrderNotFound,
             WorkflowError::ZeroQuarterHasCards => ErrorCode::ZeroQuarterHasCards,
+            WorkflowError::OrderAmbiguous => ErrorCode::OrderAmbiguous,
+            WorkflowError::CieonlineUnknown => ErrorCode::CieonlineUnknown,
+            WorkflowError::ReopenReasonRequired => ErrorCode::ReopenReasonRequired,
+            WorkflowError::StaleState { .. } => ErrorCode::StaleState,
             WorkflowError::ZeroQuarterHasOrders => ErrorCode::ZeroQuarterHasOrders,
             WorkflowError::Identifier(e) => e.code(),
             WorkflowError::Order(e) => e.code(),
@@ -162,6 +186,7 @@ impl CieError for WorkflowError {
             WorkflowError::Pricing(e) => e.code(),
             WorkflowError::Calendar(e) => e.code(),
             WorkflowError::Report(e) => e.code(),
+            WorkflowError::Password(e) => e.code(),
             WorkflowError::EventLogVersion { .. } => ErrorCode::EventLogVersion,
             WorkflowError::EventLogFormat { .. } => ErrorCode::EventLogFormat,
             WorkflowError::EventRejected { .. } => ErrorCode::EventRejected,
@@ -194,6 +219,10 @@ impl CieError for WorkflowError {
             WorkflowError::Calendar(e) => e.fields(),
             WorkflowError::Report(e) => e.fields(),
             WorkflowError::EventLogVersion { version } => vec![("version", FieldValue::Int(*version as i64))],
+            WorkflowError::StaleState { expected, actual } => vec![
+                ("expected", FieldValue::Int(i64::try_from(*expected).unwrap_or(i64::MAX))),
+                ("actual", FieldValue::Int(i64::try_from(*actual).unwrap_or(i64::MAX))),
+            ],
             WorkflowError::EventRejected { index, cause } => {
                 vec![
                     ("index", FieldValue::Int(*index as i64)),

@@ -16,16 +16,19 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use actions::{allowed_actions, Action, Role};
-pub use commands::{Command, Event, EVENT_LOG_VERSION};
+pub use commands::{Command, Event, EVENT_LOG_VERSION, V1_REOPEN_REASON};
 pub use error::WorkflowError;
+pub use methods::Credentials;
 
 use crate::calendar::{Moment, Quarter};
 use crate::money::Amount;
+use crate::orders::OrderId;
 use crate::reconciliation::{Lifespan, QuarterState};
 use crate::report::ReportRecord;
 use crate::users::{Actor, MunicipalityId, User};
 
-/// An order as entered in a quarter (its number is the key of the work's map).
+/// An order as entered in a quarter (its identity, financial year + number, is the key of the
+/// work's map).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnteredOrder {
     /// The order's date.
@@ -39,8 +42,8 @@ pub struct EnteredOrder {
 pub struct Work {
     /// True once the owner declared it complete.
     pub completed: bool,
-    /// Orders by number.
-    pub orders: BTreeMap<String, EnteredOrder>,
+    /// Orders by identity (financial year + number).
+    pub orders: BTreeMap<OrderId, EnteredOrder>,
 }
 
 /// The record of a transmission.
@@ -56,6 +59,17 @@ pub struct Transmission {
     pub same_person: bool,
 }
 
+/// Support reopened a transmitted quarter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reopening {
+    /// When.
+    pub at: Moment,
+    /// Why (required).
+    pub reason: String,
+    /// The transmission it undid.
+    pub transmission: Option<Transmission>,
+}
+
 /// A quarter of a municipality on the portal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuarterRecord {
@@ -65,11 +79,14 @@ pub struct QuarterRecord {
     pub works: BTreeMap<String, Work>,
     /// Set when transmitted.
     pub transmission: Option<Transmission>,
+    /// Each reopening by Support, oldest first.
+    #[serde(default)]
+    pub reopenings: Vec<Reopening>,
 }
 
 impl QuarterRecord {
-    /// Every order of the quarter: (number, owner, order).
-    pub fn orders(&self) -> impl Iterator<Item = (&String, &String, &EnteredOrder)> {
+    /// Every order of the quarter: (identity, owner, order).
+    pub fn orders(&self) -> impl Iterator<Item = (&OrderId, &String, &EnteredOrder)> {
         self.works.iter().flat_map(|(owner, w)| w.orders.iter().map(move |(n, o)| (n, owner, o)))
     }
 
@@ -91,16 +108,16 @@ pub struct Municipality {
     pub name: String,
     /// First (and, when suppressed, last) quarter.
     pub lifespan: Lifespan,
-    /// CIEonline counts by quarter (absent = 0).
+    /// CIEonline counts by quarter (absent = unknown, never 0: SPEC §4).
     pub cieonline: BTreeMap<Quarter, u64>,
     /// Quarters created.
     pub quarters: BTreeMap<Quarter, QuarterRecord>,
 }
 
 impl Municipality {
-    /// CIEonline cards of a quarter.
-    pub fn cieonline_cards(&self, quarter: Quarter) -> u64 {
-        self.cieonline.get(&quarter).copied().unwrap_or(0)
+    /// CIEonline cards of a quarter, when known.
+    pub fn cieonline_count(&self, quarter: Quarter) -> Option<u64> {
+        self.cieonline.get(&quarter).copied()
     }
 
     /// True when the quarter is transmitted.
@@ -115,6 +132,9 @@ pub struct Portal {
     municipalities: BTreeMap<MunicipalityId, Municipality>,
     users: BTreeMap<String, User>,
     events: Vec<Event>,
+    /// True while an event log is replayed (rules of earlier revisions for migrated events).
+    #[serde(skip)]
+    replaying: bool,
 }
 
 impl Portal {
@@ -153,6 +173,12 @@ impl Portal {
         &self.events
     }
 
+    /// How many events the portal holds: a host with several users reads it with the state it
+    /// shows and passes it back to [`Portal::execute_if`] (optimistic concurrency, §5.3).
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
     /// The quarterly report of a quarter as entered on the portal: every order of every work,
     /// split orders marked with their total over all quarters.
     pub fn quarterly_report(
@@ -175,7 +201,7 @@ impl Portal {
                     .collect();
                 let total = elsewhere.iter().fold(o.amount, |t, a| t.saturating_add(*a));
                 crate::report::ReportOrder {
-                    number: number.clone(),
+                    number: number.number.clone(),
                     date: o.date,
                     amount: o.amount,
                     split: !elsewhere.is_empty(),
@@ -187,7 +213,7 @@ impl Portal {
             &m.name,
             quarter,
             orders,
-            m.cieonline_cards(quarter),
+            m.cieonline_count(quarter).unwrap_or(0),
             same_person,
             now,
             &crate::pricing::PriceSchedule::builtin(),
@@ -197,6 +223,7 @@ impl Portal {
     /// Executes a command: checks it, applies it, records the event. A refused command
     /// changes nothing.
     pub fn execute(&mut self, actor: &Actor, now: Moment, command: Command) -> Result<(), WorkflowError> {
+        let command = self.complete_command(command)?;
         self.dispatch(actor, now, &command)?;
         if let Actor::User(fc) = actor {
             if let Some(u) = self.users.get_mut(fc) {
@@ -205,6 +232,37 @@ impl Portal {
         }
         self.events.push(Event { at: now, actor: actor.clone(), command });
         Ok(())
+    }
+
+    /// Executes a command computed on a state of `expected_events` events: refused with
+    /// `STALE_STATE` when another command was accepted in the meantime (§5.3).
+    pub fn execute_if(
+        &mut self,
+        expected_events: usize,
+        actor: &Actor,
+        now: Moment,
+        command: Command,
+    ) -> Result<(), WorkflowError> {
+        if expected_events != self.events.len() {
+            return Err(WorkflowError::StaleState { expected: expected_events, actual: self.events.len() });
+        }
+        self.execute(actor, now, command)
+    }
+
+    /// Fills what a command may leave implicit, so that the event recorded is complete: the
+    /// financial year of the order an edit or deletion names.
+    fn complete_command(&self, command: Command) -> Result<Command, WorkflowError> {
+        Ok(match command {
+            Command::EditOrder { municipality, quarter, number, year: None, date, amount } => {
+                let year = Some(self.resolve_order(&municipality, quarter, &number, None)?.year);
+                Command::EditOrder { municipality, quarter, number, year, date, amount }
+            }
+            Command::DeleteOrder { municipality, quarter, number, year: None } => {
+                let year = Some(self.resolve_order(&municipality, quarter, &number, None)?.year);
+                Command::DeleteOrder { municipality, quarter, number, year }
+            }
+            other => other,
+        })
     }
 }
 #[cfg(test)]

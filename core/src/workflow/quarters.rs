@@ -2,14 +2,16 @@
 
 use chrono::NaiveDate;
 
-use super::{EnteredOrder, Portal, QuarterRecord, Transmission, Work, WorkflowError};
+use chrono::Datelike;
+
+use super::{EnteredOrder, Portal, QuarterRecord, Reopening, Transmission, Work, WorkflowError};
 use crate::calendar::{CalendarError, Moment, Quarter};
 use crate::money::Amount;
-use crate::orders::{OrderError, PaymentOrder};
+use crate::orders::{normalize_number, OrderError, OrderId, PaymentOrder};
 use crate::pricing::PriceSchedule;
 use crate::reconciliation::QuarterState;
 use crate::report::ReportRecord;
-use crate::users::{Actor, Profile};
+use crate::users::{Actor, Profile, User};
 
 const WORKERS: &[Profile] = &[Profile::Operator, Profile::Manager];
 const MANAGER: &[Profile] = &[Profile::Manager];
@@ -71,7 +73,7 @@ impl Portal {
             return Err(WorkflowError::NoOrders);
         }
         let schedule = PriceSchedule::builtin();
-        let price = schedule.price_on(quarter.first_day()).unwrap_or(schedule.current());
+        let price = schedule.for_quarter(quarter);
         price.cards_for_amount(record.total())?;
         self.check_previous_transmitted(municipality, quarter)?;
         if !ended(quarter, now) {
@@ -80,25 +82,44 @@ impl Portal {
         Ok(())
     }
 
-    /// The same order number in another quarter of the municipality must carry the same date.
-    fn check_split_date(
-        &self,
-        municipality: &str,
-        quarter: Quarter,
-        number: &str,
-        date: NaiveDate,
-    ) -> Result<(), WorkflowError> {
+    /// The same order identity (financial year + number) in another quarter of the municipality
+    /// is a split order and must carry the same date; the same number in another year is
+    /// another order (SPEC §3.2, §5).
+    fn check_split_date(&self, municipality: &str, quarter: Quarter, id: &OrderId, date: NaiveDate) -> Result<(), WorkflowError> {
         let m = self.municipality_ref(municipality)?;
         let mismatch = m
             .quarters
             .iter()
             .filter(|(q, _)| **q != quarter)
             .flat_map(|(_, r)| r.orders())
-            .any(|(n, _, o)| n == number && o.date != date);
+            .any(|(n, _, o)| n == id && o.date != date);
         if mismatch {
-            Err(OrderError::SplitDateMismatch { number: number.to_owned() }.into())
+            Err(OrderError::SplitDateMismatch { number: id.number.clone() }.into())
         } else {
             Ok(())
+        }
+    }
+
+    /// The identity an edit or a deletion names: the year given, or (commands written without
+    /// it: event logs of version 1, hosts that omit it) the only order of that number in the
+    /// quarter.
+    pub(super) fn resolve_order(
+        &self,
+        municipality: &str,
+        quarter: Quarter,
+        number: &str,
+        year: Option<i32>,
+    ) -> Result<OrderId, WorkflowError> {
+        let number = normalize_number(number)?;
+        if let Some(year) = year {
+            return Ok(OrderId { year, number });
+        }
+        let record = self.quarter_ref(municipality, quarter)?;
+        let mut found = record.orders().filter(|(id, _, _)| id.number == number).map(|(id, _, _)| id.year);
+        match (found.next(), found.next()) {
+            (Some(year), None) => Ok(OrderId { year, number }),
+            (Some(_), Some(_)) => Err(WorkflowError::OrderAmbiguous),
+            (None, _) => Err(WorkflowError::OrderNotFound),
         }
     }
 
@@ -122,44 +143,33 @@ impl Portal {
                 state: QuarterState::InProgress,
                 works: std::collections::BTreeMap::default(),
                 transmission: None,
+                reopenings: Vec::new(),
             };
             m.quarters.insert(quarter, record);
         }
         Ok(())
     }
 
-    /// Common checks of order changes; returns the actor's fiscal code and the normalised order.
-    #[allow(clippy::too_many_arguments)]
-    fn check_order_change(
+    /// The owner of an existing order. The owner may change it; a Manager may change any order
+    /// of the quarter (seed 002 §3.4: corrections after "sblocca trimestre").
+    fn check_may_change(
         &self,
-        actor: &Actor,
-        now: Moment,
         municipality: &str,
         quarter: Quarter,
-        number: &str,
-        date: NaiveDate,
-        amount: Amount,
-    ) -> Result<(String, PaymentOrder), WorkflowError> {
-        let fc = self.require(actor, now, municipality, WORKERS)?.fiscal_code.clone();
-        self.open_quarter(municipality, quarter)?;
-        let order = PaymentOrder::new(number, date, amount, None)?;
-        order.ensure_not_future(now.rome_date()?)?;
-        self.check_split_date(municipality, quarter, &order.number, order.date)?;
-        Ok((fc, order))
-    }
-
-    /// The owner of an existing order, which must be the actor.
-    fn check_owner(&self, municipality: &str, quarter: Quarter, number: &str, fc: &str) -> Result<(), WorkflowError> {
+        id: &OrderId,
+        actor: &User,
+    ) -> Result<String, WorkflowError> {
         let record = self.quarter_ref(municipality, quarter)?;
-        let (_, owner, _) =
-            record.orders().find(|(n, _, _)| n.as_str() == number).ok_or(WorkflowError::OrderNotFound)?;
-        if owner == fc {
-            Ok(())
+        let (_, owner, _) = record.orders().find(|(n, _, _)| *n == id).ok_or(WorkflowError::OrderNotFound)?;
+        if *owner == actor.fiscal_code || actor.profile(municipality) == Profile::Manager {
+            Ok(owner.clone())
         } else {
             Err(WorkflowError::NotAuthorized)
         }
     }
 
+    /// The actor's work reopens (and with it the quarter). Orders taken from another user's
+    /// work move into it; an emptied work of another user goes away.
     fn reopen_work<'a>(record: &'a mut QuarterRecord, fc: &str) -> &'a mut Work {
         record.state = QuarterState::InProgress;
         let work = record.works.entry(fc.to_owned()).or_default();
@@ -167,10 +177,18 @@ impl Portal {
         work
     }
 
-    /// Adds an order (`editing` false: the number must be new in the quarter) or changes one
-    /// (`editing` true: the actor must own it). Either way the actor's work reopens.
+    fn take_order(record: &mut QuarterRecord, owner: &str, id: &OrderId) -> Option<EnteredOrder> {
+        let work = record.works.get_mut(owner)?;
+        let order = work.orders.remove(id);
+        if work.orders.is_empty() {
+            record.works.remove(owner);
+        }
+        order
+    }
+
+    /// Adds an order: its identity (financial year + number) must be new in the quarter.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn put_order_cmd(
+    pub(super) fn add_order_cmd(
         &mut self,
         actor: &Actor,
         now: Moment,
@@ -179,17 +197,49 @@ impl Portal {
         number: &str,
         date: NaiveDate,
         amount: Amount,
-        editing: bool,
     ) -> Result<(), WorkflowError> {
-        let (fc, order) = self.check_order_change(actor, now, municipality, quarter, number, date, amount)?;
-        if editing {
-            self.check_owner(municipality, quarter, &order.number, &fc)?;
-        } else if self.quarter_ref(municipality, quarter)?.orders().any(|(n, _, _)| *n == order.number) {
+        let fc = self.require(actor, now, municipality, WORKERS)?.fiscal_code.clone();
+        self.open_quarter(municipality, quarter)?;
+        let order = PaymentOrder::new(number, date, amount, None)?;
+        order.ensure_not_future(now.rome_date()?)?;
+        let id = order.identity();
+        self.check_split_date(municipality, quarter, &id, order.date)?;
+        if self.quarter_ref(municipality, quarter)?.orders().any(|(n, _, _)| *n == id) {
             return Err(WorkflowError::OrderDuplicate);
         }
         if let Some(record) = self.quarter_mut(municipality, quarter) {
-            let work = Self::reopen_work(record, &fc);
-            work.orders.insert(order.number, EnteredOrder { date: order.date, amount: order.amount });
+            Self::reopen_work(record, &fc).orders.insert(id, EnteredOrder { date: order.date, amount: order.amount });
+        }
+        Ok(())
+    }
+
+    /// Changes an order's date (within its financial year) and amount. The owner, or a Manager
+    /// for any order; either way the order ends in the actor's work, which reopens.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn edit_order_cmd(
+        &mut self,
+        actor: &Actor,
+        now: Moment,
+        municipality: &str,
+        quarter: Quarter,
+        id: &OrderId,
+        date: NaiveDate,
+        amount: Amount,
+    ) -> Result<(), WorkflowError> {
+        let user = self.require(actor, now, municipality, WORKERS)?.clone();
+        self.open_quarter(municipality, quarter)?;
+        let owner = self.check_may_change(municipality, quarter, id, &user)?;
+        let order = PaymentOrder::new(&id.number, date, amount, None)?;
+        order.ensure_not_future(now.rome_date()?)?;
+        if order.date.year() != id.year {
+            return Err(OrderError::YearChanged.into());
+        }
+        self.check_split_date(municipality, quarter, id, order.date)?;
+        if let Some(record) = self.quarter_mut(municipality, quarter) {
+            Self::take_order(record, &owner, id);
+            Self::reopen_work(record, &user.fiscal_code)
+                .orders
+                .insert(id.clone(), EnteredOrder { date: order.date, amount: order.amount });
         }
         Ok(())
     }
@@ -200,14 +250,14 @@ impl Portal {
         now: Moment,
         municipality: &str,
         quarter: Quarter,
-        number: &str,
+        id: &OrderId,
     ) -> Result<(), WorkflowError> {
-        let fc = self.require(actor, now, municipality, WORKERS)?.fiscal_code.clone();
+        let user = self.require(actor, now, municipality, WORKERS)?.clone();
         self.open_quarter(municipality, quarter)?;
-        let number = number.trim();
-        self.check_owner(municipality, quarter, number, &fc)?;
+        let owner = self.check_may_change(municipality, quarter, id, &user)?;
         if let Some(record) = self.quarter_mut(municipality, quarter) {
-            Self::reopen_work(record, &fc).orders.remove(number);
+            Self::take_order(record, &owner, id);
+            Self::reopen_work(record, &user.fiscal_code);
         }
         Ok(())
     }
@@ -326,6 +376,7 @@ impl Portal {
         now: Moment,
         municipality: &str,
         quarter: Quarter,
+        unknown_count_v1: bool,
     ) -> Result<(), WorkflowError> {
         let fc = self.require(actor, now, municipality, MANAGER)?.fiscal_code.clone();
         self.check_lifespan(municipality, quarter)?;
@@ -337,8 +388,12 @@ impl Portal {
                 return Err(WorkflowError::ZeroQuarterHasOrders);
             }
         }
-        if self.municipality_ref(municipality)?.cieonline_cards(quarter) > 0 {
-            return Err(WorkflowError::ZeroQuarterHasCards);
+        match self.municipality_ref(municipality)?.cieonline_count(quarter) {
+            Some(0) => {}
+            Some(_) => return Err(WorkflowError::ZeroQuarterHasCards),
+            // Revision 1 took an unknown count as 0; its logs keep loading (SPEC §5.3).
+            None if unknown_count_v1 && self.replaying => {}
+            None => return Err(WorkflowError::CieonlineUnknown),
         }
         self.check_previous_transmitted(municipality, quarter)?;
         if !ended(quarter, now) {
@@ -349,6 +404,7 @@ impl Portal {
                 state: QuarterState::InProgress,
                 works: std::collections::BTreeMap::default(),
                 transmission: None,
+                reopenings: Vec::new(),
             });
             record.state = QuarterState::Transmitted;
             record.transmission = Some(Transmission { transmitted_at: now, by: fc, report: None, same_person: false });
@@ -356,25 +412,29 @@ impl Portal {
         Ok(())
     }
 
+    /// Support reopens any transmitted quarter, with a reason; later quarters stay transmitted.
     pub(super) fn reopen_cmd(
         &mut self,
         actor: &Actor,
+        now: Moment,
         municipality: &str,
         quarter: Quarter,
+        reason: &str,
     ) -> Result<(), WorkflowError> {
         if *actor != Actor::Support {
             return Err(WorkflowError::NotAuthorized);
         }
-        let m = self.municipality_ref(municipality)?;
-        let record = m.quarters.get(&quarter).ok_or(WorkflowError::QuarterNotFound)?;
-        // Only the latest transmitted quarter: transmitted quarters stay contiguous.
-        let later_transmitted = quarter.next().is_some_and(|next| m.is_transmitted(next));
-        if record.state != QuarterState::Transmitted || later_transmitted {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(WorkflowError::ReopenReasonRequired);
+        }
+        if self.quarter_ref(municipality, quarter)?.state != QuarterState::Transmitted {
             return Err(WorkflowError::InvalidState);
         }
         if let Some(record) = self.quarter_mut(municipality, quarter) {
             record.state = QuarterState::Completing;
-            record.transmission = None;
+            let transmission = record.transmission.take();
+            record.reopenings.push(Reopening { at: now, reason: reason.to_owned(), transmission });
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::*;
 
+mod field;
 mod random;
 use crate::error::{CieError, ErrorCode};
 use crate::identifiers::check_letter;
@@ -114,6 +115,8 @@ fn closing(p: &mut Portal, cast: &Cast) {
 fn transmitted(p: &mut Portal, cast: &Cast) {
     closing(p, cast);
     p.transmit(&user(&cast.m1), t(NOW), "A", q("2024-Q1"), PDF, true).unwrap();
+    // CIEonline counted no card in Q2: a zero quarter is possible.
+    p.set_cieonline(&Actor::Support, t(NOW), "A", q("2024-Q2"), 0).unwrap();
 }
 
 #[test]
@@ -147,8 +150,8 @@ fn scenario_to_transmission_and_replay() {
     let err = p.submit(&m1, after, "A", q("2024-Q1")).unwrap_err();
     assert_eq!(err.code(), ErrorCode::AmountNotMultiple);
     assert!(err.fields().iter().any(|(k, v)| *k == "top_up" && *v == crate::FieldValue::Text("15.79".into())));
-    p.edit_order(&m1, after, "A", q("2024-Q1"), "3", d("2024-03-01"), c(1679)).unwrap();
-    assert_eq!(code(p.edit_order(&o1, after, "A", q("2024-Q1"), "3", d("2024-03-01"), c(1679))), "NOT_AUTHORIZED");
+    p.edit_order(&m1, after, "A", q("2024-Q1"), "3", None, d("2024-03-01"), c(1679)).unwrap();
+    assert_eq!(code(p.edit_order(&o1, after, "A", q("2024-Q1"), "3", None, d("2024-03-01"), c(1679))), "NOT_AUTHORIZED");
     p.complete_work(&m1, after, "A", q("2024-Q1")).unwrap();
     p.submit(&m1, after, "A", q("2024-Q1")).unwrap();
     assert_eq!(code(p.transmit(&m1, after, "A", q("2024-Q1"), b"", true)), "REPORT_EMPTY");
@@ -158,7 +161,7 @@ fn scenario_to_transmission_and_replay() {
     let tx = p.quarter("A", q("2024-Q1")).unwrap().transmission.clone().unwrap();
     assert_eq!(tx.transmitted_at, after);
     assert_eq!(tx.report.unwrap().sha256.len(), 64);
-    assert_eq!(code(p.reopen(&m1, after, "A", q("2024-Q1"))), "NOT_AUTHORIZED");
+    assert_eq!(code(p.reopen(&m1, after, "A", q("2024-Q1"), "correzione richiesta dal Comune")), "NOT_AUTHORIZED");
     // A split order keeps its date across quarters.
     let july = t("2024-07-02T09:00:00");
     p.create_quarter(&o1, july, "A", q("2024-Q2")).unwrap();
@@ -169,15 +172,15 @@ fn scenario_to_transmission_and_replay() {
     p.set_cieonline(&Actor::Support, july, "A", q("2024-Q3"), 4).unwrap();
     let october = t("2024-10-02T09:00:00");
     assert_eq!(code(p.transmit_zero(&m1, october, "A", q("2024-Q3"))), "ZERO_QUARTER_HAS_CARDS");
-    p.delete_order(&o1, july, "A", q("2024-Q2"), "3").unwrap();
+    p.delete_order(&o1, july, "A", q("2024-Q2"), "3", None).unwrap();
+    // An unknown count is not 0 (revision 2): no zero quarter until CIEonline says 0.
+    assert_eq!(code(p.transmit_zero(&m1, july, "A", q("2024-Q2"))), "CIEONLINE_UNKNOWN");
+    p.set_cieonline(&Actor::Support, july, "A", q("2024-Q2"), 0).unwrap();
     p.transmit_zero(&m1, july, "A", q("2024-Q2")).unwrap();
+    assert_eq!(code(p.transmit_zero(&m1, october, "A", q("2024-Q4"))), "CIEONLINE_UNKNOWN");
+    p.set_cieonline(&Actor::Support, october, "A", q("2024-Q4"), 0).unwrap();
     assert_eq!(code(p.transmit_zero(&m1, october, "A", q("2024-Q4"))), "PREVIOUS_NOT_TRANSMITTED");
-    assert_eq!(
-        code(p.reopen(&Actor::Support, october, "A", q("2024-Q1"))),
-        "INVALID_STATE",
-        "Q2 is transmitted after it"
-    );
-    p.reopen(&Actor::Support, october, "A", q("2024-Q2")).unwrap();
+    p.reopen(&Actor::Support, october, "A", q("2024-Q2"), "correzione richiesta dal Comune").unwrap();
     assert_eq!(p.quarter("A", q("2024-Q2")).unwrap().state, QuarterState::Completing);
     // Replay reproduces the state exactly; the log survives a JSON round trip.
     let json = p.events_json();
@@ -190,8 +193,8 @@ fn scenario_to_transmission_and_replay() {
 fn event_log_errors() {
     let (p, _) = fixture();
     let json = p.events_json();
-    let v2 = json.replacen("\"version\": 1", "\"version\": 2", 1);
-    assert_eq!(code(Portal::replay(&v2)), "EVENT_LOG_VERSION");
+    let v3 = json.replacen("\"version\": 2", "\"version\": 3", 1);
+    assert_eq!(code(Portal::replay(&v3)), "EVENT_LOG_VERSION");
     assert_eq!(code(Portal::replay("{")), "EVENT_LOG_FORMAT");
     // Move the creation of the quarter after its first order: event 6 is then refused.
     let mut events = p.events().to_vec();
@@ -213,8 +216,8 @@ fn event_log_shapes() {
     let events = serde_json::to_value(p.events()).unwrap();
     let replay = |log: serde_json::Value| Portal::replay(&log.to_string());
     // Any key order: events before the version wait for it.
-    assert_eq!(replay(serde_json::json!({"events": events, "version": 1, "format": "x"})).unwrap(), p);
-    assert_eq!(code(replay(serde_json::json!({"events": events, "version": 2}))), "EVENT_LOG_VERSION");
+    assert_eq!(replay(serde_json::json!({"events": events, "version": 2, "format": "x"})).unwrap(), p);
+    assert_eq!(code(replay(serde_json::json!({"events": events, "version": 3}))), "EVENT_LOG_VERSION");
     // A wrong version is reported before any event is read, even an unreadable one.
     assert_eq!(code(replay(serde_json::json!({"version": 7, "events": [{"bad": 1}]}))), "EVENT_LOG_VERSION");
     assert_eq!(code(replay(serde_json::json!({"version": 1}))), "EVENT_LOG_FORMAT");
@@ -308,14 +311,15 @@ fn authorization_matrix() {
         (
             "edit_order (M1's)",
             none,
-            |p, _, a| p.edit_order(a, t(NOW), "A", q("2024-Q1"), "2", d("2024-01-16"), c(3358)),
+            |p, _, a| p.edit_order(a, t(NOW), "A", q("2024-Q1"), "2", None, d("2024-01-16"), c(3358)),
             ["NOT_AUTHORIZED", "NOT_AUTHORIZED", "OK", "USER_BLOCKED", "NOT_AUTHORIZED", "NOT_AUTHORIZED"],
         ),
         (
             "delete_order (O1's)",
             none,
-            |p, _, a| p.delete_order(a, t(NOW), "A", q("2024-Q1"), "1"),
-            ["NOT_AUTHORIZED", "OK", "NOT_AUTHORIZED", "USER_BLOCKED", "NOT_AUTHORIZED", "NOT_AUTHORIZED"],
+            |p, _, a| p.delete_order(a, t(NOW), "A", q("2024-Q1"), "1", None),
+            // A Manager may delete any order of the quarter (revision 2).
+            ["NOT_AUTHORIZED", "OK", "OK", "USER_BLOCKED", "NOT_AUTHORIZED", "NOT_AUTHORIZED"],
         ),
         (
             "complete_work",
@@ -356,13 +360,13 @@ fn authorization_matrix() {
         (
             "reopen",
             transmitted,
-            |p, _, a| p.reopen(a, t(NOW), "A", q("2024-Q1")),
+            |p, _, a| p.reopen(a, t(NOW), "A", q("2024-Q1"), "correzione richiesta dal Comune"),
             ["NOT_AUTHORIZED", "NOT_AUTHORIZED", "NOT_AUTHORIZED", "NOT_AUTHORIZED", "NOT_AUTHORIZED", "OK"],
         ),
         (
             "add_user",
             none,
-            |p, _, a| p.add_user(a, t(NOW), "A", new_user(&fc("PLLMRC88T20F839"), "Marco"), Profile::Operator),
+            |p, _, a| p.add_user(a, t(NOW), "A", new_user(&fc("PLLMRC88T20F839"), "Marco"), Profile::Operator).map(|_| ()),
             ["NOT_AUTHORIZED", "NOT_AUTHORIZED", "OK", "USER_BLOCKED", "NOT_AUTHORIZED", "OK"],
         ),
         (
@@ -450,6 +454,7 @@ fn cieonline_counts_feed_zero_quarters() {
     let counts: BTreeMap<Quarter, u64> = p.municipality("A").unwrap().cieonline.clone();
     assert!(counts.is_empty());
     transmitted(&mut p, &cast);
+    assert_eq!(code(p.transmit_zero(&user(&cast.m1), t(NOW), "A", q("2024-Q3"))), "CIEONLINE_UNKNOWN");
     p.transmit_zero(&user(&cast.m1), t(NOW), "A", q("2024-Q2")).unwrap();
     assert!(p.municipality("A").unwrap().is_transmitted(q("2024-Q2")));
 }
@@ -509,15 +514,18 @@ fn allowed_actions_agree_with_the_portal() {
                 let result = match action {
                     Action::CreateQuarter => p.create_quarter(actor, now, "A", quarter),
                     Action::AddOrder => p.add_order(actor, now, "A", quarter, "77", d("2024-03-01"), c(1679)),
-                    Action::EditOrder => p.edit_order(actor, now, "A", quarter, own, d("2024-01-16"), c(1679)),
-                    Action::DeleteOrder => p.delete_order(actor, now, "A", quarter, own),
+                    Action::EditOrder => p.edit_order(actor, now, "A", quarter, own, None, d("2024-01-16"), c(1679)),
+                    Action::DeleteOrder => p.delete_order(actor, now, "A", quarter, own, None),
                     Action::CompleteWork => p.complete_work(actor, now, "A", quarter),
                     Action::TakeOver => p.take_over(actor, now, "A", quarter, &from),
                     Action::Submit => p.submit(actor, now, "A", quarter),
                     Action::UnlockQuarter => p.unlock_quarter(actor, now, "A", quarter),
                     Action::Transmit => p.transmit(actor, now, "A", quarter, PDF, true),
-                    Action::TransmitZero => p.transmit_zero(actor, now, "A", quarter),
-                    Action::Reopen => p.reopen(actor, now, "A", quarter),
+                    Action::TransmitZero => {
+                        let _ = p.set_cieonline(&Actor::Support, now, "A", quarter, 0);
+                        p.transmit_zero(actor, now, "A", quarter)
+                    }
+                    Action::Reopen => p.reopen(actor, now, "A", quarter, "verifica"),
                 };
                 let got = code(result);
                 let refused = refusal.contains(&got);
