@@ -1,6 +1,7 @@
 //! The engine: the national year's allocation + reconciliation (sorted and unsorted cards),
 //! Portal commands per second, replay of a long event log.
 
+use chrono::Datelike;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hint::black_box;
 
@@ -111,10 +112,11 @@ fn commands(n: usize) -> Vec<Command> {
                     municipality: "A".into(),
                     quarter: q,
                     number,
+                    year: Some(date.year()),
                     date,
                     amount: Amount::from_cents(3358),
                 },
-                _ => Command::DeleteOrder { municipality: "A".into(), quarter: q, number },
+                _ => Command::DeleteOrder { municipality: "A".into(), quarter: q, number, year: Some(date.year()) },
             }
         })
         .collect()

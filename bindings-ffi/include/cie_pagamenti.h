@@ -358,6 +358,38 @@ typedef enum cie_status_t {
    */
   CIE_STATUS_INPUT_FORMAT = 85,
   /**
+   * `PERIOD_INCOMPLETE`.
+   */
+  CIE_STATUS_PERIOD_INCOMPLETE = 86,
+  /**
+   * `PERIOD_AFTER_ORDER`.
+   */
+  CIE_STATUS_PERIOD_AFTER_ORDER = 87,
+  /**
+   * `ORDER_YEAR_CHANGED`.
+   */
+  CIE_STATUS_ORDER_YEAR_CHANGED = 88,
+  /**
+   * `ORDER_AMBIGUOUS`.
+   */
+  CIE_STATUS_ORDER_AMBIGUOUS = 89,
+  /**
+   * `CIEONLINE_UNKNOWN`.
+   */
+  CIE_STATUS_CIEONLINE_UNKNOWN = 90,
+  /**
+   * `REOPEN_REASON_REQUIRED`.
+   */
+  CIE_STATUS_REOPEN_REASON_REQUIRED = 91,
+  /**
+   * `PAYMENT_LATE`.
+   */
+  CIE_STATUS_PAYMENT_LATE = 92,
+  /**
+   * `STALE_STATE`.
+   */
+  CIE_STATUS_STALE_STATE = 93,
+  /**
    * A null pointer, invalid UTF-8 or an out-of-range argument.
    */
   CIE_STATUS_INVALID_ARGUMENT = 1000,

@@ -178,6 +178,22 @@ pub enum CieStatus {
     CieStatusEventRejected = 84,
     /// `INPUT_FORMAT`.
     CieStatusInputFormat = 85,
+    /// `PERIOD_INCOMPLETE`.
+    CieStatusPeriodIncomplete = 86,
+    /// `PERIOD_AFTER_ORDER`.
+    CieStatusPeriodAfterOrder = 87,
+    /// `ORDER_YEAR_CHANGED`.
+    CieStatusOrderYearChanged = 88,
+    /// `ORDER_AMBIGUOUS`.
+    CieStatusOrderAmbiguous = 89,
+    /// `CIEONLINE_UNKNOWN`.
+    CieStatusCieonlineUnknown = 90,
+    /// `REOPEN_REASON_REQUIRED`.
+    CieStatusReopenReasonRequired = 91,
+    /// `PAYMENT_LATE`.
+    CieStatusPaymentLate = 92,
+    /// `STALE_STATE`.
+    CieStatusStaleState = 93,
     /// A null pointer, invalid UTF-8 or an out-of-range argument.
     CieStatusInvalidArgument = 1000,
     /// An internal failure caught at the boundary (never expected).
@@ -272,6 +288,14 @@ impl From<ErrorCode> for CieStatus {
             ErrorCode::EventLogFormat => CieStatus::CieStatusEventLogFormat,
             ErrorCode::EventRejected => CieStatus::CieStatusEventRejected,
             ErrorCode::InputFormat => CieStatus::CieStatusInputFormat,
+            ErrorCode::PeriodIncomplete => CieStatus::CieStatusPeriodIncomplete,
+            ErrorCode::PeriodAfterOrder => CieStatus::CieStatusPeriodAfterOrder,
+            ErrorCode::OrderYearChanged => CieStatus::CieStatusOrderYearChanged,
+            ErrorCode::OrderAmbiguous => CieStatus::CieStatusOrderAmbiguous,
+            ErrorCode::CieonlineUnknown => CieStatus::CieStatusCieonlineUnknown,
+            ErrorCode::ReopenReasonRequired => CieStatus::CieStatusReopenReasonRequired,
+            ErrorCode::PaymentLate => CieStatus::CieStatusPaymentLate,
+            ErrorCode::StaleState => CieStatus::CieStatusStaleState,
         }
     }
 }

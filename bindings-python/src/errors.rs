@@ -20,7 +20,13 @@ fn class_name(code: ErrorCode) -> &'static str {
         C::AmountNotMultiple => "AmountNotMultipleError",
         C::FloatNotAllowed => "FloatNotAllowedError",
         C::PriceNotDefined => "PriceError",
-        C::DateFormat | C::DateInvalid | C::MomentFormat | C::FortnightFormat | C::PeriodInvalid => "DateError",
+        C::DateFormat
+        | C::DateInvalid
+        | C::MomentFormat
+        | C::FortnightFormat
+        | C::PeriodInvalid
+        | C::PeriodIncomplete
+        | C::PeriodAfterOrder => "DateError",
         C::QuarterFormat | C::QuarterOutOfRange => "QuarterError",
         C::MunicipalityName => "MunicipalityNameError",
         C::FiscalCodeLength | C::FiscalCodeCharacter | C::FiscalCodeChecksum | C::FiscalCodeDate => "FiscalCodeError",
@@ -65,7 +71,13 @@ fn class_name(code: ErrorCode) -> &'static str {
         | C::OrderDateFuture
         | C::SplitDateMismatch
         | C::ZeroQuarterHasCards
-        | C::ZeroQuarterHasOrders => "WorkflowError",
+        | C::ZeroQuarterHasOrders
+        | C::OrderYearChanged
+        | C::OrderAmbiguous
+        | C::CieonlineUnknown
+        | C::ReopenReasonRequired
+        | C::StaleState
+        | C::PaymentLate => "WorkflowError",
         C::ReportEmpty | C::ReportTooLarge | C::ReportFormat | C::ReportRender => "ReportError",
         C::ContactDuplicate
         | C::ContactNotFound

@@ -35,6 +35,24 @@ fn s(ob: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// The portal: municipalities, users and quarters.
+/// A new user's initial credentials, returned once by `Portal.add_user`; `repr` hides the password.
+#[pyclass(name = "Credentials", module = "cie_pagamenti._native", frozen)]
+pub(crate) struct PyCredentials {
+    /// The user name (the fiscal code).
+    #[pyo3(get)]
+    username: String,
+    /// The generated password: send it, never store it.
+    #[pyo3(get)]
+    password: String,
+}
+
+#[pymethods]
+impl PyCredentials {
+    fn __repr__(&self) -> String {
+        format!("Credentials(username={:?}, password='***')", self.username)
+    }
+}
+
 #[pyclass(name = "Portal", module = "cie_pagamenti._native", subclass)]
 #[derive(Default)]
 pub(crate) struct PyPortal(Portal);
@@ -111,6 +129,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// Adds a user; returns the initial credentials of a new user (once), `None` for an existing one.
     fn add_user(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -118,10 +137,41 @@ impl PyPortal {
         municipality: &Bound<'_, PyAny>,
         user: &Bound<'_, PyAny>,
         profile: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        self.0
+    ) -> PyResult<Option<PyCredentials>> {
+        let credentials = self
+            .0
             .add_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, new_user(user)?, to_profile(profile)?)
-            .py_err()
+            .py_err()?;
+        Ok(credentials.map(|c| PyCredentials { username: c.username, password: c.password.expose().to_owned() }))
+    }
+
+    /// Records a user's access (a login): activity for the inactivity lock.
+    fn record_access(&mut self, actor: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.0.record_access(&to_actor(actor)?, moment(now)?).py_err()
+    }
+
+    /// How many events the portal holds (pass it to `execute_if`).
+    #[getter]
+    fn event_count(&self) -> usize {
+        self.0.event_count()
+    }
+
+    /// Executes a command given as JSON (`{"add_order": {…}}`) computed on a state of
+    /// `expected_events` events; `STALE_STATE` when the portal changed meanwhile.
+    fn execute_if(
+        &mut self,
+        expected_events: usize,
+        actor: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        command_json: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let command = Portal::command_from_json(&s(command_json)?).py_err()?;
+        self.0.execute_if(expected_events, &to_actor(actor)?, moment(now)?, command).py_err()
+    }
+
+    /// The state summary of the shared scenario vectors, as JSON.
+    fn summary_json(&self, now: &Bound<'_, PyAny>) -> PyResult<String> {
+        Ok(convert::json(&self.0.summary(moment(now)?)))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -236,6 +286,7 @@ impl PyPortal {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (actor, now, municipality, quarter, number, date, amount, year=None))]
     fn edit_order(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -245,6 +296,7 @@ impl PyPortal {
         number: &Bound<'_, PyAny>,
         date: &Bound<'_, PyAny>,
         amount: &Bound<'_, PyAny>,
+        year: Option<i32>,
     ) -> PyResult<()> {
         self.0
             .edit_order(
@@ -253,12 +305,14 @@ impl PyPortal {
                 &s(municipality)?,
                 convert::quarter(quarter)?,
                 &s(number)?,
+                year,
                 convert::date(date)?,
                 convert::amount(amount)?,
             )
             .py_err()
     }
 
+    #[pyo3(signature = (actor, now, municipality, quarter, number, year=None))]
     fn delete_order(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -266,10 +320,10 @@ impl PyPortal {
         municipality: &Bound<'_, PyAny>,
         quarter: &Bound<'_, PyAny>,
         number: &Bound<'_, PyAny>,
+        year: Option<i32>,
     ) -> PyResult<()> {
-        self.0
-            .delete_order(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?, &s(number)?)
-            .py_err()
+        let (actor, now, q) = (to_actor(actor)?, moment(now)?, convert::quarter(quarter)?);
+        self.0.delete_order(&actor, now, &s(municipality)?, q, &s(number)?, year).py_err()
     }
 
     fn complete_work(
@@ -353,8 +407,10 @@ impl PyPortal {
         now: &Bound<'_, PyAny>,
         municipality: &Bound<'_, PyAny>,
         quarter: &Bound<'_, PyAny>,
+        reason: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        self.0.reopen(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
+        let (actor, now, q) = (to_actor(actor)?, moment(now)?, convert::quarter(quarter)?);
+        self.0.reopen(&actor, now, &s(municipality)?, q, &s(reason)?).py_err()
     }
 
     /// The user a password reset is for; one error for any mismatch.

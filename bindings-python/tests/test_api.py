@@ -280,7 +280,7 @@ def test_portal_scenario_and_replay() -> None:
     p.transmit(boss, datetime(2024, 4, 1), "A", "2024-Q1", pdf, True)
     assert p.quarter_state("A", "2024-Q1") == "transmitted"
     with pytest.raises(PermissionError) as denied:
-        p.reopen(boss, datetime(2024, 4, 2), "A", "2024-Q1")
+        p.reopen(boss, datetime(2024, 4, 2), "A", "2024-Q1", "verifica")
     assert denied.value.code == "NOT_AUTHORIZED"
     again = c.Portal.replay(p.events_json())
     assert isinstance(again, c.Portal) and again.events() == p.events() and again.state() == p.state()

@@ -33,7 +33,7 @@ pub(crate) fn replay(out: &Out, path: &Path) -> Result<Status, Failure> {
                     r.order_count().to_string(),
                     r.total().to_portal(),
                     open.to_string(),
-                    m.cieonline_cards(*q).to_string(),
+                    m.cieonline_count(*q).map_or_else(|| "n.d.".to_owned(), |n| n.to_string()),
                 ]
             })
             .collect();

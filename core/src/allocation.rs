@@ -25,6 +25,7 @@ use crate::pricing::{PriceSchedule, PricingError};
 mod allocator;
 mod counting;
 mod processing;
+pub mod reference;
 
 #[cfg(test)]
 use allocator::{whole_cards, Price};
@@ -375,6 +376,8 @@ fn allocate_source<O: OrderSource + ?Sized>(
     let mut previous: Option<Work> = None;
     let mut in_order = true;
     for work in (0..count).filter_map(|i| orders.work(i)) {
+        // The day bounds the cards the order may pay (signed on or before its date).
+        let work = Work { day: crate::calendar::day_number(work.date), ..work };
         if previous.is_some_and(|p| !may_follow(orders, &p, &work)) {
             in_order = false;
             break;

@@ -261,6 +261,30 @@ pub enum CieError {
     /// `INPUT_FORMAT`.
     #[error("INPUT_FORMAT: {message_en}")]
     InputFormat { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `PERIOD_INCOMPLETE`.
+    #[error("PERIOD_INCOMPLETE: {message_en}")]
+    PeriodIncomplete { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `PERIOD_AFTER_ORDER`.
+    #[error("PERIOD_AFTER_ORDER: {message_en}")]
+    PeriodAfterOrder { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `ORDER_YEAR_CHANGED`.
+    #[error("ORDER_YEAR_CHANGED: {message_en}")]
+    OrderYearChanged { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `ORDER_AMBIGUOUS`.
+    #[error("ORDER_AMBIGUOUS: {message_en}")]
+    OrderAmbiguous { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CIEONLINE_UNKNOWN`.
+    #[error("CIEONLINE_UNKNOWN: {message_en}")]
+    CieonlineUnknown { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `REOPEN_REASON_REQUIRED`.
+    #[error("REOPEN_REASON_REQUIRED: {message_en}")]
+    ReopenReasonRequired { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `PAYMENT_LATE`.
+    #[error("PAYMENT_LATE: {message_en}")]
+    PaymentLate { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `STALE_STATE`.
+    #[error("STALE_STATE: {message_en}")]
+    StaleState { code: String, message_it: String, message_en: String, fields_json: String },
     /// `INVALID_ARGUMENT`.
     #[error("INVALID_ARGUMENT: {message_en}")]
     InvalidArgument { code: String, message_it: String, message_en: String, fields_json: String },
@@ -355,5 +379,13 @@ pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, f
         ErrorCode::EventLogFormat => CieError::EventLogFormat { code: code_text, message_it, message_en, fields_json },
         ErrorCode::EventRejected => CieError::EventRejected { code: code_text, message_it, message_en, fields_json },
         ErrorCode::InputFormat => CieError::InputFormat { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::PeriodIncomplete => CieError::PeriodIncomplete { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::PeriodAfterOrder => CieError::PeriodAfterOrder { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::OrderYearChanged => CieError::OrderYearChanged { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::OrderAmbiguous => CieError::OrderAmbiguous { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CieonlineUnknown => CieError::CieonlineUnknown { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::ReopenReasonRequired => CieError::ReopenReasonRequired { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::PaymentLate => CieError::PaymentLate { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::StaleState => CieError::StaleState { code: code_text, message_it, message_en, fields_json },
     }
 }

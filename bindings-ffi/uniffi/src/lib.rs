@@ -784,10 +784,35 @@ impl Portal {
         self.run(|p| Ok(p.transmit_zero(&Actor::parse(&actor), now, &municipality, q)?))
     }
 
-    /// Support reopens a transmitted quarter.
-    pub fn reopen(&self, actor: String, now: String, municipality: String, q: String) -> Result<()> {
+    /// Support reopens any transmitted quarter, with the reason.
+    pub fn reopen(&self, actor: String, now: String, municipality: String, q: String, reason: String) -> Result<()> {
         let (now, q) = (Moment::parse(&now)?, quarter(&q)?);
-        self.run(|p| Ok(p.reopen(&Actor::parse(&actor), now, &municipality, q)?))
+        self.run(|p| Ok(p.reopen(&Actor::parse(&actor), now, &municipality, q, &reason)?))
+    }
+
+    /// Records a user's access (a login): activity for the inactivity lock.
+    pub fn record_access(&self, actor: String, now: String) -> Result<()> {
+        let now = Moment::parse(&now)?;
+        self.run(|p| Ok(p.record_access(&Actor::parse(&actor), now)?))
+    }
+
+    /// How many events the portal holds (for `execute_if`).
+    pub fn event_count(&self) -> Result<u64> {
+        Ok(self.lock()?.event_count() as u64)
+    }
+
+    /// Executes a command computed on a state of `expected_events` events (`STALE_STATE` otherwise).
+    pub fn execute_if(&self, expected_events: u64, actor: String, now: String, command_json: String) -> Result<()> {
+        let command = CorePortal::command_from_json(&command_json)?;
+        let now = Moment::parse(&now)?;
+        let expected = usize::try_from(expected_events).unwrap_or(usize::MAX);
+        self.run(|p| Ok(p.execute_if(expected, &Actor::parse(&actor), now, command)?))
+    }
+
+    /// The state summary at `now` as JSON (what the shared workflow scenarios compare).
+    pub fn summary_json(&self, now: String) -> Result<String> {
+        let now = Moment::parse(&now)?;
+        Ok(self.lock()?.summary(now).to_string())
     }
 
     /// The state of a quarter, if created.

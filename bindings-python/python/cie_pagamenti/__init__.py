@@ -461,6 +461,11 @@ class Portal(_native.Portal):
         """Municipalities and users as plain data."""
         return json.loads(self.state_json())  # type: ignore[no-any-return]
 
+    def summary(self, now: MomentLike) -> Dict[str, Any]:
+        """The state summary at ``now``: quarters with their state and orders by identity
+        (``"2024/12"``: financial year / number), CIEonline counts, users (blocked or not)."""
+        return json.loads(self.summary_json(now))  # type: ignore[no-any-return]
+
     def quarterly_report(self, municipality: str, quarter: QuarterLike, same_person: bool = False, now: Optional[MomentLike] = None) -> Tuple[Dict[str, Any], bytes]:  # type: ignore[override]
         """The quarterly report: (data, PDF bytes)."""
         when = now if now is not None else datetime.now(timezone.utc)
@@ -496,8 +501,11 @@ class SiteRegistry(_native.SiteRegistry):
         return json.loads(self.initial_managers_json(municipality))  # type: ignore[no-any-return]
 
 
+Credentials = _native.Credentials
+
 __all__ = [
     "Allocation",
+    "Credentials",
     "AmountNotMultipleError",
     "CieError",
     "CitizenFee",

@@ -218,7 +218,8 @@ impl Allocator {
     /// Allocates the next order in processing order: it pays the oldest unpaid cards (of its
     /// period, when it declares one) as long as its budget buys whole cards.
     pub(super) fn order(&mut self, order: Work) {
-        if order.period.is_none() && self.within_one_day(order.cents) {
+        // An order pays only cards signed on or before its own date (SPEC §3.2).
+        if order.period.is_none() && self.within_one_day(order.cents, order.day) {
             return;
         }
         let first = self.portions.len();
@@ -233,14 +234,14 @@ impl Allocator {
                         bounds
                     }
                 };
-                (start, Some(end))
+                (start, end.min(order.day))
             }
-            None => (self.cursor, None),
+            None => (self.cursor, order.day),
         };
         let days = &mut self.days.list;
         let mut budget = order.cents;
         let mut i = self.next.find(start);
-        while i < days.len() && end_day.is_none_or(|end| days[i].number <= end) {
+        while i < days.len() && days[i].number <= end_day {
             let d = &mut days[i];
             let take = d.unpaid.min(whole_cards(budget, d.price));
             if take == 0 {
@@ -289,10 +290,13 @@ impl Allocator {
     /// effect as the general loop of [`Allocator::order`] in a few steps. False (and nothing
     /// done) for any other order.
     #[inline]
-    fn within_one_day(&mut self, cents: i64) -> bool {
+    fn within_one_day(&mut self, cents: i64, order_day: DayNumber) -> bool {
         let Some(d) = self.days.list.get_mut(self.cursor) else {
             return false;
         };
+        if d.number > order_day {
+            return false;
+        }
         let take = whole_cards(cents, d.price);
         let Some(cost) = (take as i64).checked_mul(d.price.cents) else {
             return false;

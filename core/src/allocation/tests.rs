@@ -1,6 +1,5 @@
-use std::cmp::Ordering;
-
 use super::processing::{compare_orders, in_processing_order, numeric_digits, small_value};
+use super::reference::reference_compare;
 use super::*;
 use crate::calendar::Moment;
 use chrono::NaiveDate;
@@ -122,71 +121,10 @@ fn refusals() {
     assert_eq!(e.code(), ErrorCode::MomentFormat);
 }
 
-/// The former order key (date, then number parsed as `u128`), kept as the reference of
-/// [`compare_orders`], which compares digits without parsing them.
-fn reference_compare(a: &PaymentOrder, b: &PaymentOrder) -> Ordering {
-    let key = |number: &str| {
-        let digits = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
-        match (digits, number.parse::<u128>()) {
-            (true, Ok(n)) => (false, n),
-            _ => (true, 0),
-        }
-    };
-    (a.date, key(&a.number)).cmp(&(b.date, key(&b.number))).then_with(|| a.number.cmp(&b.number))
-}
-
-/// Per quarter (signed, paid, amount) and per order (number, portions, credit).
-type Reference = (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>);
-
-/// The rule, card by card: O(cards × orders), for comparison on small inputs.
-fn reference(cards: &[i64], orders: &[PaymentOrder]) -> Reference {
-    let mut sorted: Vec<(i64, NaiveDate, Quarter, bool)> = cards
-        .iter()
-        .map(|&t| {
-            let date = Moment::from_epoch(t).rome_date().unwrap();
-            (t, date, Quarter::of_date(date).unwrap(), false)
-        })
-        .collect();
-    sorted.sort_by_key(|c| c.0);
-    let mut orders = orders.to_vec();
-    orders.sort_by(reference_compare);
-    let mut out = Vec::new();
-    for o in &orders {
-        let mut budget = o.amount.cents();
-        let mut portions: Vec<Portion> = Vec::new();
-        for card in &mut sorted {
-            if card.3 || o.period.is_some_and(|(from, to)| card.1 < from || card.1 > to) {
-                continue;
-            }
-            if budget < 1679 {
-                break;
-            }
-            card.3 = true;
-            budget -= 1679;
-            match portions.last_mut() {
-                Some(p) if p.quarter == card.2 => {
-                    p.cards += 1;
-                    p.amount = Amount::from_cents(p.amount.cents() + 1679);
-                }
-                _ => portions.push(Portion { quarter: card.2, cards: 1, amount: Amount::from_cents(1679) }),
-            }
-        }
-        out.push((o.number.clone(), portions, budget));
-    }
-    let mut per_quarter = BTreeMap::new();
-    for c in &sorted {
-        let e = per_quarter.entry(c.2).or_insert((0, 0, 0));
-        e.0 += 1;
-        if c.3 {
-            e.1 += 1;
-        }
-    }
-    for (_, portions, _) in &out {
-        for p in portions {
-            per_quarter.entry(p.quarter).or_insert((0, 0, 0)).2 += p.amount.cents();
-        }
-    }
-    (per_quarter, out)
+/// The card-by-card reference with the built-in schedule.
+fn reference(cards: &[i64], orders: &[PaymentOrder]) -> (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>) {
+    let r = super::reference::reference_allocate(cards, orders, &PriceSchedule::builtin()).unwrap();
+    (r.quarters, r.orders)
 }
 
 fn inputs() -> impl Strategy<Value = (Vec<i64>, Vec<PaymentOrder>)> {
@@ -425,13 +363,38 @@ fn the_first_card_outside_the_calendar_is_reported() {
 }
 
 #[test]
+fn an_order_pays_only_cards_signed_by_its_date() {
+    // Issue 15: an order dated 10/03/2024 paid cards signed in April; a 2024 order paid a card
+    // of 2030 (and a 2030-Q4 row appeared).
+    let cards = vec![at(2024, 3, 5, 9), at(2024, 4, 2, 9), at(2024, 4, 3, 9), at(2030, 11, 5, 9)];
+    let orders = vec![order("1", d(2024, 3, 10), 3 * 1679, None), order("2", d(2024, 12, 30), 3 * 1679, None)];
+    let a = allocate(&cards, orders.clone(), &PriceSchedule::builtin()).unwrap();
+    let first = a.order("1").unwrap();
+    assert_eq!(first.portions.as_slice(), [Portion { quarter: q("2024-Q1"), cards: 1, amount: Amount::from_cents(1679) }]);
+    assert_eq!(first.credit, Amount::from_cents(2 * 1679));
+    let second = a.order("2").unwrap();
+    assert_eq!(second.portions.as_slice(), [Portion { quarter: q("2024-Q2"), cards: 2, amount: Amount::from_cents(2 * 1679) }]);
+    assert_eq!(second.credit, Amount::from_cents(1679));
+    assert_eq!(a.quarters[&q("2030-Q4")].cards_paid, 0);
+    assert_eq!(a.quarters[&q("2030-Q4")].amount, Amount::ZERO);
+    // A declared period reaching past the order's date is cut at the date, and the shortcut
+    // for exact multiples within one day respects it too.
+    let period = Some((d(2024, 3, 1), d(2024, 4, 30)));
+    let a = allocate(&cards, vec![order("3", d(2024, 4, 2), 3 * 1679, period)], &PriceSchedule::builtin()).unwrap();
+    assert_eq!(a.order("3").unwrap().portions.iter().map(|p| p.cards).sum::<u64>(), 2);
+    let same_day = vec![at(2024, 4, 2, 9), at(2024, 4, 2, 10)];
+    let a = allocate(&same_day, vec![order("4", d(2024, 4, 1), 1679, None)], &PriceSchedule::builtin()).unwrap();
+    assert!(a.order("4").unwrap().portions.is_empty());
+}
+
+#[test]
 fn cards_centuries_apart_use_the_binary_search() {
     // A span of more than 2^18 days: no per-day index, the period start is binary-searched.
     let cards = vec![at(2800, 5, 2, 9), at(2020, 5, 2, 9), at(2020, 5, 3, 9)];
     let orders = vec![
         order("1", d(2020, 6, 1), 1679, Some((d(2020, 5, 3), d(2020, 5, 31)))),
-        order("2", d(2020, 6, 2), 2 * 1679, Some((d(2800, 5, 1), d(2800, 5, 2)))),
-        order("3", d(2020, 6, 3), 1679, Some((d(2900, 1, 1), d(2900, 1, 2)))),
+        order("2", d(2800, 6, 2), 2 * 1679, Some((d(2800, 5, 1), d(2800, 5, 2)))),
+        order("3", d(2900, 6, 3), 1679, Some((d(2900, 1, 1), d(2900, 1, 2)))),
     ];
     let table = allocate_table(&cards, &orders, &PriceSchedule::builtin()).unwrap();
     assert_eq!(table.portions(0), [Portion { quarter: q("2020-Q2"), cards: 1, amount: Amount::from_cents(1679) }]);

@@ -8,6 +8,7 @@ mod commands;
 mod error;
 mod methods;
 mod quarters;
+mod summary;
 mod users;
 
 use std::collections::BTreeMap;
