@@ -447,3 +447,72 @@ pub unsafe extern "C" fn cie_portal_replay(json: *const c_char, out: *mut *mut P
         unsafe { put(out, Box::into_raw(Box::new(PortalHandle(portal)))) }
     })
 }
+
+/// The state summary at `now` (ISO moment) as JSON (free with `cie_string_free`): quarters with
+/// their state and orders by identity (`"2024/12"`), CIEonline counts, users. What the shared
+/// workflow scenarios compare.
+///
+/// # Safety
+/// `portal` from `cie_portal_new`/`cie_portal_replay`; `now` NUL-terminated; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_portal_summary_json(
+    portal: *const PortalHandle,
+    now: *const c_char,
+    out: *mut *mut c_char,
+) -> CieStatus {
+    guard(|| {
+        if portal.is_null() {
+            return Err(invalid("null portal"));
+        }
+        // SAFETY: forwarded contract.
+        let now = core(Moment::parse(unsafe { text(now) }?))?;
+        // SAFETY: non-null per the contract.
+        let json = unsafe { &*portal }.0.summary(now).to_string();
+        unsafe { put_string(out, &json) }
+    })
+}
+
+/// How many events the portal holds, for `cie_portal_execute_if`.
+///
+/// # Safety
+/// `portal` from `cie_portal_new`/`cie_portal_replay`; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_portal_event_count(portal: *const PortalHandle, out: *mut u64) -> CieStatus {
+    guard(|| {
+        if portal.is_null() {
+            return Err(invalid("null portal"));
+        }
+        // SAFETY: non-null per the contract.
+        let count = unsafe { &*portal }.0.event_count() as u64;
+        unsafe { put(out, count) }
+    })
+}
+
+/// `cie_portal_execute` for a command computed on a state of `expected_events` events:
+/// `STALE_STATE` when another command was accepted in the meantime.
+///
+/// # Safety
+/// As `cie_portal_execute`.
+#[no_mangle]
+pub unsafe extern "C" fn cie_portal_execute_if(
+    portal: *mut PortalHandle,
+    expected_events: u64,
+    actor: *const c_char,
+    now: *const c_char,
+    command_json: *const c_char,
+) -> CieStatus {
+    guard(|| {
+        if portal.is_null() {
+            return Err(invalid("null portal"));
+        }
+        // SAFETY: forwarded contract.
+        let (actor, now, json) = unsafe { (text(actor)?, text(now)?, text(command_json)?) };
+        let actor = cie_pagamenti::users::Actor::parse(actor);
+        let now = core(Moment::parse(now))?;
+        let command: Command = serde_json_command(json)?;
+        let expected = usize::try_from(expected_events).unwrap_or(usize::MAX);
+        // SAFETY: non-null, exclusively borrowed for the call per the contract.
+        let portal = unsafe { &mut *portal };
+        core(portal.0.execute_if(expected, &actor, now, command))
+    })
+}

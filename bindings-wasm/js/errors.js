@@ -33,4 +33,5 @@ export const NAMES = [
   "isValidIban", "validateCap", "isValidCap", "validateEmail", "isValidEmail", "validatePhone",
   "isValidPhone", "checkPassword", "checkPasswordChange", "passwordRules", "generatePassword",
   "allocateAndReconcile", "allocateEpochs", "allocateColumns", "errorMessage", "allowedActions", "siteStatus", "emailsMatch",
+  "checkOrderForm", "replaySummary",
 ];

@@ -10,7 +10,9 @@ export type ErrorCode =
   | "PASSWORD_GENERATION" | "ORDER_NUMBER_INVALID" | "PERIOD_INVALID" | "INPUT_FORMAT"
   | "SITE_FIELD_REQUIRED" | "EMAIL_CONFIRMATION_MISMATCH" | "NOT_AUTHORIZED" | "USER_BLOCKED"
   | "ORDER_NOT_FOUND" | "ORDER_DUPLICATE" | "ORDER_DATE_FUTURE" | "SPLIT_DATE_MISMATCH" | "NO_ORDERS"
-  | "INVALID_STATE" | "WORK_OPEN" | "QUARTER_NOT_ENDED" | "PREVIOUS_NOT_TRANSMITTED" | "SITE_INCOMPLETE";
+  | "INVALID_STATE" | "WORK_OPEN" | "QUARTER_NOT_ENDED" | "PREVIOUS_NOT_TRANSMITTED" | "SITE_INCOMPLETE"
+  | "PERIOD_INCOMPLETE" | "PERIOD_AFTER_ORDER" | "PAYMENT_LATE" | "EVENT_LOG_FORMAT" | "EVENT_LOG_VERSION"
+  | "EVENT_REJECTED";
 
 /** Password rule codes, in checklist order. */
 export type PasswordRuleCode =
@@ -86,3 +88,22 @@ export type SiteStep = "data" | "contacts" | "security_officer" | "installation_
 export declare function allowedActions(state: QuarterState | null, profile: Profile): Action[];
 export declare function siteStatus(site: object): { status: "complete" } | { status: "incomplete"; missing: SiteStep[] };
 export declare function emailsMatch(email: unknown, confirmation: unknown): boolean;
+export interface OrderFinding {
+  code: ErrorCode;
+  severity: "error" | "warning";
+  field: "number" | "date" | "amount" | "period";
+  message_it: string;
+  message_en: string;
+}
+export interface OrderCheck {
+  order: { number: string; date: string; amount: string; period: [string, string] | null } | null;
+  findings: OrderFinding[];
+  cards: number | null;
+  top_up: string | null;
+  quarters: string[];
+  missed_due_date: string | null;
+}
+/** The core order check on the form's texts (strict portal amounts and dates). */
+export declare function checkOrderForm(number: string, date: string, amount: string, periodFrom: string, periodTo: string, today: string): OrderCheck;
+/** Replays an event log; the state summary at `now` (the shared workflow scenarios). */
+export declare function replaySummary(log: string, now: string): Record<string, unknown>;

@@ -582,3 +582,41 @@ pub fn emails_match(email: &JsValue, confirmation: &JsValue) -> bool {
         _ => false,
     }
 }
+
+/// The order check of the portal's form (SPEC §5 "Order check"), on the texts as typed: strict
+/// portal amounts (`1234,56`, never `1.000`), `gg/mm/aaaa` dates, empty period fields for no
+/// period. `today` is the Rome civil date as `gg/mm/aaaa` or ISO. Returns `{order, findings:
+/// [{code, severity, field, message_it, message_en}], cards, top_up, quarters, missed_due_date}`.
+#[wasm_bindgen(js_name = checkOrderForm)]
+pub fn check_order_form(
+    number: &JsValue,
+    date: &JsValue,
+    amount: &JsValue,
+    period_from: &JsValue,
+    period_to: &JsValue,
+    today: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let field = |v: &JsValue| v.as_string().unwrap_or_default();
+    let today = parse_any_date(&text(today, ErrorCode::DateFormat)?).js()?;
+    let check = cie_pagamenti::orders::check_order_form(
+        &field(number),
+        &field(date),
+        &field(amount),
+        &field(period_from),
+        &field(period_to),
+        today,
+        &PriceSchedule::builtin(),
+    );
+    Ok(json(&check))
+}
+
+/// Replays a JSON event log and returns the state summary at `now` (ISO moment): what the
+/// shared workflow scenarios compare in every binding. A refused event throws `EVENT_REJECTED`
+/// with its `index` and `cause`.
+#[wasm_bindgen(js_name = replaySummary)]
+pub fn replay_summary(log: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
+    let log = text(log, ErrorCode::EventLogFormat)?;
+    let now = Moment::parse(&text(now, ErrorCode::MomentFormat)?).js()?;
+    let portal = cie_pagamenti::workflow::Portal::replay(&log).js()?;
+    Ok(json(&portal.summary(now)))
+}

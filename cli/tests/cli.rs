@@ -244,13 +244,17 @@ fn workflow_replay_prints_the_state() {
     let text = stdout(&o);
     assert!(text.contains("Eventi applicati: 15"), "{text}");
     assert!(text.contains("2024-Q1    trasmesso"), "{text}");
+    // The log written by release 1 (version 1) still loads.
+    let o = run(&["workflow", "replay", "tests/logs/v1-castelprova-2024.json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Eventi applicati: 15"));
     let dir = std::env::temp_dir().join(format!("cie-ev-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("events.json");
     let log = std::fs::read_to_string("../examples/events.json")
         .or_else(|_| std::fs::read_to_string("examples/events.json"))
         .unwrap();
-    std::fs::write(&bad, log.replacen("\"version\": 1", "\"version\": 9", 1)).unwrap();
+    std::fs::write(&bad, log.replacen("\"version\": 2", "\"version\": 9", 1)).unwrap();
     let o = run(&["workflow", "replay", bad.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("EVENT_LOG_VERSION"), "{}", stderr(&o));

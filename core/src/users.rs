@@ -250,14 +250,18 @@ mod tests {
         // days less an hour, and never when the wall clock has not reached the anniversary.
         for year in 2020..=2030 {
             for month in 1..=12u32 {
-                let last_day = (28..=31).rev().find(|d| chrono::NaiveDate::from_ymd_opt(year, month, *d).is_some()).unwrap();
+                let last_day =
+                    (28..=31).rev().find(|d| chrono::NaiveDate::from_ymd_opt(year, month, *d).is_some()).unwrap();
                 for day in [last_day, 25, 26, 27, 28, 29, 30, 31] {
                     let Some(date) = chrono::NaiveDate::from_ymd_opt(year, month, day) else { continue };
                     for (h, m) in [(1, 59), (2, 0), (2, 30), (2, 59), (3, 0), (3, 30)] {
                         let last = Moment::from_rome_local(date.and_hms_opt(h, m, 0).unwrap());
                         let limit = inactivity_limit(last);
                         let span = limit - last.epoch();
-                        assert!((365 * 86_400 - 3_600..=366 * 86_400 + 3_600).contains(&span), "{date} {h}:{m} → {span}");
+                        assert!(
+                            (365 * 86_400 - 3_600..=366 * 86_400 + 3_600).contains(&span),
+                            "{date} {h}:{m} → {span}"
+                        );
                         assert!(user(last).is_blocked(Moment::from_epoch(limit)));
                         assert!(!user(last).is_blocked(Moment::from_epoch(limit - 1)));
                     }

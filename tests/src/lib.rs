@@ -8,6 +8,7 @@ use cie_pagamenti::calendar::{parse_date, parse_iso_date, pre2020_mailbox, Fortn
 use cie_pagamenti::identifiers as id;
 use cie_pagamenti::password::{check_password, check_password_change, PasswordRule};
 use cie_pagamenti::pricing::causale;
+use cie_pagamenti::workflow::Portal;
 use cie_pagamenti::{Amount, CieError, ErrorCode, Lang, Moment, PriceSchedule, Quarter};
 use serde_json::{json, Map, Value};
 
@@ -108,6 +109,12 @@ pub fn run(op: &str, input: &Value) -> Result<Value, Failure> {
             json!(FlagPair::from_name(text(input, "pair"))?.format(value))
         }
         "apr_connection_type" => json!(ConnectionType::parse(text(input, "text"))?.to_string()),
+        "workflow_scenario" => {
+            // The event log named by the vector, in `tests/vectors/logs/`.
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/logs").join(text(input, "log"));
+            let log = std::fs::read_to_string(&path).unwrap_or_default();
+            Portal::replay(&log)?.summary(Moment::parse(text(input, "now"))?)
+        }
         other => return Err(Failure { code: format!("UNKNOWN_OP {other}"), fields: Map::new() }),
     })
 }

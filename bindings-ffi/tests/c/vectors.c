@@ -191,6 +191,10 @@ static cie_status_t any_amount(const char *text, int64_t *cents) {
 
 /* Runs one operation: returns its status; on success *out holds the result. *known = false for an
  * operation this runner does not know. */
+static char *read_file(const char *path);
+/* The directory of the vectors file being run, with a trailing slash: event logs are in logs/. */
+static char vectors_dir[4096];
+
 static cie_status_t run(const char *op, const jv *in, jv **out, bool *known) {
   cie_status_t st = CIE_STATUS_OK;
   char *s = NULL;
@@ -291,6 +295,16 @@ static cie_status_t run(const char *op, const jv *in, jv **out, bool *known) {
     if (!(st = cie_apr_format_flag(jtext(in, "pair"), v && v->b, &s))) *out = take(s);
   } else if (!strcmp(op, "apr_connection_type")) {
     if (!(st = cie_apr_connection_type(t, &s))) *out = take(s);
+  } else if (!strcmp(op, "workflow_scenario")) {
+    char path[8192];
+    snprintf(path, sizeof path, "%slogs/%s", vectors_dir, jtext(in, "log") ? jtext(in, "log") : "");
+    char *log = read_file(path);
+    struct cie_portal_t *portal = NULL;
+    if (!(st = cie_portal_replay(log ? log : "", &portal))) {
+      if (!(st = cie_portal_summary_json(portal, jtext(in, "now"), &s))) { *out = parse_text(s); cie_string_free(s); }
+      cie_portal_free(portal);
+    }
+    free(log);
   } else {
     *known = false;
   }
@@ -309,6 +323,10 @@ static char *read_file(const char *path) {
 int main(int argc, char **argv) {
   int passed = 0, failed = 0;
   for (int a = 1; a < argc; a++) {
+    const char *slash = strrchr(argv[a], '/');
+    size_t dir_len = slash ? (size_t)(slash - argv[a]) + 1 : 0;
+    if (dir_len >= sizeof vectors_dir) dir_len = 0;
+    memcpy(vectors_dir, argv[a], dir_len); vectors_dir[dir_len] = 0;
     char *text = read_file(argv[a]);
     jv *doc = text ? parse_text(text) : NULL;
     free(text);

@@ -155,14 +155,14 @@ class TestWorkflow < Minitest::Test
     p.transmit(BOSS, "2024-04-01T10:00:00", "A", "2024-Q1", PDF, true)
     assert_equal C::QuarterState::TRANSMITTED, p.quarter_state("A", "2024-Q1")
     assert_equal "33.58", p.quarter_total("A", "2024-Q1")
-    denied = error_of { p.reopen(BOSS, "2024-04-02T09:00:00", "A", "2024-Q1") }
+    denied = error_of { p.reopen(BOSS, "2024-04-02T09:00:00", "A", "2024-Q1", "verifica") }
     assert_instance_of C::CieError::NotAuthorized, denied
     assert_match(/non consentita/, denied.message_it)
     again = C::Portal.replay(p.events_json)
     assert_equal p.events_json, again.events_json
     assert_instance_of C::CieError::EventLogFormat, error_of { C::Portal.replay("{}") }
     # The same command in its event-log JSON form.
-    p.execute("support", "2024-04-03T09:00:00", '{"reopen": {"municipality": "A", "quarter": "2024-Q1"}}')
+    p.execute("support", "2024-04-03T09:00:00", '{"reopen": {"municipality": "A", "quarter": "2024-Q1", "reason": "verifica"}}')
     assert_equal C::QuarterState::COMPLETING, p.quarter_state("A", "2024-Q1") # §5: reopen → in completamento
   end
 end
@@ -202,6 +202,9 @@ class TestVectors < Minitest::Test
     when "apr_parse_flag" then C.apr_parse_flag(i["pair"], i["text"])
     when "apr_format_flag" then C.apr_format_flag(i["pair"], i["value"])
     when "apr_connection_type" then C.apr_connection_type(i["text"])
+    when "workflow_scenario"
+      log = File.read(File.join(ROOT, "tests/vectors/logs", i["log"]), encoding: "utf-8")
+      JSON.parse(C::Portal.replay(log).summary_json(i["now"]))
     else flunk "operation #{op} unknown to the Ruby runner"
     end
   end

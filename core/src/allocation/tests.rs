@@ -122,7 +122,10 @@ fn refusals() {
 }
 
 /// The card-by-card reference with the built-in schedule.
-fn reference(cards: &[i64], orders: &[PaymentOrder]) -> (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>) {
+fn reference(
+    cards: &[i64],
+    orders: &[PaymentOrder],
+) -> (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>) {
     let r = super::reference::reference_allocate(cards, orders, &PriceSchedule::builtin()).unwrap();
     (r.quarters, r.orders)
 }
@@ -370,10 +373,16 @@ fn an_order_pays_only_cards_signed_by_its_date() {
     let orders = vec![order("1", d(2024, 3, 10), 3 * 1679, None), order("2", d(2024, 12, 30), 3 * 1679, None)];
     let a = allocate(&cards, orders.clone(), &PriceSchedule::builtin()).unwrap();
     let first = a.order("1").unwrap();
-    assert_eq!(first.portions.as_slice(), [Portion { quarter: q("2024-Q1"), cards: 1, amount: Amount::from_cents(1679) }]);
+    assert_eq!(
+        first.portions.as_slice(),
+        [Portion { quarter: q("2024-Q1"), cards: 1, amount: Amount::from_cents(1679) }]
+    );
     assert_eq!(first.credit, Amount::from_cents(2 * 1679));
     let second = a.order("2").unwrap();
-    assert_eq!(second.portions.as_slice(), [Portion { quarter: q("2024-Q2"), cards: 2, amount: Amount::from_cents(2 * 1679) }]);
+    assert_eq!(
+        second.portions.as_slice(),
+        [Portion { quarter: q("2024-Q2"), cards: 2, amount: Amount::from_cents(2 * 1679) }]
+    );
     assert_eq!(second.credit, Amount::from_cents(1679));
     assert_eq!(a.quarters[&q("2030-Q4")].cards_paid, 0);
     assert_eq!(a.quarters[&q("2030-Q4")].amount, Amount::ZERO);

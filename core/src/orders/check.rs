@@ -304,7 +304,15 @@ mod tests {
 
     #[test]
     fn typed_values_check_the_same_rules() {
-        let c = check_order("7", Some(d(2024, 4, 10)), Some(Amount::ZERO), None, None, d(2024, 4, 1), &PriceSchedule::builtin());
+        let c = check_order(
+            "7",
+            Some(d(2024, 4, 10)),
+            Some(Amount::ZERO),
+            None,
+            None,
+            d(2024, 4, 1),
+            &PriceSchedule::builtin(),
+        );
         assert_eq!(c.codes(), vec!["ORDER_DATE_FUTURE", "AMOUNT_ZERO"]);
     }
 }

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 
 use super::{Command, Portal, WorkflowError};
 use crate::calendar::{Moment, Quarter};
-use crate::money::Amount;
-use crate::report::recognize_report;
 use crate::identifiers::validate_fiscal_code;
-use crate::password::{generate_password_with, OsRandom, DEFAULT_GENERATED_LENGTH, Password, RandomSource};
+use crate::money::Amount;
+use crate::password::{generate_password_with, OsRandom, Password, RandomSource, DEFAULT_GENERATED_LENGTH};
+use crate::report::recognize_report;
 use crate::users::{Actor, NewUser, Profile};
 
 /// A new user's initial credentials, returned once by [`Portal::add_user`]. `Debug` never shows

@@ -85,7 +85,13 @@ impl Portal {
     /// The same order identity (financial year + number) in another quarter of the municipality
     /// is a split order and must carry the same date; the same number in another year is
     /// another order (SPEC §3.2, §5).
-    fn check_split_date(&self, municipality: &str, quarter: Quarter, id: &OrderId, date: NaiveDate) -> Result<(), WorkflowError> {
+    fn check_split_date(
+        &self,
+        municipality: &str,
+        quarter: Quarter,
+        id: &OrderId,
+        date: NaiveDate,
+    ) -> Result<(), WorkflowError> {
         let m = self.municipality_ref(municipality)?;
         let mismatch = m
             .quarters

@@ -37,10 +37,16 @@ fn year_two_numbering_restarts() {
     // the same number with another date in 2021 is a data error.
     p.add_order(&o1, jan22, M, q("2021-Q4"), "12", d("2022-01-20"), c(1679)).unwrap();
     assert_eq!(code(p.add_order(&o1, jan22, M, q("2021-Q4"), "12", d("2021-12-10"), c(1679))), "SPLIT_DATE_MISMATCH");
-    assert_eq!(code(p.edit_order(&o1, jan22, M, q("2022-Q1"), "12", Some(2022), d("2022-01-21"), c(1679))), "SPLIT_DATE_MISMATCH");
+    assert_eq!(
+        code(p.edit_order(&o1, jan22, M, q("2022-Q1"), "12", Some(2022), d("2022-01-21"), c(1679))),
+        "SPLIT_DATE_MISMATCH"
+    );
     // Naming the order: the year is needed when the number is ambiguous in the quarter.
     assert_eq!(code(p.delete_order(&o1, jan22, M, q("2021-Q4"), "40", None)), "ORDER_AMBIGUOUS");
-    assert_eq!(code(p.edit_order(&o1, jan22, M, q("2021-Q4"), "40", Some(2021), d("2022-01-05"), c(1679))), "ORDER_YEAR_CHANGED");
+    assert_eq!(
+        code(p.edit_order(&o1, jan22, M, q("2021-Q4"), "40", Some(2021), d("2022-01-05"), c(1679))),
+        "ORDER_YEAR_CHANGED"
+    );
     p.edit_order(&o1, jan22, M, q("2021-Q4"), "40", Some(2021), d("2021-12-11"), c(1679)).unwrap();
     p.delete_order(&o1, jan22, M, q("2021-Q4"), "40", Some(2022)).unwrap();
     let ids: Vec<String> = p.quarter(M, q("2021-Q4")).unwrap().orders().map(|(id, _, _)| id.to_string()).collect();
@@ -188,11 +194,8 @@ fn version_1_logs_are_migrated() {
     let Actor::User(o1_fc) = o1 else { unreachable!() };
     // A version-1 log: an edit and a deletion without the year, a zero quarter transmitted with
     // no count known, a reopening without a reason.
-    let mut events: Vec<serde_json::Value> = serde_json::from_str::<serde_json::Value>(&p.events_json()).unwrap()
-        ["events"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let mut events: Vec<serde_json::Value> =
+        serde_json::from_str::<serde_json::Value>(&p.events_json()).unwrap()["events"].as_array().unwrap().clone();
     let user = serde_json::json!({ "user": o1_fc });
     let m1 = serde_json::json!({ "user": fc("RSSMRA80A01H501") });
     let more = serde_json::json!([
@@ -220,5 +223,8 @@ fn version_1_logs_are_migrated() {
     // A new command cannot claim the mark.
     let mut live = p.clone();
     let command = Command::TransmitZero { municipality: M.into(), quarter: q("2021-Q1"), unknown_count_v1: true };
-    assert_eq!(code(live.execute(&Actor::User(fc("RSSMRA80A01H501")), t("2021-04-02T09:00:00"), command)), "CIEONLINE_UNKNOWN");
+    assert_eq!(
+        code(live.execute(&Actor::User(fc("RSSMRA80A01H501")), t("2021-04-02T09:00:00"), command)),
+        "CIEONLINE_UNKNOWN"
+    );
 }

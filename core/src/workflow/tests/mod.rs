@@ -151,7 +151,10 @@ fn scenario_to_transmission_and_replay() {
     assert_eq!(err.code(), ErrorCode::AmountNotMultiple);
     assert!(err.fields().iter().any(|(k, v)| *k == "top_up" && *v == crate::FieldValue::Text("15.79".into())));
     p.edit_order(&m1, after, "A", q("2024-Q1"), "3", None, d("2024-03-01"), c(1679)).unwrap();
-    assert_eq!(code(p.edit_order(&o1, after, "A", q("2024-Q1"), "3", None, d("2024-03-01"), c(1679))), "NOT_AUTHORIZED");
+    assert_eq!(
+        code(p.edit_order(&o1, after, "A", q("2024-Q1"), "3", None, d("2024-03-01"), c(1679))),
+        "NOT_AUTHORIZED"
+    );
     p.complete_work(&m1, after, "A", q("2024-Q1")).unwrap();
     p.submit(&m1, after, "A", q("2024-Q1")).unwrap();
     assert_eq!(code(p.transmit(&m1, after, "A", q("2024-Q1"), b"", true)), "REPORT_EMPTY");
@@ -366,7 +369,9 @@ fn authorization_matrix() {
         (
             "add_user",
             none,
-            |p, _, a| p.add_user(a, t(NOW), "A", new_user(&fc("PLLMRC88T20F839"), "Marco"), Profile::Operator).map(|_| ()),
+            |p, _, a| {
+                p.add_user(a, t(NOW), "A", new_user(&fc("PLLMRC88T20F839"), "Marco"), Profile::Operator).map(|_| ())
+            },
             ["NOT_AUTHORIZED", "NOT_AUTHORIZED", "OK", "USER_BLOCKED", "NOT_AUTHORIZED", "OK"],
         ),
         (

@@ -102,7 +102,9 @@ fn run_random(seed: u64, commands: usize) {
             }
             15 => Command::TransmitZero { municipality: m.into(), quarter, unknown_count_v1: false },
             16 => Command::Reopen { municipality: m.into(), quarter, reason: "verifica".into() },
-            17 => Command::SetCieonline { municipality: m.into(), quarter, cards: rng.below(3).saturating_sub(1) as u64 },
+            17 => {
+                Command::SetCieonline { municipality: m.into(), quarter, cards: rng.below(3).saturating_sub(1) as u64 }
+            }
             18 => Command::AddUser {
                 municipality: m.into(),
                 user: Box::new(new_user(&target, "Utente")),
