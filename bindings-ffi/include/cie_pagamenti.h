@@ -744,6 +744,39 @@ enum cie_status_t cie_portal_events_json(const struct cie_portal_t *portal, char
 enum cie_status_t cie_portal_replay(const char *json, struct cie_portal_t **out);
 
 /**
+ * The state summary at `now` (ISO moment) as JSON (free with `cie_string_free`): quarters with
+ * their state and orders by identity (`"2024/12"`), CIEonline counts, users. What the shared
+ * workflow scenarios compare.
+ *
+ * # Safety
+ * `portal` from `cie_portal_new`/`cie_portal_replay`; `now` NUL-terminated; `out` writable.
+ */
+enum cie_status_t cie_portal_summary_json(const struct cie_portal_t *portal,
+                                          const char *now,
+                                          char **out);
+
+/**
+ * How many events the portal holds, for `cie_portal_execute_if`.
+ *
+ * # Safety
+ * `portal` from `cie_portal_new`/`cie_portal_replay`; `out` writable.
+ */
+enum cie_status_t cie_portal_event_count(const struct cie_portal_t *portal, uint64_t *out);
+
+/**
+ * `cie_portal_execute` for a command computed on a state of `expected_events` events:
+ * `STALE_STATE` when another command was accepted in the meantime.
+ *
+ * # Safety
+ * As `cie_portal_execute`.
+ */
+enum cie_status_t cie_portal_execute_if(struct cie_portal_t *portal,
+                                        uint64_t expected_events,
+                                        const char *actor,
+                                        const char *now,
+                                        const char *command_json);
+
+/**
  * Allocates payment orders to the quarters of the cards they pay (§3) at the built-in prices.
  * `cards` are signing moments in UTC epoch seconds, in any order. On success `*out` receives a
  * handle: free it with `cie_allocation_free`. A refused order or card gives its status and

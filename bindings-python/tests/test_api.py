@@ -159,7 +159,7 @@ def test_allocation_from_columns_equals_objects() -> None:
     with pytest.raises(c.CieError) as half:
         c.allocate(cards, {**mapping, "period_from": np.array(["2024-03-01"], dtype="datetime64[D]"),
                            "period_to": np.array(["NaT"], dtype="datetime64[D]")})
-    assert half.value.code == "PERIOD_INVALID"
+    assert half.value.code == "PERIOD_INCOMPLETE"
     with pytest.raises(c.CieError) as no_date:
         c.allocate(cards, {**mapping, "date": np.array(["NaT"], dtype="datetime64[D]")})
     assert no_date.value.code == "DATE_FORMAT"

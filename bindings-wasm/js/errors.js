@@ -33,5 +33,8 @@ export const NAMES = [
   "isValidIban", "validateCap", "isValidCap", "validateEmail", "isValidEmail", "validatePhone",
   "isValidPhone", "checkPassword", "checkPasswordChange", "passwordRules", "generatePassword",
   "allocateAndReconcile", "allocateEpochs", "allocateColumns", "errorMessage", "allowedActions", "siteStatus", "emailsMatch",
-  "checkOrderForm", "replaySummary",
+  "checkOrderForm",
 ];
+
+// Only in the node package (built with the `workflow` feature).
+export const NODE_NAMES = ["replaySummary"];

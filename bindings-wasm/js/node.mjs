@@ -1,9 +1,9 @@
 // Node entry (ESM): the nodejs build of the WASM module, errors as CieError.
 import { createRequire } from "node:module";
-import { CieError, wrap, NAMES } from "./errors.js";
+import { CieError, wrap, NAMES, NODE_NAMES } from "./errors.js";
 
 const native = createRequire(import.meta.url)("../pkg/node/cie_pagamenti_wasm.js");
-const api = Object.fromEntries(NAMES.map((n) => [n, wrap(native[n])]));
+const api = Object.fromEntries([...NAMES, ...NODE_NAMES].map((n) => [n, wrap(native[n])]));
 
 export { CieError };
 export const {

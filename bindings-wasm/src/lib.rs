@@ -613,6 +613,7 @@ pub fn check_order_form(
 /// Replays a JSON event log and returns the state summary at `now` (ISO moment): what the
 /// shared workflow scenarios compare in every binding. A refused event throws `EVENT_REJECTED`
 /// with its `index` and `cause`.
+#[cfg(feature = "workflow")]
 #[wasm_bindgen(js_name = replaySummary)]
 pub fn replay_summary(log: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
     let log = text(log, ErrorCode::EventLogFormat)?;

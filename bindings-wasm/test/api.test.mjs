@@ -112,7 +112,7 @@ test("allocation with the orders as columns equals the per-object form", () => {
   refused({ number: ["8"] }, "INPUT_FORMAT");
   refused({ date: Int32Array.from([none, day("2024-04-10")]) }, "DATE_FORMAT");
   refused({ date: Int32Array.from([2 ** 31 - 1, 0]) }, "DATE_INVALID");
-  refused({ periodTo: Int32Array.from([day("2024-03-31"), day("2024-03-31")]) }, "PERIOD_INVALID");
+  refused({ periodTo: Int32Array.from([day("2024-03-31"), day("2024-03-31")]) }, "PERIOD_INCOMPLETE");
   refused({ amountCents: BigInt64Array.from([0n, 3358n]) }, "AMOUNT_ZERO");
   refused({ date: undefined }, "INPUT_FORMAT");
   assert.throws(() => c.allocateColumns(cards, null), (e) => e.code === "INPUT_FORMAT");

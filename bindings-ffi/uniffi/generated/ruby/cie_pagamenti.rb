@@ -1770,6 +1770,70 @@ class RustBufferStream
         )
     end
     if variant == 86
+        return CieError::PeriodIncomplete.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 87
+        return CieError::PeriodAfterOrder.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 88
+        return CieError::OrderYearChanged.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 89
+        return CieError::OrderAmbiguous.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 90
+        return CieError::CieonlineUnknown.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 91
+        return CieError::ReopenReasonRequired.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 92
+        return CieError::PaymentLate.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 93
+        return CieError::StaleState.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 94
         return CieError::InvalidArgument.new(
             code: read_string(),
             message_it: read_string(),
@@ -2935,8 +2999,72 @@ class RustBufferBuilder
         self.write_string(v.fields_json)
       return
     end
-    if v.is_a?(CieError::InvalidArgument)
+    if v.is_a?(CieError::PeriodIncomplete)
       pack_into 4, 'l>', 86
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::PeriodAfterOrder)
+      pack_into 4, 'l>', 87
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::OrderYearChanged)
+      pack_into 4, 'l>', 88
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::OrderAmbiguous)
+      pack_into 4, 'l>', 89
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CieonlineUnknown)
+      pack_into 4, 'l>', 90
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::ReopenReasonRequired)
+      pack_into 4, 'l>', 91
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::PaymentLate)
+      pack_into 4, 'l>', 92
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::StaleState)
+      pack_into 4, 'l>', 93
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::InvalidArgument)
+      pack_into 4, 'l>', 94
         self.write_string(v.code)
         self.write_string(v.message_it)
         self.write_string(v.message_en)
@@ -5103,6 +5231,190 @@ module CieError
 
     end
   end
+  class PeriodIncomplete < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class PeriodAfterOrder < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class OrderYearChanged < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class OrderAmbiguous < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CieonlineUnknown < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class ReopenReasonRequired < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class PaymentLate < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class StaleState < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
   class InvalidArgument < StandardError
     def initialize(code:, message_it:, message_en:, fields_json:)
         
@@ -5423,12 +5735,20 @@ module UniFFILib
     [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
     :void
   
+  attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_event_count,
+    [:uint64, RustCallStatus.by_ref],
+    :uint64
+  
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_events_json,
     [:uint64, RustCallStatus.by_ref],
     RustBuffer.by_value
   
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_execute,
     [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
+    :void
+  
+  attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_execute_if,
+    [:uint64, :uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
     :void
   
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_quarter_state,
@@ -5439,12 +5759,16 @@ module UniFFILib
     [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
     RustBuffer.by_value
   
+  attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_record_access,
+    [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
+    :void
+  
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_register_municipality,
     [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
     :void
   
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen,
-    [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
+    [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
     :void
   
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_set_cieonline,
@@ -5454,6 +5778,10 @@ module UniFFILib
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_submit,
     [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
     :void
+  
+  attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_summary_json,
+    [:uint64, RustBuffer.by_value, RustCallStatus.by_ref],
+    RustBuffer.by_value
   
   attach_function :uniffi_cie_pagamenti_uniffi_fn_method_portal_transmit,
     [:uint64, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, :int8, RustCallStatus.by_ref],
@@ -5951,6 +6279,10 @@ module UniFFILib
     [],
     :uint16
   
+  attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_event_count,
+    [],
+    :uint16
+  
   attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_events_json,
     [],
     :uint16
@@ -5959,11 +6291,19 @@ module UniFFILib
     [],
     :uint16
   
+  attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute_if,
+    [],
+    :uint16
+  
   attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_state,
     [],
     :uint16
   
   attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_total,
+    [],
+    :uint16
+  
+  attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_record_access,
     [],
     :uint16
   
@@ -5980,6 +6320,10 @@ module UniFFILib
     :uint16
   
   attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_submit,
+    [],
+    :uint16
+  
+  attach_function :uniffi_cie_pagamenti_uniffi_checksum_method_portal_summary_json,
     [],
     :uint16
   
@@ -7086,6 +7430,10 @@ end
       ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_create_quarter,uniffi_clone_handle(),RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now),RustBuffer.alloc_from_string(municipality),RustBuffer.alloc_from_string(q))
   end
   
+  def event_count()
+    result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_event_count,uniffi_clone_handle(),)
+    return result.to_i
+  end
   def events_json()
     result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_events_json,uniffi_clone_handle(),)
     return result.consume_into_string
@@ -7098,6 +7446,18 @@ end
         command_json = ::CiePagamenti::uniffi_utf8(command_json)
         
       ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_execute,uniffi_clone_handle(),RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now),RustBuffer.alloc_from_string(command_json))
+  end
+  
+  def execute_if(expected_events, actor, now, command_json)
+        expected_events = ::CiePagamenti::uniffi_in_range(expected_events, "u64", 0, 2**64)
+        
+        actor = ::CiePagamenti::uniffi_utf8(actor)
+        
+        now = ::CiePagamenti::uniffi_utf8(now)
+        
+        command_json = ::CiePagamenti::uniffi_utf8(command_json)
+        
+      ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_execute_if,uniffi_clone_handle(),expected_events,RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now),RustBuffer.alloc_from_string(command_json))
   end
   
   def quarter_state(municipality, q)
@@ -7116,6 +7476,14 @@ end
     result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_quarter_total,uniffi_clone_handle(),RustBuffer.alloc_from_string(municipality),RustBuffer.alloc_from_string(q))
     return result.consume_into_string
   end
+  def record_access(actor, now)
+        actor = ::CiePagamenti::uniffi_utf8(actor)
+        
+        now = ::CiePagamenti::uniffi_utf8(now)
+        
+      ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_record_access,uniffi_clone_handle(),RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now))
+  end
+  
   def register_municipality(actor, now, municipality, name, first_quarter, manager)
         actor = ::CiePagamenti::uniffi_utf8(actor)
         
@@ -7132,7 +7500,7 @@ end
       ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_register_municipality,uniffi_clone_handle(),RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now),RustBuffer.alloc_from_string(municipality),RustBuffer.alloc_from_string(name),RustBuffer.alloc_from_string(first_quarter),RustBuffer.alloc_from_TypeNewUser(manager))
   end
   
-  def reopen(actor, now, municipality, q)
+  def reopen(actor, now, municipality, q, reason)
         actor = ::CiePagamenti::uniffi_utf8(actor)
         
         now = ::CiePagamenti::uniffi_utf8(now)
@@ -7141,7 +7509,9 @@ end
         
         q = ::CiePagamenti::uniffi_utf8(q)
         
-      ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen,uniffi_clone_handle(),RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now),RustBuffer.alloc_from_string(municipality),RustBuffer.alloc_from_string(q))
+        reason = ::CiePagamenti::uniffi_utf8(reason)
+        
+      ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen,uniffi_clone_handle(),RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now),RustBuffer.alloc_from_string(municipality),RustBuffer.alloc_from_string(q),RustBuffer.alloc_from_string(reason))
   end
   
   def set_cieonline(actor, now, municipality, q, cards)
@@ -7170,6 +7540,12 @@ end
       ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_submit,uniffi_clone_handle(),RustBuffer.alloc_from_string(actor),RustBuffer.alloc_from_string(now),RustBuffer.alloc_from_string(municipality),RustBuffer.alloc_from_string(q))
   end
   
+  def summary_json(now)
+        now = ::CiePagamenti::uniffi_utf8(now)
+        
+    result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_method_portal_summary_json,uniffi_clone_handle(),RustBuffer.alloc_from_string(now))
+    return result.consume_into_string
+  end
   def transmit(actor, now, municipality, q, signed_report, same_person)
         actor = ::CiePagamenti::uniffi_utf8(actor)
         

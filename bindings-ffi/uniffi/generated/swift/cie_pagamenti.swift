@@ -860,6 +860,11 @@ public protocol PortalProtocol: AnyObject, Sendable {
     func createQuarter(actor: String, now: String, municipality: String, q: String) throws 
     
     /**
+     * How many events the portal holds (for `execute_if`).
+     */
+    func eventCount() throws  -> UInt64
+    
+    /**
      * The versioned JSON event log.
      */
     func eventsJson() throws  -> String
@@ -868,6 +873,11 @@ public protocol PortalProtocol: AnyObject, Sendable {
      * Executes a command in its event-log JSON form (every command of §5/§6).
      */
     func execute(actor: String, now: String, commandJson: String) throws 
+    
+    /**
+     * Executes a command computed on a state of `expected_events` events (`STALE_STATE` otherwise).
+     */
+    func executeIf(expectedEvents: UInt64, actor: String, now: String, commandJson: String) throws 
     
     /**
      * The state of a quarter, if created.
@@ -880,14 +890,19 @@ public protocol PortalProtocol: AnyObject, Sendable {
     func quarterTotal(municipality: String, q: String) throws  -> String
     
     /**
+     * Records a user's access (a login): activity for the inactivity lock.
+     */
+    func recordAccess(actor: String, now: String) throws 
+    
+    /**
      * Support registers a municipality with its first Manager.
      */
     func registerMunicipality(actor: String, now: String, municipality: String, name: String, firstQuarter: String, manager: NewUser) throws 
     
     /**
-     * Support reopens a transmitted quarter.
+     * Support reopens any transmitted quarter, with the reason.
      */
-    func reopen(actor: String, now: String, municipality: String, q: String) throws 
+    func reopen(actor: String, now: String, municipality: String, q: String, reason: String) throws 
     
     /**
      * Support records the CIEonline count of a quarter.
@@ -898,6 +913,11 @@ public protocol PortalProtocol: AnyObject, Sendable {
      * A Manager submits the quarter ("in chiusura").
      */
     func submit(actor: String, now: String, municipality: String, q: String) throws 
+    
+    /**
+     * The state summary at `now` as JSON (what the shared workflow scenarios compare).
+     */
+    func summaryJson(now: String) throws  -> String
     
     /**
      * A Manager transmits with the signed report (PDF or P7M bytes, ≤ 2 MiB).
@@ -1039,6 +1059,18 @@ open func createQuarter(actor: String, now: String, municipality: String, q: Str
 }
     
     /**
+     * How many events the portal holds (for `execute_if`).
+     */
+open func eventCount()throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCieError_lift) {
+        uniffiCallStatus in
+    uniffi_cie_pagamenti_uniffi_fn_method_portal_event_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The versioned JSON event log.
      */
 open func eventsJson()throws  -> String  {
@@ -1057,6 +1089,21 @@ open func execute(actor: String, now: String, commandJson: String)throws   {try 
         uniffiCallStatus in
     uniffi_cie_pagamenti_uniffi_fn_method_portal_execute(
             self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(now),
+        FfiConverterString.lower(commandJson),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Executes a command computed on a state of `expected_events` events (`STALE_STATE` otherwise).
+     */
+open func executeIf(expectedEvents: UInt64, actor: String, now: String, commandJson: String)throws   {try rustCallWithError(FfiConverterTypeCieError_lift) {
+        uniffiCallStatus in
+    uniffi_cie_pagamenti_uniffi_fn_method_portal_execute_if(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(expectedEvents),
         FfiConverterString.lower(actor),
         FfiConverterString.lower(now),
         FfiConverterString.lower(commandJson),uniffiCallStatus
@@ -1093,6 +1140,19 @@ open func quarterTotal(municipality: String, q: String)throws  -> String  {
 }
     
     /**
+     * Records a user's access (a login): activity for the inactivity lock.
+     */
+open func recordAccess(actor: String, now: String)throws   {try rustCallWithError(FfiConverterTypeCieError_lift) {
+        uniffiCallStatus in
+    uniffi_cie_pagamenti_uniffi_fn_method_portal_record_access(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Support registers a municipality with its first Manager.
      */
 open func registerMunicipality(actor: String, now: String, municipality: String, name: String, firstQuarter: String, manager: NewUser)throws   {try rustCallWithError(FfiConverterTypeCieError_lift) {
@@ -1110,16 +1170,17 @@ open func registerMunicipality(actor: String, now: String, municipality: String,
 }
     
     /**
-     * Support reopens a transmitted quarter.
+     * Support reopens any transmitted quarter, with the reason.
      */
-open func reopen(actor: String, now: String, municipality: String, q: String)throws   {try rustCallWithError(FfiConverterTypeCieError_lift) {
+open func reopen(actor: String, now: String, municipality: String, q: String, reason: String)throws   {try rustCallWithError(FfiConverterTypeCieError_lift) {
         uniffiCallStatus in
     uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterString.lower(now),
         FfiConverterString.lower(municipality),
-        FfiConverterString.lower(q),uniffiCallStatus
+        FfiConverterString.lower(q),
+        FfiConverterString.lower(reason),uniffiCallStatus
     )
 }
 }
@@ -1153,6 +1214,19 @@ open func submit(actor: String, now: String, municipality: String, q: String)thr
         FfiConverterString.lower(q),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The state summary at `now` as JSON (what the shared workflow scenarios compare).
+     */
+open func summaryJson(now: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCieError_lift) {
+        uniffiCallStatus in
+    uniffi_cie_pagamenti_uniffi_fn_method_portal_summary_json(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3092,6 +3166,46 @@ enum CieError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InputFormat(code: String, messageIt: String, messageEn: String, fieldsJson: String
     )
     /**
+     * `PERIOD_INCOMPLETE`.
+     */
+    case PeriodIncomplete(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `PERIOD_AFTER_ORDER`.
+     */
+    case PeriodAfterOrder(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `ORDER_YEAR_CHANGED`.
+     */
+    case OrderYearChanged(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `ORDER_AMBIGUOUS`.
+     */
+    case OrderAmbiguous(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CIEONLINE_UNKNOWN`.
+     */
+    case CieonlineUnknown(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `REOPEN_REASON_REQUIRED`.
+     */
+    case ReopenReasonRequired(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `PAYMENT_LATE`.
+     */
+    case PaymentLate(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `STALE_STATE`.
+     */
+    case StaleState(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
      * `INVALID_ARGUMENT`.
      */
     case InvalidArgument(code: String, messageIt: String, messageEn: String, fieldsJson: String
@@ -3635,7 +3749,55 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             messageEn: try FfiConverterString.read(from: &buf), 
             fieldsJson: try FfiConverterString.read(from: &buf)
             )
-        case 86: return .InvalidArgument(
+        case 86: return .PeriodIncomplete(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 87: return .PeriodAfterOrder(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 88: return .OrderYearChanged(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 89: return .OrderAmbiguous(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 90: return .CieonlineUnknown(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 91: return .ReopenReasonRequired(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 92: return .PaymentLate(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 93: return .StaleState(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 94: return .InvalidArgument(
             code: try FfiConverterString.read(from: &buf), 
             messageIt: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf), 
@@ -4333,8 +4495,72 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             FfiConverterString.write(fieldsJson, into: &buf)
             
         
-        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+        case let .PeriodIncomplete(code,messageIt,messageEn,fieldsJson):
             writeInt(&buf, Int32(86))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .PeriodAfterOrder(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(87))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .OrderYearChanged(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(88))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .OrderAmbiguous(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(89))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CieonlineUnknown(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(90))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .ReopenReasonRequired(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(91))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .PaymentLate(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(92))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .StaleState(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(93))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(94))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageIt, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
@@ -5253,10 +5479,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_create_quarter() != 30203) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_event_count() != 26202) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_events_json() != 57069) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute() != 9459) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute_if() != 54465) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_state() != 57729) {
@@ -5265,16 +5497,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_total() != 24283) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_record_access() != 48026) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_register_municipality() != 8730) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_reopen() != 58167) {
+    if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_reopen() != 64959) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_set_cieonline() != 61286) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_submit() != 9160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_summary_json() != 43204) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_method_portal_transmit() != 42090) {

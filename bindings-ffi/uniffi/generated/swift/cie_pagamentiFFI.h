@@ -324,6 +324,11 @@ void uniffi_cie_pagamenti_uniffi_fn_method_portal_complete_work(uint64_t ptr, Ru
 void uniffi_cie_pagamenti_uniffi_fn_method_portal_create_quarter(uint64_t ptr, RustBuffer actor, RustBuffer now, RustBuffer municipality, RustBuffer q, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EVENT_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EVENT_COUNT
+uint64_t uniffi_cie_pagamenti_uniffi_fn_method_portal_event_count(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EVENTS_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EVENTS_JSON
 RustBuffer uniffi_cie_pagamenti_uniffi_fn_method_portal_events_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -332,6 +337,11 @@ RustBuffer uniffi_cie_pagamenti_uniffi_fn_method_portal_events_json(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EXECUTE
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EXECUTE
 void uniffi_cie_pagamenti_uniffi_fn_method_portal_execute(uint64_t ptr, RustBuffer actor, RustBuffer now, RustBuffer command_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EXECUTE_IF
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_EXECUTE_IF
+void uniffi_cie_pagamenti_uniffi_fn_method_portal_execute_if(uint64_t ptr, uint64_t expected_events, RustBuffer actor, RustBuffer now, RustBuffer command_json, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_QUARTER_STATE
@@ -344,6 +354,11 @@ RustBuffer uniffi_cie_pagamenti_uniffi_fn_method_portal_quarter_state(uint64_t p
 RustBuffer uniffi_cie_pagamenti_uniffi_fn_method_portal_quarter_total(uint64_t ptr, RustBuffer municipality, RustBuffer q, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_RECORD_ACCESS
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_RECORD_ACCESS
+void uniffi_cie_pagamenti_uniffi_fn_method_portal_record_access(uint64_t ptr, RustBuffer actor, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_REGISTER_MUNICIPALITY
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_REGISTER_MUNICIPALITY
 void uniffi_cie_pagamenti_uniffi_fn_method_portal_register_municipality(uint64_t ptr, RustBuffer actor, RustBuffer now, RustBuffer municipality, RustBuffer name, RustBuffer first_quarter, RustBuffer manager, RustCallStatus *_Nonnull out_status
@@ -351,7 +366,7 @@ void uniffi_cie_pagamenti_uniffi_fn_method_portal_register_municipality(uint64_t
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_REOPEN
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_REOPEN
-void uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen(uint64_t ptr, RustBuffer actor, RustBuffer now, RustBuffer municipality, RustBuffer q, RustCallStatus *_Nonnull out_status
+void uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen(uint64_t ptr, RustBuffer actor, RustBuffer now, RustBuffer municipality, RustBuffer q, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_SET_CIEONLINE
@@ -362,6 +377,11 @@ void uniffi_cie_pagamenti_uniffi_fn_method_portal_set_cieonline(uint64_t ptr, Ru
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_SUBMIT
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_SUBMIT
 void uniffi_cie_pagamenti_uniffi_fn_method_portal_submit(uint64_t ptr, RustBuffer actor, RustBuffer now, RustBuffer municipality, RustBuffer q, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_SUMMARY_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_SUMMARY_JSON
+RustBuffer uniffi_cie_pagamenti_uniffi_fn_method_portal_summary_json(uint64_t ptr, RustBuffer now, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_METHOD_PORTAL_TRANSMIT
@@ -1025,6 +1045,12 @@ uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_create_quarter(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_EVENT_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_EVENT_COUNT
+uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_event_count(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_EVENTS_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_EVENTS_JSON
 uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_events_json(void
@@ -1037,6 +1063,12 @@ uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_EXECUTE_IF
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_EXECUTE_IF
+uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute_if(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_QUARTER_STATE
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_QUARTER_STATE
 uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_state(void
@@ -1046,6 +1078,12 @@ uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_state(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_QUARTER_TOTAL
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_QUARTER_TOTAL
 uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_total(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_RECORD_ACCESS
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_RECORD_ACCESS
+uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_record_access(void
     
 );
 #endif
@@ -1070,6 +1108,12 @@ uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_set_cieonline(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_SUBMIT
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_SUBMIT
 uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_submit(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_SUMMARY_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_METHOD_PORTAL_SUMMARY_JSON
+uint16_t uniffi_cie_pagamenti_uniffi_checksum_method_portal_summary_json(void
     
 );
 #endif

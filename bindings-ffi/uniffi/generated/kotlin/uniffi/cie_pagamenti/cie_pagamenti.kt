@@ -755,13 +755,19 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_create_quarter(
     ): Int
+    external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_event_count(
+    ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_events_json(
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute(
     ): Int
+    external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute_if(
+    ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_state(
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_total(
+    ): Int
+    external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_record_access(
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_register_municipality(
     ): Int
@@ -770,6 +776,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_set_cieonline(
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_submit(
+    ): Int
+    external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_summary_json(
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_method_portal_transmit(
     ): Int
@@ -831,22 +839,30 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_create_quarter(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_event_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_events_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_execute(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`commandJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_execute_if(`ptr`: Long,`expectedEvents`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`commandJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_quarter_state(`ptr`: Long,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_quarter_total(`ptr`: Long,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_record_access(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_register_municipality(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`firstQuarter`: RustBuffer.ByValue,`manager`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_reopen(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,`reason`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_set_cieonline(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,`cards`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_submit(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_summary_json(`ptr`: Long,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_transmit(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,`signedReport`: RustBuffer.ByValue,`samePerson`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_cie_pagamenti_uniffi_fn_method_portal_transmit_zero(`ptr`: Long,`actor`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`municipality`: RustBuffer.ByValue,`q`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1150,10 +1166,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_create_quarter() and 0xFFFF) != 30203) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_event_count() and 0xFFFF) != 26202) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_events_json() and 0xFFFF) != 57069) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute() and 0xFFFF) != 9459) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_execute_if() and 0xFFFF) != 54465) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_state() and 0xFFFF) != 57729) {
@@ -1162,16 +1184,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_quarter_total() and 0xFFFF) != 24283) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_record_access() and 0xFFFF) != 48026) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_register_municipality() and 0xFFFF) != 8730) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_reopen() and 0xFFFF) != 58167) {
+    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_reopen() and 0xFFFF) != 64959) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_set_cieonline() and 0xFFFF) != 61286) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_submit() and 0xFFFF) != 9160) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_summary_json() and 0xFFFF) != 43204) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_method_portal_transmit() and 0xFFFF) != 42090) {
@@ -2030,6 +2058,11 @@ public interface PortalInterface {
     fun `createQuarter`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `q`: kotlin.String)
     
     /**
+     * How many events the portal holds (for `execute_if`).
+     */
+    fun `eventCount`(): kotlin.ULong
+    
+    /**
      * The versioned JSON event log.
      */
     fun `eventsJson`(): kotlin.String
@@ -2038,6 +2071,11 @@ public interface PortalInterface {
      * Executes a command in its event-log JSON form (every command of §5/§6).
      */
     fun `execute`(`actor`: kotlin.String, `now`: kotlin.String, `commandJson`: kotlin.String)
+    
+    /**
+     * Executes a command computed on a state of `expected_events` events (`STALE_STATE` otherwise).
+     */
+    fun `executeIf`(`expectedEvents`: kotlin.ULong, `actor`: kotlin.String, `now`: kotlin.String, `commandJson`: kotlin.String)
     
     /**
      * The state of a quarter, if created.
@@ -2050,14 +2088,19 @@ public interface PortalInterface {
     fun `quarterTotal`(`municipality`: kotlin.String, `q`: kotlin.String): kotlin.String
     
     /**
+     * Records a user's access (a login): activity for the inactivity lock.
+     */
+    fun `recordAccess`(`actor`: kotlin.String, `now`: kotlin.String)
+    
+    /**
      * Support registers a municipality with its first Manager.
      */
     fun `registerMunicipality`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `name`: kotlin.String, `firstQuarter`: kotlin.String, `manager`: NewUser)
     
     /**
-     * Support reopens a transmitted quarter.
+     * Support reopens any transmitted quarter, with the reason.
      */
-    fun `reopen`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `q`: kotlin.String)
+    fun `reopen`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `q`: kotlin.String, `reason`: kotlin.String)
     
     /**
      * Support records the CIEonline count of a quarter.
@@ -2068,6 +2111,11 @@ public interface PortalInterface {
      * A Manager submits the quarter ("in chiusura").
      */
     fun `submit`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `q`: kotlin.String)
+    
+    /**
+     * The state summary at `now` as JSON (what the shared workflow scenarios compare).
+     */
+    fun `summaryJson`(`now`: kotlin.String): kotlin.String
     
     /**
      * A Manager transmits with the signed report (PDF or P7M bytes, ≤ 2 MiB).
@@ -2263,6 +2311,23 @@ open class Portal: Disposable, AutoCloseable, PortalInterface
 
     
     /**
+     * How many events the portal holds (for `execute_if`).
+     */
+    @Throws(CieException::class)override fun `eventCount`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CieException) { _status ->
+    UniffiLib.uniffi_cie_pagamenti_uniffi_fn_method_portal_event_count(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The versioned JSON event log.
      */
     @Throws(CieException::class)override fun `eventsJson`(): kotlin.String {
@@ -2289,6 +2354,26 @@ open class Portal: Disposable, AutoCloseable, PortalInterface
     UniffiLib.uniffi_cie_pagamenti_uniffi_fn_method_portal_execute(
         it,
         
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`now`),
+        FfiConverterString.lower(`commandJson`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Executes a command computed on a state of `expected_events` events (`STALE_STATE` otherwise).
+     */
+    @Throws(CieException::class)override fun `executeIf`(`expectedEvents`: kotlin.ULong, `actor`: kotlin.String, `now`: kotlin.String, `commandJson`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CieException) { _status ->
+    UniffiLib.uniffi_cie_pagamenti_uniffi_fn_method_portal_execute_if(
+        it,
+        
+        FfiConverterULong.lower(`expectedEvents`),
         FfiConverterString.lower(`actor`),
         FfiConverterString.lower(`now`),
         FfiConverterString.lower(`commandJson`),_status)
@@ -2337,6 +2422,24 @@ open class Portal: Disposable, AutoCloseable, PortalInterface
 
     
     /**
+     * Records a user's access (a login): activity for the inactivity lock.
+     */
+    @Throws(CieException::class)override fun `recordAccess`(`actor`: kotlin.String, `now`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CieException) { _status ->
+    UniffiLib.uniffi_cie_pagamenti_uniffi_fn_method_portal_record_access(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`now`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Support registers a municipality with its first Manager.
      */
     @Throws(CieException::class)override fun `registerMunicipality`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `name`: kotlin.String, `firstQuarter`: kotlin.String, `manager`: NewUser)
@@ -2359,9 +2462,9 @@ open class Portal: Disposable, AutoCloseable, PortalInterface
 
     
     /**
-     * Support reopens a transmitted quarter.
+     * Support reopens any transmitted quarter, with the reason.
      */
-    @Throws(CieException::class)override fun `reopen`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `q`: kotlin.String)
+    @Throws(CieException::class)override fun `reopen`(`actor`: kotlin.String, `now`: kotlin.String, `municipality`: kotlin.String, `q`: kotlin.String, `reason`: kotlin.String)
         = 
     callWithHandle {
     uniffiRustCallWithError(CieException) { _status ->
@@ -2371,7 +2474,8 @@ open class Portal: Disposable, AutoCloseable, PortalInterface
         FfiConverterString.lower(`actor`),
         FfiConverterString.lower(`now`),
         FfiConverterString.lower(`municipality`),
-        FfiConverterString.lower(`q`),_status)
+        FfiConverterString.lower(`q`),
+        FfiConverterString.lower(`reason`),_status)
 }
     }
     
@@ -2416,6 +2520,24 @@ open class Portal: Disposable, AutoCloseable, PortalInterface
 }
     }
     
+    
+
+    
+    /**
+     * The state summary at `now` as JSON (what the shared workflow scenarios compare).
+     */
+    @Throws(CieException::class)override fun `summaryJson`(`now`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CieException) { _status ->
+    UniffiLib.uniffi_cie_pagamenti_uniffi_fn_method_portal_summary_json(
+        it,
+        
+        FfiConverterString.lower(`now`),_status)
+}
+    }
+    )
+    }
     
 
     
@@ -4978,6 +5100,142 @@ sealed class CieException: kotlin.Exception() {
     }
     
     /**
+     * `PERIOD_INCOMPLETE`.
+     */
+    class PeriodIncomplete(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `PERIOD_AFTER_ORDER`.
+     */
+    class PeriodAfterOrder(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `ORDER_YEAR_CHANGED`.
+     */
+    class OrderYearChanged(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `ORDER_AMBIGUOUS`.
+     */
+    class OrderAmbiguous(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CIEONLINE_UNKNOWN`.
+     */
+    class CieonlineUnknown(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `REOPEN_REASON_REQUIRED`.
+     */
+    class ReopenReasonRequired(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `PAYMENT_LATE`.
+     */
+    class PaymentLate(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `STALE_STATE`.
+     */
+    class StaleState(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
      * `INVALID_ARGUMENT`.
      */
     class InvalidArgument(
@@ -5523,7 +5781,55 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            86 -> CieException.InvalidArgument(
+            86 -> CieException.PeriodIncomplete(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            87 -> CieException.PeriodAfterOrder(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            88 -> CieException.OrderYearChanged(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            89 -> CieException.OrderAmbiguous(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            90 -> CieException.CieonlineUnknown(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            91 -> CieException.ReopenReasonRequired(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            92 -> CieException.PaymentLate(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            93 -> CieException.StaleState(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            94 -> CieException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
@@ -6208,6 +6514,70 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 + FfiConverterString.allocationSize(value.`fieldsJson`)
             )
             is CieException.InputFormat -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.PeriodIncomplete -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.PeriodAfterOrder -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.OrderYearChanged -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.OrderAmbiguous -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CieonlineUnknown -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.ReopenReasonRequired -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.PaymentLate -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.StaleState -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
@@ -6908,8 +7278,72 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.write(value.`fieldsJson`, buf)
                 Unit
             }
-            is CieException.InvalidArgument -> {
+            is CieException.PeriodIncomplete -> {
                 buf.putInt(86)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.PeriodAfterOrder -> {
+                buf.putInt(87)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.OrderYearChanged -> {
+                buf.putInt(88)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.OrderAmbiguous -> {
+                buf.putInt(89)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CieonlineUnknown -> {
+                buf.putInt(90)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.ReopenReasonRequired -> {
+                buf.putInt(91)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.PaymentLate -> {
+                buf.putInt(92)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.StaleState -> {
+                buf.putInt(93)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.InvalidArgument -> {
+                buf.putInt(94)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageIt`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
