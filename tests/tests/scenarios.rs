@@ -117,7 +117,7 @@ fn support_reopens() -> Portal {
 }
 
 /// The log of a portal with one more raw event (a refusal the replay must report).
-fn with_event(p: &Portal, at: &str, actor: Value, command: Value) -> String {
+fn with_event(p: &Portal, at: &str, actor: &Value, command: &Value) -> String {
     let mut log: Value = serde_json::from_str(&p.events_json()).unwrap();
     log["events"].as_array_mut().unwrap().push(json!({ "at": at, "actor": actor, "command": command }));
     serde_json::to_string_pretty(&log).unwrap()
@@ -165,8 +165,8 @@ fn scenarios() -> Vec<Scenario> {
             log: with_event(
                 &start(),
                 "2021-04-02T09:00:00+02:00",
-                user(MANAGER),
-                json!({"transmit_zero": {"municipality": M, "quarter": "2021-Q1"}}),
+                &user(MANAGER),
+                &json!({"transmit_zero": {"municipality": M, "quarter": "2021-Q1"}}),
             ),
             now: "2021-04-02T09:00:00+02:00",
         },
@@ -175,8 +175,8 @@ fn scenarios() -> Vec<Scenario> {
             log: with_event(
                 &manager_corrects(),
                 "2024-04-04T09:00:00+02:00",
-                user(OPERATOR),
-                json!({"reopen": {"municipality": M, "quarter": "2024-Q1", "reason": "errore"}}),
+                &user(OPERATOR),
+                &json!({"reopen": {"municipality": M, "quarter": "2024-Q1", "reason": "errore"}}),
             ),
             now: "2024-04-04T09:00:00+02:00",
         },
@@ -185,24 +185,24 @@ fn scenarios() -> Vec<Scenario> {
             log: with_event(
                 &manager_corrects(),
                 "2024-04-04T09:00:00+02:00",
-                json!("support"),
-                json!({"reopen": {"municipality": M, "quarter": "2024-Q1", "reason": " "}}),
+                &json!("support"),
+                &json!({"reopen": {"municipality": M, "quarter": "2024-Q1", "reason": " "}}),
             ),
             now: "2024-04-04T09:00:00+02:00",
         },
         Scenario {
             file: "dst-lock-before-gap.json",
-            log: with_event(&lock_base, "2025-03-30T01:59:59+01:00", user(OPERATOR), access.clone()),
+            log: with_event(&lock_base, "2025-03-30T01:59:59+01:00", &user(OPERATOR), &access),
             now: "2025-03-30T01:59:59+01:00",
         },
         Scenario {
             file: "dst-lock-spring-gap.json",
-            log: with_event(&lock_base, "2025-03-30T03:00:00+02:00", user(OPERATOR), access.clone()),
+            log: with_event(&lock_base, "2025-03-30T03:00:00+02:00", &user(OPERATOR), &access),
             now: "2025-03-30T03:00:00+02:00",
         },
         Scenario {
             file: "dst-lock-autumn-fold.json",
-            log: with_event(&lock_base, "2025-10-26T02:30:00+02:00", user(MANAGER), access),
+            log: with_event(&lock_base, "2025-10-26T02:30:00+02:00", &user(MANAGER), &access),
             now: "2025-10-26T02:30:00+02:00",
         },
         Scenario {

@@ -121,11 +121,10 @@ fn refusals() {
     assert_eq!(e.code(), ErrorCode::MomentFormat);
 }
 
-/// The card-by-card reference with the built-in schedule.
-fn reference(
-    cards: &[i64],
-    orders: &[PaymentOrder],
-) -> (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>) {
+type Reference = (BTreeMap<Quarter, (u64, u64, i64)>, Vec<(String, Vec<Portion>, i64)>);
+
+/// The card-by-card reference with the built-in schedule, as (per quarter, per order).
+fn reference(cards: &[i64], orders: &[PaymentOrder]) -> Reference {
     let r = super::reference::reference_allocate(cards, orders, &PriceSchedule::builtin()).unwrap();
     (r.quarters, r.orders)
 }

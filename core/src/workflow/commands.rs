@@ -488,10 +488,10 @@ impl Portal {
     fn migrate_v1(&self, mut event: Event) -> Event {
         match &mut event.command {
             Command::EditOrder { municipality, quarter, number, year, .. }
-            | Command::DeleteOrder { municipality, quarter, number, year } => {
-                if year.is_none() {
-                    *year = self.resolve_order(municipality, *quarter, number, None).ok().map(|id| id.year);
-                }
+            | Command::DeleteOrder { municipality, quarter, number, year }
+                if year.is_none() =>
+            {
+                *year = self.resolve_order(municipality, *quarter, number, None).ok().map(|id| id.year);
             }
             Command::Reopen { reason, .. } if reason.trim().is_empty() => V1_REOPEN_REASON.clone_into(reason),
             Command::TransmitZero { municipality, quarter, unknown_count_v1 } => {
