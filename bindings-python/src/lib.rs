@@ -23,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<calendar::PyFortnight>()?;
     m.add_class::<engine::PyAllocation>()?;
     m.add_class::<portal::PyPortal>()?;
+    m.add_class::<portal::PyCredentials>()?;
     m.add_class::<sites::PySiteRegistry>()?;
     m.add_function(wrap_pyfunction!(money::parse_amount, m)?)?;
     m.add_function(wrap_pyfunction!(money::parse_amount_machine, m)?)?;

@@ -82,7 +82,6 @@ class NativeAllocation:
     def orders_json(self) -> str: ...
     def entered_amounts_json(self) -> str: ...
 
-@disjoint_base
 @final
 class Credentials:
     @property
@@ -90,6 +89,7 @@ class Credentials:
     @property
     def password(self) -> str: ...
 
+@disjoint_base
 class Portal:
     """The portal aggregate (see the package's ``Portal``)."""
 
