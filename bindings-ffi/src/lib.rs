@@ -22,7 +22,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use cie_pagamenti::identifiers as id;
-use cie_pagamenti::workflow::{Command, Portal};
+use cie_pagamenti::workflow::Portal;
 use cie_pagamenti::{Amount, CieError, Lang, Moment, PriceSchedule};
 pub use status::CieStatus;
 
@@ -400,6 +400,22 @@ pub unsafe extern "C" fn cie_portal_execute(
     now: *const c_char,
     command_json: *const c_char,
 ) -> CieStatus {
+    // SAFETY: forwarded contract.
+    unsafe { execute_with(portal, None, actor, now, command_json) }
+}
+
+/// `cie_portal_execute` and `cie_portal_execute_if`: the command read from JSON and executed,
+/// guarded by the expected event count when one is given.
+///
+/// # Safety
+/// As `cie_portal_execute`.
+unsafe fn execute_with(
+    portal: *mut PortalHandle,
+    expected_events: Option<u64>,
+    actor: *const c_char,
+    now: *const c_char,
+    command_json: *const c_char,
+) -> CieStatus {
     guard(|| {
         if portal.is_null() {
             return Err(invalid("null portal"));
@@ -408,15 +424,14 @@ pub unsafe extern "C" fn cie_portal_execute(
         let (actor, now, json) = unsafe { (text(actor)?, text(now)?, text(command_json)?) };
         let actor = cie_pagamenti::users::Actor::parse(actor);
         let now = core(Moment::parse(now))?;
-        let command: Command = serde_json_command(json)?;
+        let command = Portal::command_from_json(json).map_err(|e| fail(&e))?;
         // SAFETY: non-null, exclusively borrowed for the call per the contract.
         let portal = unsafe { &mut *portal };
-        core(portal.0.execute(&actor, now, command))
+        core(match expected_events {
+            None => portal.0.execute(&actor, now, command),
+            Some(n) => portal.0.execute_if(usize::try_from(n).unwrap_or(usize::MAX), &actor, now, command),
+        })
     })
-}
-
-fn serde_json_command(json: &str) -> Result<Command, CieStatus> {
-    Portal::command_from_json(json).map_err(|e| fail(&e))
 }
 
 /// The versioned JSON event log (free with `cie_string_free`).
@@ -501,18 +516,6 @@ pub unsafe extern "C" fn cie_portal_execute_if(
     now: *const c_char,
     command_json: *const c_char,
 ) -> CieStatus {
-    guard(|| {
-        if portal.is_null() {
-            return Err(invalid("null portal"));
-        }
-        // SAFETY: forwarded contract.
-        let (actor, now, json) = unsafe { (text(actor)?, text(now)?, text(command_json)?) };
-        let actor = cie_pagamenti::users::Actor::parse(actor);
-        let now = core(Moment::parse(now))?;
-        let command: Command = serde_json_command(json)?;
-        let expected = usize::try_from(expected_events).unwrap_or(usize::MAX);
-        // SAFETY: non-null, exclusively borrowed for the call per the contract.
-        let portal = unsafe { &mut *portal };
-        core(portal.0.execute_if(expected, &actor, now, command))
-    })
+    // SAFETY: forwarded contract.
+    unsafe { execute_with(portal, Some(expected_events), actor, now, command_json) }
 }

@@ -481,18 +481,13 @@ impl Portal {
         Ok(portal)
     }
 
-    /// Brings an event of a version-1 log to version 2 against the state it applies to:
-    /// an edit or deletion gets the financial year of the one order of its number in the
-    /// quarter (version 1 allowed one), a reopening a reason, and a zero quarter transmitted with
-    /// no count known (accepted by revision 1) the mark that lets it replay.
+    /// Brings an event of a version-1 log to version 2 against the state it applies to: a
+    /// reopening gets a reason, and a zero quarter transmitted with no count known (accepted by
+    /// revision 1) the mark that lets it replay. An edit or deletion without a year needs nothing
+    /// here: [`Portal::execute`] records it with the year of the one order of its number in the
+    /// quarter (version 1 allowed one), as for any command that omits it.
     fn migrate_v1(&self, mut event: Event) -> Event {
         match &mut event.command {
-            Command::EditOrder { municipality, quarter, number, year, .. }
-            | Command::DeleteOrder { municipality, quarter, number, year }
-                if year.is_none() =>
-            {
-                *year = self.resolve_order(municipality, *quarter, number, None).ok().map(|id| id.year);
-            }
             Command::Reopen { reason, .. } if reason.trim().is_empty() => V1_REOPEN_REASON.clone_into(reason),
             Command::TransmitZero { municipality, quarter, unknown_count_v1 } => {
                 *unknown_count_v1 =

@@ -92,7 +92,8 @@ impl Portal {
         user: NewUser,
         profile: Profile,
     ) -> Result<Option<Credentials>, WorkflowError> {
-        let existed = validate_fiscal_code(&user.fiscal_code).is_ok_and(|fc| self.user(&fc).is_some());
+        let username = validate_fiscal_code(&user.fiscal_code).unwrap_or_default();
+        let existed = self.user(&username).is_some();
         // Generated first: a refused generation leaves the portal unchanged.
         let password = if existed { None } else { Some(generate_password_with(rng, DEFAULT_GENERATED_LENGTH)?) };
         self.execute(
@@ -100,10 +101,6 @@ impl Portal {
             now,
             Command::AddUser { municipality: municipality.to_owned(), user: Box::new(user), profile },
         )?;
-        let username = match self.events.last().map(|e| &e.command) {
-            Some(Command::AddUser { user, .. }) => validate_fiscal_code(&user.fiscal_code).unwrap_or_default(),
-            _ => String::new(),
-        };
         Ok(password.map(|password| Credentials { username, password }))
     }
 

@@ -11,7 +11,7 @@ use crate::orders::{normalize_number, OrderError, OrderId, PaymentOrder};
 use crate::pricing::PriceSchedule;
 use crate::reconciliation::QuarterState;
 use crate::report::ReportRecord;
-use crate::users::{Actor, Profile, User};
+use crate::users::{Actor, Profile};
 
 const WORKERS: &[Profile] = &[Profile::Operator, Profile::Manager];
 const MANAGER: &[Profile] = &[Profile::Manager];
@@ -156,19 +156,23 @@ impl Portal {
         Ok(())
     }
 
-    /// The owner of an existing order. The owner may change it; a Manager may change any order
-    /// of the quarter (seed 002 §3.4: corrections after "sblocca trimestre").
+    /// The guards of an edit or a deletion: the actor may work on the municipality, the quarter
+    /// is open, and the order exists; its owner may change it, and a Manager any order of the
+    /// quarter (seed 002 §3.4: corrections after "sblocca trimestre"). Returns the actor's
+    /// fiscal code and the order's owner.
     fn check_may_change(
         &self,
+        actor: &Actor,
+        now: Moment,
         municipality: &str,
         quarter: Quarter,
         id: &OrderId,
-        actor: &User,
-    ) -> Result<String, WorkflowError> {
-        let record = self.quarter_ref(municipality, quarter)?;
+    ) -> Result<(String, String), WorkflowError> {
+        let user = self.require(actor, now, municipality, WORKERS)?;
+        let record = self.open_quarter(municipality, quarter)?;
         let (_, owner, _) = record.orders().find(|(n, _, _)| *n == id).ok_or(WorkflowError::OrderNotFound)?;
-        if *owner == actor.fiscal_code || actor.profile(municipality) == Profile::Manager {
-            Ok(owner.clone())
+        if *owner == user.fiscal_code || user.profile(municipality) == Profile::Manager {
+            Ok((user.fiscal_code.clone(), owner.clone()))
         } else {
             Err(WorkflowError::NotAuthorized)
         }
@@ -232,9 +236,7 @@ impl Portal {
         date: NaiveDate,
         amount: Amount,
     ) -> Result<(), WorkflowError> {
-        let user = self.require(actor, now, municipality, WORKERS)?.clone();
-        self.open_quarter(municipality, quarter)?;
-        let owner = self.check_may_change(municipality, quarter, id, &user)?;
+        let (fc, owner) = self.check_may_change(actor, now, municipality, quarter, id)?;
         let order = PaymentOrder::new(&id.number, date, amount, None)?;
         order.ensure_not_future(now.rome_date()?)?;
         if order.date.year() != id.year {
@@ -243,7 +245,7 @@ impl Portal {
         self.check_split_date(municipality, quarter, id, order.date)?;
         if let Some(record) = self.quarter_mut(municipality, quarter) {
             Self::take_order(record, &owner, id);
-            Self::reopen_work(record, &user.fiscal_code)
+            Self::reopen_work(record, &fc)
                 .orders
                 .insert(id.clone(), EnteredOrder { date: order.date, amount: order.amount });
         }
@@ -258,12 +260,10 @@ impl Portal {
         quarter: Quarter,
         id: &OrderId,
     ) -> Result<(), WorkflowError> {
-        let user = self.require(actor, now, municipality, WORKERS)?.clone();
-        self.open_quarter(municipality, quarter)?;
-        let owner = self.check_may_change(municipality, quarter, id, &user)?;
+        let (fc, owner) = self.check_may_change(actor, now, municipality, quarter, id)?;
         if let Some(record) = self.quarter_mut(municipality, quarter) {
             Self::take_order(record, &owner, id);
-            Self::reopen_work(record, &user.fiscal_code);
+            Self::reopen_work(record, &fc);
         }
         Ok(())
     }
