@@ -50,7 +50,9 @@ def main(folder: Path) -> None:
             note.append(f"non multiplo: integrare {c.format_amount(row.top_up)}")
         if row.discrepancy:
             note.append(f"discrepanza {row.discrepancy:+d}")
-        print(f"{str(row.quarter):9}  {c.format_amount(row.amount):>10}  {row.cards_from_amount:>6}  {row.cieonline_cards:>9}  {'; '.join(note)}")
+        if row.mismatch:
+            note.append(f"da verificare prima della firma {row.mismatch:+d}")
+        print(f"{str(row.quarter):9}  {c.format_amount(row.amount):>10}  {row.cards_from_amount:>6}  {'n.d.' if row.cieonline_cards is None else row.cieonline_cards:>9}  {'; '.join(note)}")
     print(f"bilancia: {r.balance}; discrepanze: {r.discrepancies}; quota comunale: {c.format_amount(r.municipal_share)} "
           f"(sospesa {c.format_amount(r.suspended_share)}); prossimo: {r.next_to_transmit}")
     split = [o for o in allocation.orders if o.split]

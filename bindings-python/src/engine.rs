@@ -380,6 +380,12 @@ pub(crate) fn reconcile_json(
     Ok(convert::json(&core_reconcile(&amounts, &cieonline, &states, lifespan, now, &PriceSchedule::builtin())))
 }
 
+/// Allocation, Resoconto and settlement of a JSON case (the core's `statement_json`).
+#[pyfunction]
+pub(crate) fn statement_json(input: &str) -> PyResult<String> {
+    cie_pagamenti::reconciliation::statement_json(input).map_err(|e| crate::errors::to_py(&e))
+}
+
 /// The quarterly report of a quarter from an allocation: (JSON data, PDF bytes).
 #[pyfunction]
 #[pyo3(signature = (municipality, quarter, allocation, cieonline_cards, same_person, now))]

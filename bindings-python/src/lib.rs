@@ -49,6 +49,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::allocate, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocate_columns, m)?)?;
     m.add_function(wrap_pyfunction!(engine::reconcile_json, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::statement_json, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocation_report, m)?)?;
     Ok(())
 }

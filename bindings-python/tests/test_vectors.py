@@ -68,6 +68,7 @@ OPS: Dict[str, Callable[[Dict[str, Any]], Any]] = {
     "apr_parse_flag": lambda i: c.apr_parse_flag(i["pair"], i["text"]),
     "apr_format_flag": lambda i: c.apr_format_flag(i["pair"], i["value"]),
     "apr_connection_type": lambda i: c.apr_connection_type(i["text"]),
+    "statement": lambda i: c.statement(i),
     "workflow_scenario": lambda i: c.Portal.replay((VECTORS / "logs" / i["log"]).read_text(encoding="utf-8")).summary(i["now"]),
 }
 

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use cie_pagamenti::allocation::{allocate, Allocation};
-use cie_pagamenti::reconciliation::{reconcile_allocation, Balance, Lifespan, Reconciliation};
+use cie_pagamenti::allocation::Allocation;
+use cie_pagamenti::reconciliation::{statement, Balance, Context, Lifespan, QuarterState, Reconciliation, Settlement};
 use cie_pagamenti::{CieError, Moment, PriceSchedule, Quarter};
 use serde_json::json;
 
@@ -46,6 +46,8 @@ pub(crate) struct ReconcileArgs {
 pub(crate) struct Outcome {
     pub(crate) allocation: Allocation,
     pub(crate) reconciliation: Reconciliation,
+    pub(crate) settlement: Settlement,
+    pub(crate) pre_portal_mailbox: Option<&'static str>,
     pub(crate) cieonline: BTreeMap<Quarter, u64>,
     pub(crate) now: Moment,
 }
@@ -173,10 +175,22 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
     let cards = read_cards(&args.cards, out)?;
     let orders = read_orders(&args.orders, out)?;
     let cieonline = args.cieonline.as_deref().map(|p| read_cieonline(p, out)).transpose()?.unwrap_or_default();
-    let schedule = PriceSchedule::builtin();
-    let allocation = allocate(&cards, orders, &schedule)?;
-    let reconciliation = reconcile_allocation(&allocation, &cieonline, &transmitted, lifespan, now, &schedule);
-    Ok(Outcome { allocation, reconciliation, cieonline, now })
+    let context = Context {
+        cieonline: cieonline.clone(),
+        states: transmitted.iter().map(|q| (*q, QuarterState::Transmitted)).collect(),
+        lifespan,
+        municipality: Some(&args.comune),
+        ..Context::default()
+    };
+    let s = statement(&cards, orders, &context, now, &PriceSchedule::builtin())?;
+    Ok(Outcome {
+        allocation: s.allocation,
+        reconciliation: s.reconciliation,
+        settlement: s.settlement,
+        pre_portal_mailbox: s.pre_portal_mailbox,
+        cieonline,
+        now,
+    })
 }
 
 pub(crate) fn run(out: &Out, args: &ReconcileArgs) -> Result<Status, Failure> {
@@ -187,6 +201,8 @@ pub(crate) fn run(out: &Out, args: &ReconcileArgs) -> Result<Status, Failure> {
             "now": outcome.now,
             "allocation": outcome.allocation,
             "reconciliation": outcome.reconciliation,
+            "settlement": outcome.settlement,
+            "pre_portal_mailbox": outcome.pre_portal_mailbox,
         }));
     } else {
         print_text(out, &args.comune, &outcome);
@@ -228,6 +244,18 @@ fn print_table(out: &Out, comune: &str, o: &Outcome) {
             if let Some(diff) = row.discrepancy {
                 notes.push(format!("{} {diff:+}", out.t("discrepanza", "discrepancy")));
             }
+            if let Some(diff) = row.mismatch {
+                notes.push(format!(
+                    "{} {diff:+}",
+                    out.t(
+                        "ATTENZIONE: differenza con CIEonline prima della trasmissione",
+                        "WARNING: differs from CIEonline before transmission"
+                    )
+                ));
+            }
+            if row.cieonline_provisional {
+                notes.push(out.t("conteggio CIEonline provvisorio", "provisional CIEonline count").to_owned());
+            }
             if row.zero_quarter {
                 notes.push(out.t("trimestre a zero", "zero quarter").to_owned());
             }
@@ -243,7 +271,7 @@ fn print_table(out: &Out, comune: &str, o: &Outcome) {
                 row.quarter.to_string(),
                 row.amount.to_portal(),
                 format!("{}{}", row.cards_from_amount, if row.exact { "" } else { "*" }),
-                row.cieonline_cards.to_string(),
+                row.cieonline_cards.map_or_else(|| "n.d.".to_owned(), |n| n.to_string()),
                 alloc.cards_signed.to_string(),
                 state.to_owned(),
                 row.municipal_share.to_portal(),
@@ -280,39 +308,15 @@ fn print_summary(out: &Out, o: &Outcome) {
                 .map(|p| format!("{} € {} ({} {})", p.quarter, p.amount.to_portal(), p.cards, out.t("carte", "cards")))
                 .collect();
             println!(
-                "  {} {} {} € {}: {}",
-                out.t("mandato", "order"),
-                o.order.number,
+                "  {} {} € {}: {}",
+                order_line(out, &o.order.identity()),
                 out.t("totale", "total"),
                 o.order.amount.to_portal(),
                 parts.join(" + ")
             );
         }
     }
-    let credits: Vec<_> = a.orders.iter().filter(|o| !o.credit.is_zero()).collect();
-    if !credits.is_empty() {
-        println!(
-            "\n{} € {}:",
-            out.t("Credito (importi che non pagano carte intere)", "Credit (money not paying whole cards)"),
-            a.credit.to_portal()
-        );
-        for o in credits {
-            println!(
-                "  {} {} ({}): € {}",
-                out.t("mandato", "order"),
-                o.order.number,
-                cie_pagamenti::calendar::format_date(o.order.date),
-                o.credit.to_portal()
-            );
-        }
-    }
-    println!(
-        "\n{}: € {} ({} {})",
-        out.t("Debito (carte non pagate)", "Debit (unpaid cards)"),
-        a.debit.to_portal(),
-        a.quarters.values().map(|q| q.unpaid_cards).sum::<u64>(),
-        out.t("carte", "cards")
-    );
+    print_settlement(out, o);
     let scales = match r.balance {
         None => out.t("nessun trimestre trasmesso", "no quarter transmitted").to_owned(),
         Some(b) => {
@@ -336,6 +340,27 @@ fn print_summary(out: &Out, o: &Outcome) {
         }
     };
     println!("{}: {scales}", out.t("Bilancia (trimestri trasmessi)", "Scales (transmitted quarters)"));
+    if r.balance_incomplete {
+        let missing: Vec<String> = r.transmitted_without_count.iter().map(ToString::to_string).collect();
+        println!(
+            "  {}: {}",
+            out.t(
+                "INCOMPLETA: trimestri trasmessi senza conteggio CIEonline",
+                "INCOMPLETE: transmitted quarters without a CIEonline count"
+            ),
+            missing.join(", ")
+        );
+    }
+    if r.mismatches > 0 {
+        println!(
+            "{}: {}",
+            out.t(
+                "Trimestri da verificare prima della firma (carte da importo ≠ CIEonline)",
+                "Quarters to check before signing (cards from amount ≠ CIEonline)"
+            ),
+            r.mismatches
+        );
+    }
     println!("{}: {}", out.t("Trimestri con discrepanza", "Quarters with discrepancy"), r.discrepancies);
     println!(
         "{}: € {}  ({}: € {})",
@@ -355,4 +380,84 @@ fn print_summary(out: &Out, o: &Outcome) {
         out.t("Prossimo trimestre da trasmettere", "Next quarter to transmit"),
         r.next_to_transmit.map_or("-".to_owned(), |q| q.to_string())
     );
+}
+
+fn order_line(out: &Out, order: &cie_pagamenti::orders::OrderId) -> String {
+    format!("{} {order}", out.t("mandato", "order"))
+}
+
+/// Credits, debits, possible offsets, pre-portal and Support-only portions (§3.2–3.3).
+fn print_settlement(out: &Out, o: &Outcome) {
+    let s = &o.settlement;
+    let a = &o.allocation;
+    if !s.credits.is_empty() {
+        println!(
+            "\n{} € {}:",
+            out.t("Credito (importi che non pagano carte intere)", "Credit (money not paying whole cards)"),
+            a.credit.to_portal()
+        );
+        for c in &s.credits {
+            let quarter = c.quarter.map_or_else(String::new, |q| format!(" ({q})"));
+            println!("  {}{quarter}: € {}", order_line(out, &c.order), c.amount.to_portal());
+        }
+    }
+    println!(
+        "\n{}: € {} ({})",
+        out.t("Debito (carte non pagate)", "Debit (unpaid cards)"),
+        a.debit.to_portal(),
+        cie_pagamenti::pricing::cards_text(a.quarters.values().map(|q| q.unpaid_cards).sum::<u64>(), out.lang)
+    );
+    for d in &s.debits {
+        println!(
+            "  {}: {} (€ {}){}",
+            d.quarter,
+            cie_pagamenti::pricing::cards_text(d.cards, out.lang),
+            d.amount.to_portal(),
+            if d.pre_portal { out.t(" — prima del portale", " — before the portal") } else { "" }
+        );
+    }
+    if !s.offsets.is_empty() {
+        println!("\n{}:", out.t("Possibili compensazioni", "Possible offsets"));
+        for x in &s.offsets {
+            println!(
+                "  {} ({}) → {}: € {} — {}",
+                order_line(out, &x.order),
+                x.credit_quarter,
+                x.debit_quarter,
+                x.amount.to_portal(),
+                out.lang.pick(x.note_it, x.note_en)
+            );
+        }
+    }
+    if !s.pre_portal.is_empty() || !o.reconciliation.pre_portal.is_empty() {
+        println!(
+            "\n{}{}:",
+            out.t(
+                "Prima del portale (trimestri precedenti al 2020, da comunicare via e-mail)",
+                "Before the portal (quarters before 2020, to be reported by e-mail)"
+            ),
+            o.pre_portal_mailbox.map_or_else(String::new, |m| format!(" — {m}"))
+        );
+        for p in &s.pre_portal {
+            println!(
+                "  {} → {}: {} (€ {})",
+                order_line(out, &p.order),
+                p.quarter,
+                cie_pagamenti::pricing::cards_text(p.cards, out.lang),
+                p.amount.to_portal()
+            );
+        }
+    }
+    if !s.needs_support.is_empty() {
+        println!(
+            "\n{}:",
+            out.t(
+                "Quote in trimestri già trasmessi (inseribili solo tramite il Supporto Tecnico)",
+                "Portions in quarters already transmitted (only through Technical Support)"
+            )
+        );
+        for p in &s.needs_support {
+            println!("  {} → {}: € {}", order_line(out, &p.order), p.quarter, p.amount.to_portal());
+        }
+    }
 }

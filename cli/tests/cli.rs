@@ -185,7 +185,34 @@ fn reconcile_the_example_municipality() {
     let text = run(&args[1..], None);
     assert!(stdout(&text).contains("NON MULTIPLO: integrare € 16,29"));
     assert!(stdout(&text)
-        .contains("mandato 301 totale € 1511,10: 2021-Q2 € 789,13 (47 carte) + 2021-Q3 € 721,97 (43 carte)"));
+        .contains("mandato 2021/301 totale € 1511,10: 2021-Q2 € 789,13 (47 carte) + 2021-Q3 € 721,97 (43 carte)"));
+}
+
+#[test]
+fn reconcile_without_cieonline_counts_shows_nd_and_proposes_no_zero_quarter() {
+    let args = [
+        "reconcile",
+        "--comune",
+        "Castelprova",
+        "--cards",
+        "examples/cards.csv",
+        "--orders",
+        "examples/orders.csv",
+        "--now",
+        "2024-11-15T12:00:00",
+    ];
+    let o = run(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(!text.contains("trimestre a zero"), "an unknown count is not 0:\n{text}");
+    assert!(text.contains("n.d."));
+    assert!(text.contains("da concordare con il Supporto Tecnico"), "offsets listed:\n{text}");
+    let mut json_args = vec!["--json"];
+    json_args.extend(args);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&json_args, None))).unwrap();
+    let rows = v["reconciliation"]["quarters"].as_array().unwrap();
+    assert!(rows.iter().all(|r| r["cieonline_cards"].is_null() && r["zero_quarter"] == false));
+    assert_eq!(v["settlement"]["credits"].as_array().unwrap().len(), 5);
 }
 
 #[test]

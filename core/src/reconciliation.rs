@@ -12,6 +12,12 @@ use crate::calendar::{Moment, Quarter};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
 
+mod statement;
+pub use statement::{
+    settlement, statement, statement_json, Context, Credit, Debit, FlaggedPortion, Offset, Settlement, Statement,
+    StatementError, OFFSET_NOTE_EN, OFFSET_NOTE_IT,
+};
+
 /// State of a quarter on the portal (§5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,33 +115,62 @@ pub struct QuarterRow {
     pub exact: bool,
     /// What a further order must add to regularise, when not exact.
     pub top_up: Option<Amount>,
-    /// Cards counted by CIEonline (0 when unknown).
-    pub cieonline_cards: u64,
+    /// Cards counted by CIEonline; `None` when the count is not known ("n.d."): no
+    /// discrepancy is computed and no zero quarter is proposed without it.
+    pub cieonline_cards: Option<u64>,
+    /// The count is provisional: the quarter contains `now` ("in tempo reale").
+    pub cieonline_provisional: bool,
     /// The quarter's state, when the quarter exists on the portal.
     pub state: Option<QuarterState>,
     /// Transmitted with counts that differ: cards from amount − CIEonline cards.
     pub discrepancy: Option<i64>,
+    /// Not transmitted, with a known CIEonline count that differs from the cards from amount:
+    /// cards from amount − CIEonline cards. A warning to check before signing: the portal
+    /// lets the quarter through, and the Ministry will suspend its share.
+    pub mismatch: Option<i64>,
     /// Municipal share (€0,70 per card) due for the quarter: transmitted without discrepancy.
     pub municipal_share: Amount,
     /// True when the share is suspended by a discrepancy.
     pub share_suspended: bool,
-    /// Not transmitted, ended, and with neither orders nor CIEonline cards: to be transmitted
-    /// as a zero quarter ("senza mandati").
+    /// Not transmitted, ended, without orders, and with a known CIEonline count of 0: to be
+    /// transmitted as a zero quarter ("senza mandati").
     pub zero_quarter: bool,
+}
+
+/// A quarter before the portal (before 2020-Q1): reported by e-mail to the mailbox of §2.5,
+/// never a portal row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PrePortalRow {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// Sum of the amounts imputed to it.
+    pub amount: Amount,
+    /// Whole cards the amount pays.
+    pub cards_from_amount: u64,
+    /// Cards counted by CIEonline, when known.
+    pub cieonline_cards: Option<u64>,
 }
 
 /// The Resoconto dei Trimestri.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reconciliation {
-    /// Rows, oldest first: every quarter of the municipality's lifespan up to the last ended
-    /// one, plus any other quarter with data.
+    /// Rows of portal quarters (2020-Q1 on), oldest first: every quarter of the
+    /// municipality's lifespan up to the last ended one, plus any other quarter with data.
     pub quarters: Vec<QuarterRow>,
-    /// Scales over transmitted quarters; `None` when none is transmitted.
+    /// Quarters before the portal with data, oldest first: listed apart (§3.3).
+    pub pre_portal: Vec<PrePortalRow>,
+    /// Scales over transmitted quarters with a known count; `None` when none is transmitted.
     pub balance: Option<Balance>,
-    /// Σ cards from amount over transmitted quarters.
+    /// True when a transmitted quarter has no known CIEonline count: the scales leave it out.
+    pub balance_incomplete: bool,
+    /// Transmitted quarters without a known CIEonline count.
+    pub transmitted_without_count: Vec<Quarter>,
+    /// Σ cards from amount over transmitted quarters with a known count.
     pub transmitted_cards_from_amount: u64,
-    /// Σ CIEonline cards over transmitted quarters.
+    /// Σ CIEonline cards over transmitted quarters with a known count.
     pub transmitted_cieonline_cards: u64,
+    /// Quarters not yet transmitted whose known count differs from the cards from amount.
+    pub mismatches: usize,
     /// Transmitted quarters whose two counts differ (the badge; 0 shows nothing).
     pub discrepancies: usize,
     /// Municipal share due over transmitted quarters without discrepancy.
@@ -159,6 +194,12 @@ fn cards_of(schedule: &PriceSchedule, quarter: Quarter, amount: Amount) -> (u64,
         }
         Err(_) => (0, false, None, price.municipal_share),
     }
+}
+
+/// `a − b` as a signed count, saturating.
+fn signed_difference(a: u64, b: u64) -> i64 {
+    let (a, b) = (i64::try_from(a).unwrap_or(i64::MAX), i64::try_from(b).unwrap_or(i64::MAX));
+    a.saturating_sub(b)
 }
 
 /// The last quarter that has ended at `now` (Rome civil time).
@@ -186,16 +227,22 @@ pub fn reconcile(
     if let Some(end) = end {
         all.extend(first.through(end));
     }
+    let running = now.quarter().ok();
     let transmitted = |q: &Quarter| states.get(q) == Some(&QuarterState::Transmitted);
     let mut rows = Vec::with_capacity(all.len());
-    let (mut sum_amount_cards, mut sum_cieonline, mut discrepancies) = (0u64, 0u64, 0usize);
+    let mut pre_portal = Vec::new();
+    let mut transmitted_without_count = Vec::new();
+    let (mut sum_amount_cards, mut sum_cieonline, mut discrepancies, mut mismatches) = (0u64, 0u64, 0usize, 0usize);
     let (mut share, mut suspended) = (Amount::ZERO, Amount::ZERO);
     for quarter in all {
         let amount = amounts.get(&quarter).copied().unwrap_or_default();
-        let cieonline_cards = cieonline.get(&quarter).copied().unwrap_or(0);
+        let count = cieonline.get(&quarter).copied();
         let (cards, exact, top_up, unit_share) = cards_of(schedule, quarter, amount);
-        let is_transmitted = transmitted(&quarter);
-        let differs = cards != cieonline_cards;
+        if quarter < Quarter::PORTAL_FIRST {
+            pre_portal.push(PrePortalRow { quarter, amount, cards_from_amount: cards, cieonline_cards: count });
+            continue;
+        }
+        let difference = count.filter(|&n| n != cards).map(|n| signed_difference(cards, n));
         let quarter_share = unit_share.checked_mul(cards).unwrap_or(Amount::ZERO);
         let mut row = QuarterRow {
             quarter,
@@ -203,36 +250,44 @@ pub fn reconcile(
             cards_from_amount: cards,
             exact,
             top_up,
-            cieonline_cards,
+            cieonline_cards: count,
+            cieonline_provisional: count.is_some() && Some(quarter) == running,
             state: states.get(&quarter).copied(),
             discrepancy: None,
+            mismatch: None,
             municipal_share: Amount::ZERO,
             share_suspended: false,
             zero_quarter: false,
         };
-        if is_transmitted {
-            sum_amount_cards += cards;
-            sum_cieonline += cieonline_cards;
-            if differs {
-                discrepancies += 1;
-                row.discrepancy = Some(cards as i64 - cieonline_cards as i64);
-                row.share_suspended = true;
-                suspended = suspended.saturating_add(quarter_share);
-            } else {
-                row.municipal_share = quarter_share;
-                share = share.saturating_add(quarter_share);
+        if transmitted(&quarter) {
+            match count {
+                None => transmitted_without_count.push(quarter),
+                Some(n) => {
+                    sum_amount_cards += cards;
+                    sum_cieonline += n;
+                    if difference.is_some() {
+                        discrepancies += 1;
+                        row.discrepancy = difference;
+                        row.share_suspended = true;
+                        suspended = suspended.saturating_add(quarter_share);
+                    } else {
+                        row.municipal_share = quarter_share;
+                        share = share.saturating_add(quarter_share);
+                    }
+                }
             }
         } else {
-            row.zero_quarter = end.is_some_and(|e| quarter <= e) && amount.is_zero() && cieonline_cards == 0;
+            row.mismatch = difference;
+            mismatches += usize::from(difference.is_some());
+            row.zero_quarter = end.is_some_and(|e| quarter <= e) && amount.is_zero() && count == Some(0);
         }
         rows.push(row);
     }
-    let balance = (rows.iter().any(|r| r.state == Some(QuarterState::Transmitted))).then(|| {
-        match sum_amount_cards.cmp(&sum_cieonline) {
-            std::cmp::Ordering::Equal => Balance::Equal,
-            std::cmp::Ordering::Greater => Balance::Over,
-            std::cmp::Ordering::Less => Balance::Under,
-        }
+    let any_counted = rows.iter().any(|r| r.state == Some(QuarterState::Transmitted) && r.cieonline_cards.is_some());
+    let balance = any_counted.then(|| match sum_amount_cards.cmp(&sum_cieonline) {
+        std::cmp::Ordering::Equal => Balance::Equal,
+        std::cmp::Ordering::Greater => Balance::Over,
+        std::cmp::Ordering::Less => Balance::Under,
     });
     let in_life = |q: Quarter| q >= first && lifespan.last.is_none_or(|l| q <= l);
     let missing_quarters: Vec<Quarter> = match end {
@@ -259,7 +314,11 @@ pub fn reconcile(
     };
     Reconciliation {
         quarters: rows,
+        pre_portal,
         balance,
+        balance_incomplete: !transmitted_without_count.is_empty(),
+        transmitted_without_count,
+        mismatches,
         transmitted_cards_from_amount: sum_amount_cards,
         transmitted_cieonline_cards: sum_cieonline,
         discrepancies,
@@ -333,9 +392,83 @@ mod tests {
         let q3 = r.quarters.iter().find(|row| row.quarter == q("2020-Q3")).unwrap();
         assert_eq!(q3.discrepancy, Some(-1));
         assert!(q3.share_suspended);
-        // 2021-Q1 ended with nothing: a zero-quarter candidate.
-        assert!(r.quarters.iter().find(|row| row.quarter == q("2021-Q1")).unwrap().zero_quarter);
+        // 2021-Q1 ended with no orders but its count is unknown: "n.d.", never a zero quarter.
+        let q1 = r.quarters.iter().find(|row| row.quarter == q("2021-Q1")).unwrap();
+        assert_eq!(q1.cieonline_cards, None);
+        assert!(!q1.zero_quarter);
+        // 2020-Q2 is transmitted without a count: the scales leave it out and say so.
+        assert!(r.balance_incomplete);
+        assert_eq!(r.transmitted_without_count, vec![q("2020-Q2")]);
+        assert_eq!(r.transmitted_cieonline_cards, 16);
         assert!(r.complete_years.is_empty());
+    }
+
+    #[test]
+    fn unknown_counts_are_not_zero() {
+        // Sixteen ended quarters and no CIEonline file: none is a zero quarter.
+        let r = reconcile(
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            Lifespan::default(),
+            now("2024-01-15T10:00:00"),
+            &PriceSchedule::builtin(),
+        );
+        assert_eq!(r.quarters.len(), 16);
+        assert!(r.quarters.iter().all(|row| !row.zero_quarter && row.cieonline_cards.is_none()));
+        // A known count of 0 makes the zero quarter.
+        let counts = BTreeMap::from([(q("2020-Q1"), 0)]);
+        let r = reconcile(
+            &BTreeMap::new(),
+            &counts,
+            &BTreeMap::new(),
+            Lifespan::default(),
+            now("2024-01-15T10:00:00"),
+            &PriceSchedule::builtin(),
+        );
+        assert_eq!(r.quarters.iter().filter(|row| row.zero_quarter).count(), 1);
+        assert!(r.quarters[0].zero_quarter);
+    }
+
+    #[test]
+    fn mismatch_before_transmission_and_provisional_count() {
+        let amounts = BTreeMap::from([
+            (q("2024-Q1"), Amount::from_cents(295 * 1679)),
+            (q("2024-Q2"), Amount::from_cents(10 * 1679)),
+        ]);
+        let counts = BTreeMap::from([(q("2024-Q1"), 293), (q("2024-Q2"), 4)]);
+        let r = reconcile(
+            &amounts,
+            &counts,
+            &BTreeMap::new(),
+            Lifespan { first: q("2024-Q1"), last: None },
+            now("2024-05-10T10:00:00"),
+            &PriceSchedule::builtin(),
+        );
+        assert_eq!(r.mismatches, 2);
+        assert_eq!(r.quarters[0].mismatch, Some(2));
+        assert_eq!(r.quarters[0].discrepancy, None, "not transmitted: a warning, not a discrepancy");
+        assert!(!r.quarters[0].cieonline_provisional);
+        assert!(r.quarters[1].cieonline_provisional, "2024-Q2 contains now");
+        assert_eq!(r.discrepancies, 0);
+    }
+
+    #[test]
+    fn pre_portal_quarters_are_listed_apart() {
+        let amounts =
+            BTreeMap::from([(q("2019-Q2"), Amount::from_cents(3 * 1679)), (q("2020-Q1"), Amount::from_cents(1679))]);
+        let r = reconcile(
+            &amounts,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            Lifespan::default(),
+            now("2020-04-02T10:00:00"),
+            &PriceSchedule::builtin(),
+        );
+        assert_eq!(r.quarters.iter().map(|row| row.quarter).collect::<Vec<_>>(), vec![q("2020-Q1")]);
+        assert_eq!(r.pre_portal.len(), 1);
+        assert_eq!(r.pre_portal[0].quarter, q("2019-Q2"));
+        assert_eq!(r.pre_portal[0].cards_from_amount, 3);
     }
 
     #[test]
@@ -379,7 +512,8 @@ mod tests {
         assert!(r.missing_quarters.is_empty());
         assert_eq!(r.next_to_transmit, Some(q("2023-Q3")));
         assert_eq!(r.complete_years, vec![2022], "2022 counts from its first quarter");
-        assert_eq!(r.balance, Some(Balance::Equal));
+        assert_eq!(r.balance, None, "no transmitted quarter has a known count");
+        assert!(r.balance_incomplete);
         let suppressed = Lifespan { first: q("2022-Q3"), last: Some(q("2023-Q1")) };
         let r = reconcile(
             &BTreeMap::new(),

@@ -109,6 +109,10 @@ pub fn run(op: &str, input: &Value) -> Result<Value, Failure> {
             json!(FlagPair::from_name(text(input, "pair"))?.format(value))
         }
         "apr_connection_type" => json!(ConnectionType::parse(text(input, "text"))?.to_string()),
+        "statement" => {
+            let text = cie_pagamenti::reconciliation::statement_json(&input.to_string())?;
+            serde_json::from_str(&text).unwrap_or_default()
+        }
         "workflow_scenario" => {
             // The event log named by the vector, in `tests/vectors/logs/`.
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/logs").join(text(input, "log"));

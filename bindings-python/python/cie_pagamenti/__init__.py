@@ -356,9 +356,11 @@ class QuarterRow(_Result):
     cards_from_amount: int
     exact: bool
     top_up: Optional[Decimal]
-    cieonline_cards: int
+    cieonline_cards: Optional[int]
+    cieonline_provisional: bool
     state: Optional[str]
     discrepancy: Optional[int]
+    mismatch: Optional[int]
     municipal_share: Decimal
     share_suspended: bool
     zero_quarter: bool
@@ -369,7 +371,11 @@ class Reconciliation(_Result):
     """The Resoconto dei Trimestri."""
 
     quarters: List[QuarterRow]
+    pre_portal: List[Dict[str, Any]]
     balance: Optional[str]
+    balance_incomplete: bool
+    transmitted_without_count: List[Quarter]
+    mismatches: int
     discrepancies: int
     municipal_share: Decimal
     suspended_share: Decimal
@@ -412,8 +418,10 @@ def reconcile(
             exact=x["exact"],
             top_up=None if x["top_up"] is None else _money(x["top_up"]),
             cieonline_cards=x["cieonline_cards"],
+            cieonline_provisional=x["cieonline_provisional"],
             state=x["state"],
             discrepancy=x["discrepancy"],
+            mismatch=x["mismatch"],
             municipal_share=_money(x["municipal_share"]),
             share_suspended=x["share_suspended"],
             zero_quarter=x["zero_quarter"],
@@ -422,7 +430,11 @@ def reconcile(
     ]
     return Reconciliation(
         quarters=rows,
+        pre_portal=r["pre_portal"],
         balance=r["balance"],
+        balance_incomplete=r["balance_incomplete"],
+        transmitted_without_count=[Quarter.parse(q) for q in r["transmitted_without_count"]],
+        mismatches=r["mismatches"],
         discrepancies=r["discrepancies"],
         municipal_share=_money(r["municipal_share"]),
         suspended_share=_money(r["suspended_share"]),
@@ -432,6 +444,16 @@ def reconcile(
         transmitted_cieonline_cards=r["transmitted_cieonline_cards"],
         complete_years=r["complete_years"],
     )
+
+
+def statement(case: Mapping[str, Any]) -> Dict[str, Any]:
+    """Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", portions
+    before the portal or needing Support) of one municipality, from the documented input shape:
+    ``{"now", "municipality"?, "cards": [moment text], "orders": [{"number", "date", "amount",
+    "period_from"?, "period_to"?}], "cieonline"?, "states"?, "transmitted_on"?,
+    "first_quarter"?, "last_quarter"?}``. Amounts are machine text (``"302.22"``) in and out.
+    """
+    return json.loads(_native.statement_json(json.dumps(case)))  # type: ignore[no-any-return]
 
 
 def allocation_report(
@@ -523,6 +545,7 @@ __all__ = [
     "SiteRegistry",
     "allocate",
     "allocation_report",
+    "statement",
     "amount_for_cards",
     "apr_connection_type",
     "apr_format_flag",

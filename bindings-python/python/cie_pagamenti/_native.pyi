@@ -211,6 +211,7 @@ def allocate_columns(
     period_to: Optional[Any] = None,
     joined: Optional[bytes] = None,
 ) -> NativeAllocation: ...
+def statement_json(input: str) -> str: ...
 def reconcile_json(
     now: _MomentLike,
     allocation: Optional[NativeAllocation] = None,
