@@ -861,6 +861,18 @@ enum cie_status_t cie_reconcile(const struct cie_allocation_t *allocation,
                                 char **out);
 
 /**
+ * Allocation, Resoconto and settlement of one municipality from a JSON case, as JSON (free
+ * with `cie_string_free`): the core's `statement_json`. Input: `{"now", "municipality"?,
+ * "cards": [moment text], "orders": [{"number", "date", "amount", "period_from"?,
+ * "period_to"?}], "cieonline"?, "states"?, "transmitted_on"?, "first_quarter"?,
+ * "last_quarter"?}`; amounts as machine text.
+ *
+ * # Safety
+ * `input` NUL-terminated; `out` writable.
+ */
+enum cie_status_t cie_statement_json(const char *input, char **out);
+
+/**
  * Parses a machine-format amount (`"1234.56"`, `"1234"`) into cents.
  *
  * # Safety

@@ -285,3 +285,20 @@ pub unsafe extern "C" fn cie_reconcile(
         unsafe { put_string(out, &json) }
     })
 }
+
+/// Allocation, Resoconto and settlement of one municipality from a JSON case, as JSON (free
+/// with `cie_string_free`): the core's `statement_json`. Input: `{"now", "municipality"?,
+/// "cards": [moment text], "orders": [{"number", "date", "amount", "period_from"?,
+/// "period_to"?}], "cieonline"?, "states"?, "transmitted_on"?, "first_quarter"?,
+/// "last_quarter"?}`; amounts as machine text.
+///
+/// # Safety
+/// `input` NUL-terminated; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_statement_json(input: *const c_char, out: *mut *mut c_char) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let json = core(cie_pagamenti::reconciliation::statement_json(unsafe { text(input) }?))?;
+        unsafe { put_string(out, &json) }
+    })
+}

@@ -37,4 +37,4 @@ export const NAMES = [
 ];
 
 // Only in the node package (built with the `workflow` feature).
-export const NODE_NAMES = ["replaySummary"];
+export const NODE_NAMES = ["replaySummary", "statement"];

@@ -107,3 +107,5 @@ export interface OrderCheck {
 export declare function checkOrderForm(number: string, date: string, amount: string, periodFrom: string, periodTo: string, today: string): OrderCheck;
 /** Replays an event log; the state summary at `now` (the shared workflow scenarios). */
 export declare function replaySummary(log: string, now: string): Record<string, unknown>;
+/** Node package only. Allocation, Resoconto and settlement of one municipality (the shared statement vectors): input `{now, municipality?, cards, orders: [{number, date, amount, period_from?, period_to?}], cieonline?, states?, transmitted_on?, first_quarter?, last_quarter?}`, amounts as machine text. */
+export declare function statement(input: Record<string, unknown>): { allocation: Record<string, unknown>; reconciliation: Record<string, unknown>; settlement: Record<string, unknown>; pre_portal_mailbox: string | null };

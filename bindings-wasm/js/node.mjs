@@ -12,5 +12,5 @@ export const {
   isValidFiscalCode, validateVatNumber, isValidVatNumber, validateIban, isValidIban, validateCap,
   isValidCap, validateEmail, isValidEmail, validatePhone, isValidPhone, checkPassword,
   checkPasswordChange, passwordRules, generatePassword, allocateAndReconcile, allocateEpochs, allocateColumns, errorMessage, allowedActions, siteStatus, emailsMatch,
-  checkOrderForm, replaySummary,
+  checkOrderForm, replaySummary, statement,
 } = api;

@@ -621,3 +621,16 @@ pub fn replay_summary(log: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> 
     let portal = cie_pagamenti::workflow::Portal::replay(&log).js()?;
     Ok(json(&portal.summary(now)))
 }
+
+/// Allocation, Resoconto and settlement of one municipality from a case (the core's
+/// `statement_json`; the object is passed as JSON): the shape every binding shares.
+#[cfg(feature = "workflow")]
+#[wasm_bindgen(js_name = statement)]
+pub fn statement(case: &JsValue) -> Result<JsValue, JsValue> {
+    let input = js_sys::JSON::stringify(case)
+        .ok()
+        .and_then(|s| JsValue::from(s).as_string())
+        .ok_or_else(|| coded(ErrorCode::InputFormat, "the case is not a JSON object"))?;
+    let out = cie_pagamenti::reconciliation::statement_json(&input).js()?;
+    js_sys::JSON::parse(&out).map_err(|_| coded(ErrorCode::InputFormat, "not JSON"))
+}

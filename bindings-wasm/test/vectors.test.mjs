@@ -41,6 +41,7 @@ const ops = {
   check_password: (i) => c.checkPassword(i.password),
   check_password_change: (i) => c.checkPasswordChange(i.current, i.new, i.confirmation),
   password_rule_message: (i) => c.passwordRules().find((r) => r.code === i.code)?.messageIt,
+  statement: (i) => c.statement(i),
   workflow_scenario: (i) => c.replaySummary(readFileSync(dir + "logs/" + i.log, "utf8"), i.now),
 };
 const skipped = new Set(["apr_parse_flag", "apr_format_flag", "apr_connection_type"]);

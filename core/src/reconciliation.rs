@@ -104,6 +104,7 @@ pub enum Balance {
 
 /// One row of the Resoconto.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // the row's independent flags, as the portal shows them
 pub struct QuarterRow {
     /// The quarter.
     pub quarter: Quarter,
@@ -289,6 +290,33 @@ pub fn reconcile(
         std::cmp::Ordering::Greater => Balance::Over,
         std::cmp::Ordering::Less => Balance::Under,
     });
+    let (missing_quarters, next_to_transmit, complete_years) = completeness(first, end, lifespan, &transmitted);
+    Reconciliation {
+        quarters: rows,
+        pre_portal,
+        balance,
+        balance_incomplete: !transmitted_without_count.is_empty(),
+        transmitted_without_count,
+        mismatches,
+        transmitted_cards_from_amount: sum_amount_cards,
+        transmitted_cieonline_cards: sum_cieonline,
+        discrepancies,
+        municipal_share: share,
+        suspended_share: suspended,
+        missing_quarters,
+        next_to_transmit,
+        complete_years,
+    }
+}
+
+/// Annual completeness (§4): the ended quarters of the lifespan not transmitted, the next one
+/// to transmit, and the years whose quarters are all transmitted.
+fn completeness(
+    first: Quarter,
+    end: Option<Quarter>,
+    lifespan: Lifespan,
+    transmitted: &dyn Fn(&Quarter) -> bool,
+) -> (Vec<Quarter>, Option<Quarter>, Vec<i32>) {
     let in_life = |q: Quarter| q >= first && lifespan.last.is_none_or(|l| q <= l);
     let missing_quarters: Vec<Quarter> = match end {
         Some(end) => first.through(end).filter(|q| !transmitted(q)).collect(),
@@ -312,22 +340,7 @@ pub fn reconcile(
             .collect(),
         None => Vec::new(),
     };
-    Reconciliation {
-        quarters: rows,
-        pre_portal,
-        balance,
-        balance_incomplete: !transmitted_without_count.is_empty(),
-        transmitted_without_count,
-        mismatches,
-        transmitted_cards_from_amount: sum_amount_cards,
-        transmitted_cieonline_cards: sum_cieonline,
-        discrepancies,
-        municipal_share: share,
-        suspended_share: suspended,
-        missing_quarters,
-        next_to_transmit,
-        complete_years,
-    }
+    (missing_quarters, next_to_transmit, complete_years)
 }
 
 /// Reconciles an allocation: each quarter's amount is what the municipality enters for it

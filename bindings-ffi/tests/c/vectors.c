@@ -163,6 +163,50 @@ static void jprint(const jv *v, FILE *f) {
   }
 }
 
+/* A JSON value as text (the statement operation hands its input to the library as JSON). */
+typedef struct { char *p; size_t len, cap; } sbuf;
+static void sput(sbuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    b->cap = (b->len + n + 1) * 2;
+    b->p = realloc(b->p, b->cap);
+    if (!b->p) abort();
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = 0;
+}
+static void sputs(sbuf *b, const char *s) { sput(b, s, strlen(s)); }
+static void jwrite(const jv *v, sbuf *b) {
+  char num[32];
+  switch (v->t) {
+    case J_NULL: sputs(b, "null"); break;
+    case J_BOOL: sputs(b, v->b ? "true" : "false"); break;
+    case J_NUM: snprintf(num, sizeof num, "%lld", v->n); sputs(b, num); break;
+    case J_STR:
+      sputs(b, "\"");
+      for (const char *c = v->s; *c; c++) {
+        if (*c == '"' || *c == '\\') sput(b, "\\", 1);
+        sput(b, c, 1);
+      }
+      sputs(b, "\"");
+      break;
+    case J_ARR: case J_OBJ:
+      sputs(b, v->t == J_ARR ? "[" : "{");
+      for (size_t i = 0; i < v->len; i++) {
+        if (i) sputs(b, ",");
+        if (v->t == J_OBJ) { jwrite(&(jv){.t = J_STR, .s = v->keys[i]}, b); sputs(b, ":"); }
+        jwrite(v->items[i], b);
+      }
+      sputs(b, v->t == J_ARR ? "]" : "}");
+  }
+}
+static char *json_print(const jv *v) {
+  sbuf b = {0};
+  sputs(&b, "");
+  if (v) jwrite(v, &b); else sputs(&b, "null");
+  return b.p;
+}
+
 /* ---- operations ----------------------------------------------------------------------- */
 
 /* Takes a string returned by the library, frees it, and returns it as a JSON string value. */
@@ -295,6 +339,10 @@ static cie_status_t run(const char *op, const jv *in, jv **out, bool *known) {
     if (!(st = cie_apr_format_flag(jtext(in, "pair"), v && v->b, &s))) *out = take(s);
   } else if (!strcmp(op, "apr_connection_type")) {
     if (!(st = cie_apr_connection_type(t, &s))) *out = take(s);
+  } else if (!strcmp(op, "statement")) {
+    char *case_text = json_print(in);
+    if (!(st = cie_statement_json(case_text, &s))) { *out = parse_text(s); cie_string_free(s); }
+    free(case_text);
   } else if (!strcmp(op, "workflow_scenario")) {
     char path[8192];
     snprintf(path, sizeof path, "%slogs/%s", vectors_dir, jtext(in, "log") ? jtext(in, "log") : "");

@@ -475,6 +475,7 @@ impl From<rec::QuarterState> for QuarterState {
 
 /// A row of the Resoconto dei Trimestri.
 #[derive(uniffi::Record)]
+#[allow(clippy::struct_excessive_bools)] // the row's independent flags, as the portal shows them
 pub struct QuarterRow {
     /// The quarter.
     pub quarter: String,
@@ -486,17 +487,22 @@ pub struct QuarterRow {
     pub exact: bool,
     /// What makes it exact, when not.
     pub top_up: Option<String>,
-    /// CIEonline cards.
-    pub cieonline_cards: u64,
+    /// CIEonline cards; `None` when unknown ("n.d.").
+    pub cieonline_cards: Option<u64>,
+    /// The count is provisional (the quarter contains `now`).
+    pub cieonline_provisional: bool,
     /// State.
     pub state: Option<QuarterState>,
-    /// Cards from amount − CIEonline cards, when they differ.
+    /// Transmitted: cards from amount − CIEonline cards, when they differ.
     pub discrepancy: Option<i64>,
+    /// Not transmitted: cards from amount − a known CIEonline count, when they differ (check
+    /// before signing).
+    pub mismatch: Option<i64>,
     /// The €0,70 share of the quarter.
     pub municipal_share: String,
     /// The share is suspended (counts differ).
     pub share_suspended: bool,
-    /// Transmitted with no orders.
+    /// Ended, not transmitted, no orders and a known count of 0: a zero quarter to transmit.
     pub zero_quarter: bool,
 }
 
@@ -505,10 +511,14 @@ pub struct QuarterRow {
 pub struct Reconciliation {
     /// Rows by quarter.
     pub quarters: Vec<QuarterRow>,
-    /// The balance scales, when a quarter is transmitted.
+    /// The balance scales, when a transmitted quarter has a known count.
     pub balance: Option<Balance>,
-    /// Quarters whose counts differ.
+    /// A transmitted quarter has no known count: the scales leave it out.
+    pub balance_incomplete: bool,
+    /// Transmitted quarters whose counts differ.
     pub discrepancies: u64,
+    /// Quarters not yet transmitted whose known count differs (warnings).
+    pub mismatches: u64,
     /// Municipal share due.
     pub municipal_share: String,
     /// Municipal share suspended.
@@ -612,8 +622,10 @@ impl Allocation {
                     exact: row.exact,
                     top_up: row.top_up.map(|t| t.to_string()),
                     cieonline_cards: row.cieonline_cards,
+                    cieonline_provisional: row.cieonline_provisional,
                     state: row.state.map(QuarterState::from),
                     discrepancy: row.discrepancy,
+                    mismatch: row.mismatch,
                     municipal_share: row.municipal_share.to_string(),
                     share_suspended: row.share_suspended,
                     zero_quarter: row.zero_quarter,
@@ -624,13 +636,23 @@ impl Allocation {
                 rec::Balance::Over => Balance::Over,
                 rec::Balance::Under => Balance::Under,
             }),
+            balance_incomplete: r.balance_incomplete,
             discrepancies: r.discrepancies as u64,
+            mismatches: r.mismatches as u64,
             municipal_share: r.municipal_share.to_string(),
             suspended_share: r.suspended_share.to_string(),
             missing_quarters: r.missing_quarters.iter().map(ToString::to_string).collect(),
             next_to_transmit: r.next_to_transmit.map(|q| q.to_string()),
         })
     }
+}
+
+/// Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", pre-portal
+/// and Support-only portions) of one municipality from a JSON case, as JSON: the core's
+/// `statement_json`, the shape every binding shares.
+#[uniffi::export]
+pub fn statement_json(input: String) -> Result<String> {
+    Ok(rec::statement_json(&input)?)
 }
 
 /// Allocates payment orders to the quarters of the cards they pay (§3). `cards` are signing

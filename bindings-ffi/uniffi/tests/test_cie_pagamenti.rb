@@ -202,6 +202,7 @@ class TestVectors < Minitest::Test
     when "apr_parse_flag" then C.apr_parse_flag(i["pair"], i["text"])
     when "apr_format_flag" then C.apr_format_flag(i["pair"], i["value"])
     when "apr_connection_type" then C.apr_connection_type(i["text"])
+    when "statement" then JSON.parse(C.statement_json(JSON.generate(i)))
     when "workflow_scenario"
       log = File.read(File.join(ROOT, "tests/vectors/logs", i["log"]), encoding: "utf-8")
       JSON.parse(C::Portal.replay(log).summary_json(i["now"]))

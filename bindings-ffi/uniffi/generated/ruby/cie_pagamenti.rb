@@ -427,9 +427,11 @@ end
     
     
     RustBuffer.check_lower_Optionalstring(v.top_up)
+    RustBuffer.check_lower_Optionalu64(v.cieonline_cards)
     
     RustBuffer.check_lower_OptionalTypeQuarterState(v.state)
     RustBuffer.check_lower_Optionali64(v.discrepancy)
+    RustBuffer.check_lower_Optionali64(v.mismatch)
     
     
     
@@ -453,6 +455,8 @@ end
   def self.check_lower_TypeReconciliation(v)
     RustBuffer.check_lower_SequenceTypeQuarterRow(v.quarters)
     RustBuffer.check_lower_OptionalTypeBalance(v.balance)
+    
+    
     
     
     
@@ -526,6 +530,27 @@ end
     end
   end
   
+
+  # The Optional<T> type for u64.
+
+  def self.check_lower_Optionalu64(v)
+    if !v.nil?
+      
+    end
+  end
+
+  def self.alloc_from_Optionalu64(v)
+    RustBuffer.allocWithBuilder do |builder|
+      builder.write_Optionalu64(v)
+      return builder.finalize()
+    end
+  end
+
+  def consume_into_Optionalu64
+    consumeWithStream do |stream|
+      return stream.read_Optionalu64
+    end
+  end
 
   # The Optional<T> type for i64.
 
@@ -1035,9 +1060,11 @@ class RustBufferStream
       cards_from_amount: read_u64,
       exact: read_bool,
       top_up: read_Optionalstring,
-      cieonline_cards: read_u64,
+      cieonline_cards: read_Optionalu64,
+      cieonline_provisional: read_bool,
       state: read_OptionalTypeQuarterState,
       discrepancy: read_Optionali64,
+      mismatch: read_Optionali64,
       municipal_share: read_string,
       share_suspended: read_bool,
       zero_quarter: read_bool
@@ -1050,7 +1077,9 @@ class RustBufferStream
     Reconciliation.new(
       quarters: read_SequenceTypeQuarterRow,
       balance: read_OptionalTypeBalance,
+      balance_incomplete: read_bool,
       discrepancies: read_u64,
+      mismatches: read_u64,
       municipal_share: read_string,
       suspended_share: read_string,
       missing_quarters: read_Sequencestring,
@@ -1872,6 +1901,21 @@ class RustBufferStream
   
 
   
+  # The Optional<T> type for u64.
+
+  def read_Optionalu64
+    flag = unpack_from 1, 'c'
+
+    if flag == 0
+      return nil
+    elsif flag == 1
+      return read_u64
+    else
+      raise InternalError, 'Unexpected flag byte for Optionalu64'
+    end
+  end
+
+  
   # The Optional<T> type for i64.
 
   def read_Optionali64
@@ -2281,9 +2325,11 @@ class RustBufferBuilder
     self.write_u64(v.cards_from_amount)
     self.write_bool(v.exact)
     self.write_Optionalstring(v.top_up)
-    self.write_u64(v.cieonline_cards)
+    self.write_Optionalu64(v.cieonline_cards)
+    self.write_bool(v.cieonline_provisional)
     self.write_OptionalTypeQuarterState(v.state)
     self.write_Optionali64(v.discrepancy)
+    self.write_Optionali64(v.mismatch)
     self.write_string(v.municipal_share)
     self.write_bool(v.share_suspended)
     self.write_bool(v.zero_quarter)
@@ -2294,7 +2340,9 @@ class RustBufferBuilder
   def write_TypeReconciliation(v)
     self.write_SequenceTypeQuarterRow(v.quarters)
     self.write_OptionalTypeBalance(v.balance)
+    self.write_bool(v.balance_incomplete)
     self.write_u64(v.discrepancies)
+    self.write_u64(v.mismatches)
     self.write_string(v.municipal_share)
     self.write_string(v.suspended_share)
     self.write_Sequencestring(v.missing_quarters)
@@ -3091,6 +3139,17 @@ class RustBufferBuilder
     end
  end
   
+
+  # The Optional<T> type for u64.
+
+  def write_Optionalu64(v)
+    if v.nil?
+      pack_into(1, 'c', 0)
+    else
+      pack_into(1, 'c', 1)
+      self.write_u64(v)
+    end
+  end
 
   # The Optional<T> type for i64.
 
@@ -5887,6 +5946,10 @@ module UniFFILib
     [:int64, RustCallStatus.by_ref],
     RustBuffer.by_value
   
+  attach_function :uniffi_cie_pagamenti_uniffi_fn_func_statement_json,
+    [RustBuffer.by_value, RustCallStatus.by_ref],
+    RustBuffer.by_value
+  
   attach_function :uniffi_cie_pagamenti_uniffi_fn_func_validate_cap,
     [RustBuffer.by_value, RustCallStatus.by_ref],
     RustBuffer.by_value
@@ -6212,6 +6275,10 @@ module UniFFILib
     :uint16
   
   attach_function :uniffi_cie_pagamenti_uniffi_checksum_func_quarter_of_epoch,
+    [],
+    :uint16
+  
+  attach_function :uniffi_cie_pagamenti_uniffi_checksum_func_statement_json,
     [],
     :uint16
   
@@ -6744,17 +6811,19 @@ end
   
   # Record type QuarterRow
 class QuarterRow
-  attr_reader :quarter, :amount, :cards_from_amount, :exact, :top_up, :cieonline_cards, :state, :discrepancy, :municipal_share, :share_suspended, :zero_quarter
+  attr_reader :quarter, :amount, :cards_from_amount, :exact, :top_up, :cieonline_cards, :cieonline_provisional, :state, :discrepancy, :mismatch, :municipal_share, :share_suspended, :zero_quarter
 
-  def initialize(quarter:, amount:, cards_from_amount:, exact:, top_up:, cieonline_cards:, state:, discrepancy:, municipal_share:, share_suspended:, zero_quarter:)
+  def initialize(quarter:, amount:, cards_from_amount:, exact:, top_up:, cieonline_cards:, cieonline_provisional:, state:, discrepancy:, mismatch:, municipal_share:, share_suspended:, zero_quarter:)
     @quarter = quarter
     @amount = amount
     @cards_from_amount = cards_from_amount
     @exact = exact
     @top_up = top_up
     @cieonline_cards = cieonline_cards
+    @cieonline_provisional = cieonline_provisional
     @state = state
     @discrepancy = discrepancy
+    @mismatch = mismatch
     @municipal_share = municipal_share
     @share_suspended = share_suspended
     @zero_quarter = zero_quarter
@@ -6779,10 +6848,16 @@ class QuarterRow
     if @cieonline_cards != other.cieonline_cards
       return false
     end
+    if @cieonline_provisional != other.cieonline_provisional
+      return false
+    end
     if @state != other.state
       return false
     end
     if @discrepancy != other.discrepancy
+      return false
+    end
+    if @mismatch != other.mismatch
       return false
     end
     if @municipal_share != other.municipal_share
@@ -6802,12 +6877,14 @@ end
   
   # Record type Reconciliation
 class Reconciliation
-  attr_reader :quarters, :balance, :discrepancies, :municipal_share, :suspended_share, :missing_quarters, :next_to_transmit
+  attr_reader :quarters, :balance, :balance_incomplete, :discrepancies, :mismatches, :municipal_share, :suspended_share, :missing_quarters, :next_to_transmit
 
-  def initialize(quarters:, balance:, discrepancies:, municipal_share:, suspended_share:, missing_quarters:, next_to_transmit:)
+  def initialize(quarters:, balance:, balance_incomplete:, discrepancies:, mismatches:, municipal_share:, suspended_share:, missing_quarters:, next_to_transmit:)
     @quarters = quarters
     @balance = balance
+    @balance_incomplete = balance_incomplete
     @discrepancies = discrepancies
+    @mismatches = mismatches
     @municipal_share = municipal_share
     @suspended_share = suspended_share
     @missing_quarters = missing_quarters
@@ -6821,7 +6898,13 @@ class Reconciliation
     if @balance != other.balance
       return false
     end
+    if @balance_incomplete != other.balance_incomplete
+      return false
+    end
     if @discrepancies != other.discrepancies
+      return false
+    end
+    if @mismatches != other.mismatches
       return false
     end
     if @municipal_share != other.municipal_share
@@ -7160,6 +7243,18 @@ def self.quarter_of_epoch(seconds)
     
     
   result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_func_quarter_of_epoch,seconds)
+  return result.consume_into_string
+end
+
+
+  
+  
+
+def self.statement_json(input)
+    input = ::CiePagamenti::uniffi_utf8(input)
+    
+    
+  result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_func_statement_json,RustBuffer.alloc_from_string(input))
   return result.consume_into_string
 end
 

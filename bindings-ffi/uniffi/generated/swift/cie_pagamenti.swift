@@ -2393,17 +2393,26 @@ public struct QuarterRow: Equatable, Hashable {
      */
     public var topUp: String?
     /**
-     * CIEonline cards.
+     * CIEonline cards; `None` when unknown ("n.d.").
      */
-    public var cieonlineCards: UInt64
+    public var cieonlineCards: UInt64?
+    /**
+     * The count is provisional (the quarter contains `now`).
+     */
+    public var cieonlineProvisional: Bool
     /**
      * State.
      */
     public var state: QuarterState?
     /**
-     * Cards from amount − CIEonline cards, when they differ.
+     * Transmitted: cards from amount − CIEonline cards, when they differ.
      */
     public var discrepancy: Int64?
+    /**
+     * Not transmitted: cards from amount − a known CIEonline count, when they differ (check
+     * before signing).
+     */
+    public var mismatch: Int64?
     /**
      * The €0,70 share of the quarter.
      */
@@ -2413,7 +2422,7 @@ public struct QuarterRow: Equatable, Hashable {
      */
     public var shareSuspended: Bool
     /**
-     * Transmitted with no orders.
+     * Ended, not transmitted, no orders and a known count of 0: a zero quarter to transmit.
      */
     public var zeroQuarter: Bool
 
@@ -2436,14 +2445,21 @@ public struct QuarterRow: Equatable, Hashable {
          * What makes it exact, when not.
          */topUp: String?, 
         /**
-         * CIEonline cards.
-         */cieonlineCards: UInt64, 
+         * CIEonline cards; `None` when unknown ("n.d.").
+         */cieonlineCards: UInt64?, 
+        /**
+         * The count is provisional (the quarter contains `now`).
+         */cieonlineProvisional: Bool, 
         /**
          * State.
          */state: QuarterState?, 
         /**
-         * Cards from amount − CIEonline cards, when they differ.
+         * Transmitted: cards from amount − CIEonline cards, when they differ.
          */discrepancy: Int64?, 
+        /**
+         * Not transmitted: cards from amount − a known CIEonline count, when they differ (check
+         * before signing).
+         */mismatch: Int64?, 
         /**
          * The €0,70 share of the quarter.
          */municipalShare: String, 
@@ -2451,7 +2467,7 @@ public struct QuarterRow: Equatable, Hashable {
          * The share is suspended (counts differ).
          */shareSuspended: Bool, 
         /**
-         * Transmitted with no orders.
+         * Ended, not transmitted, no orders and a known count of 0: a zero quarter to transmit.
          */zeroQuarter: Bool) {
         self.quarter = quarter
         self.amount = amount
@@ -2459,8 +2475,10 @@ public struct QuarterRow: Equatable, Hashable {
         self.exact = exact
         self.topUp = topUp
         self.cieonlineCards = cieonlineCards
+        self.cieonlineProvisional = cieonlineProvisional
         self.state = state
         self.discrepancy = discrepancy
+        self.mismatch = mismatch
         self.municipalShare = municipalShare
         self.shareSuspended = shareSuspended
         self.zeroQuarter = zeroQuarter
@@ -2487,9 +2505,11 @@ public struct FfiConverterTypeQuarterRow: FfiConverterRustBuffer {
                 cardsFromAmount: FfiConverterUInt64.read(from: &buf), 
                 exact: FfiConverterBool.read(from: &buf), 
                 topUp: FfiConverterOptionString.read(from: &buf), 
-                cieonlineCards: FfiConverterUInt64.read(from: &buf), 
+                cieonlineCards: FfiConverterOptionUInt64.read(from: &buf), 
+                cieonlineProvisional: FfiConverterBool.read(from: &buf), 
                 state: FfiConverterOptionTypeQuarterState.read(from: &buf), 
                 discrepancy: FfiConverterOptionInt64.read(from: &buf), 
+                mismatch: FfiConverterOptionInt64.read(from: &buf), 
                 municipalShare: FfiConverterString.read(from: &buf), 
                 shareSuspended: FfiConverterBool.read(from: &buf), 
                 zeroQuarter: FfiConverterBool.read(from: &buf)
@@ -2502,9 +2522,11 @@ public struct FfiConverterTypeQuarterRow: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.cardsFromAmount, into: &buf)
         FfiConverterBool.write(value.exact, into: &buf)
         FfiConverterOptionString.write(value.topUp, into: &buf)
-        FfiConverterUInt64.write(value.cieonlineCards, into: &buf)
+        FfiConverterOptionUInt64.write(value.cieonlineCards, into: &buf)
+        FfiConverterBool.write(value.cieonlineProvisional, into: &buf)
         FfiConverterOptionTypeQuarterState.write(value.state, into: &buf)
         FfiConverterOptionInt64.write(value.discrepancy, into: &buf)
+        FfiConverterOptionInt64.write(value.mismatch, into: &buf)
         FfiConverterString.write(value.municipalShare, into: &buf)
         FfiConverterBool.write(value.shareSuspended, into: &buf)
         FfiConverterBool.write(value.zeroQuarter, into: &buf)
@@ -2536,13 +2558,21 @@ public struct Reconciliation: Equatable, Hashable {
      */
     public var quarters: [QuarterRow]
     /**
-     * The balance scales, when a quarter is transmitted.
+     * The balance scales, when a transmitted quarter has a known count.
      */
     public var balance: Balance?
     /**
-     * Quarters whose counts differ.
+     * A transmitted quarter has no known count: the scales leave it out.
+     */
+    public var balanceIncomplete: Bool
+    /**
+     * Transmitted quarters whose counts differ.
      */
     public var discrepancies: UInt64
+    /**
+     * Quarters not yet transmitted whose known count differs (warnings).
+     */
+    public var mismatches: UInt64
     /**
      * Municipal share due.
      */
@@ -2567,11 +2597,17 @@ public struct Reconciliation: Equatable, Hashable {
          * Rows by quarter.
          */quarters: [QuarterRow], 
         /**
-         * The balance scales, when a quarter is transmitted.
+         * The balance scales, when a transmitted quarter has a known count.
          */balance: Balance?, 
         /**
-         * Quarters whose counts differ.
+         * A transmitted quarter has no known count: the scales leave it out.
+         */balanceIncomplete: Bool, 
+        /**
+         * Transmitted quarters whose counts differ.
          */discrepancies: UInt64, 
+        /**
+         * Quarters not yet transmitted whose known count differs (warnings).
+         */mismatches: UInt64, 
         /**
          * Municipal share due.
          */municipalShare: String, 
@@ -2586,7 +2622,9 @@ public struct Reconciliation: Equatable, Hashable {
          */nextToTransmit: String?) {
         self.quarters = quarters
         self.balance = balance
+        self.balanceIncomplete = balanceIncomplete
         self.discrepancies = discrepancies
+        self.mismatches = mismatches
         self.municipalShare = municipalShare
         self.suspendedShare = suspendedShare
         self.missingQuarters = missingQuarters
@@ -2611,7 +2649,9 @@ public struct FfiConverterTypeReconciliation: FfiConverterRustBuffer {
             try Reconciliation(
                 quarters: FfiConverterSequenceTypeQuarterRow.read(from: &buf), 
                 balance: FfiConverterOptionTypeBalance.read(from: &buf), 
+                balanceIncomplete: FfiConverterBool.read(from: &buf), 
                 discrepancies: FfiConverterUInt64.read(from: &buf), 
+                mismatches: FfiConverterUInt64.read(from: &buf), 
                 municipalShare: FfiConverterString.read(from: &buf), 
                 suspendedShare: FfiConverterString.read(from: &buf), 
                 missingQuarters: FfiConverterSequenceString.read(from: &buf), 
@@ -2622,7 +2662,9 @@ public struct FfiConverterTypeReconciliation: FfiConverterRustBuffer {
     public static func write(_ value: Reconciliation, into buf: inout [UInt8]) {
         FfiConverterSequenceTypeQuarterRow.write(value.quarters, into: &buf)
         FfiConverterOptionTypeBalance.write(value.balance, into: &buf)
+        FfiConverterBool.write(value.balanceIncomplete, into: &buf)
         FfiConverterUInt64.write(value.discrepancies, into: &buf)
+        FfiConverterUInt64.write(value.mismatches, into: &buf)
         FfiConverterString.write(value.municipalShare, into: &buf)
         FfiConverterString.write(value.suspendedShare, into: &buf)
         FfiConverterSequenceString.write(value.missingQuarters, into: &buf)
@@ -4683,6 +4725,30 @@ public func FfiConverterTypeQuarterState_lower(_ value: QuarterState) -> RustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
     typealias SwiftType = Int64?
 
@@ -5278,6 +5344,19 @@ public func quarterOfEpoch(seconds: Int64)throws  -> String  {
 })
 }
 /**
+ * Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", pre-portal
+ * and Support-only portions) of one municipality from a JSON case, as JSON: the core's
+ * `statement_json`, the shape every binding shares.
+ */
+public func statementJson(input: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCieError_lift) {
+        uniffiCallStatus in
+    uniffi_cie_pagamenti_uniffi_fn_func_statement_json(
+        FfiConverterString.lower(input),uniffiCallStatus
+    )
+})
+}
+/**
  * Validates a CAP.
  */
 public func validateCap(value: String)throws  -> String  {
@@ -5429,6 +5508,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_func_quarter_of_epoch() != 31588) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cie_pagamenti_uniffi_checksum_func_statement_json() != 54409) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_func_validate_cap() != 34673) {

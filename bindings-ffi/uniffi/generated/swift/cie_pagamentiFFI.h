@@ -515,6 +515,11 @@ RustBuffer uniffi_cie_pagamenti_uniffi_fn_func_quarter_of(RustBuffer moment, Rus
 RustBuffer uniffi_cie_pagamenti_uniffi_fn_func_quarter_of_epoch(int64_t seconds, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_STATEMENT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_STATEMENT_JSON
+RustBuffer uniffi_cie_pagamenti_uniffi_fn_func_statement_json(RustBuffer input, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_VALIDATE_CAP
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_VALIDATE_CAP
 RustBuffer uniffi_cie_pagamenti_uniffi_fn_func_validate_cap(RustBuffer value, RustCallStatus *_Nonnull out_status
@@ -946,6 +951,12 @@ uint16_t uniffi_cie_pagamenti_uniffi_checksum_func_quarter_of(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_QUARTER_OF_EPOCH
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_QUARTER_OF_EPOCH
 uint16_t uniffi_cie_pagamenti_uniffi_checksum_func_quarter_of_epoch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_STATEMENT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_STATEMENT_JSON
+uint16_t uniffi_cie_pagamenti_uniffi_checksum_func_statement_json(void
     
 );
 #endif

@@ -723,6 +723,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_func_quarter_of_epoch(
     ): Int
+    external fun uniffi_cie_pagamenti_uniffi_checksum_func_statement_json(
+    ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_func_validate_cap(
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_func_validate_email(
@@ -914,6 +916,8 @@ internal object UniffiLib {
     external fun uniffi_cie_pagamenti_uniffi_fn_func_quarter_of(`moment`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_cie_pagamenti_uniffi_fn_func_quarter_of_epoch(`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_cie_pagamenti_uniffi_fn_func_statement_json(`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_cie_pagamenti_uniffi_fn_func_validate_cap(`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1116,6 +1120,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_func_quarter_of_epoch() and 0xFFFF) != 31588) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_func_statement_json() and 0xFFFF) != 54409) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_func_validate_cap() and 0xFFFF) != 34673) {
@@ -3423,9 +3430,14 @@ data class QuarterRow (
     var `topUp`: kotlin.String?
     , 
     /**
-     * CIEonline cards.
+     * CIEonline cards; `None` when unknown ("n.d.").
      */
-    var `cieonlineCards`: kotlin.ULong
+    var `cieonlineCards`: kotlin.ULong?
+    , 
+    /**
+     * The count is provisional (the quarter contains `now`).
+     */
+    var `cieonlineProvisional`: kotlin.Boolean
     , 
     /**
      * State.
@@ -3433,9 +3445,15 @@ data class QuarterRow (
     var `state`: QuarterState?
     , 
     /**
-     * Cards from amount − CIEonline cards, when they differ.
+     * Transmitted: cards from amount − CIEonline cards, when they differ.
      */
     var `discrepancy`: kotlin.Long?
+    , 
+    /**
+     * Not transmitted: cards from amount − a known CIEonline count, when they differ (check
+     * before signing).
+     */
+    var `mismatch`: kotlin.Long?
     , 
     /**
      * The €0,70 share of the quarter.
@@ -3448,7 +3466,7 @@ data class QuarterRow (
     var `shareSuspended`: kotlin.Boolean
     , 
     /**
-     * Transmitted with no orders.
+     * Ended, not transmitted, no orders and a known count of 0: a zero quarter to transmit.
      */
     var `zeroQuarter`: kotlin.Boolean
     
@@ -3472,8 +3490,10 @@ public object FfiConverterTypeQuarterRow: FfiConverterRustBuffer<QuarterRow> {
             FfiConverterULong.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeQuarterState.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterBoolean.read(buf),
@@ -3487,9 +3507,11 @@ public object FfiConverterTypeQuarterRow: FfiConverterRustBuffer<QuarterRow> {
             FfiConverterULong.allocationSize(value.`cardsFromAmount`) +
             FfiConverterBoolean.allocationSize(value.`exact`) +
             FfiConverterOptionalString.allocationSize(value.`topUp`) +
-            FfiConverterULong.allocationSize(value.`cieonlineCards`) +
+            FfiConverterOptionalULong.allocationSize(value.`cieonlineCards`) +
+            FfiConverterBoolean.allocationSize(value.`cieonlineProvisional`) +
             FfiConverterOptionalTypeQuarterState.allocationSize(value.`state`) +
             FfiConverterOptionalLong.allocationSize(value.`discrepancy`) +
+            FfiConverterOptionalLong.allocationSize(value.`mismatch`) +
             FfiConverterString.allocationSize(value.`municipalShare`) +
             FfiConverterBoolean.allocationSize(value.`shareSuspended`) +
             FfiConverterBoolean.allocationSize(value.`zeroQuarter`)
@@ -3501,9 +3523,11 @@ public object FfiConverterTypeQuarterRow: FfiConverterRustBuffer<QuarterRow> {
             FfiConverterULong.write(value.`cardsFromAmount`, buf)
             FfiConverterBoolean.write(value.`exact`, buf)
             FfiConverterOptionalString.write(value.`topUp`, buf)
-            FfiConverterULong.write(value.`cieonlineCards`, buf)
+            FfiConverterOptionalULong.write(value.`cieonlineCards`, buf)
+            FfiConverterBoolean.write(value.`cieonlineProvisional`, buf)
             FfiConverterOptionalTypeQuarterState.write(value.`state`, buf)
             FfiConverterOptionalLong.write(value.`discrepancy`, buf)
+            FfiConverterOptionalLong.write(value.`mismatch`, buf)
             FfiConverterString.write(value.`municipalShare`, buf)
             FfiConverterBoolean.write(value.`shareSuspended`, buf)
             FfiConverterBoolean.write(value.`zeroQuarter`, buf)
@@ -3522,14 +3546,24 @@ data class Reconciliation (
     var `quarters`: List<QuarterRow>
     , 
     /**
-     * The balance scales, when a quarter is transmitted.
+     * The balance scales, when a transmitted quarter has a known count.
      */
     var `balance`: Balance?
     , 
     /**
-     * Quarters whose counts differ.
+     * A transmitted quarter has no known count: the scales leave it out.
+     */
+    var `balanceIncomplete`: kotlin.Boolean
+    , 
+    /**
+     * Transmitted quarters whose counts differ.
      */
     var `discrepancies`: kotlin.ULong
+    , 
+    /**
+     * Quarters not yet transmitted whose known count differs (warnings).
+     */
+    var `mismatches`: kotlin.ULong
     , 
     /**
      * Municipal share due.
@@ -3568,6 +3602,8 @@ public object FfiConverterTypeReconciliation: FfiConverterRustBuffer<Reconciliat
         return Reconciliation(
             FfiConverterSequenceTypeQuarterRow.read(buf),
             FfiConverterOptionalTypeBalance.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
@@ -3579,7 +3615,9 @@ public object FfiConverterTypeReconciliation: FfiConverterRustBuffer<Reconciliat
     override fun allocationSize(value: Reconciliation) = (
             FfiConverterSequenceTypeQuarterRow.allocationSize(value.`quarters`) +
             FfiConverterOptionalTypeBalance.allocationSize(value.`balance`) +
+            FfiConverterBoolean.allocationSize(value.`balanceIncomplete`) +
             FfiConverterULong.allocationSize(value.`discrepancies`) +
+            FfiConverterULong.allocationSize(value.`mismatches`) +
             FfiConverterString.allocationSize(value.`municipalShare`) +
             FfiConverterString.allocationSize(value.`suspendedShare`) +
             FfiConverterSequenceString.allocationSize(value.`missingQuarters`) +
@@ -3589,7 +3627,9 @@ public object FfiConverterTypeReconciliation: FfiConverterRustBuffer<Reconciliat
     override fun write(value: Reconciliation, buf: ByteBuffer) {
             FfiConverterSequenceTypeQuarterRow.write(value.`quarters`, buf)
             FfiConverterOptionalTypeBalance.write(value.`balance`, buf)
+            FfiConverterBoolean.write(value.`balanceIncomplete`, buf)
             FfiConverterULong.write(value.`discrepancies`, buf)
+            FfiConverterULong.write(value.`mismatches`, buf)
             FfiConverterString.write(value.`municipalShare`, buf)
             FfiConverterString.write(value.`suspendedShare`, buf)
             FfiConverterSequenceString.write(value.`missingQuarters`, buf)
@@ -7412,6 +7452,38 @@ public object FfiConverterTypeQuarterState: FfiConverterRustBuffer<QuarterState>
 /**
  * @suppress
  */
+public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
+    override fun read(buf: ByteBuffer): kotlin.ULong? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterULong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ULong?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterULong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
     override fun read(buf: ByteBuffer): kotlin.Long? {
         if (buf.get().toInt() == 0) {
@@ -8150,6 +8222,23 @@ public object FfiConverterSequenceTypeQuarterRow: FfiConverterRustBuffer<List<Qu
     
         
         FfiConverterLong.lower(`seconds`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", pre-portal
+         * and Support-only portions) of one municipality from a JSON case, as JSON: the core's
+         * `statement_json`, the shape every binding shares.
+         */
+    @Throws(CieException::class) fun `statementJson`(`input`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(CieException) { _status ->
+    UniffiLib.uniffi_cie_pagamenti_uniffi_fn_func_statement_json(
+    
+        
+        FfiConverterString.lower(`input`),_status)
 }
     )
     }
