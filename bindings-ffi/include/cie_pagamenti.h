@@ -390,6 +390,10 @@ typedef enum cie_status_t {
    */
   CIE_STATUS_STALE_STATE = 93,
   /**
+   * `CONTACT_FISCAL_CODE_FIXED`.
+   */
+  CIE_STATUS_CONTACT_FISCAL_CODE_FIXED = 94,
+  /**
    * A null pointer, invalid UTF-8 or an out-of-range argument.
    */
   CIE_STATUS_INVALID_ARGUMENT = 1000,

@@ -194,6 +194,8 @@ pub enum CieStatus {
     CieStatusPaymentLate = 92,
     /// `STALE_STATE`.
     CieStatusStaleState = 93,
+    /// `CONTACT_FISCAL_CODE_FIXED`.
+    CieStatusContactFiscalCodeFixed = 94,
     /// A null pointer, invalid UTF-8 or an out-of-range argument.
     CieStatusInvalidArgument = 1000,
     /// An internal failure caught at the boundary (never expected).
@@ -296,6 +298,7 @@ impl From<ErrorCode> for CieStatus {
             ErrorCode::ReopenReasonRequired => CieStatus::CieStatusReopenReasonRequired,
             ErrorCode::PaymentLate => CieStatus::CieStatusPaymentLate,
             ErrorCode::StaleState => CieStatus::CieStatusStaleState,
+            ErrorCode::ContactFiscalCodeFixed => CieStatus::CieStatusContactFiscalCodeFixed,
         }
     }
 }

@@ -82,6 +82,7 @@ fn class_name(code: ErrorCode) -> &'static str {
         C::ContactDuplicate
         | C::ContactNotFound
         | C::ContactInUse
+        | C::ContactFiscalCodeFixed
         | C::SiteNotFound
         | C::SiteFieldRequired
         | C::SiteIncomplete

@@ -16,6 +16,14 @@ fn s(ob: &Bound<'_, PyAny>) -> PyResult<String> {
     text(ob, ErrorCode::InputFormat)
 }
 
+/// A removal (preview or done) with the manual's warning in both languages.
+fn removal_json(r: &cie_pagamenti::sites::SiteRemoval) -> String {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    v["warning_it"] = serde_json::json!(r.warning(cie_pagamenti::Lang::It));
+    v["warning_en"] = serde_json::json!(r.warning(cie_pagamenti::Lang::En));
+    v.to_string()
+}
+
 /// The SediCIE registry.
 #[pyclass(name = "SiteRegistry", module = "cie_pagamenti._native", subclass)]
 #[derive(Default)]
@@ -99,15 +107,29 @@ impl PySiteRegistry {
     }
 
     fn status_json(&self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<String> {
-        self.0.status(&s(municipality)?, site).py_err().map(|st| convert::json(&st))
+        self.0.status(&s(municipality)?, site).py_err().map(|st| convert::json(&st.view()))
     }
 
     fn transmit(&mut self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<()> {
         self.0.transmit(&s(municipality)?, site).py_err()
     }
 
+    fn edit_contact(
+        &mut self,
+        municipality: &Bound<'_, PyAny>,
+        fiscal_code: &Bound<'_, PyAny>,
+        contact_json: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let contact: Contact = from_json(contact_json)?;
+        self.0.edit_contact(&s(municipality)?, &s(fiscal_code)?, &contact).py_err()
+    }
+
+    fn removal_preview_json(&self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<String> {
+        self.0.removal_preview(&s(municipality)?, site).py_err().map(|r| removal_json(&r))
+    }
+
     fn remove_site_json(&mut self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<String> {
-        self.0.remove_site(&s(municipality)?, site).py_err().map(|r| convert::json(&r))
+        self.0.remove_site(&s(municipality)?, site).py_err().map(|r| removal_json(&r))
     }
 
     fn initial_managers_json(&self, municipality: &Bound<'_, PyAny>) -> PyResult<String> {

@@ -301,8 +301,25 @@ def test_sites() -> None:
         s.add_contact("A", **contact)
     assert dup.value.message_it == "La persona che si sta inserendo è già presente nell'elenco dei referenti"
     assert s.status("A", site)["missing"][0] == "contacts"
+    assert s.status("A", site)["label_it"] == "INCOMPLETA"
+    assert s.status("A", site)["missing_it"][0] == "Referenti della sede"
     with pytest.raises(e.SiteError):
         s.add_site("A", name="")
+    # Contacts are edited in every field but the fiscal code.
+    s.edit_contact("A", "RSSMRA80A01H501U", **{**contact, "email": "gianni.bianchi@c.it"})
+    with pytest.raises(e.SiteError) as fixed:
+        s.edit_contact("A", "RSSMRA80A01H501U", **{**contact, "fiscal_code": "NREPLA90D52L219L"})
+    assert fixed.value.code == "CONTACT_FISCAL_CODE_FIXED"
+    # Removal: a preview changes nothing and carries the manual's warning.
+    s.associate("A", site, "RSSMRA80A01H501U")
+    s.add_security_officer("A", site, "RSSMRA80A01H501U")
+    preview = s.removal_preview("A", site)
+    assert preview["security_officers_removed"] == ["RSSMRA80A01H501U"]
+    assert "AgendaCIE" in preview["warning_it"][0] and "irreversibile" in preview["warning_it"][-1]
+    assert s.status("A", site)["status"] == "incomplete"
+    assert s.remove_site("A", site)["site"] == site
+    with pytest.raises(e.SiteError):
+        s.removal_preview("A", site)
 
 
 def test_process_keeps_working_after_hostile_input() -> None:

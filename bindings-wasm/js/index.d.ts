@@ -86,7 +86,7 @@ export type Profile = "operator" | "manager" | "no_profile" | "support";
 export type Action = "create_quarter" | "add_order" | "edit_order" | "delete_order" | "complete_work" | "take_over" | "submit" | "unlock_quarter" | "transmit" | "transmit_zero" | "reopen";
 export type SiteStep = "data" | "contacts" | "security_officer" | "installation_contact" | "issuance_manager" | "summary";
 export declare function allowedActions(state: QuarterState | null, profile: Profile): Action[];
-export declare function siteStatus(site: object): { status: "complete" } | { status: "incomplete"; missing: SiteStep[] };
+export declare function siteStatus(site: object): { status: "complete" | "incomplete"; label_it: "COMPLETA" | "INCOMPLETA"; label_en: "COMPLETE" | "INCOMPLETE"; missing: SiteStep[]; missing_it: string[]; missing_en: string[] };
 export declare function emailsMatch(email: unknown, confirmation: unknown): boolean;
 export interface OrderFinding {
   code: ErrorCode;

@@ -571,7 +571,7 @@ pub fn site_status(site: &JsValue) -> Result<JsValue, JsValue> {
         .ok_or_else(|| coded(ErrorCode::SiteFieldRequired, "expected a site object"))?;
     let site: cie_pagamenti::sites::Site =
         serde_json::from_str(&text).map_err(|e| coded(ErrorCode::SiteFieldRequired, &e.to_string()))?;
-    Ok(json(&site.status()))
+    Ok(json(&site.status().view()))
 }
 
 /// True when an e-mail and its confirmation are the same address (the "Aggiungi utente" rule).

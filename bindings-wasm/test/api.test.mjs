@@ -132,7 +132,12 @@ test("buttons a profile may use, and a site's completeness", () => {
     data: { name: "Anagrafe", address: "Via Roma", street_number: "1", cap: "00100", tax_code: null, iban: null, workstations: 1, operators: 1, payment_type: "pagoPA", connection_type: "http" },
     contacts: ["RSSMRA80A01H501U"], security_officers: [], installation_contact: null, issuance_manager: null, transmitted: false,
   };
-  assert.deepEqual(c.siteStatus(site), { status: "incomplete", missing: ["security_officer", "installation_contact", "issuance_manager", "summary"] });
+  assert.deepEqual(c.siteStatus(site), {
+    status: "incomplete", label_it: "INCOMPLETA", label_en: "INCOMPLETE",
+    missing: ["security_officer", "installation_contact", "issuance_manager", "summary"],
+    missing_it: ["Security Officer", "Referente per le installazioni", "Responsabile del servizio di emissione CIE", "Riepilogo"],
+    missing_en: ["Security Officer", "Installation contact", "CIE issuance manager", "Summary"],
+  });
   assert.throws(() => c.siteStatus({}), (e) => e.code === "SITE_FIELD_REQUIRED");
 });
 

@@ -181,6 +181,7 @@ error_codes! {
     ReopenReasonRequired = "REOPEN_REASON_REQUIRED", "Indicare il motivo della riapertura del trimestre", "Give the reason for reopening the quarter";
     PaymentLate = "PAYMENT_LATE", "Pagamento effettuato dopo la scadenza della quindicina", "Payment made after the fortnight's due date";
     StaleState = "STALE_STATE", "I dati sono stati modificati nel frattempo: ricaricare e riprovare", "The data changed in the meantime: reload and try again";
+    ContactFiscalCodeFixed = "CONTACT_FISCAL_CODE_FIXED", "Il codice fiscale di un referente non è modificabile", "A contact's fiscal code cannot be changed";
 }
 
 impl ErrorCode {

@@ -75,6 +75,32 @@ pub enum SiteStep {
     Summary,
 }
 
+impl SiteStep {
+    /// The step as the manual names it.
+    pub fn label_it(self) -> &'static str {
+        match self {
+            SiteStep::Data => "Dati della sede",
+            SiteStep::Contacts => "Referenti della sede",
+            SiteStep::SecurityOfficer => "Security Officer",
+            SiteStep::InstallationContact => "Referente per le installazioni",
+            SiteStep::IssuanceManager => "Responsabile del servizio di emissione CIE",
+            SiteStep::Summary => "Riepilogo",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            SiteStep::Data => "Site data",
+            SiteStep::Contacts => "Site contacts",
+            SiteStep::SecurityOfficer => "Security Officer",
+            SiteStep::InstallationContact => "Installation contact",
+            SiteStep::IssuanceManager => "CIE issuance manager",
+            SiteStep::Summary => "Summary",
+        }
+    }
+}
+
 /// A site's status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -86,6 +112,57 @@ pub enum SiteStatus {
         /// The missing steps.
         missing: Vec<SiteStep>,
     },
+}
+
+impl SiteStatus {
+    /// The manual's status label: `COMPLETA` or `INCOMPLETA`.
+    pub fn label_it(&self) -> &'static str {
+        match self {
+            SiteStatus::Complete => "COMPLETA",
+            SiteStatus::Incomplete { .. } => "INCOMPLETA",
+        }
+    }
+
+    /// English label: `COMPLETE` or `INCOMPLETE`.
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            SiteStatus::Complete => "COMPLETE",
+            SiteStatus::Incomplete { .. } => "INCOMPLETE",
+        }
+    }
+
+    /// The status with its labels, as a host shows it.
+    pub fn view(&self) -> SiteStatusView {
+        let missing = match self {
+            SiteStatus::Complete => Vec::new(),
+            SiteStatus::Incomplete { missing } => missing.clone(),
+        };
+        SiteStatusView {
+            status: if missing.is_empty() { "complete" } else { "incomplete" },
+            label_it: self.label_it(),
+            label_en: self.label_en(),
+            missing_it: missing.iter().map(|s| s.label_it()).collect(),
+            missing_en: missing.iter().map(|s| s.label_en()).collect(),
+            missing,
+        }
+    }
+}
+
+/// A site's status with its labels ([`SiteStatus::view`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SiteStatusView {
+    /// `complete` or `incomplete`.
+    pub status: &'static str,
+    /// `COMPLETA` or `INCOMPLETA`.
+    pub label_it: &'static str,
+    /// `COMPLETE` or `INCOMPLETE`.
+    pub label_en: &'static str,
+    /// The missing steps, in order.
+    pub missing: Vec<SiteStep>,
+    /// Their Italian labels.
+    pub missing_it: Vec<&'static str>,
+    /// Their English labels.
+    pub missing_en: Vec<&'static str>,
 }
 
 /// An issuing site.
@@ -124,6 +201,53 @@ pub struct SiteRemoval {
     pub issuance_manager_removed: Option<String>,
 }
 
+impl SiteRemoval {
+    /// The manual's warning for this removal, one line per consequence, the last saying it is
+    /// irreversible: what the host shows before asking for confirmation.
+    pub fn warning(&self, lang: Lang) -> Vec<String> {
+        let list = |v: &[String]| v.join(", ");
+        let mut lines = vec![format!(
+            "{} «{}» {}",
+            lang.pick("La rimozione della sede", "Removing the site"),
+            self.name,
+            lang.pick(
+                "la elimina dal portale AgendaCIE: non sarà possibile prendere nuovi appuntamenti, né gestire quelli presenti.",
+                "deletes it from AgendaCIE: no new appointments can be made, and existing ones cannot be managed."
+            )
+        )];
+        if !self.security_officers_removed.is_empty() {
+            lines.push(format!(
+                "{}: {}.",
+                lang.pick(
+                    "Rimuove i Security Officer con le relative credenziali",
+                    "It removes the Security Officers and their credentials"
+                ),
+                list(&self.security_officers_removed)
+            ));
+        }
+        if let Some(c) = &self.installation_contact_removed {
+            lines.push(format!(
+                "{}: {c}.",
+                lang.pick(
+                    "Rimuove il Referente per le installazioni e ne disabilita l'accesso al portale della fornitura Monitora",
+                    "It removes the installation contact and disables their access to the Monitora portal"
+                )
+            ));
+        }
+        if let Some(c) = &self.issuance_manager_removed {
+            lines.push(format!(
+                "{}: {c}.",
+                lang.pick(
+                    "Rimuove il Responsabile del servizio di emissione CIE",
+                    "It removes the CIE issuance manager"
+                )
+            ));
+        }
+        lines.push(lang.pick("Tale operazione è irreversibile.", "This cannot be undone.").to_owned());
+        lines
+    }
+}
+
 /// Outcome of dissociating a contact from a site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Dissociation {
@@ -159,6 +283,9 @@ pub enum SitesError {
     /// The contact is Security Officer in another municipality.
     #[error("security officer in another municipality")]
     SecurityOfficerElsewhere,
+    /// An edit would change the contact's fiscal code (its identity).
+    #[error("the fiscal code of a contact cannot be changed")]
+    ContactFiscalCodeFixed,
     /// Transmitting a site with missing steps.
     #[error("site incomplete: {missing:?}")]
     Incomplete {
@@ -178,14 +305,15 @@ impl CieError for SitesError {
             SitesError::RoleNotAssociated => ErrorCode::RoleNotAssociated,
             SitesError::SecurityOfficerElsewhere => ErrorCode::SecurityOfficerElsewhere,
             SitesError::Incomplete { .. } => ErrorCode::SiteIncomplete,
+            SitesError::ContactFiscalCodeFixed => ErrorCode::ContactFiscalCodeFixed,
         }
     }
 
-    fn detail(&self, _lang: Lang) -> Option<String> {
+    fn detail(&self, lang: Lang) -> Option<String> {
         match self {
             SitesError::Fields { fields } => Some(fields.join(", ")),
             SitesError::Incomplete { missing } => {
-                Some(missing.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "))
+                Some(missing.iter().map(|s| lang.pick(s.label_it(), s.label_en())).collect::<Vec<_>>().join(", "))
             }
             _ => None,
         }
@@ -221,20 +349,20 @@ impl SiteData {
             }
             ok.unwrap_or_default()
         };
-        let name = field(required(&self.name), "nome");
-        let address = field(required(&self.address), "indirizzo");
-        let street_number = field(required(&self.street_number), "numero civico");
+        let name = field(required(&self.name), "Nome Sede");
+        let address = field(required(&self.address), "Indirizzo");
+        let street_number = field(required(&self.street_number), "Numero civico");
         let cap = field(validate_cap(&self.cap).ok(), "CAP");
         let tax_code =
             optional(self.tax_code.as_ref(), |v| validate_vat_number(v).or_else(|_| validate_fiscal_code(v)));
         let tax_code =
-            field(tax_code.as_ref().ok().map(|t| t.clone().unwrap_or_default()), "codice fiscale / partita IVA");
+            field(tax_code.as_ref().ok().map(|t| t.clone().unwrap_or_default()), "Codice Fiscale/Partita IVA");
         let iban = optional(self.iban.as_ref(), validate_iban);
-        let iban = field(iban.as_ref().ok().map(|t| t.clone().unwrap_or_default()), "IBAN");
-        let workstations = field((self.workstations >= 1).then(String::new), "numero postazioni");
-        let operators = field((self.operators >= 1).then(String::new), "numero operatori");
-        let payment_type = field(required(&self.payment_type), "tipo pagamento");
-        let connection_type = field(required(&self.connection_type), "tipo connessione");
+        let iban = field(iban.as_ref().ok().map(|t| t.clone().unwrap_or_default()), "Codice IBAN");
+        let workstations = field((self.workstations >= 1).then(String::new), "Numero postazioni di emissione");
+        let operators = field((self.operators >= 1).then(String::new), "Numero operatori");
+        let payment_type = field(required(&self.payment_type), "Tipo di pagamento");
+        let connection_type = field(required(&self.connection_type), "Tipo di collegamento");
         let _ = (workstations, operators);
         if !bad.is_empty() {
             return Err(SitesError::Fields { fields: bad });
@@ -264,13 +392,13 @@ impl Contact {
             }
             ok.unwrap_or_default()
         };
-        let first_name = field(required(&self.first_name), "nome");
-        let last_name = field(required(&self.last_name), "cognome");
-        let email = field(validate_email(&self.email).ok(), "e-mail");
-        let fiscal_code = field(validate_fiscal_code(&self.fiscal_code).ok(), "codice fiscale");
-        let phone1 = field(validate_phone(&self.phone1).ok(), "telefono 1");
+        let first_name = field(required(&self.first_name), "Nome");
+        let last_name = field(required(&self.last_name), "Cognome");
+        let email = field(validate_email(&self.email).ok(), "Email");
+        let fiscal_code = field(validate_fiscal_code(&self.fiscal_code).ok(), "Codice Fiscale");
+        let phone1 = field(validate_phone(&self.phone1).ok(), "Numero telefonico 1");
         let phone2 = optional(self.phone2.as_ref(), validate_phone);
-        let phone2 = field(phone2.as_ref().ok().map(|t| t.clone().unwrap_or_default()), "telefono 2");
+        let phone2 = field(phone2.as_ref().ok().map(|t| t.clone().unwrap_or_default()), "Numero telefonico 2");
         if !bad.is_empty() {
             return Err(SitesError::Fields { fields: bad });
         }
@@ -371,6 +499,25 @@ impl SiteRegistry {
             return Err(SitesError::ContactDuplicate);
         }
         m.contacts.insert(contact.fiscal_code.clone(), contact);
+        Ok(())
+    }
+
+    /// Edits a contact's data ("MODIFICA"): every field but the fiscal code, which identifies
+    /// the person. The sites showing the contact must transmit their summary again.
+    pub fn edit_contact(&mut self, municipality: &str, fiscal_code: &str, contact: &Contact) -> Result<(), SitesError> {
+        let m = self.municipalities.get_mut(municipality).ok_or(SitesError::ContactNotFound)?;
+        let key = validate_fiscal_code(fiscal_code).unwrap_or_else(|_| fiscal_code.trim().to_owned());
+        if !m.contacts.contains_key(&key) {
+            return Err(SitesError::ContactNotFound);
+        }
+        let contact = contact.validate()?;
+        if contact.fiscal_code != key {
+            return Err(SitesError::ContactFiscalCodeFixed);
+        }
+        for s in m.sites.values_mut().filter(|s| s.contacts.contains(&key)) {
+            s.transmitted = false;
+        }
+        m.contacts.insert(key, contact);
         Ok(())
     }
 
@@ -529,19 +676,28 @@ impl SiteRegistry {
         Ok(())
     }
 
-    /// Removes a site, irreversibly, and returns the cascade for the host to confirm.
-    pub fn remove_site(&mut self, municipality: &str, site: u32) -> Result<SiteRemoval, SitesError> {
-        self.site(municipality, site)?;
-        let m = self.municipalities.get_mut(municipality).ok_or(SitesError::SiteNotFound)?;
-        let s = m.sites.remove(&site).ok_or(SitesError::SiteNotFound)?;
+    /// What removing a site would take with it, changing nothing: the host shows
+    /// [`SiteRemoval::warning`] and asks for confirmation before [`SiteRegistry::remove_site`].
+    pub fn removal_preview(&self, municipality: &str, site: u32) -> Result<SiteRemoval, SitesError> {
+        let s = self.site(municipality, site)?;
         Ok(SiteRemoval {
             site,
-            name: s.data.name,
+            name: s.data.name.clone(),
             leaves_agenda_cie: true,
-            security_officers_removed: s.security_officers.into_iter().collect(),
-            installation_contact_removed: s.installation_contact,
-            issuance_manager_removed: s.issuance_manager,
+            security_officers_removed: s.security_officers.iter().cloned().collect(),
+            installation_contact_removed: s.installation_contact.clone(),
+            issuance_manager_removed: s.issuance_manager.clone(),
         })
+    }
+
+    /// Removes a site, irreversibly (after the user confirmed [`SiteRegistry::removal_preview`]),
+    /// and returns the cascade that ran.
+    pub fn remove_site(&mut self, municipality: &str, site: u32) -> Result<SiteRemoval, SitesError> {
+        let removal = self.removal_preview(municipality, site)?;
+        if let Some(m) = self.municipalities.get_mut(municipality) {
+            m.sites.remove(&site);
+        }
+        Ok(removal)
     }
 
     /// The municipality's initial portal Managers: the issuance managers of its sites.

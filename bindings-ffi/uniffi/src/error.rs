@@ -285,6 +285,9 @@ pub enum CieError {
     /// `STALE_STATE`.
     #[error("STALE_STATE: {message_en}")]
     StaleState { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CONTACT_FISCAL_CODE_FIXED`.
+    #[error("CONTACT_FISCAL_CODE_FIXED: {message_en}")]
+    ContactFiscalCodeFixed { code: String, message_it: String, message_en: String, fields_json: String },
     /// `INVALID_ARGUMENT`.
     #[error("INVALID_ARGUMENT: {message_en}")]
     InvalidArgument { code: String, message_it: String, message_en: String, fields_json: String },
@@ -387,5 +390,6 @@ pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, f
         ErrorCode::ReopenReasonRequired => CieError::ReopenReasonRequired { code: code_text, message_it, message_en, fields_json },
         ErrorCode::PaymentLate => CieError::PaymentLate { code: code_text, message_it, message_en, fields_json },
         ErrorCode::StaleState => CieError::StaleState { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::ContactFiscalCodeFixed => CieError::ContactFiscalCodeFixed { code: code_text, message_it, message_en, fields_json },
     }
 }

@@ -510,12 +510,26 @@ class SiteRegistry(_native.SiteRegistry):
         """Adds a contact; the same person twice raises ``SiteError`` (``CONTACT_DUPLICATE``)."""
         super().add_contact(municipality, json.dumps(contact))
 
+    def edit_contact(self, municipality: str, fiscal_code: str, /, **contact: Any) -> None:  # type: ignore[override]
+        """Edits the contact ``fiscal_code`` ("MODIFICA"): every field but the fiscal code. A
+        ``fiscal_code`` among the fields must be the same (``CONTACT_FISCAL_CODE_FIXED``
+        otherwise). The sites using the contact must transmit their summary again."""
+        contact.setdefault("fiscal_code", fiscal_code)
+        super().edit_contact(municipality, fiscal_code, json.dumps(contact))
+
+    def removal_preview(self, municipality: str, site: int) -> Dict[str, Any]:
+        """What removing the site would take with it, changing nothing, with the manual's
+        warning (``warning_it``/``warning_en`` lines) to show before asking for confirmation."""
+        return json.loads(self.removal_preview_json(municipality, site))  # type: ignore[no-any-return]
+
     def status(self, municipality: str, site: int) -> Dict[str, Any]:
-        """``{"status": "complete"}`` or ``{"status": "incomplete", "missing": [...]}``."""
+        """``{"status": "complete" | "incomplete", "label_it": "COMPLETA" | "INCOMPLETA",
+        "label_en", "missing": [step...], "missing_it": [label...], "missing_en"}``."""
         return json.loads(self.status_json(municipality, site))  # type: ignore[no-any-return]
 
     def remove_site(self, municipality: str, site: int) -> Dict[str, Any]:
-        """Removes a site irreversibly; returns what the removal takes with it."""
+        """Removes a site irreversibly (after :meth:`removal_preview` was confirmed); returns what
+        the removal took with it."""
         return json.loads(self.remove_site_json(municipality, site))  # type: ignore[no-any-return]
 
     def initial_managers(self, municipality: str) -> List[Dict[str, Any]]:

@@ -127,11 +127,96 @@ fn dissociation_and_removal_cascade() {
 #[test]
 fn every_missing_field_is_listed() {
     let bad = SiteData { name: " ".into(), cap: "123".into(), iban: Some("IT00".into()), workstations: 0, ..data() };
-    assert_eq!(bad.validate(), Err(SitesError::Fields { fields: vec!["nome", "CAP", "IBAN", "numero postazioni"] }));
+    assert_eq!(
+        bad.validate(),
+        Err(SitesError::Fields { fields: vec!["Nome Sede", "CAP", "Codice IBAN", "Numero postazioni di emissione"] })
+    );
     let c = Contact { email: "nope".into(), fiscal_code: "X".into(), phone1: String::new(), ..contact("", "Mario") };
-    assert_eq!(c.validate(), Err(SitesError::Fields { fields: vec!["e-mail", "codice fiscale", "telefono 1"] }));
+    assert_eq!(
+        c.validate(),
+        Err(SitesError::Fields { fields: vec!["Email", "Codice Fiscale", "Numero telefonico 1"] })
+    );
     // A numeric fiscal code of an entity, or a personal one, are both accepted as tax code.
     assert!(SiteData { tax_code: Some(fc("BNCGNN70A01H501")), ..data() }.validate().is_ok());
     assert!(SiteData { tax_code: Some("00743110158".into()), ..data() }.validate().is_err());
     assert!(SiteData { tax_code: None, iban: None, ..data() }.validate().is_ok());
+}
+
+#[test]
+fn field_labels_are_the_manuals() {
+    let bad = SiteData {
+        name: " ".into(),
+        cap: "123".into(),
+        iban: Some("IT00".into()),
+        workstations: 0,
+        connection_type: String::new(),
+        ..data()
+    };
+    assert_eq!(
+        bad.validate(),
+        Err(SitesError::Fields {
+            fields: vec!["Nome Sede", "CAP", "Codice IBAN", "Numero postazioni di emissione", "Tipo di collegamento"]
+        })
+    );
+    let c = Contact { email: "nope".into(), phone1: String::new(), ..contact(&fc("BNCGNN70A01H501"), "Mario") };
+    assert_eq!(c.validate(), Err(SitesError::Fields { fields: vec!["Email", "Numero telefonico 1"] }));
+    assert_eq!(SiteStatus::Complete.label_it(), "COMPLETA");
+    let incomplete = SiteStatus::Incomplete { missing: vec![SiteStep::SecurityOfficer] };
+    assert_eq!(incomplete.label_it(), "INCOMPLETA");
+    assert_eq!(SiteStep::IssuanceManager.label_it(), "Responsabile del servizio di emissione CIE");
+    let e = SitesError::Incomplete { missing: vec![SiteStep::SecurityOfficer, SiteStep::Summary] };
+    assert!(e.message(Lang::It).contains("Security Officer, Riepilogo"), "{}", e.message(Lang::It));
+    assert!(e.message(Lang::En).contains("Security Officer, Summary"), "{}", e.message(Lang::En));
+}
+
+#[test]
+fn a_contact_is_edited_in_every_field_but_the_fiscal_code() {
+    let a = fc("BNCGNN70A01H501");
+    let mut r = SiteRegistry::new();
+    let s1 = r.add_site("A", &data()).unwrap();
+    r.add_contact("A", &contact(&a, "Giovanni")).unwrap();
+    r.associate("A", s1, &a).unwrap();
+    r.add_security_officer("A", s1, &a).unwrap();
+    r.set_installation_contact("A", s1, &a).unwrap();
+    r.set_issuance_manager("A", s1, &a).unwrap();
+    r.transmit("A", s1).unwrap();
+    let edited = Contact {
+        email: "g.bianchi@comune.example.it".into(),
+        phone1: "+39 040 123456".into(),
+        title: Some("Dott.".into()),
+        ..contact(&a, "Giovanni Maria")
+    };
+    r.edit_contact("A", &a, &edited).unwrap();
+    let stored = &r.municipality("A").unwrap().contacts[&a];
+    assert_eq!(stored.first_name, "Giovanni Maria");
+    assert_eq!(stored.email, "g.bianchi@comune.example.it");
+    assert_eq!(stored.title.as_deref(), Some("Dott."));
+    // The site's summary shows the contact: it must be transmitted again.
+    assert_eq!(r.status("A", s1).unwrap(), SiteStatus::Incomplete { missing: vec![SiteStep::Summary] });
+    // The fiscal code is the identity: it cannot be changed by an edit.
+    let other = Contact { ..contact(&fc("BNCLRA75B41H501"), "Laura") };
+    assert_eq!(r.edit_contact("A", &a, &other), Err(SitesError::ContactFiscalCodeFixed));
+    assert_eq!(r.edit_contact("A", &fc("BNCLRA75B41H501"), &other), Err(SitesError::ContactNotFound));
+    let invalid = Contact { email: "nope".into(), ..contact(&a, "Giovanni") };
+    assert_eq!(r.edit_contact("A", &a, &invalid), Err(SitesError::Fields { fields: vec!["Email"] }));
+}
+
+#[test]
+fn removal_is_previewed_before_it_runs() {
+    let a = fc("BNCGNN70A01H501");
+    let mut r = SiteRegistry::new();
+    let s1 = r.add_site("A", &data()).unwrap();
+    r.add_contact("A", &contact(&a, "Giovanni")).unwrap();
+    r.associate("A", s1, &a).unwrap();
+    r.add_security_officer("A", s1, &a).unwrap();
+    let before = r.clone();
+    let preview = r.removal_preview("A", s1).unwrap();
+    assert_eq!(r, before, "a preview changes nothing");
+    assert_eq!(preview.security_officers_removed, vec![a.clone()]);
+    let lines = preview.warning(Lang::It);
+    assert!(lines[0].contains("AgendaCIE"));
+    assert!(lines.iter().any(|l| l.contains("Security Officer")));
+    assert!(lines.last().unwrap().contains("irreversibile"));
+    assert_eq!(r.remove_site("A", s1).unwrap(), preview, "the removal does what the preview said");
+    assert_eq!(r.removal_preview("A", s1), Err(SitesError::SiteNotFound));
 }

@@ -1863,6 +1863,14 @@ class RustBufferStream
         )
     end
     if variant == 94
+        return CieError::ContactFiscalCodeFixed.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 95
         return CieError::InvalidArgument.new(
             code: read_string(),
             message_it: read_string(),
@@ -3111,8 +3119,16 @@ class RustBufferBuilder
         self.write_string(v.fields_json)
       return
     end
-    if v.is_a?(CieError::InvalidArgument)
+    if v.is_a?(CieError::ContactFiscalCodeFixed)
       pack_into 4, 'l>', 94
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::InvalidArgument)
+      pack_into 4, 'l>', 95
         self.write_string(v.code)
         self.write_string(v.message_it)
         self.write_string(v.message_en)
@@ -5452,6 +5468,29 @@ module CieError
     end
   end
   class StaleState < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class ContactFiscalCodeFixed < StandardError
     def initialize(code:, message_it:, message_en:, fields_json:)
         
         @code = code

@@ -3248,6 +3248,11 @@ enum CieError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case StaleState(code: String, messageIt: String, messageEn: String, fieldsJson: String
     )
     /**
+     * `CONTACT_FISCAL_CODE_FIXED`.
+     */
+    case ContactFiscalCodeFixed(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
      * `INVALID_ARGUMENT`.
      */
     case InvalidArgument(code: String, messageIt: String, messageEn: String, fieldsJson: String
@@ -3839,7 +3844,13 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             messageEn: try FfiConverterString.read(from: &buf), 
             fieldsJson: try FfiConverterString.read(from: &buf)
             )
-        case 94: return .InvalidArgument(
+        case 94: return .ContactFiscalCodeFixed(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 95: return .InvalidArgument(
             code: try FfiConverterString.read(from: &buf), 
             messageIt: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf), 
@@ -4601,8 +4612,16 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             FfiConverterString.write(fieldsJson, into: &buf)
             
         
-        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+        case let .ContactFiscalCodeFixed(code,messageIt,messageEn,fieldsJson):
             writeInt(&buf, Int32(94))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(95))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageIt, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)

@@ -5276,6 +5276,23 @@ sealed class CieException: kotlin.Exception() {
     }
     
     /**
+     * `CONTACT_FISCAL_CODE_FIXED`.
+     */
+    class ContactFiscalCodeFixed(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
      * `INVALID_ARGUMENT`.
      */
     class InvalidArgument(
@@ -5869,7 +5886,13 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            94 -> CieException.InvalidArgument(
+            94 -> CieException.ContactFiscalCodeFixed(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            95 -> CieException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
@@ -6618,6 +6641,14 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 + FfiConverterString.allocationSize(value.`fieldsJson`)
             )
             is CieException.StaleState -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.ContactFiscalCodeFixed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
@@ -7382,8 +7413,16 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.write(value.`fieldsJson`, buf)
                 Unit
             }
-            is CieException.InvalidArgument -> {
+            is CieException.ContactFiscalCodeFixed -> {
                 buf.putInt(94)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.InvalidArgument -> {
+                buf.putInt(95)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageIt`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
