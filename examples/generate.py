@@ -80,9 +80,12 @@ for (start, end), n in sorted(per_fortnight.items()):
     cents = count * PRICE
     if (start, end) == (dt.date(2024, 9, 1), dt.date(2024, 9, 15)):
         label, cents = 1818, cents + 50
+    # Paid on the fortnight's due date (DM 25 May 2016): the 15th, or the next working day, for
+    # the first half; the last working day of the month for the second (Easter Monday aside).
     paid = end
+    step = dt.timedelta(days=1 if end.day == 15 else -1)
     while paid.weekday() >= 5 or (paid.month, paid.day) in HOLIDAYS:
-        paid -= dt.timedelta(days=1)
+        paid += step
     if rng.random() < 0.08:
         paid += dt.timedelta(days=rng.randint(2, 9))  # a late payment: a warning, not an error
     if (start, end) == (dt.date(2022, 3, 16), dt.date(2022, 3, 31)):

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use cie_pagamenti::calendar::parse_any_date;
-use cie_pagamenti::orders::{normalize_number, OrderError, PaymentOrder};
+use cie_pagamenti::orders::{declared_period, normalize_number, OrderField, PaymentOrder};
 use cie_pagamenti::{Amount, CieError};
 
 use crate::output::Failure;
@@ -95,31 +95,49 @@ pub(crate) const ORDER_COLUMNS: [Column; 5] = [
     Column { name: "period_to", aliases: &["al"], required: false },
 ];
 
-/// Reads a row into an order, collecting every error of the row.
-pub(crate) fn read_order(row: &Row) -> (Option<PaymentOrder>, Vec<Box<dyn CieError>>) {
-    let mut errors: Vec<Box<dyn CieError>> = Vec::new();
+/// The cells of an order row, read: what could not be read is `None`, with its error.
+pub(crate) struct OrderCells {
+    pub(crate) number: String,
+    pub(crate) date: Option<chrono::NaiveDate>,
+    pub(crate) amount: Option<Amount>,
+    pub(crate) from: Option<chrono::NaiveDate>,
+    pub(crate) to: Option<chrono::NaiveDate>,
+    pub(crate) errors: Vec<(OrderField, Box<dyn CieError>)>,
+}
+
+/// Reads the cells of an order row, collecting every reading error with its field.
+pub(crate) fn read_order_cells(row: &Row) -> OrderCells {
+    let mut errors: Vec<(OrderField, Box<dyn CieError>)> = Vec::new();
     let cell = |i: usize| row.cells.get(i).cloned().flatten().unwrap_or_default();
-    let date = parse_any_date(&cell(1)).map_err(|e| errors.push(Box::new(e))).ok();
-    let amount = Amount::parse(&cell(2)).map_err(|e| errors.push(Box::new(e))).ok();
-    let mut period_date = |i: usize| -> Option<Option<chrono::NaiveDate>> {
-        match row.cells.get(i).cloned().flatten() {
-            None => Some(None),
-            Some(text) => parse_any_date(&text).map(Some).map_err(|e| errors.push(Box::new(e))).ok(),
-        }
+    let date = parse_any_date(&cell(1)).map_err(|e| errors.push((OrderField::Date, Box::new(e)))).ok();
+    let amount = Amount::parse(&cell(2)).map_err(|e| errors.push((OrderField::Amount, Box::new(e)))).ok();
+    let mut end = |i: usize| {
+        row.cells
+            .get(i)
+            .cloned()
+            .flatten()
+            .and_then(|text| parse_any_date(&text).map_err(|e| errors.push((OrderField::Period, Box::new(e)))).ok())
     };
-    let period = match (period_date(3), period_date(4)) {
-        (Some(Some(from)), Some(Some(to))) => Some(Some((from, to))),
-        (Some(None), Some(None)) => Some(None),
-        (Some(_), Some(_)) => {
-            errors.push(Box::new(OrderError::PeriodInvalid));
-            None
-        }
-        _ => None,
-    };
-    let order = if let (Some(date), Some(amount), Some(period)) = (date, amount, period) {
-        PaymentOrder::new(&cell(0), date, amount, period).map_err(|e| errors.push(Box::new(e))).ok()
+    let (from, to) = (end(3), end(4));
+    OrderCells { number: cell(0), date, amount, from, to, errors }
+}
+
+/// Reads a row into an order, collecting every error of the row (the period through the core's
+/// one rule: both ends or neither).
+pub(crate) fn read_order(row: &Row) -> (Option<PaymentOrder>, Vec<Box<dyn CieError>>) {
+    let cells = read_order_cells(row);
+    let mut errors: Vec<Box<dyn CieError>> = cells.errors.into_iter().map(|(_, e)| e).collect();
+    let unreadable_end = |i: usize| row.cells.get(i).cloned().flatten().is_some();
+    let period_read = !(unreadable_end(3) && cells.from.is_none() || unreadable_end(4) && cells.to.is_none());
+    let period = if period_read {
+        declared_period(cells.from, cells.to).map_err(|e| errors.push(Box::new(e))).ok()
     } else {
-        if let Err(e) = normalize_number(&cell(0)) {
+        None
+    };
+    let order = if let (Some(date), Some(amount), Some(period)) = (cells.date, cells.amount, period) {
+        PaymentOrder::new(&cells.number, date, amount, period).map_err(|e| errors.push(Box::new(e))).ok()
+    } else {
+        if let Err(e) = normalize_number(&cells.number) {
             errors.push(Box::new(e));
         }
         None

@@ -144,6 +144,9 @@ enum OrdersCommand {
     Check {
         /// CSV file (columns number/numero, date/data, amount/importo, optional period_from/dal, period_to/al).
         file: std::path::PathBuf,
+        /// The moment of the check (default: now): orders dated later are refused.
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 
@@ -162,7 +165,7 @@ fn main() -> ExitCode {
         Command::Mailbox { name } => basics::mailbox(&out, &name),
         Command::Check { what } => check::run(&out, what),
         Command::Password { what: PasswordCommand::Generate { length } } => check::generate(&out, length),
-        Command::Orders { what: OrdersCommand::Check { file } } => orders::check(&out, &file),
+        Command::Orders { what: OrdersCommand::Check { file, now } } => orders::check(&out, &file, now.as_deref()),
         Command::Reconcile(args) => reconcile::run(&out, &args),
         Command::Report(args) => report::run(&out, &args),
         Command::Workflow { what: WorkflowCommand::Replay { events } } => workflow::replay(&out, &events),

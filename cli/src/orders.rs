@@ -1,62 +1,77 @@
-//! `orders check FILE.csv`: a municipality's payment-order file, row by row.
+//! `orders check FILE.csv`: a municipality's payment-order file, row by row, through the core's
+//! order check (every finding of a row, not just the first), plus the file-level rule that the
+//! parts of a split order share one date.
 
 use std::path::Path;
 
 use cie_pagamenti::calendar::format_date;
-use cie_pagamenti::orders::{split_date_conflicts, PaymentOrder};
-use cie_pagamenti::pricing::PricingError;
-use cie_pagamenti::{Amount, CieError, ErrorCode, PriceSchedule, Quarter};
-use serde_json::{json, Value};
+use cie_pagamenti::orders::{
+    check_order, split_date_conflicts, OrderCheck, OrderField, OrderFinding, PaymentOrder, Severity,
+};
+use cie_pagamenti::{Amount, ErrorCode, Moment, PriceSchedule};
+use serde_json::{json, Map, Value};
 
-use crate::input::{read_order, CsvInput, ORDER_COLUMNS};
-use crate::output::{error_json, table, Failure, Out, Status};
+use crate::input::{read_order_cells, CsvInput, ORDER_COLUMNS};
+use crate::output::{table, Failure, Out, Status};
 
 /// One row's outcome.
 struct Checked {
     line: u64,
     cells: Vec<Option<String>>,
-    order: Option<PaymentOrder>,
-    cards: Option<u64>,
-    errors: Vec<Box<dyn CieError>>,
-    warnings: Vec<String>,
+    check: OrderCheck,
 }
 
-pub(crate) fn check(out: &Out, path: &Path) -> Result<Status, Failure> {
+impl Checked {
+    fn errors(&self) -> impl Iterator<Item = &OrderFinding> {
+        self.check.findings.iter().filter(|f| f.severity == Severity::Error)
+    }
+
+    fn warnings(&self) -> impl Iterator<Item = &OrderFinding> {
+        self.check.findings.iter().filter(|f| f.severity == Severity::Warning)
+    }
+
+    fn valid(&self) -> bool {
+        self.errors().next().is_none()
+    }
+
+    /// The order as read, even when a finding blocks it (for the table and the split rule).
+    fn order(&self) -> Option<&PaymentOrder> {
+        self.check.order.as_ref()
+    }
+}
+
+/// The Rome civil date of `now` (the clock when not given): orders dated later are refused.
+fn today(now: Option<&str>) -> Result<chrono::NaiveDate, Failure> {
+    let moment = match now {
+        Some(text) => Moment::parse(text)?,
+        None => Moment::from_aware(&chrono::Utc::now()),
+    };
+    Ok(moment.rome_date()?)
+}
+
+pub(crate) fn check(out: &Out, path: &Path, now: Option<&str>) -> Result<Status, Failure> {
     let schedule = PriceSchedule::builtin();
+    let today = today(now)?;
     let mut input = CsvInput::open(path, &ORDER_COLUMNS)?;
     let mut checked = Vec::new();
     for row in input.rows() {
         let row = row?;
-        let (order, mut errors) = read_order(&row);
-        let mut cards = None;
-        let mut warnings = Vec::new();
-        if let Some(order) = &order {
-            // Cards are priced by their signing date: the declared period's end if any, else the order date.
-            match schedule.price_on(order.priced_on()).and_then(|p| p.cards_for_amount(order.amount)) {
-                Ok(n) => cards = Some(n),
-                Err(e) => {
-                    if let PricingError::NotMultiple { cards_below, .. } = e {
-                        cards = Some(cards_below);
-                    }
-                    errors.push(Box::new(e));
-                }
-            }
-            if let Some(due) = order.missed_due_date() {
-                warnings.push(format!(
-                    "{} {}",
-                    out.t("pagamento oltre la scadenza del", "payment after the due date of"),
-                    format_date(due)
-                ));
-            }
+        let cells = read_order_cells(&row);
+        let mut check = check_order(&cells.number, cells.date, cells.amount, cells.from, cells.to, today, &schedule);
+        // A cell that could not be read is a finding of its field, before the check's own.
+        let reading = cells.errors.iter().map(|(field, e)| OrderFinding::error(e.as_ref(), *field));
+        check.findings.splice(0..0, reading);
+        if !cells.errors.is_empty() {
+            check.order = None;
         }
-        checked.push(Checked { line: row.line, cells: row.cells, order, cards, errors, warnings });
+        checked.push(Checked { line: row.line, cells: row.cells, check });
     }
-    let orders: Vec<PaymentOrder> = checked.iter().filter_map(|c| c.order.clone()).collect();
-    let owners: Vec<usize> = checked.iter().enumerate().filter(|(_, c)| c.order.is_some()).map(|(i, _)| i).collect();
+    let orders: Vec<PaymentOrder> = checked.iter().filter_map(|c| c.order().cloned()).collect();
+    let owners: Vec<usize> = checked.iter().enumerate().filter(|(_, c)| c.order().is_some()).map(|(i, _)| i).collect();
     for (i, conflict) in split_date_conflicts(&orders) {
-        checked[owners[i]].errors.push(Box::new(conflict));
+        checked[owners[i]].check.findings.push(OrderFinding::error(&conflict, OrderField::Date));
     }
-    let violations = checked.iter().filter(|c| !c.errors.is_empty()).count();
+    let violations = checked.iter().filter(|c| !c.valid()).count();
     if out.json {
         print_json(out, &checked, violations);
     } else {
@@ -65,34 +80,27 @@ pub(crate) fn check(out: &Out, path: &Path) -> Result<Status, Failure> {
     Ok(if violations == 0 { Status::Ok } else { Status::Violation })
 }
 
-fn quarter_hint(order: &PaymentOrder) -> String {
-    match order.period {
-        Some((from, to)) => match (Quarter::of_date(from), Quarter::of_date(to)) {
-            (Ok(a), Ok(b)) if a == b => a.to_string(),
-            (Ok(a), Ok(b)) => format!("{a}+{b}"),
-            _ => String::new(),
-        },
-        None => String::new(),
-    }
-}
-
 fn print_text(out: &Out, checked: &[Checked], violations: usize) {
     let rows: Vec<Vec<String>> = checked
         .iter()
         .map(|c| {
             let cell = |i: usize| c.cells.get(i).cloned().flatten().unwrap_or_default();
-            let outcome = if c.errors.is_empty() {
-                std::iter::once("OK".to_owned()).chain(c.warnings.iter().cloned()).collect::<Vec<_>>().join("; ")
+            let outcome = if c.valid() {
+                std::iter::once("OK".to_owned())
+                    .chain(c.warnings().map(|w| w.message(out.lang).to_owned()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             } else {
-                c.errors.iter().map(|e| e.code().as_str().to_owned()).collect::<Vec<_>>().join(", ")
+                c.errors().map(|e| e.code.as_str()).collect::<Vec<_>>().join(", ")
             };
+            let quarters: Vec<String> = c.check.quarters.iter().map(ToString::to_string).collect();
             vec![
                 c.line.to_string(),
-                c.order.as_ref().map_or_else(|| cell(0), |o| o.number.clone()),
-                c.order.as_ref().map_or_else(|| cell(1), |o| format_date(o.date)),
-                c.order.as_ref().map_or_else(|| cell(2), |o| o.amount.to_portal()),
-                c.cards.map(|n| n.to_string()).unwrap_or_default(),
-                c.order.as_ref().map(quarter_hint).unwrap_or_default(),
+                c.order().map_or_else(|| cell(0), |o| o.number.clone()),
+                c.order().map_or_else(|| cell(1), |o| format_date(o.date)),
+                c.order().map_or_else(|| cell(2), |o| o.amount.to_portal()),
+                c.check.cards.map(|n| n.to_string()).unwrap_or_default(),
+                quarters.join("+"),
                 outcome,
             ]
         })
@@ -107,8 +115,8 @@ fn print_text(out: &Out, checked: &[Checked], violations: usize) {
         out.t("Esito", "Outcome"),
     ];
     println!("{}", table(&header, &rows));
-    let total = checked.iter().filter_map(|c| c.order.as_ref()).fold(Amount::ZERO, |t, o| t.saturating_add(o.amount));
-    let cards: u64 = checked.iter().filter(|c| c.errors.is_empty()).filter_map(|c| c.cards).sum();
+    let total = checked.iter().filter_map(Checked::order).fold(Amount::ZERO, |t, o| t.saturating_add(o.amount));
+    let cards: u64 = checked.iter().filter(|c| c.valid()).filter_map(|c| c.check.cards).sum();
     println!();
     println!(
         "{}: {}  {}: € {}  {}: {cards}",
@@ -118,14 +126,27 @@ fn print_text(out: &Out, checked: &[Checked], violations: usize) {
         total.to_portal(),
         out.t("Carte (righe valide)", "Cards (valid rows)")
     );
-    for c in checked.iter().filter(|c| !c.errors.is_empty()) {
-        for e in &c.errors {
-            eprintln!("{} {}: {}: {}", out.t("riga", "line"), c.line, e.code(), e.message(out.lang));
+    for c in checked.iter().filter(|c| !c.valid()) {
+        for e in c.errors() {
+            eprintln!("{} {}: {}: {}", out.t("riga", "line"), c.line, e.code, e.message(out.lang));
         }
     }
     if violations > 0 {
         eprintln!("{}: {violations}", out.t("Righe con errori", "Rows with errors"));
     }
+}
+
+/// A finding as the CLI's JSON writes errors: code, message in the chosen language, the field,
+/// the structured fields.
+fn finding_json(f: &OrderFinding, out: &Out) -> Value {
+    let mut object = Map::new();
+    object.insert("code".into(), json!(f.code.as_str()));
+    object.insert("message".into(), json!(f.message(out.lang)));
+    object.insert("field".into(), json!(f.field));
+    for (name, value) in &f.fields {
+        object.insert((*name).into(), json!(value));
+    }
+    Value::Object(object)
 }
 
 fn print_json(out: &Out, checked: &[Checked], violations: usize) {
@@ -134,13 +155,16 @@ fn print_json(out: &Out, checked: &[Checked], violations: usize) {
         .map(|c| {
             json!({
                 "line": c.line,
-                "order": c.order,
-                "cards": c.cards,
-                "valid": c.errors.is_empty(),
-                "errors": c.errors.iter().map(|e| error_json(e.as_ref(), out.lang)).collect::<Vec<_>>(),
-                "warnings": c.warnings,
+                "order": c.order(),
+                "cards": c.check.cards,
+                "top_up": c.check.top_up,
+                "quarters": c.check.quarters,
+                "valid": c.valid(),
+                "errors": c.errors().map(|f| finding_json(f, out)).collect::<Vec<_>>(),
+                "warnings": c.warnings().map(|f| finding_json(f, out)).collect::<Vec<_>>(),
             })
         })
         .collect();
-    out.print_json(&json!({ "rows": rows, "violations": violations, "blocking": checked.iter().any(|c| c.errors.iter().any(|e| e.code() == ErrorCode::AmountNotMultiple)) }));
+    let blocking = checked.iter().any(|c| c.errors().any(|e| e.code == ErrorCode::AmountNotMultiple));
+    out.print_json(&json!({ "rows": rows, "violations": violations, "blocking": blocking }));
 }

@@ -3,11 +3,13 @@
 //! code, not just the first, together with what a form shows beside the order: the cards paid,
 //! the top-up of a non-multiple, the quarter(s) its declared period falls in, the due date missed.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{declared_period, normalize_number, OrderError, PaymentOrder};
-use crate::calendar::{format_date, parse_date, Quarter};
+use crate::calendar::{format_date, parse_date, Fortnight, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
@@ -50,6 +52,8 @@ pub struct OrderFinding {
     pub message_it: String,
     /// The message in English.
     pub message_en: String,
+    /// The error's structured fields (e.g. `top_up` of `AMOUNT_NOT_MULTIPLE`).
+    pub fields: BTreeMap<&'static str, FieldValue>,
 }
 
 impl OrderFinding {
@@ -60,14 +64,27 @@ impl OrderFinding {
             field,
             message_it: error.message(Lang::It),
             message_en: error.message(Lang::En),
+            fields: error.fields().into_iter().collect(),
         }
+    }
+
+    /// An error of a field found by the caller (a cell that could not be read, a file-level
+    /// rule such as split orders' dates), in the same shape as the check's own findings.
+    pub fn error(error: &dyn CieError, field: OrderField) -> OrderFinding {
+        OrderFinding::of(error, Severity::Error, field)
+    }
+
+    /// The message in a language.
+    pub fn message(&self, lang: Lang) -> &str {
+        lang.pick(&self.message_it, &self.message_en)
     }
 }
 
 /// The outcome of the order check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderCheck {
-    /// The order, when its number, date and amount could be read and are valid.
+    /// The order, when its number, date and amount could be read and are valid (an amount that
+    /// is not an exact multiple still gives the order: it can be entered, with the top-up due).
     pub order: Option<PaymentOrder>,
     /// Every finding, in the order of the form's fields.
     pub findings: Vec<OrderFinding>,
@@ -156,6 +173,13 @@ pub fn check_order_form(
     check.finish()
 }
 
+/// An order dated on or after the due date of the fortnight its period ends with: the law puts
+/// the second half's due date on the month's last *working* day, so a period ending on a
+/// Saturday, Sunday or holiday is paid before it ends, as the rule requires.
+fn paid_from_due_date(date: NaiveDate, to: NaiveDate) -> bool {
+    Fortnight::of(to).is_ok_and(|f| f.last_day() == to && date >= f.due_date())
+}
+
 #[derive(Default)]
 struct Checker {
     out: Vec<OrderFinding>,
@@ -198,7 +222,7 @@ impl Checker {
                 None
             }
             Some(Some((from, to))) => {
-                if date.is_some_and(|d| to > d) {
+                if date.is_some_and(|d| to > d && !paid_from_due_date(d, to)) {
                     self.error(&OrderError::PeriodAfterOrder, OrderField::Period);
                 }
                 if let (Ok(a), Ok(b)) = (Quarter::of_date(from), Quarter::of_date(to)) {
@@ -231,9 +255,12 @@ impl Checker {
         // Form order: number, date, amount, period; errors before warnings within a field.
         let rank = |f: &OrderFinding| (f.field as u8, f.severity == Severity::Warning);
         self.out.sort_by_key(rank);
-        let valid = self.out.iter().all(|f| f.severity == Severity::Warning);
+        // A non-multiple amount does not make the order itself invalid: it can be entered, and
+        // its quarter cannot be transmitted until a top-up. Any other error withholds the order.
+        let enterable =
+            self.out.iter().all(|f| f.severity == Severity::Warning || f.code == ErrorCode::AmountNotMultiple);
         OrderCheck {
-            order: self.order.filter(|_| valid),
+            order: self.order.filter(|_| enterable),
             findings: self.out,
             cards: self.cards,
             top_up: self.top_up,
@@ -287,6 +314,11 @@ mod tests {
     fn period_rules_have_their_own_codes() {
         assert_eq!(form("1", "10/04/2024", "16,79", "16/03/2024", "").codes(), vec!["PERIOD_INCOMPLETE"]);
         assert_eq!(form("1", "10/04/2024", "16,79", "01/04/2024", "15/04/2024").codes(), vec!["PERIOD_AFTER_ORDER"]);
+        // Paid on the due date, the month's last working day (Friday 29/03/2024), for a
+        // fortnight ending on Sunday 31/03: on time, not after the order.
+        assert_eq!(form("1", "29/03/2024", "16,79", "16/03/2024", "31/03/2024").codes(), Vec::<&str>::new());
+        assert_eq!(form("1", "28/03/2024", "16,79", "16/03/2024", "31/03/2024").codes(), vec!["PERIOD_AFTER_ORDER"]);
+        assert_eq!(form("1", "29/03/2024", "16,79", "16/03/2024", "30/03/2024").codes(), vec!["PERIOD_AFTER_ORDER"]);
         let split = form("1", "10/04/2024", "33,58", "16/03/2024", "05/04/2024");
         assert_eq!(split.quarters.len(), 2);
     }
@@ -295,6 +327,8 @@ mod tests {
     fn non_multiple_carries_the_top_up_and_plural() {
         let c = form("1", "10/04/2024", "1,00", "", "");
         assert_eq!(c.codes(), vec!["AMOUNT_NOT_MULTIPLE"]);
+        assert!(!c.is_valid());
+        assert!(c.order.is_some(), "the order can be entered; its quarter cannot be transmitted");
         assert_eq!(c.cards, Some(0));
         assert_eq!(c.top_up, Some(Amount::from_cents(1579)));
         assert!(c.findings[0].message_it.contains("0 carte e un resto di € 1,00"));
