@@ -877,6 +877,25 @@ enum cie_status_t cie_reconcile(const struct cie_allocation_t *allocation,
 enum cie_status_t cie_statement_json(const char *input, char **out);
 
 /**
+ * The order check (SPEC §5 "Order check") on the portal form's texts, as JSON (free with
+ * `cie_string_free`): `{order, findings: [{code, severity, field, message_it, message_en,
+ * fields}], cards, top_up, quarters, missed_due_date}`. Texts as typed in the portal: dates
+ * `gg/mm/aaaa`, amount `1234,56` (strict: `1.000` is the finding `AMOUNT_FORMAT`), empty or
+ * null period ends for no period. `today` is the Rome civil date (ISO or `gg/mm/aaaa`). Every
+ * rule is a finding; the status is an error only for unusable arguments.
+ *
+ * # Safety
+ * Every text NUL-terminated (the period ends may be null); `out` writable.
+ */
+enum cie_status_t cie_order_check(const char *number,
+                                  const char *date,
+                                  const char *amount,
+                                  const char *period_from,
+                                  const char *period_to,
+                                  const char *today,
+                                  char **out);
+
+/**
  * Parses a machine-format amount (`"1234.56"`, `"1234"`) into cents.
  *
  * # Safety

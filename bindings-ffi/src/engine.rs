@@ -123,7 +123,7 @@ pub unsafe extern "C" fn cie_allocate(
             let date = date.ok_or_else(|| invalid("null order date"))?;
             // SAFETY: each string is null or NUL-terminated per the contract.
             let (from, to) = unsafe { (optional_day(o.period_from)?, optional_day(o.period_to)?) };
-            let period = declared_period(from, to).map_err(|_| invalid("period: both ends or neither"))?;
+            let period = core(declared_period(from, to))?;
             core(orders.push(number, date, Amount::from_cents(o.amount_cents), period))?;
         }
         let table = core(allocate_columns(cards, &orders, &PriceSchedule::builtin()))?;
@@ -299,6 +299,45 @@ pub unsafe extern "C" fn cie_statement_json(input: *const c_char, out: *mut *mut
     guard(|| {
         // SAFETY: forwarded contract.
         let json = core(cie_pagamenti::reconciliation::statement_json(unsafe { text(input) }?))?;
+        unsafe { put_string(out, &json) }
+    })
+}
+
+/// The order check (SPEC §5 "Order check") on the portal form's texts, as JSON (free with
+/// `cie_string_free`): `{order, findings: [{code, severity, field, message_it, message_en,
+/// fields}], cards, top_up, quarters, missed_due_date}`. Texts as typed in the portal: dates
+/// `gg/mm/aaaa`, amount `1234,56` (strict: `1.000` is the finding `AMOUNT_FORMAT`), empty or
+/// null period ends for no period. `today` is the Rome civil date (ISO or `gg/mm/aaaa`). Every
+/// rule is a finding; the status is an error only for unusable arguments.
+///
+/// # Safety
+/// Every text NUL-terminated (the period ends may be null); `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_order_check(
+    number: *const c_char,
+    date: *const c_char,
+    amount: *const c_char,
+    period_from: *const c_char,
+    period_to: *const c_char,
+    today: *const c_char,
+    out: *mut *mut c_char,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let (number, date, amount, today) = unsafe { (text(number)?, text(date)?, text(amount)?, text(today)?) };
+        let end = |p: *const c_char| -> Result<&str, CieStatus> {
+            if p.is_null() {
+                Ok("")
+            } else {
+                // SAFETY: non-null and NUL-terminated per the contract.
+                unsafe { text(p) }
+            }
+        };
+        let (from, to) = (end(period_from)?, end(period_to)?);
+        let today = core(cie_pagamenti::calendar::parse_any_date(today))?;
+        let check =
+            cie_pagamenti::orders::check_order_form(number, date, amount, from, to, today, &PriceSchedule::builtin());
+        let json = serde_json::to_string(&check).map_err(|_| invalid("order check not serialisable"))?;
         unsafe { put_string(out, &json) }
     })
 }

@@ -145,8 +145,8 @@ fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {
         None
     } else {
         let (from, to): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
-            period.extract().map_err(|_| coded(ErrorCode::PeriodInvalid, "period must be a (from, to) pair"))?;
-        Some((convert::date(&from)?, convert::date(&to)?))
+            period.extract().map_err(|_| coded(ErrorCode::PeriodIncomplete, "period must be a (from, to) pair"))?;
+        declared_period(convert::opt_date(Some(&from))?, convert::opt_date(Some(&to))?).py_err()?
     };
     PaymentOrder::new(&number, date, amount, period).py_err()
 }

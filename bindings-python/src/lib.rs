@@ -11,6 +11,7 @@ mod engine;
 mod errors;
 mod identifiers;
 mod money;
+mod orders;
 mod password;
 mod portal;
 mod sites;
@@ -50,6 +51,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::allocate_columns, m)?)?;
     m.add_function(wrap_pyfunction!(engine::reconcile_json, m)?)?;
     m.add_function(wrap_pyfunction!(engine::statement_json, m)?)?;
+    m.add_function(wrap_pyfunction!(orders::check_order_json, m)?)?;
+    m.add_function(wrap_pyfunction!(orders::check_order_form_json, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocation_report, m)?)?;
     Ok(())
 }

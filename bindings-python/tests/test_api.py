@@ -362,3 +362,30 @@ def test_large_card_arrays_are_counted_in_parts_exactly() -> None:
     with pytest.raises(c.CieError) as refused:
         c.allocate(bad, {**orders, "amount_cents": np.array([1679, 0, 1679])})
     assert refused.value.code == "AMOUNT_ZERO"
+
+
+def test_order_check_is_the_cores() -> None:
+    now = "2024-06-01T12:00:00"
+    good = c.check_order("12", date(2024, 4, 10), Decimal("33.58"), (date(2024, 3, 16), date(2024, 3, 31)), now=now)
+    assert good["cards"] == 2 and good["quarters"] == ["2024-Q1"] and good["order"]["number"] == "12"
+    # The circular's order of 10 April for the second half of March: late, a warning only.
+    assert [(f["code"], f["severity"]) for f in good["findings"]] == [("PAYMENT_LATE", "warning")]
+    assert good["missed_due_date"] == "2024-03-29"
+    # Every finding, not the first: a future date, a zero amount, a reversed period.
+    bad = c.check_order("", "2030-01-01", "0", ("2024-04-20", "2024-04-10"), now=now)
+    assert [f["code"] for f in bad["findings"]] == ["ORDER_NUMBER_INVALID", "ORDER_DATE_FUTURE", "AMOUNT_ZERO", "PERIOD_INVALID"]
+    assert bad["order"] is None
+    # A half period has its own code, in every path.
+    half = c.check_order("12", "2024-04-10", "16.79", ("2024-03-16", None), now=now)
+    assert [f["code"] for f in half["findings"]] == ["PERIOD_INCOMPLETE"]
+    with pytest.raises(c.CieError) as info:
+        c.allocate([], [c.PaymentOrder("1", date(2024, 4, 10), Decimal("16.79"), (date(2024, 3, 16), None))])
+    assert info.value.code == "PERIOD_INCOMPLETE"
+    # The form reads only the portal's strict text: "1.000" is not one thousand euros misread.
+    form = c.check_order_form("12", "10/04/2024", "1.000", now=now)
+    assert [f["code"] for f in form["findings"]] == ["AMOUNT_FORMAT"]
+    non_multiple = c.check_order_form("12", "10/04/2024", "1000,00", now=now)
+    assert non_multiple["top_up"] == "7.40" and non_multiple["findings"][0]["fields"]["top_up"] == "7.40"
+    assert non_multiple["order"]["number"] == "12", "a non-multiple order can be entered"
+    with pytest.raises(c.CieError):
+        c.check_order("12", "2024-04-10", 16.79, now=now)  # type: ignore[arg-type]

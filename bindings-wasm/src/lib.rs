@@ -314,10 +314,9 @@ fn payment_orders(orders: &Array) -> Result<Vec<cie_pagamenti::orders::PaymentOr
     for o in orders.iter() {
         let get = |k: &str| Reflect::get(&o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
         let date = parse_any_date(&text(&get("date"), ErrorCode::DateFormat)?).js()?;
-        let period = match (opt_date(&get("periodFrom"))?, opt_date(&get("periodTo"))?) {
-            (Some(a), Some(b)) => Some((a, b)),
-            _ => None,
-        };
+        // Both ends or neither: the core's one rule (a half period is PERIOD_INCOMPLETE).
+        let period =
+            cie_pagamenti::orders::declared_period(opt_date(&get("periodFrom"))?, opt_date(&get("periodTo"))?).js()?;
         list.push(
             cie_pagamenti::orders::PaymentOrder::new(
                 &text(&get("number"), ErrorCode::OrderNumberInvalid)?,

@@ -83,6 +83,30 @@ test("Inserimento mandato: cards, the red top-up, the quarter", async () => {
   assert.equal(await page.textContent("#ord-quarter"), "Trimestre di imputazione: 1° trimestre 2024");
   await page.fill("#ord-to", "05/04/2024");
   assert.equal(await page.textContent("#ord-quarter"), "Mandato da ripartire (quota parte) tra 1° trimestre 2024 e 2° trimestre 2024");
+  // Every rule of the core order check, at its field.
+  await page.fill("#ord-amount", "1.000");
+  assert.match(await page.textContent("#ord-amount-msg"), /Importo non valido/, "1.000 is not one euro");
+  assert.equal(await page.textContent("#ord-cards"), "");
+  await page.fill("#ord-amount", "16.79");
+  assert.match(await page.textContent("#ord-amount-msg"), /Importo non valido/, "the label asks for a comma");
+  await page.fill("#ord-amount", "0,00");
+  assert.equal(await page.textContent("#ord-amount-msg"), "L'importo deve essere maggiore di zero");
+  await page.fill("#ord-amount", "33,58");
+  await page.fill("#ord-date", "10/04/2030");
+  assert.equal(await page.textContent("#ord-date-msg"), "La data del mandato non può essere futura");
+  await page.fill("#ord-date", "10/04/2024");
+  await page.fill("#ord-from", "20/04/2024");
+  await page.fill("#ord-to", "10/04/2024");
+  assert.equal(await page.textContent("#ord-period-msg"), "Il periodo dichiarato termina prima di iniziare");
+  assert.equal(await page.textContent("#ord-quarter"), "", "no quarter for a reversed period");
+  await page.fill("#ord-to", "");
+  assert.match(await page.textContent("#ord-period-msg"), /entrambe le date/, "half a period is said, not dropped");
+  await page.fill("#ord-from", "16/03/2024");
+  await page.fill("#ord-to", "31/03/2024");
+  assert.match(await page.textContent("#ord-late"), /dopo la scadenza della quindicina \(scadenza 29\/03\/2024\)/);
+  await page.fill("#ord-number", " ");
+  assert.equal(await page.textContent("#ord-number-msg"), "Il numero del mandato è obbligatorio");
+  await page.fill("#ord-number", "1818");
   await page.screenshot({ path: shots + "inserimento-mandato.png", fullPage: true });
 });
 

@@ -36,38 +36,27 @@ function passwordChanged() {
 }
 for (const id of ["pw-current", "pw-new", "pw-confirm"]) $(id).addEventListener("input", passwordChanged);
 
-// 2. Inserimento mandato: date, amount, cards, top-up, the quarter of the signing dates.
+// 2. Inserimento mandato: the core's order check on the texts as typed (strict portal amounts
+// and dates), every finding shown at its field; cards, top-up, the quarter(s), lateness.
+const romeToday = () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Rome" }).format(new Date());
 function orderChanged() {
-  const date = $("ord-date").value ? message(() => cie.parseDate($("ord-date").value)) : { value: null, error: null };
-  $("ord-date-msg").textContent = date.error ? date.error.messageIt : "";
-  const amountText = $("ord-amount").value;
-  $("ord-amount-msg").textContent = "";
-  $("ord-cards").textContent = "";
-  $("ord-cards").className = "";
-  if (amountText) {
-    const cards = message(() => cie.cardsForAmount(amountText));
-    if (cards.error && cards.error.code === "AMOUNT_NOT_MULTIPLE") {
-      $("ord-cards").className = "error";
-      $("ord-cards").textContent = cards.error.messageIt;
-    } else if (cards.error) {
-      $("ord-amount-msg").textContent = cards.error.messageIt;
-    } else {
-      $("ord-cards").className = "ok";
-      $("ord-cards").textContent = `${cards.value} ${cards.value === 1 ? "carta" : "carte"}`;
-    }
-  }
-  const from = $("ord-from").value && message(() => cie.parseDate($("ord-from").value));
-  const to = $("ord-to").value && message(() => cie.parseDate($("ord-to").value));
+  const v = (id) => $(id).value;
+  const check = cie.checkOrderForm(v("ord-number"), v("ord-date"), v("ord-amount"), v("ord-from"), v("ord-to"), window.__cieToday || romeToday());
+  // Only fields the user has filled are judged, so an empty form is not all red.
+  const filled = { number: v("ord-number"), date: v("ord-date"), amount: v("ord-amount"), period: v("ord-from") || v("ord-to") };
+  const says = (field) => check.findings.filter((f) => f.field === field && f.severity === "error" && f.code !== "AMOUNT_NOT_MULTIPLE" && filled[field]).map((f) => f.message_it).join(". ");
+  $("ord-number-msg").textContent = says("number");
+  $("ord-date-msg").textContent = says("date");
+  $("ord-amount-msg").textContent = says("amount");
+  $("ord-period-msg").textContent = says("period");
+  const notMultiple = check.findings.find((f) => f.code === "AMOUNT_NOT_MULTIPLE");
+  $("ord-cards").className = notMultiple ? "error" : check.cards !== null ? "ok" : "";
+  $("ord-cards").textContent = notMultiple ? notMultiple.message_it : check.cards !== null ? `${check.cards} ${check.cards === 1 ? "carta" : "carte"}` : "";
+  const late = check.findings.find((f) => f.severity === "warning");
+  $("ord-late").textContent = late ? late.message_it : "";
   let text = "";
-  if (from && from.error) text = from.error.messageIt;
-  else if (to && to.error) text = to.error.messageIt;
-  else if (from && to) {
-    const a = cie.quarterInfo(cie.quarterOf(from.value));
-    const b = cie.quarterInfo(cie.quarterOf(to.value));
-    text = a.canonical === b.canonical
-      ? `Trimestre di imputazione: ${a.labelIt}`
-      : `Mandato da ripartire (quota parte) tra ${a.labelIt} e ${b.labelIt}`;
-  }
+  if (check.quarters.length === 1) text = `Trimestre di imputazione: ${cie.quarterInfo(check.quarters[0]).labelIt}`;
+  else if (check.quarters.length > 1) text = `Mandato da ripartire (quota parte) tra ${check.quarters.map((q) => cie.quarterInfo(q).labelIt).join(" e ")}`;
   $("ord-quarter").textContent = text;
 }
 for (const id of ["ord-number", "ord-date", "ord-amount", "ord-from", "ord-to"]) $(id).addEventListener("input", orderChanged);

@@ -123,7 +123,19 @@ static void allocation(void) {
   cie_order_t bad[1] = {{"", "2024-04-10", 1679, NULL, NULL}};
   CHECK(cie_allocate(cards, 6, bad, 1, &a) == CIE_STATUS_ORDER_NUMBER_INVALID, "empty order number");
   cie_order_t half[1] = {{"1", "2024-04-10", 1679, "2024-03-01", NULL}};
-  CHECK(cie_allocate(cards, 6, half, 1, &a) == CIE_STATUS_INVALID_ARGUMENT, "half a period");
+  CHECK(cie_allocate(cards, 6, half, 1, &a) == CIE_STATUS_PERIOD_INCOMPLETE, "half a period has its own code");
+  /* The core order check: every finding, the portal's strict text. */
+  CHECK(cie_order_check("", "01/01/2030", "0,00", "20/04/2024", "10/04/2024", "2024-06-01", &json) == CIE_STATUS_OK, "order check");
+  CHECK(strstr(json, "\"ORDER_NUMBER_INVALID\"") && strstr(json, "\"ORDER_DATE_FUTURE\"") && strstr(json, "\"AMOUNT_ZERO\"")
+        && strstr(json, "\"PERIOD_INVALID\""), "every finding");
+  cie_string_free(json);
+  CHECK(cie_order_check("12", "10/04/2024", "1.000", NULL, NULL, "2024-06-01", &json) == CIE_STATUS_OK
+        && strstr(json, "\"AMOUNT_FORMAT\"") != NULL, "1.000 is not read as one euro");
+  cie_string_free(json);
+  CHECK(cie_order_check("12", "10/04/2024", "16,79", "16/03/2024", NULL, "2024-06-01", &json) == CIE_STATUS_OK
+        && strstr(json, "\"PERIOD_INCOMPLETE\"") != NULL, "half period in the form");
+  cie_string_free(json);
+  CHECK(cie_order_check("12", "10/04/2024", "16,79", NULL, NULL, "not a day", &json) == CIE_STATUS_DATE_FORMAT, "bad today");
   cie_order_t nodate[1] = {{"1", NULL, 1679, NULL, NULL}};
   CHECK(cie_allocate(cards, 6, nodate, 1, &a) == CIE_STATUS_INVALID_ARGUMENT, "null date");
   CHECK(cie_allocation_totals(NULL, &credit, NULL, NULL) == CIE_STATUS_INVALID_ARGUMENT, "null allocation");

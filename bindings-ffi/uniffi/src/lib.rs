@@ -647,6 +647,32 @@ impl Allocation {
     }
 }
 
+/// The order check (SPEC §5 "Order check") on the portal form's texts, as JSON: `{order,
+/// findings: [{code, severity, field, message_it, message_en, fields}], cards, top_up, quarters,
+/// missed_due_date}`. Dates `gg/mm/aaaa`, amount `1234,56` (strict), empty period ends for no
+/// period; `today` is the Rome civil date (ISO or `gg/mm/aaaa`). Every rule is a finding.
+#[uniffi::export]
+pub fn check_order_json(
+    number: String,
+    date: String,
+    amount: String,
+    period_from: String,
+    period_to: String,
+    today: String,
+) -> Result<String> {
+    let today = cie_pagamenti::calendar::parse_any_date(&today)?;
+    let check = cie_pagamenti::orders::check_order_form(
+        &number,
+        &date,
+        &amount,
+        &period_from,
+        &period_to,
+        today,
+        &PriceSchedule::builtin(),
+    );
+    serde_json::to_string(&check).map_err(|_| invalid("order check not serialisable"))
+}
+
 /// Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", pre-portal
 /// and Support-only portions) of one municipality from a JSON case, as JSON: the core's
 /// `statement_json`, the shape every binding shares.
@@ -661,11 +687,9 @@ pub fn statement_json(input: String) -> Result<String> {
 pub fn allocate(cards: Vec<i64>, orders: Vec<PaymentOrder>) -> Result<std::sync::Arc<Allocation>> {
     let mut core_orders = Vec::with_capacity(orders.len());
     for o in orders {
-        let period = match (o.period_from, o.period_to) {
-            (Some(from), Some(to)) => Some((day(&from)?, day(&to)?)),
-            (None, None) => None,
-            _ => return Err(invalid("period: both ends or neither")),
-        };
+        let from = o.period_from.as_deref().map(day).transpose()?;
+        let to = o.period_to.as_deref().map(day).transpose()?;
+        let period = cie_pagamenti::orders::declared_period(from, to)?;
         core_orders.push(CoreOrder::new(&o.number, day(&o.date)?, amount(&o.amount)?, period)?);
     }
     let allocation = alloc::allocate(&cards, core_orders, &PriceSchedule::builtin())?;

@@ -127,7 +127,11 @@ class TestAllocation < Minitest::Test
 
   def test_refusals
     assert_instance_of C::CieError::OrderNumberInvalid, error_of { C.allocate([], [order("", "2024-04-10", "16.79")]) }
-    assert_instance_of C::CieError::InvalidArgument, error_of { C.allocate([], [order("1", "2024-04-10", "16.79", "2024-03-01")]) }
+    assert_instance_of C::CieError::PeriodIncomplete, error_of { C.allocate([], [order("1", "2024-04-10", "16.79", "2024-03-01")]) }
+    check = JSON.parse(C.check_order_json("", "01/01/2030", "0,00", "20/04/2024", "10/04/2024", "2024-06-01"))
+    assert_equal %w[ORDER_NUMBER_INVALID ORDER_DATE_FUTURE AMOUNT_ZERO PERIOD_INVALID], check["findings"].map { |f| f["code"] }
+    check = JSON.parse(C.check_order_json("12", "10/04/2024", "1.000", "", "", "2024-06-01"))
+    assert_equal ["AMOUNT_FORMAT"], check["findings"].map { |f| f["code"] }
     assert_raises(TypeError) { C.allocate([], [order("1", "2024-04-10", 16.79)]) }
     assert_raises(RangeError) { C.allocate([2**64], []) }
     assert_equal 0, C.allocate([], []).cards

@@ -446,6 +446,36 @@ def reconcile(
     )
 
 
+def check_order(
+    number: str,
+    date: DateLike,
+    amount: Money,
+    period: Optional[Tuple[Optional[DateLike], Optional[DateLike]]] = None,
+    *,
+    now: Optional[MomentLike] = None,
+) -> Dict[str, Any]:
+    """The order check (SPEC §5): every finding of an order, not just the first.
+
+    Returns ``{"order", "findings": [{"code", "severity", "field", "message_it", "message_en",
+    "fields"}], "cards", "top_up", "quarters", "missed_due_date"}`` (amounts as machine text).
+    ``period`` is ``(from, to)``; a pair with one end ``None`` is the finding
+    ``PERIOD_INCOMPLETE``. ``now`` (default: the current time) decides what is in the future.
+    A value of the wrong type (a float amount, a datetime for a date) raises ``CieError``.
+    """
+    when = now if now is not None else datetime.now(timezone.utc)
+    return json.loads(_native.check_order_json(number, date, amount, period, when))  # type: ignore[no-any-return]
+
+
+def check_order_form(
+    number: str, date: str, amount: str, period_from: str = "", period_to: str = "", *, now: Optional[MomentLike] = None
+) -> Dict[str, Any]:
+    """The order check on the portal form's texts, as typed: strict ``gg/mm/aaaa`` dates and
+    ``1234,56`` amounts (``1.000`` is ``AMOUNT_FORMAT``), empty period fields for no period.
+    Same result as :func:`check_order`; nothing raises for a bad text, it is a finding."""
+    when = now if now is not None else datetime.now(timezone.utc)
+    return json.loads(_native.check_order_form_json(number, date, amount, period_from, period_to, when))  # type: ignore[no-any-return]
+
+
 def statement(case: Mapping[str, Any]) -> Dict[str, Any]:
     """Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", portions
     before the portal or needing Support) of one municipality, from the documented input shape:
@@ -559,6 +589,8 @@ __all__ = [
     "SiteRegistry",
     "allocate",
     "allocation_report",
+    "check_order",
+    "check_order_form",
     "statement",
     "amount_for_cards",
     "apr_connection_type",

@@ -5917,6 +5917,10 @@ module UniFFILib
     [RustBuffer.by_value, RustBuffer.by_value, :uint64, RustCallStatus.by_ref],
     RustBuffer.by_value
   
+  attach_function :uniffi_cie_pagamenti_uniffi_fn_func_check_order_json,
+    [RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustBuffer.by_value, RustCallStatus.by_ref],
+    RustBuffer.by_value
+  
   attach_function :uniffi_cie_pagamenti_uniffi_fn_func_check_password,
     [RustBuffer.by_value, RustCallStatus.by_ref],
     RustBuffer.by_value
@@ -6246,6 +6250,10 @@ module UniFFILib
     :uint16
   
   attach_function :uniffi_cie_pagamenti_uniffi_checksum_func_causale,
+    [],
+    :uint16
+  
+  attach_function :uniffi_cie_pagamenti_uniffi_checksum_func_check_order_json,
     [],
     :uint16
   
@@ -7066,6 +7074,33 @@ def self.causale(municipality, fortnight, cards)
     
     
   result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_func_causale,RustBuffer.alloc_from_string(municipality),RustBuffer.alloc_from_string(fortnight),cards)
+  return result.consume_into_string
+end
+
+
+  
+  
+
+def self.check_order_json(number, date, amount, period_from, period_to, today)
+    number = ::CiePagamenti::uniffi_utf8(number)
+    
+    
+    date = ::CiePagamenti::uniffi_utf8(date)
+    
+    
+    amount = ::CiePagamenti::uniffi_utf8(amount)
+    
+    
+    period_from = ::CiePagamenti::uniffi_utf8(period_from)
+    
+    
+    period_to = ::CiePagamenti::uniffi_utf8(period_to)
+    
+    
+    today = ::CiePagamenti::uniffi_utf8(today)
+    
+    
+  result = ::CiePagamenti.rust_call_with_error(CieError,:uniffi_cie_pagamenti_uniffi_fn_func_check_order_json,RustBuffer.alloc_from_string(number),RustBuffer.alloc_from_string(date),RustBuffer.alloc_from_string(amount),RustBuffer.alloc_from_string(period_from),RustBuffer.alloc_from_string(period_to),RustBuffer.alloc_from_string(today))
   return result.consume_into_string
 end
 

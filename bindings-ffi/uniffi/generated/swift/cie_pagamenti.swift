@@ -5172,6 +5172,25 @@ public func causale(municipality: String, fortnight: String, cards: UInt64)throw
 })
 }
 /**
+ * The order check (SPEC §5 "Order check") on the portal form's texts, as JSON: `{order,
+ * findings: [{code, severity, field, message_it, message_en, fields}], cards, top_up, quarters,
+ * missed_due_date}`. Dates `gg/mm/aaaa`, amount `1234,56` (strict), empty period ends for no
+ * period; `today` is the Rome civil date (ISO or `gg/mm/aaaa`). Every rule is a finding.
+ */
+public func checkOrderJson(number: String, date: String, amount: String, periodFrom: String, periodTo: String, today: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCieError_lift) {
+        uniffiCallStatus in
+    uniffi_cie_pagamenti_uniffi_fn_func_check_order_json(
+        FfiConverterString.lower(number),
+        FfiConverterString.lower(date),
+        FfiConverterString.lower(amount),
+        FfiConverterString.lower(periodFrom),
+        FfiConverterString.lower(periodTo),
+        FfiConverterString.lower(today),uniffiCallStatus
+    )
+})
+}
+/**
  * The unmet rules of a password (§6.5); empty = acceptable.
  */
 public func checkPassword(password: String) -> [String]  {
@@ -5476,6 +5495,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_func_causale() != 62988) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cie_pagamenti_uniffi_checksum_func_check_order_json() != 47701) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cie_pagamenti_uniffi_checksum_func_check_password() != 24347) {

@@ -429,6 +429,11 @@ uint64_t uniffi_cie_pagamenti_uniffi_fn_func_cards_for_amount(RustBuffer amount_
 RustBuffer uniffi_cie_pagamenti_uniffi_fn_func_causale(RustBuffer municipality, RustBuffer fortnight, uint64_t cards, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_CHECK_ORDER_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_CHECK_ORDER_JSON
+RustBuffer uniffi_cie_pagamenti_uniffi_fn_func_check_order_json(RustBuffer number, RustBuffer date, RustBuffer amount, RustBuffer period_from, RustBuffer period_to, RustBuffer today, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_CHECK_PASSWORD
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_FN_FUNC_CHECK_PASSWORD
 RustBuffer uniffi_cie_pagamenti_uniffi_fn_func_check_password(RustBuffer password, RustCallStatus *_Nonnull out_status
@@ -849,6 +854,12 @@ uint16_t uniffi_cie_pagamenti_uniffi_checksum_func_cards_for_amount(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_CAUSALE
 #define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_CAUSALE
 uint16_t uniffi_cie_pagamenti_uniffi_checksum_func_causale(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_CHECK_ORDER_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CIE_PAGAMENTI_UNIFFI_CHECKSUM_FUNC_CHECK_ORDER_JSON
+uint16_t uniffi_cie_pagamenti_uniffi_checksum_func_check_order_json(void
     
 );
 #endif

@@ -689,6 +689,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_func_causale(
     ): Int
+    external fun uniffi_cie_pagamenti_uniffi_checksum_func_check_order_json(
+    ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_func_check_password(
     ): Int
     external fun uniffi_cie_pagamenti_uniffi_checksum_func_check_password_change(
@@ -883,6 +885,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_cie_pagamenti_uniffi_fn_func_causale(`municipality`: RustBuffer.ByValue,`fortnight`: RustBuffer.ByValue,`cards`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_cie_pagamenti_uniffi_fn_func_check_order_json(`number`: RustBuffer.ByValue,`date`: RustBuffer.ByValue,`amount`: RustBuffer.ByValue,`periodFrom`: RustBuffer.ByValue,`periodTo`: RustBuffer.ByValue,`today`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_cie_pagamenti_uniffi_fn_func_check_password(`password`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_cie_pagamenti_uniffi_fn_func_check_password_change(`current`: RustBuffer.ByValue,`new`: RustBuffer.ByValue,`confirmation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1069,6 +1073,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_func_causale() and 0xFFFF) != 62988) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_cie_pagamenti_uniffi_checksum_func_check_order_json() and 0xFFFF) != 47701) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cie_pagamenti_uniffi_checksum_func_check_password() and 0xFFFF) != 24347) {
@@ -8005,6 +8012,29 @@ public object FfiConverterSequenceTypeQuarterRow: FfiConverterRustBuffer<List<Qu
         FfiConverterString.lower(`municipality`),
         FfiConverterString.lower(`fortnight`),
         FfiConverterULong.lower(`cards`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The order check (SPEC §5 "Order check") on the portal form's texts, as JSON: `{order,
+         * findings: [{code, severity, field, message_it, message_en, fields}], cards, top_up, quarters,
+         * missed_due_date}`. Dates `gg/mm/aaaa`, amount `1234,56` (strict), empty period ends for no
+         * period; `today` is the Rome civil date (ISO or `gg/mm/aaaa`). Every rule is a finding.
+         */
+    @Throws(CieException::class) fun `checkOrderJson`(`number`: kotlin.String, `date`: kotlin.String, `amount`: kotlin.String, `periodFrom`: kotlin.String, `periodTo`: kotlin.String, `today`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(CieException) { _status ->
+    UniffiLib.uniffi_cie_pagamenti_uniffi_fn_func_check_order_json(
+    
+        
+        FfiConverterString.lower(`number`),
+        FfiConverterString.lower(`date`),
+        FfiConverterString.lower(`amount`),
+        FfiConverterString.lower(`periodFrom`),
+        FfiConverterString.lower(`periodTo`),
+        FfiConverterString.lower(`today`),_status)
 }
     )
     }
