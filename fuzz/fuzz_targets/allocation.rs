@@ -1,12 +1,15 @@
 //! The allocation on arbitrary cards and orders: never a panic, and the money invariant holds
-//! whenever it succeeds; the orders in columns give the same table, and cards counted in
+//! whenever it succeeds; on small inputs it equals the card-by-card reference of §3.2
+//! (`allocation::reference`); the orders in columns give the same table, and cards counted in
 //! parts (as the Python binding does on two threads) the same counts, table and totals. One input in eight reads the cards as raw i64 epochs (any value), one
 //! in eight as i32 second offsets from 2020 (±68 years), the others as offsets of ±97 days,
 //! where real data lives and runs are fast.
 #![no_main]
+use cie_pagamenti::allocation::reference::reference_allocate;
 use cie_pagamenti::allocation::{
     allocate, allocate_columns, allocate_counted, allocate_table, allocate_totals, CardCounts,
 };
+use cie_pagamenti::CieError;
 use cie_pagamenti::orders::{OrderColumns, PaymentOrder};
 use cie_pagamenti::{Amount, PriceSchedule};
 use libfuzzer_sys::fuzz_target;
@@ -51,8 +54,32 @@ fuzz_target!(|data: &[u8]| {
     } else {
         assert_eq!(counts.err(), by_columns.err());
     }
-    if let Ok(a) = allocate(&cards, orders, &PriceSchedule::builtin()) {
+    // Small inputs with distinct (date, number): the card-by-card reference of §3.2 agrees.
+    let mut keys: Vec<_> = orders.iter().map(|o| (o.date, o.number.clone())).collect();
+    keys.sort();
+    keys.dedup();
+    let compare = cards.len() <= 200 && orders.len() <= 24 && keys.len() == orders.len();
+    let expected = compare.then(|| reference_allocate(&cards, &orders, &PriceSchedule::builtin()));
+    let result = allocate(&cards, orders, &PriceSchedule::builtin());
+    if let Ok(a) = &result {
         let portions: i64 = a.orders.iter().flat_map(|o| o.portions.iter()).map(|p| p.amount.cents()).sum();
         assert_eq!(portions + a.credit.cents(), total);
+    }
+    if let Some(expected) = expected {
+        match (&result, expected) {
+            (Ok(a), Ok(r)) => {
+                for (quarter, (signed, paid, amount)) in &r.quarters {
+                    let q = a.quarters[quarter];
+                    assert_eq!((q.cards_signed, q.cards_paid, q.amount.cents()), (*signed, *paid, *amount));
+                }
+                for ((number, portions, credit), o) in r.orders.iter().zip(&a.orders) {
+                    assert_eq!(number, &o.order.number);
+                    assert_eq!(portions.as_slice(), o.portions.as_slice());
+                    assert_eq!(*credit, o.credit.cents());
+                }
+            }
+            (Err(a), Err(r)) => assert_eq!(a.code(), r.code()),
+            (a, r) => panic!("allocation {a:?} but reference {r:?}"),
+        }
     }
 });

@@ -26,6 +26,22 @@ fuzz_target!(|data: &[u8]| {
         let _ = id::validate_phone(s);
         let _ = cie_pagamenti::password::check_password(s);
         let _ = cie_pagamenti::report::recognize_report(data);
+        // the statement's JSON input and the order form: coded errors or findings, never a panic
+        let _ = cie_pagamenti::reconciliation::statement_json(s);
+        let mut fields = s.splitn(5, '\t');
+        let mut next = || fields.next().unwrap_or_default();
+        let (number, date, amount, from, to) = (next(), next(), next(), next(), next());
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default();
+        let check = cie_pagamenti::orders::check_order_form(
+            number,
+            date,
+            amount,
+            from,
+            to,
+            today,
+            &cie_pagamenti::PriceSchedule::builtin(),
+        );
+        assert_eq!(check.is_valid(), check.findings.iter().all(|f| f.severity == cie_pagamenti::orders::Severity::Warning));
         // order numbers: the byte-level shortcuts agree with the rule read literally
         let t = s.trim();
         let literal = !t.is_empty()
