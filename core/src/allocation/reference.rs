@@ -53,10 +53,16 @@ pub fn reference_allocate(
         price: i64,
         paid: bool,
     }
-    let mut sorted = Vec::with_capacity(cards.len());
+    // Every card's calendar first (the first bad card in input order), then the prices: a card
+    // outside the calendar is reported before a card signed when no price was defined.
+    let mut dated = Vec::with_capacity(cards.len());
     for (index, &at) in cards.iter().enumerate() {
         let date = Moment::from_epoch(at).rome_date().map_err(|source| AllocationError::Card { index, source })?;
         let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index, source })?;
+        dated.push((at, date, quarter));
+    }
+    let mut sorted = Vec::with_capacity(cards.len());
+    for (at, date, quarter) in dated {
         let price = schedule.price_on(date)?.unit.cents();
         sorted.push(Card { at, date, quarter, price, paid: false });
     }

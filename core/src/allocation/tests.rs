@@ -533,3 +533,15 @@ fn whole_cards_at_every_boundary_of_the_real_prices() {
         }
     }
 }
+
+/// Found by the fuzz target `allocation`: with a card signed before any price and a later card
+/// outside the calendar, the engine reports the calendar error first; the reference now checks
+/// every card's calendar before any price, as the engine does.
+#[test]
+fn calendar_errors_come_before_price_errors() {
+    let cards = [1_451_606_400, i64::MAX];
+    let engine = allocate(&cards, Vec::new(), &PriceSchedule::builtin()).unwrap_err();
+    let reference = super::reference::reference_allocate(&cards, &[], &PriceSchedule::builtin()).unwrap_err();
+    assert_eq!(engine.code(), ErrorCode::MomentFormat);
+    assert_eq!(reference, engine);
+}
