@@ -18,7 +18,7 @@ use crate::error::{CieError, ErrorCode, Lang};
 pub struct Amount(i64);
 
 /// Why an amount was refused.
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
 pub enum AmountError {
     /// Not digits, comma (or dot) and two decimals.
     #[error("invalid amount format")]
@@ -48,6 +48,9 @@ impl CieError for AmountError {
         }
     }
 }
+
+mod exported;
+pub use exported::{column_style, read_exported_amount, ColumnStyle, ExportedAmountError};
 
 /// Largest entered amount: 999 999 999,99.
 const MAX_ENTERED_CENTS: i64 = 99_999_999_999;

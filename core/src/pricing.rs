@@ -257,6 +257,9 @@ pub const TREASURY_IBAN: &str = "IT81J0100003245348010374600";
 /// Chapter of the State budget receiving the payments.
 pub const TREASURY_CHAPTER: &str = "capo X, capitolo 3746";
 
+mod causale_parse;
+pub use causale_parse::{parse_causale, ParsedCausale};
+
 /// The payment description the State requires (§1.6):
 /// `Comune di <NOME> corrispettivo per il rilascio di n. <N> carte d'identità elettroniche (<dal>-<al>)`.
 pub fn causale(municipality: &str, fortnight: Fortnight, cards: u64) -> Result<String, PricingError> {

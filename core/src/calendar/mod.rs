@@ -116,6 +116,61 @@ pub fn parse_any_date(text: &str) -> Result<NaiveDate, CalendarError> {
     }
 }
 
+/// Reads a date as exported files write it (SPEC §2.3a): `d/m/yyyy` with one or two digits for
+/// day and month and `/`, `-` or `.` as separator (day first, always), or ISO `yyyy-mm-dd`.
+pub fn parse_exported_date(text: &str) -> Result<NaiveDate, CalendarError> {
+    let text = text.trim();
+    if text.len() == 10 && text.as_bytes()[4] == b'-' {
+        return parse_iso_date(text);
+    }
+    let separator = text.chars().find(|c| matches!(c, '/' | '-' | '.')).ok_or(CalendarError::DateFormat)?;
+    let mut parts = text.split(separator);
+    let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(CalendarError::DateFormat);
+    };
+    let small = |p: &str| (1..=2).contains(&p.len()).then(|| digits(p.as_bytes())).flatten();
+    let (Some(day), Some(month), Some(year)) = (small(d), small(m), (y.len() == 4).then(|| digits(y.as_bytes())).flatten())
+    else {
+        return Err(CalendarError::DateFormat);
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(CalendarError::DateInvalid)
+}
+
+/// Reads a signing moment as exported files write it (SPEC §2.3a): a moment [`Moment::parse`]
+/// reads, or an exported date ([`parse_exported_date`]) followed by a Rome local time
+/// `h:mm[:ss]` after a space or `T` (`15/3/2024 10:22`), or a bare exported date (midnight).
+pub fn parse_exported_moment(text: &str) -> Result<Moment, CalendarError> {
+    let text = text.trim();
+    if let Ok(m) = Moment::parse(text) {
+        return Ok(m);
+    }
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (text, None),
+    };
+    let date = parse_exported_date(date).map_err(|e| match e {
+        CalendarError::DateInvalid => e,
+        _ => CalendarError::MomentFormat,
+    })?;
+    let Some(time) = time else { return Ok(Moment::rome_midnight(date)) };
+    let mut parts = time.split(':');
+    let mut field = |max: u32, needed: bool| -> Result<u32, CalendarError> {
+        match parts.next() {
+            None if !needed => Ok(0),
+            Some(p) if (1..=2).contains(&p.len()) => {
+                digits(p.as_bytes()).filter(|v| *v <= max).ok_or(CalendarError::MomentFormat)
+            }
+            _ => Err(CalendarError::MomentFormat),
+        }
+    };
+    let (h, m, s) = (field(23, true)?, field(59, true)?, field(59, false)?);
+    if parts.next().is_some() {
+        return Err(CalendarError::MomentFormat);
+    }
+    let naive = date.and_hms_opt(h, m, s).ok_or(CalendarError::MomentFormat)?;
+    Ok(Moment::from_rome_local(naive))
+}
+
 /// Formats a date as the portal does: `gg/mm/aaaa`.
 pub fn format_date(date: NaiveDate) -> String {
     format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
@@ -124,6 +179,43 @@ pub fn format_date(date: NaiveDate) -> String {
 /// Reads ASCII digits as a number; `None` if any byte is not a digit.
 pub(crate) fn digits(bytes: &[u8]) -> Option<u32> {
     bytes.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
+}
+
+#[cfg(test)]
+mod exported_tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn exported_dates_are_day_first() {
+        for (text, want) in [
+            ("1/2/2024", d(2024, 2, 1)),
+            ("15-02-2024", d(2024, 2, 15)),
+            ("15.2.2024", d(2024, 2, 15)),
+            ("2024-02-15", d(2024, 2, 15)),
+            (" 01/02/2024 ", d(2024, 2, 1)),
+        ] {
+            assert_eq!(parse_exported_date(text), Ok(want), "{text}");
+        }
+        assert_eq!(parse_exported_date("31/2/2024"), Err(CalendarError::DateInvalid));
+        for bad in ["2/15", "1/2/24", "2024/02/15", "1/2/2024/1", "", "a/b/cccc", "001/2/2024"] {
+            assert_eq!(parse_exported_date(bad), Err(CalendarError::DateFormat), "{bad}");
+        }
+    }
+
+    #[test]
+    fn exported_moments_read_rome_time() {
+        let m = parse_exported_moment("15/3/2024 10:22").unwrap();
+        assert_eq!(m, Moment::parse("2024-03-15T10:22:00").unwrap());
+        assert_eq!(parse_exported_moment("15-03-2024 9:05:07").unwrap(), Moment::parse("2024-03-15T09:05:07").unwrap());
+        assert_eq!(parse_exported_moment("2024-03-31T23:30:00Z").unwrap().quarter().unwrap().to_string(), "2024-Q2");
+        assert_eq!(parse_exported_moment("15/3/2024").unwrap(), Moment::parse("2024-03-15").unwrap());
+        assert_eq!(parse_exported_moment("15/3/2024 25:00"), Err(CalendarError::MomentFormat));
+        assert_eq!(parse_exported_moment("30/2/2024 10:00"), Err(CalendarError::DateInvalid));
+    }
 }
 
 #[cfg(test)]
