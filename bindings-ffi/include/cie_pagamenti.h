@@ -394,6 +394,50 @@ typedef enum cie_status_t {
    */
   CIE_STATUS_CONTACT_FISCAL_CODE_FIXED = 94,
   /**
+   * `AMOUNT_AMBIGUOUS`.
+   */
+  CIE_STATUS_AMOUNT_AMBIGUOUS = 95,
+  /**
+   * `AMOUNT_COLUMN_MIXED`.
+   */
+  CIE_STATUS_AMOUNT_COLUMN_MIXED = 96,
+  /**
+   * `COLUMN_MISSING`.
+   */
+  CIE_STATUS_COLUMN_MISSING = 97,
+  /**
+   * `FILE_EMPTY`.
+   */
+  CIE_STATUS_FILE_EMPTY = 98,
+  /**
+   * `FILE_FORMAT`.
+   */
+  CIE_STATUS_FILE_FORMAT = 99,
+  /**
+   * `ROW_DUPLICATE`.
+   */
+  CIE_STATUS_ROW_DUPLICATE = 100,
+  /**
+   * `ORDER_IDENTITY_DUPLICATE`.
+   */
+  CIE_STATUS_ORDER_IDENTITY_DUPLICATE = 101,
+  /**
+   * `CARD_DUPLICATE`.
+   */
+  CIE_STATUS_CARD_DUPLICATE = 102,
+  /**
+   * `CIEONLINE_DUPLICATE`.
+   */
+  CIE_STATUS_CIEONLINE_DUPLICATE = 103,
+  /**
+   * `CARD_DATE_FUTURE`.
+   */
+  CIE_STATUS_CARD_DATE_FUTURE = 104,
+  /**
+   * `COUNT_FORMAT`.
+   */
+  CIE_STATUS_COUNT_FORMAT = 105,
+  /**
    * A null pointer, invalid UTF-8 or an out-of-range argument.
    */
   CIE_STATUS_INVALID_ARGUMENT = 1000,

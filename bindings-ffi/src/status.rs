@@ -196,6 +196,28 @@ pub enum CieStatus {
     CieStatusStaleState = 93,
     /// `CONTACT_FISCAL_CODE_FIXED`.
     CieStatusContactFiscalCodeFixed = 94,
+    /// `AMOUNT_AMBIGUOUS`.
+    CieStatusAmountAmbiguous = 95,
+    /// `AMOUNT_COLUMN_MIXED`.
+    CieStatusAmountColumnMixed = 96,
+    /// `COLUMN_MISSING`.
+    CieStatusColumnMissing = 97,
+    /// `FILE_EMPTY`.
+    CieStatusFileEmpty = 98,
+    /// `FILE_FORMAT`.
+    CieStatusFileFormat = 99,
+    /// `ROW_DUPLICATE`.
+    CieStatusRowDuplicate = 100,
+    /// `ORDER_IDENTITY_DUPLICATE`.
+    CieStatusOrderIdentityDuplicate = 101,
+    /// `CARD_DUPLICATE`.
+    CieStatusCardDuplicate = 102,
+    /// `CIEONLINE_DUPLICATE`.
+    CieStatusCieonlineDuplicate = 103,
+    /// `CARD_DATE_FUTURE`.
+    CieStatusCardDateFuture = 104,
+    /// `COUNT_FORMAT`.
+    CieStatusCountFormat = 105,
     /// A null pointer, invalid UTF-8 or an out-of-range argument.
     CieStatusInvalidArgument = 1000,
     /// An internal failure caught at the boundary (never expected).
@@ -203,6 +225,7 @@ pub enum CieStatus {
 }
 
 impl From<ErrorCode> for CieStatus {
+    #[allow(clippy::too_many_lines)] // one arm per catalogue code, generated
     fn from(code: ErrorCode) -> CieStatus {
         match code {
             ErrorCode::AmountFormat => CieStatus::CieStatusAmountFormat,
@@ -299,6 +322,17 @@ impl From<ErrorCode> for CieStatus {
             ErrorCode::PaymentLate => CieStatus::CieStatusPaymentLate,
             ErrorCode::StaleState => CieStatus::CieStatusStaleState,
             ErrorCode::ContactFiscalCodeFixed => CieStatus::CieStatusContactFiscalCodeFixed,
+            ErrorCode::AmountAmbiguous => CieStatus::CieStatusAmountAmbiguous,
+            ErrorCode::AmountColumnMixed => CieStatus::CieStatusAmountColumnMixed,
+            ErrorCode::ColumnMissing => CieStatus::CieStatusColumnMissing,
+            ErrorCode::FileEmpty => CieStatus::CieStatusFileEmpty,
+            ErrorCode::FileFormat => CieStatus::CieStatusFileFormat,
+            ErrorCode::RowDuplicate => CieStatus::CieStatusRowDuplicate,
+            ErrorCode::OrderIdentityDuplicate => CieStatus::CieStatusOrderIdentityDuplicate,
+            ErrorCode::CardDuplicate => CieStatus::CieStatusCardDuplicate,
+            ErrorCode::CieonlineDuplicate => CieStatus::CieStatusCieonlineDuplicate,
+            ErrorCode::CardDateFuture => CieStatus::CieStatusCardDateFuture,
+            ErrorCode::CountFormat => CieStatus::CieStatusCountFormat,
         }
     }
 }

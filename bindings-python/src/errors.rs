@@ -12,6 +12,8 @@ fn class_name(code: ErrorCode) -> &'static str {
     use ErrorCode as C;
     match code {
         C::AmountFormat
+        | C::AmountAmbiguous
+        | C::AmountColumnMixed
         | C::AmountPrecision
         | C::AmountNegative
         | C::AmountZero
@@ -88,7 +90,17 @@ fn class_name(code: ErrorCode) -> &'static str {
         | C::SiteIncomplete
         | C::RoleNotAssociated
         | C::SecurityOfficerElsewhere => "SiteError",
-        C::AprValue | C::InputFormat => "InputError",
+        C::AprValue
+        | C::InputFormat
+        | C::ColumnMissing
+        | C::FileEmpty
+        | C::FileFormat
+        | C::RowDuplicate
+        | C::OrderIdentityDuplicate
+        | C::CardDuplicate
+        | C::CieonlineDuplicate
+        | C::CardDateFuture
+        | C::CountFormat => "InputError",
         C::EventLogVersion | C::EventLogFormat | C::EventRejected => "EventLogError",
     }
 }

@@ -182,6 +182,17 @@ error_codes! {
     PaymentLate = "PAYMENT_LATE", "Pagamento effettuato dopo la scadenza della quindicina", "Payment made after the fortnight's due date";
     StaleState = "STALE_STATE", "I dati sono stati modificati nel frattempo: ricaricare e riprovare", "The data changed in the meantime: reload and try again";
     ContactFiscalCodeFixed = "CONTACT_FISCAL_CODE_FIXED", "Il codice fiscale di un referente non è modificabile", "A contact's fiscal code cannot be changed";
+    AmountAmbiguous = "AMOUNT_AMBIGUOUS", "Importo ambiguo: con il punto e tre cifre può indicare le migliaia o i decimali; la colonna non chiarisce quale", "Ambiguous amount: a dot and three digits may be thousands or decimals, and the column does not tell which";
+    AmountColumnMixed = "AMOUNT_COLUMN_MIXED", "Importo scritto in modo diverso dagli altri della colonna (virgola o punto per i decimali)", "Amount written differently from the rest of its column (comma or dot for decimals)";
+    ColumnMissing = "COLUMN_MISSING", "Colonna obbligatoria mancante", "Required column missing";
+    FileEmpty = "FILE_EMPTY", "Il file non contiene un'intestazione e righe di dati", "The file has no header and data rows";
+    FileFormat = "FILE_FORMAT", "Formato del file non riconosciuto o foglio non leggibile", "File format not recognised or sheet not readable";
+    RowDuplicate = "ROW_DUPLICATE", "Riga ripetuta: è identica a una riga precedente e non viene conteggiata di nuovo", "Repeated row: identical to an earlier row, not counted again";
+    OrderIdentityDuplicate = "ORDER_IDENTITY_DUPLICATE", "Lo stesso mandato (esercizio e numero) compare in più righe con dati diversi", "The same payment order (year and number) is on several rows with different data";
+    CardDuplicate = "CARD_DUPLICATE", "La stessa carta compare in più righe", "The same card is on several rows";
+    CieonlineDuplicate = "CIEONLINE_DUPLICATE", "Il conteggio CIEonline di questo trimestre compare in più righe", "This quarter's CIEonline count is on several rows";
+    CardDateFuture = "CARD_DATE_FUTURE", "La data di firma della carta è successiva alla data di riferimento", "The card's signing date is after the reference date";
+    CountFormat = "COUNT_FORMAT", "Numero di carte non valido: servono solo cifre", "Invalid card count: digits only";
 }
 
 impl ErrorCode {

@@ -288,12 +288,46 @@ pub enum CieError {
     /// `CONTACT_FISCAL_CODE_FIXED`.
     #[error("CONTACT_FISCAL_CODE_FIXED: {message_en}")]
     ContactFiscalCodeFixed { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `AMOUNT_AMBIGUOUS`.
+    #[error("AMOUNT_AMBIGUOUS: {message_en}")]
+    AmountAmbiguous { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `AMOUNT_COLUMN_MIXED`.
+    #[error("AMOUNT_COLUMN_MIXED: {message_en}")]
+    AmountColumnMixed { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `COLUMN_MISSING`.
+    #[error("COLUMN_MISSING: {message_en}")]
+    ColumnMissing { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `FILE_EMPTY`.
+    #[error("FILE_EMPTY: {message_en}")]
+    FileEmpty { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `FILE_FORMAT`.
+    #[error("FILE_FORMAT: {message_en}")]
+    FileFormat { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `ROW_DUPLICATE`.
+    #[error("ROW_DUPLICATE: {message_en}")]
+    RowDuplicate { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `ORDER_IDENTITY_DUPLICATE`.
+    #[error("ORDER_IDENTITY_DUPLICATE: {message_en}")]
+    OrderIdentityDuplicate { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CARD_DUPLICATE`.
+    #[error("CARD_DUPLICATE: {message_en}")]
+    CardDuplicate { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CIEONLINE_DUPLICATE`.
+    #[error("CIEONLINE_DUPLICATE: {message_en}")]
+    CieonlineDuplicate { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CARD_DATE_FUTURE`.
+    #[error("CARD_DATE_FUTURE: {message_en}")]
+    CardDateFuture { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `COUNT_FORMAT`.
+    #[error("COUNT_FORMAT: {message_en}")]
+    CountFormat { code: String, message_it: String, message_en: String, fields_json: String },
     /// `INVALID_ARGUMENT`.
     #[error("INVALID_ARGUMENT: {message_en}")]
     InvalidArgument { code: String, message_it: String, message_en: String, fields_json: String },
 }
 
 /// The variant of a code.
+#[allow(clippy::too_many_lines)] // one arm per catalogue code, generated
 pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, fields_json: String) -> CieError {
     let code_text = code.as_str().to_owned();
     match code {
@@ -391,5 +425,16 @@ pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, f
         ErrorCode::PaymentLate => CieError::PaymentLate { code: code_text, message_it, message_en, fields_json },
         ErrorCode::StaleState => CieError::StaleState { code: code_text, message_it, message_en, fields_json },
         ErrorCode::ContactFiscalCodeFixed => CieError::ContactFiscalCodeFixed { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::AmountAmbiguous => CieError::AmountAmbiguous { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::AmountColumnMixed => CieError::AmountColumnMixed { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::ColumnMissing => CieError::ColumnMissing { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::FileEmpty => CieError::FileEmpty { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::FileFormat => CieError::FileFormat { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::RowDuplicate => CieError::RowDuplicate { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::OrderIdentityDuplicate => CieError::OrderIdentityDuplicate { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CardDuplicate => CieError::CardDuplicate { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CieonlineDuplicate => CieError::CieonlineDuplicate { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CardDateFuture => CieError::CardDateFuture { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CountFormat => CieError::CountFormat { code: code_text, message_it, message_en, fields_json },
     }
 }

@@ -129,7 +129,8 @@ pub fn parse_exported_date(text: &str) -> Result<NaiveDate, CalendarError> {
         return Err(CalendarError::DateFormat);
     };
     let small = |p: &str| (1..=2).contains(&p.len()).then(|| digits(p.as_bytes())).flatten();
-    let (Some(day), Some(month), Some(year)) = (small(d), small(m), (y.len() == 4).then(|| digits(y.as_bytes())).flatten())
+    let (Some(day), Some(month), Some(year)) =
+        (small(d), small(m), (y.len() == 4).then(|| digits(y.as_bytes())).flatten())
     else {
         return Err(CalendarError::DateFormat);
     };

@@ -145,12 +145,13 @@ pub fn read_exported_amount(text: &str, style: ColumnStyle) -> Result<Amount, Ex
     let (negative, number) = bare(text);
     let decimal = match (shape(number), style) {
         (Shape::Bad(e), _) => return Err(ExportedAmountError::Value(e)),
-        (Shape::Integer, _) => None,
+        (Shape::Integer, _) | (Shape::Grouped, ColumnStyle::Display) => None,
         (Shape::Display, ColumnStyle::Display | ColumnStyle::Either) => Some(','),
-        (Shape::Grouped, ColumnStyle::Display) => None,
         (Shape::Grouped, ColumnStyle::Either) => return Err(ExportedAmountError::Ambiguous),
+        // In a machine column, a dot and three digits are three decimals.
+        (Shape::Grouped, ColumnStyle::Machine) => return Err(ExportedAmountError::Value(AmountError::Precision)),
         (Shape::Machine, ColumnStyle::Machine | ColumnStyle::Either) => Some('.'),
-        (Shape::Display | Shape::Grouped, ColumnStyle::Machine) | (Shape::Machine, ColumnStyle::Display) => {
+        (Shape::Display, ColumnStyle::Machine) | (Shape::Machine, ColumnStyle::Display) => {
             return Err(ExportedAmountError::Mixed)
         }
     };
@@ -180,12 +181,10 @@ mod tests {
 
     #[test]
     fn machine_columns() {
-        assert_eq!(read(&["16.79", "302.2", "1234", "1.234"]), vec![
-            Ok(1679),
-            Ok(30220),
-            Ok(123_400),
-            Err(ExportedAmountError::Mixed)
-        ]);
+        assert_eq!(
+            read(&["16.79", "302.2", "1234", "1.234"]),
+            vec![Ok(1679), Ok(30220), Ok(123_400), Err(ExportedAmountError::Value(AmountError::Precision))]
+        );
     }
 
     #[test]

@@ -47,6 +47,7 @@ fn fold(text: &str) -> String {
 }
 
 /// Every date `d/m/yyyy` (separators `/`, `.` or `-`, the same twice) in the text, in order.
+#[allow(clippy::many_single_char_names)] // day, month, year runs of a small scanner
 fn dates(text: &str) -> Vec<NaiveDate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -93,15 +94,15 @@ pub fn parse_causale(text: &str) -> ParsedCausale {
     let municipality = folded.find("comune di ").and_then(|at| {
         let start = at + "comune di ".len();
         let rest = &folded[start..];
-        let end = ["corrispettivo", " - ", ",", " per ", " n.", " n°", "("].iter().filter_map(|k| rest.find(k)).min()?;
+        let end =
+            ["corrispettivo", " - ", ",", " per ", " n.", " n°", "("].iter().filter_map(|k| rest.find(k)).min()?;
         // The name as written in the original (same character positions after folding is not
         // guaranteed): rebuild it from the original text's words.
         let words = rest[..end].split_whitespace().count();
         let original: Vec<&str> = text.split_whitespace().collect();
-        let first = original
-            .windows(2)
-            .position(|w| w[0].eq_ignore_ascii_case("comune") && w[1].eq_ignore_ascii_case("di"))?
-            + 2;
+        let first =
+            original.windows(2).position(|w| w[0].eq_ignore_ascii_case("comune") && w[1].eq_ignore_ascii_case("di"))?
+                + 2;
         let name = original.get(first..first + words)?.join(" ");
         (!name.is_empty()).then_some(name)
     });
@@ -110,7 +111,8 @@ pub fn parse_causale(text: &str) -> ParsedCausale {
             let rest = folded[at + k.len()..].trim_start();
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             let after = rest[digits.len()..].trim_start();
-            (!digits.is_empty() && (after.starts_with("cart") || after.starts_with("cie"))).then(|| digits.parse().ok())?
+            (!digits.is_empty() && (after.starts_with("cart") || after.starts_with("cie")))
+                .then(|| digits.parse().ok())?
         })
     });
     let found = dates(&folded);

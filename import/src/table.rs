@@ -1,0 +1,225 @@
+//! From bytes to rows of text cells, one per column of the kind: CSV (encoding and delimiter
+//! detected, physical lines counted) or a spreadsheet (calamine; dates from Excel serials,
+//! formulas by their cached values).
+
+use std::borrow::Cow;
+use std::io::Cursor;
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use chrono::Timelike;
+use serde::Serialize;
+
+use crate::columns::{map_headers, Kind};
+use crate::{Finding, ImportError};
+
+/// How a file was read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// `csv` or `spreadsheet`.
+    pub format: &'static str,
+    /// The text encoding of a CSV: `UTF-8`, `UTF-16LE`, `UTF-16BE` or `windows-1252`.
+    pub encoding: Option<&'static str>,
+    /// The CSV delimiter: `;`, `,` or a tab.
+    pub delimiter: Option<char>,
+    /// The sheet read.
+    pub sheet: Option<String>,
+}
+
+/// A data row: its line and one cell per column of the kind (`None` when the column is absent).
+pub(crate) struct Row {
+    pub(crate) line: u64,
+    pub(crate) cells: Vec<Option<String>>,
+}
+
+pub(crate) struct Table {
+    pub(crate) rows: Vec<Row>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) source: Source,
+}
+
+/// The physical line of increasing byte offsets.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut to = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len()).max(self.offset);
+        // A record's position may sit on the terminator before it (the `\n` of a CRLF, a blank
+        // line): the record starts at its first byte that ends no line.
+        while matches!(self.text.get(to), Some(b'\r' | b'\n')) {
+            to += 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.offset..to]).count() as u64;
+        self.offset = to;
+        self.line
+    }
+}
+
+/// ZIP (XLSX, ODS) or OLE2 (XLS) magic numbers.
+fn is_spreadsheet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+/// The text of a CSV: a BOM decides (UTF-8, UTF-16); else valid UTF-8 is UTF-8, and anything
+/// else is Windows-1252 (what Excel on Italian Windows writes), which decodes every byte.
+fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return (text, encoding.name());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        (Cow::Borrowed(text), "UTF-8")
+    } else {
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        (text, "windows-1252")
+    }
+}
+
+/// The delimiter the header line uses most, outside quotes (`;` first on a tie: the Italian
+/// Excel default).
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
+                c.1 += 1;
+            }
+        }
+    }
+    counts.iter().fold((b';', 0), |best, &c| if c.1 > best.1 { c } else { best }).0
+}
+
+fn blank(cells: &[String]) -> bool {
+    cells.iter().all(|c| c.trim().is_empty())
+}
+
+fn project(indices: &[Option<usize>], cells: &[String]) -> Vec<Option<String>> {
+    indices.iter().map(|i| i.and_then(|i| cells.get(i)).filter(|c| !c.trim().is_empty()).cloned()).collect()
+}
+
+impl Table {
+    pub(crate) fn read(bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<Table, ImportError> {
+        if is_spreadsheet(bytes) {
+            Table::spreadsheet(bytes, kind, sheet)
+        } else {
+            Table::csv(bytes, kind)
+        }
+    }
+
+    fn csv(bytes: &[u8], kind: Kind) -> Result<Table, ImportError> {
+        let (text, encoding) = decode(bytes);
+        let delimiter = sniff_delimiter(&text);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let mut findings = Vec::new();
+        let header = loop {
+            match records.next() {
+                None => return Err(ImportError::Empty),
+                Some(Ok(r)) => {
+                    let cells: Vec<String> = r.iter().map(str::to_owned).collect();
+                    if !blank(&cells) {
+                        break cells;
+                    }
+                }
+                Some(Err(e)) => return Err(ImportError::Format(e.to_string())),
+            }
+        };
+        let indices = map_headers(kind, &header)?;
+        // Physical lines from byte offsets: every '\n' counts, blank lines and CRLF included.
+        let mut lines = LineCounter { text: text.as_bytes(), offset: 0, line: 1 };
+        let mut rows = Vec::new();
+        for record in records {
+            match record {
+                Ok(r) => {
+                    let line = lines.at(r.position().map_or(0, csv::Position::byte));
+                    let cells: Vec<String> = r.iter().map(str::to_owned).collect();
+                    if !blank(&cells) {
+                        rows.push(Row { line, cells: project(&indices, &cells) });
+                    }
+                }
+                Err(e) => {
+                    let line = lines.at(e.position().map_or(0, csv::Position::byte));
+                    findings.push(Finding::coded(
+                        line,
+                        None,
+                        cie_pagamenti::ErrorCode::InputFormat,
+                        Some((e.to_string(), e.to_string())),
+                    ));
+                }
+            }
+        }
+        let source =
+            Source { format: "csv", encoding: Some(encoding), delimiter: Some(char::from(delimiter)), sheet: None };
+        Ok(Table { rows, findings, source })
+    }
+
+    fn spreadsheet(bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<Table, ImportError> {
+        let mut book =
+            open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::Format(e.to_string()))?;
+        let names = book.sheet_names();
+        let name =
+            match sheet {
+                Some(s) => names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
+                    ImportError::Format(format!("sheet {s:?} not found; sheets: {}", names.join(", ")))
+                })?,
+                None => names.first().cloned().ok_or(ImportError::Empty)?,
+            };
+        let range = book.worksheet_range(&name).map_err(|e| ImportError::Format(e.to_string()))?;
+        let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
+        let mut rows_iter = range.rows().enumerate().map(|(i, r)| (first_row + i as u64 + 1, r));
+        let header = loop {
+            let Some((_, r)) = rows_iter.next() else { return Err(ImportError::Empty) };
+            let cells: Vec<String> = r.iter().map(cell_text).collect();
+            if !blank(&cells) {
+                break cells;
+            }
+        };
+        let indices = map_headers(kind, &header)?;
+        let rows = rows_iter
+            .filter_map(|(line, r)| {
+                let cells: Vec<String> = r.iter().map(cell_text).collect();
+                (!blank(&cells)).then(|| Row { line, cells: project(&indices, &cells) })
+            })
+            .collect();
+        let source = Source { format: "spreadsheet", encoding: None, delimiter: None, sheet: Some(name) };
+        Ok(Table { rows, findings: Vec::new(), source })
+    }
+}
+
+/// A cell as text the value readers understand: numbers in machine form (the shortest decimal
+/// that reads back to the stored double, which is what the spreadsheet shows), dates ISO,
+/// date-times ISO to the second (Rome local time, as typed), formulas by their cached value.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => format!("{f}"),
+        Data::Bool(b) => b.to_string(),
+        Data::Error(e) => format!("#{e:?}"),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) => {
+                // Serial fractions of a day: round to the nearest second.
+                let t = t + chrono::Duration::milliseconds(500);
+                let t = t.with_nanosecond(0).unwrap_or(t);
+                if t.time() == chrono::NaiveTime::MIN {
+                    t.date().format("%Y-%m-%d").to_string()
+                } else {
+                    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+                }
+            }
+            None => format!("{}", dt.as_f64()),
+        },
+    }
+}

@@ -1,0 +1,229 @@
+use super::*;
+
+fn now() -> Options {
+    Options { now: Some(Moment::parse("2024-11-15T12:00:00").unwrap()), sheet: None }
+}
+
+fn codes<T>(i: &Imported<T>) -> Vec<(u64, &'static str)> {
+    i.findings.iter().map(|f| (f.line, f.code.as_str())).collect()
+}
+
+/// Windows-1252 bytes of a text (the test's own encoder: every character here is in it).
+fn cp1252(text: &str) -> Vec<u8> {
+    let (bytes, _, bad) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!bad);
+    bytes.into_owned()
+}
+
+#[test]
+fn excel_on_italian_windows() {
+    // Windows-1252, `;`, CRLF, Italian headers with spaces and signs, display amounts, d/m/yyyy.
+    let text = "Numero Mandato;Data;Importo €;Beneficiario;Causale\r\n\
+                12;1/2/2024;€ 302,22;Tesoreria dello Stato – capo X;Comune di Forlì corrispettivo per il rilascio di n. 18 carte d'identità elettroniche (16/01/2024-31/01/2024)\r\n\
+                13;15-02-2024;1.124,93;Tesoreria;n. 67 carte (01/02/2024-15/02/2024)\r\n";
+    let r = read_orders(&cp1252(text), &now()).unwrap();
+    assert_eq!(r.source.encoding, Some("windows-1252"));
+    assert_eq!(r.source.delimiter, Some(';'));
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert_eq!(r.rows.len(), 2);
+    let first = &r.rows[0];
+    assert_eq!(first.line, 2);
+    assert_eq!(first.value.order.amount, cie_pagamenti::Amount::from_cents(30222));
+    assert_eq!(first.value.order.date, chrono::NaiveDate::from_ymd_opt(2024, 2, 1).unwrap());
+    // The period comes from the causale when there are no period columns.
+    assert_eq!(
+        first.value.order.period,
+        Some((
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 16).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()
+        ))
+    );
+    assert_eq!(r.rows[1].value.order.amount, cie_pagamenti::Amount::from_cents(112_493));
+    assert_eq!(r.rows[1].line, 3, "CRLF lines counted right");
+}
+
+#[test]
+fn header_variants_fold() {
+    for header in ["N. mandato,Data mandato,Importo", "n° mandato,DATA,importo euro", "number,date,amount"] {
+        let text = format!("{header}\n1,15/02/2024,16.79\n");
+        let r = read_orders(text.as_bytes(), &now()).unwrap();
+        assert_eq!(r.rows.len(), 1, "{header}");
+    }
+    let missing = read_orders(b"Numero;Data\n1;15/02/2024\n", &now()).unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::ColumnMissing);
+    let message = missing.message(Lang::It);
+    assert!(message.contains("amount: intestazioni accettate Importo, Importo €"), "{message}");
+    let cards = read_cards("Data Firma;N° carta\n15/3/2024 10:22;CA1\n".as_bytes(), &now()).unwrap();
+    assert_eq!(cards.rows[0].value.signed_at, Moment::parse("2024-03-15T10:22:00").unwrap());
+    let counts = read_cieonline("Trimestre\tN° carte\n2024-Q1\t18\n".as_bytes(), &now()).unwrap();
+    assert_eq!(counts.rows[0].value.cards, 18);
+    assert_eq!(counts.source.delimiter, Some('\t'));
+}
+
+#[test]
+fn utf16_and_bom() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "trimestre;carte\r\n2024-Q1;7\r\n".encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let r = read_cieonline(&bytes, &now()).unwrap();
+    assert_eq!(r.source.encoding, Some("UTF-16LE"));
+    assert_eq!((r.rows[0].line, r.rows[0].value.cards), (2, 7));
+    let r = read_cieonline("\u{feff}trimestre,carte\n2024-Q2,3\n".as_bytes(), &now()).unwrap();
+    assert_eq!(r.source.encoding, Some("UTF-8"));
+    assert_eq!(r.rows[0].value.cards, 3);
+}
+
+#[test]
+fn every_bad_row_with_its_line_and_never_silent() {
+    let text = "numero;data;importo\n\
+                1;15/02/2024;16,79\n\
+                1;15/02/2024;16,79\n\
+                1;16/02/2024;33,58\n\
+                2;31/02/2024;16,79\n\
+                3;15/02/2024;1.234\n\
+                4;15/02/2030;16,79\n\
+                ;15/02/2024;16,79\n\
+                5;15/02/2024;16.79\n\
+                \n\
+                6;15/02/2024;abc\n";
+    let r = read_orders(text.as_bytes(), &now()).unwrap();
+    assert_eq!(r.rows.iter().map(|x| x.line).collect::<Vec<_>>(), vec![2, 6]);
+    assert_eq!(
+        codes(&r),
+        vec![
+            (3, "ROW_DUPLICATE"),
+            (4, "ORDER_IDENTITY_DUPLICATE"),
+            (5, "DATE_INVALID"),
+            (7, "ORDER_DATE_FUTURE"),
+            (8, "ORDER_NUMBER_INVALID"),
+            (9, "AMOUNT_COLUMN_MIXED"),
+            (11, "AMOUNT_FORMAT"),
+        ]
+    );
+    assert_eq!(r.findings[0].fields.get("first_line"), Some(&FieldValue::Int(2)));
+    assert!(r.findings[0].message_it.contains("già alla riga 2"));
+    // "1.234" in a display column is one thousand two hundred thirty-four.
+    assert_eq!(r.rows[1].value.order.amount, cie_pagamenti::Amount::from_cents(123_400));
+}
+
+#[test]
+fn duplicates_of_cards_and_counts_and_future_cards() {
+    let cards = read_cards(
+        b"card_id,signed_at\nA,2024-03-01T10:00:00\nA,2024-03-02T10:00:00\nB,2030-01-01T10:00:00\nC,not a date\n",
+        &now(),
+    )
+    .unwrap();
+    assert_eq!(cards.rows.len(), 1);
+    assert_eq!(codes(&cards), vec![(3, "CARD_DUPLICATE"), (4, "CARD_DATE_FUTURE"), (5, "MOMENT_FORMAT")]);
+    let counts =
+        read_cieonline(b"trimestre;carte\n2024-Q1;10\n2024-Q1;12\n2024-Q5;1\n2024-Q2;1.000\n", &now()).unwrap();
+    assert_eq!(counts.rows.len(), 1);
+    assert_eq!(counts.rows[0].value.cards, 10, "the first count stands, the second is a finding");
+    assert_eq!(codes(&counts), vec![(3, "CIEONLINE_DUPLICATE"), (4, "QUARTER_FORMAT"), (5, "COUNT_FORMAT")]);
+}
+
+#[test]
+fn empty_and_unreadable() {
+    assert_eq!(read_cards(b"", &now()).unwrap_err(), ImportError::Empty);
+    assert_eq!(read_cards(b"\n\n", &now()).unwrap_err(), ImportError::Empty);
+    let e = read_orders(b"PK\x03\x04garbage", &now()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::FileFormat);
+}
+
+#[test]
+fn spreadsheets() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for file in ["orders.xlsx", "orders.ods"] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let r = read_orders(&bytes, &now()).unwrap();
+        assert_eq!(r.source.format, "spreadsheet", "{file}");
+        assert_eq!(r.rows.len(), 3, "{file}: {:?}", r.findings);
+        assert_eq!(r.rows[0].line, 2);
+        assert_eq!(r.rows[0].value.order.date, chrono::NaiveDate::from_ymd_opt(2024, 2, 15).unwrap(), "{file}");
+        assert_eq!(r.rows[0].value.order.amount, cie_pagamenti::Amount::from_cents(30222), "{file}");
+        // A formula's cached value: =16.79*67.
+        assert_eq!(r.rows[1].value.order.amount, cie_pagamenti::Amount::from_cents(112_493), "{file}");
+        assert_eq!(codes(&r), vec![(5, "AMOUNT_PRECISION")], "{file}");
+        let cards = read_cards(&bytes, &Options { sheet: Some("Carte".into()), ..now() }).unwrap();
+        assert_eq!(cards.rows[0].value.signed_at, Moment::parse("2024-03-15T10:22:00").unwrap(), "{file}");
+        let missing = read_cards(&bytes, &Options { sheet: Some("Nope".into()), ..now() }).unwrap_err();
+        assert_eq!(missing.code(), ErrorCode::FileFormat);
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn display(cents: i64) -> String {
+        // Italian display with thousands groups: 1.234,56
+        let (int, dec) = (cents / 100, cents % 100);
+        let digits = int.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(c);
+        }
+        format!("{grouped},{dec:02}")
+    }
+
+    proptest! {
+        #[test]
+        fn no_input_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = read_orders(&bytes, &Options::default());
+            let _ = read_cards(&bytes, &Options::default());
+            let _ = read_cieonline(&bytes, &Options::default());
+        }
+
+        #[test]
+        fn no_text_input_panics(text in "(?s)[0-9;,\\t\"\\r\\n./€a-zà -]{0,200}") {
+            let with_header = format!("numero;data;importo;dal;al\n{text}");
+            let _ = read_orders(with_header.as_bytes(), &Options::default());
+            let _ = read_cards(format!("data_firma\n{text}").as_bytes(), &Options::default());
+        }
+
+        /// A CSV written in any supported dialect reads back to the same orders.
+        #[test]
+        fn every_dialect_reads_back(
+            rows in prop::collection::vec((1u32..99_999, 0u32..3000, 1i64..99_999_999), 1..20),
+            delimiter in prop::sample::select(vec![';', ',', '\t']),
+            crlf in any::<bool>(),
+            encoding in 0u8..3,
+            italian in any::<bool>(),
+        ) {
+            let base = chrono::NaiveDate::from_ymd_opt(2016, 7, 4).unwrap();
+            let mut text = String::from(if italian { "Numero mandato|Data|Importo €" } else { "number|date|amount" })
+                .replace('|', &delimiter.to_string());
+            let mut want = Vec::new();
+            for (i, (number, day, cents)) in rows.iter().enumerate() {
+                let date = base + chrono::Days::new(u64::from(*day));
+                let number = format!("{number}-{i}");
+                let amount = if italian { display(*cents) } else { format!("{}.{:02}", cents / 100, cents % 100) };
+                // A comma-delimited file quotes the Italian amount, as Excel does.
+                let amount = if delimiter == ',' && italian { format!("\"{amount}\"") } else { amount };
+                let day_text = if italian { date.format("%-d/%-m/%Y").to_string() } else { date.format("%Y-%m-%d").to_string() };
+                text.push_str(if crlf { "\r\n" } else { "\n" });
+                text += &[number.as_str(), &day_text, &amount].join(&delimiter.to_string());
+                want.push((number, date, *cents));
+            }
+            let bytes: Vec<u8> = match encoding {
+                0 => text.clone().into_bytes(),
+                1 => {
+                    let mut b = vec![0xFF, 0xFE];
+                    for u in text.encode_utf16() { b.extend(u.to_le_bytes()); }
+                    b
+                }
+                _ => encoding_rs::WINDOWS_1252.encode(&text).0.into_owned(),
+            };
+            let r = read_orders(&bytes, &Options::default()).unwrap();
+            prop_assert!(r.findings.is_empty(), "{:?}", r.findings);
+            let got: Vec<_> = r.rows.iter().map(|x| (x.value.order.number.clone(), x.value.order.date, x.value.order.amount.cents())).collect();
+            prop_assert_eq!(got, want);
+            let lines: Vec<u64> = r.rows.iter().map(|x| x.line).collect();
+            prop_assert_eq!(lines, (2..2 + rows.len() as u64).collect::<Vec<_>>());
+        }
+    }
+}
