@@ -5,7 +5,6 @@
 
 mod basics;
 mod check;
-mod input;
 mod orders;
 mod output;
 mod reconcile;
@@ -19,14 +18,15 @@ use clap::{Parser, Subcommand};
 
 use crate::output::Out;
 
-/// Rules of the CIE payment accounting (Pagamenti CIE) on the command line.
+/// Le regole dei Pagamenti CIE (carta d'identità elettronica) a riga di comando: carte da un
+/// importo, trimestri, riconciliazione, rapporto trimestrale, controllo dei mandati.
 #[derive(Parser)]
 #[command(name = "cie-pagamenti", version, about)]
 struct Cli {
-    /// Output language: it (default) or en.
+    /// Lingua dei messaggi: it (predefinita) o en.
     #[arg(long, global = true, default_value = "it", value_parser = parse_lang)]
     lang: Lang,
-    /// Print JSON instead of text.
+    /// Stampa JSON invece del testo.
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
@@ -34,7 +34,7 @@ struct Cli {
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
-    Lang::parse(text).ok_or_else(|| "use 'it' or 'en'".to_owned())
+    Lang::parse(text).ok_or_else(|| "it, en".to_owned())
 }
 
 #[derive(Subcommand)]
@@ -103,16 +103,16 @@ enum Command {
         #[command(subcommand)]
         what: PasswordCommand,
     },
-    /// Allocate orders to quarters by the cards' signing dates and print the Resoconto dei Trimestri.
+    /// Imputa i mandati ai trimestri secondo la data di firma delle carte e stampa il Resoconto dei Trimestri.
     Reconcile(reconcile::ReconcileArgs),
-    /// Write the quarterly report of one quarter as PDF (same inputs as `reconcile`).
+    /// Scrive il rapporto trimestrale di un trimestre in PDF (stessi file di `reconcile`).
     Report(report::ReportArgs),
     /// Portal workflow: event logs.
     Workflow {
         #[command(subcommand)]
         what: WorkflowCommand,
     },
-    /// Payment-order files.
+    /// File dei mandati.
     Orders {
         #[command(subcommand)]
         what: OrdersCommand,
@@ -140,18 +140,87 @@ enum WorkflowCommand {
 
 #[derive(Subcommand)]
 enum OrdersCommand {
-    /// Validate a municipality's payment-order CSV row by row.
+    /// Controlla riga per riga un file di mandati (CSV o foglio di calcolo).
     Check {
-        /// CSV file (columns number/numero, date/data, amount/importo, optional period_from/dal, period_to/al).
+        /// Il file: colonne «Numero», «Data», «Importo» e, facoltative, «Dal», «Al», «Causale».
         file: std::path::PathBuf,
-        /// The moment of the check (default: now): orders dated later are refused.
+        /// Il momento del controllo (predefinito: adesso): i mandati con data successiva sono segnalati.
         #[arg(long)]
         now: Option<String>,
+        /// Foglio da leggere nei fogli di calcolo (predefinito: il primo).
+        #[arg(long)]
+        sheet: Option<String>,
     },
 }
 
+/// An argument error of clap, said in the chosen language (clap's own text is English); help
+/// and version are printed as they are.
+fn argument_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let english = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en") || args.iter().any(|a| a == "--lang=en");
+    let lang = if english { Lang::En } else { Lang::It };
+    let context = |kind: ContextKind| e.get(kind).map(ToString::to_string).unwrap_or_default();
+    let (it, en) = match e.kind() {
+        ErrorKind::UnknownArgument => ("opzione sconosciuta", "unknown option"),
+        ErrorKind::InvalidSubcommand => ("comando sconosciuto", "unknown command"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => ("valore non valido", "invalid value"),
+        ErrorKind::MissingRequiredArgument => ("manca un argomento obbligatorio", "a required argument is missing"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            ("manca il comando", "the command is missing")
+        }
+        ErrorKind::ArgumentConflict => ("opzioni incompatibili", "options that cannot be used together"),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            ("numero di valori errato", "wrong number of values")
+        }
+        _ => ("argomenti non validi", "invalid arguments"),
+    };
+    let what =
+        [ContextKind::InvalidArg, ContextKind::InvalidSubcommand, ContextKind::InvalidValue, ContextKind::PriorArg]
+            .into_iter()
+            .map(context)
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+    let hint =
+        lang.pick("Usare --help per l'elenco dei comandi e delle opzioni.", "Use --help for the commands and options.");
+    if what.is_empty() {
+        eprintln!("{}. {hint}", lang.pick(it, en));
+    } else {
+        eprintln!("{}: {what}. {hint}", lang.pick(it, en));
+    }
+    ExitCode::from(2)
+}
+
+/// A reader that closes the pipe (`… | head -2`) ends the program quietly with exit 0, as the
+/// reader chose to stop, instead of the panic of `println!` on a broken pipe (no `unsafe` to
+/// restore SIGPIPE: the workspace forbids it).
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.contains("failed printing to stdout") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    quiet_on_closed_pipe();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(&e),
+    };
     let out = Out { lang: cli.lang, json: cli.json };
     let result = match cli.command {
         Command::Cards { amount, on } => basics::cards(&out, &amount, on.as_deref()),
@@ -165,7 +234,9 @@ fn main() -> ExitCode {
         Command::Mailbox { name } => basics::mailbox(&out, &name),
         Command::Check { what } => check::run(&out, what),
         Command::Password { what: PasswordCommand::Generate { length } } => check::generate(&out, length),
-        Command::Orders { what: OrdersCommand::Check { file, now } } => orders::check(&out, &file, now.as_deref()),
+        Command::Orders { what: OrdersCommand::Check { file, now, sheet } } => {
+            orders::check(&out, &file, now.as_deref(), sheet)
+        }
         Command::Reconcile(args) => reconcile::run(&out, &args),
         Command::Report(args) => report::run(&out, &args),
         Command::Workflow { what: WorkflowCommand::Replay { events } } => workflow::replay(&out, &events),

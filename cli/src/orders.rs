@@ -8,11 +8,12 @@ use cie_pagamenti::calendar::format_date;
 use cie_pagamenti::orders::{
     check_order, split_date_conflicts, OrderCheck, OrderField, OrderFinding, PaymentOrder, Severity,
 };
-use cie_pagamenti::{Amount, ErrorCode, Moment, PriceSchedule};
+use cie_pagamenti::{Amount, CieError, ErrorCode, PriceSchedule};
 use serde_json::{json, Map, Value};
 
-use crate::input::{read_order_cells, CsvInput, ORDER_COLUMNS};
-use crate::output::{table, Failure, Out, Status};
+use cie_pagamenti_import::{read_orders, Finding, Options};
+
+use crate::output::{argument, read_file, table, Failure, Out, Status};
 
 /// One row's outcome.
 struct Checked {
@@ -40,32 +41,60 @@ impl Checked {
     }
 }
 
-/// The Rome civil date of `now` (the clock when not given): orders dated later are refused.
-fn today(now: Option<&str>) -> Result<chrono::NaiveDate, Failure> {
-    let moment = match now {
-        Some(text) => Moment::parse(text)?,
-        None => Moment::from_aware(&chrono::Utc::now()),
-    };
-    Ok(moment.rome_date()?)
+fn field_of(column: Option<&str>) -> OrderField {
+    match column {
+        Some("date") => OrderField::Date,
+        Some("amount") => OrderField::Amount,
+        Some("period_from" | "period_to" | "causale") => OrderField::Period,
+        _ => OrderField::Number,
+    }
 }
 
-pub(crate) fn check(out: &Out, path: &Path, now: Option<&str>) -> Result<Status, Failure> {
-    let schedule = PriceSchedule::builtin();
-    let today = today(now)?;
-    let mut input = CsvInput::open(path, &ORDER_COLUMNS)?;
-    let mut checked = Vec::new();
-    for row in input.rows() {
-        let row = row?;
-        let cells = read_order_cells(&row);
-        let mut check = check_order(&cells.number, cells.date, cells.amount, cells.from, cells.to, today, &schedule);
-        // A cell that could not be read is a finding of its field, before the check's own.
-        let reading = cells.errors.iter().map(|(field, e)| OrderFinding::error(e.as_ref(), *field));
-        check.findings.splice(0..0, reading);
-        if !cells.errors.is_empty() {
-            check.order = None;
-        }
-        checked.push(Checked { line: row.line, cells: row.cells, check });
+/// A row the import layer refused, as the order check reports rows.
+fn refused(f: &Finding) -> OrderFinding {
+    OrderFinding {
+        code: f.code,
+        severity: Severity::Error,
+        field: field_of(f.column),
+        message_it: f.message_it.clone(),
+        message_en: f.message_en.clone(),
+        fields: f.fields.clone(),
     }
+}
+
+pub(crate) fn check(out: &Out, path: &Path, now: Option<&str>, sheet: Option<String>) -> Result<Status, Failure> {
+    let schedule = PriceSchedule::builtin();
+    let now = crate::reconcile::now_of(now)?;
+    let today = now.rome_date().map_err(argument("--now"))?;
+    let bytes = read_file(path, out)?;
+    // Dates after `now` are findings of the order check itself (ORDER_DATE_FUTURE).
+    let imported = read_orders(&bytes, &Options { now: None, sheet })
+        .map_err(|e| Failure::Usage(format!("{}: {}: {}", path.display(), e.code(), e.message(out.lang))))?;
+    let mut checked: Vec<Checked> = imported
+        .rows
+        .iter()
+        .map(|row| {
+            let o = &row.value.order;
+            let (from, to) = o.period.map_or((None, None), |(f, t)| (Some(f), Some(t)));
+            let check = check_order(&o.number, Some(o.date), Some(o.amount), from, to, today, &schedule);
+            Checked { line: row.line, cells: Vec::new(), check }
+        })
+        .collect();
+    for f in &imported.findings {
+        let check = OrderCheck {
+            order: None,
+            findings: vec![refused(f)],
+            cards: None,
+            top_up: None,
+            quarters: Vec::new(),
+            missed_due_date: None,
+        };
+        match checked.iter_mut().find(|c| c.line == f.line) {
+            Some(c) => c.check.findings.push(refused(f)),
+            None => checked.push(Checked { line: f.line, cells: Vec::new(), check }),
+        }
+    }
+    checked.sort_by_key(|c| c.line);
     let orders: Vec<PaymentOrder> = checked.iter().filter_map(|c| c.order().cloned()).collect();
     let owners: Vec<usize> = checked.iter().enumerate().filter(|(_, c)| c.order().is_some()).map(|(i, _)| i).collect();
     for (i, conflict) in split_date_conflicts(&orders) {

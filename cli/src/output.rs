@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use cie_pagamenti::{CieError, Lang};
+use cie_pagamenti_import::Finding;
 use serde_json::{json, Map, Value};
 
 /// How to print.
@@ -35,6 +36,44 @@ pub(crate) enum Failure {
     Rule(Box<dyn CieError>),
     /// A file could not be read or arguments make no sense: exit 2.
     Usage(String),
+    /// An argument the library refuses (a bad `--quarter`, `--now`, …): exit 2.
+    Argument(&'static str, Box<dyn CieError>),
+    /// Rows of input files that cannot be read, duplicates, dates after `now`: exit 2, every
+    /// finding with its file and line.
+    Input(Vec<(String, Finding)>),
+}
+
+/// The library's error of an argument, as an exit-2 failure naming the option.
+pub(crate) fn argument<E: CieError + 'static>(option: &'static str) -> impl FnOnce(E) -> Failure {
+    move |e| Failure::Argument(option, Box::new(e))
+}
+
+/// Reads a file, with the operating system's error said in the chosen language.
+pub(crate) fn read_file(path: &std::path::Path, out: &Out) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => out.t("file non trovato", "file not found"),
+            std::io::ErrorKind::PermissionDenied => out.t("permesso negato", "permission denied"),
+            std::io::ErrorKind::IsADirectory => out.t("è una cartella, non un file", "is a directory, not a file"),
+            _ => out.t("impossibile leggere il file", "cannot read the file"),
+        };
+        Failure::Usage(format!("{}: {why}", path.display()))
+    })
+}
+
+/// A finding as JSON, with its file.
+pub(crate) fn finding_json(file: &str, f: &Finding, lang: Lang) -> Value {
+    let mut object = Map::new();
+    object.insert("file".into(), json!(file));
+    object.insert("line".into(), json!(f.line));
+    object.insert("column".into(), json!(f.column));
+    object.insert("code".into(), json!(f.code.as_str()));
+    object.insert("severity".into(), json!(f.severity));
+    object.insert("message".into(), json!(f.message(lang)));
+    for (name, value) in &f.fields {
+        object.insert((*name).into(), json!(value));
+    }
+    Value::Object(object)
 }
 
 impl<E: CieError + 'static> From<E> for Failure {
@@ -82,6 +121,30 @@ impl Out {
                     self.print_json(&json!({ "error": { "code": "USAGE", "message": message } }));
                 } else {
                     eprintln!("{message}");
+                }
+                ExitCode::from(2)
+            }
+            Failure::Argument(option, e) => {
+                if self.json {
+                    let mut error = error_json(e.as_ref(), self.lang);
+                    error["option"] = json!(option);
+                    self.print_json(&json!({ "error": error }));
+                } else {
+                    eprintln!("{option}: {}: {}", e.code(), e.message(self.lang));
+                }
+                ExitCode::from(2)
+            }
+            Failure::Input(findings) => {
+                if self.json {
+                    let all: Vec<Value> = findings.iter().map(|(file, f)| finding_json(file, f, self.lang)).collect();
+                    let first = all.first().cloned().unwrap_or_default();
+                    self.print_json(&json!({ "error": first, "findings": all }));
+                } else {
+                    for (file, f) in findings {
+                        let column = f.column.map_or_else(String::new, |c| format!(" [{c}]"));
+                        eprintln!("{file}:{}{column}: {}: {}", f.line, f.code, f.message(self.lang));
+                    }
+                    eprintln!("{}: {}", self.t("Righe da correggere", "Rows to correct"), findings.len());
                 }
                 ExitCode::from(2)
             }

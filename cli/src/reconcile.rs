@@ -10,34 +10,47 @@ use cie_pagamenti::reconciliation::{statement, Balance, Context, Lifespan, Quart
 use cie_pagamenti::{CieError, Moment, PriceSchedule, Quarter};
 use serde_json::json;
 
-use crate::input::{read_order, CsvInput, CARD_COLUMNS, CIEONLINE_COLUMNS, ORDER_COLUMNS};
-use crate::output::{table, Failure, Out, Status};
+use cie_pagamenti_import::{
+    read_cards, read_cieonline, read_orders, Finding, ImportError, Imported, Options, Severity,
+};
+
+use crate::output::{argument, read_file, table, Failure, Out, Status};
 
 /// Arguments of `reconcile`.
 #[derive(clap::Args)]
 pub(crate) struct ReconcileArgs {
-    /// Cards CSV: signed_at (ISO moment or gg/mm/aaaa hh:mm[:ss], Rome local when naive), optional card_id.
+    /// Carte firmate: CSV (UTF-8, UTF-16 o Windows-1252; `;`, `,` o tabulazione) o foglio di
+    /// calcolo (XLSX, XLS, ODS); colonna «Data firma» (gg/mm/aaaa hh:mm o ISO, ora di Roma) e,
+    /// facoltativa, «Numero carta».
     #[arg(long)]
     pub(crate) cards: PathBuf,
-    /// Payment orders CSV: number, date, amount, optional period_from, period_to.
+    /// Mandati: CSV o foglio di calcolo; colonne «Numero», «Data», «Importo» e, facoltative,
+    /// «Dal», «Al», «Causale» (il periodo si legge dalla causale quando mancano «Dal» e «Al»).
     #[arg(long)]
     pub(crate) orders: PathBuf,
-    /// CIEonline counts CSV: quarter, cards.
+    /// Conteggi CIEonline: CSV o foglio di calcolo; colonne «Trimestre» e «Carte».
     #[arg(long)]
     pub(crate) cieonline: Option<PathBuf>,
-    /// Quarters already transmitted, e.g. 2020-Q1..2024-Q2 or a comma-separated list.
+    /// Foglio da leggere nei fogli di calcolo (predefinito: il primo).
+    #[arg(long)]
+    pub(crate) sheet: Option<String>,
+    /// Trimestri già trasmessi, es. 2020-Q1..2024-Q2 o un elenco separato da virgole.
     #[arg(long, default_value = "")]
     pub(crate) transmitted: String,
-    /// Municipality name.
+    /// Nome del Comune.
     #[arg(long)]
     pub(crate) comune: String,
-    /// The moment of the reconciliation (default: now). Decides which quarters have ended.
+    /// Il momento della riconciliazione (predefinito: adesso): decide quali trimestri sono
+    /// chiusi; date successive nei file sono segnalate.
     #[arg(long)]
     pub(crate) now: Option<String>,
-    /// First quarter of a municipality created after 2020-Q1.
+    /// Riconcilia un solo anno (es. 2024): i suoi quattro trimestri.
+    #[arg(long, conflicts_with_all = ["first_quarter", "last_quarter"])]
+    pub(crate) year: Option<i32>,
+    /// Primo trimestre di un Comune istituito dopo il 2020-Q1.
     #[arg(long)]
     pub(crate) first_quarter: Option<String>,
-    /// Last quarter of a suppressed municipality.
+    /// Ultimo trimestre di un Comune soppresso.
     #[arg(long)]
     pub(crate) last_quarter: Option<String>,
 }
@@ -52,129 +65,85 @@ pub(crate) struct Outcome {
     pub(crate) now: Moment,
 }
 
-fn row_errors(path: &Path, problems: &[(u64, Box<dyn CieError>)], out: &Out) -> Failure {
-    for (line, e) in problems.iter().take(20) {
-        eprintln!("{}:{line}: {}: {}", path.display(), e.code(), e.message(out.lang));
-    }
-    if problems.len() > 20 {
-        eprintln!("… {} {}", problems.len() - 20, out.t("altri errori", "more errors"));
-    }
-    Failure::Rule(problems.first().map_or_else(
-        || Box::new(cie_pagamenti::calendar::CalendarError::MomentFormat) as Box<dyn CieError>,
-        |(_, e)| Box::new(InputError(e.code(), e.message(out.lang))) as Box<dyn CieError>,
-    ))
+/// Reads one input file through the import layer; a file that cannot be read at all is an
+/// exit-2 failure naming it, row findings are collected.
+fn import<T>(
+    path: &Path,
+    out: &Out,
+    read: impl Fn(&[u8], &Options) -> Result<Imported<T>, ImportError>,
+    options: &Options,
+    findings: &mut Vec<(String, Finding)>,
+) -> Result<Vec<T>, Failure> {
+    let bytes = read_file(path, out)?;
+    let file = path.display().to_string();
+    let imported =
+        read(&bytes, options).map_err(|e| Failure::Usage(format!("{file}: {}: {}", e.code(), e.message(out.lang))))?;
+    findings.extend(imported.findings.into_iter().map(|f| (file.clone(), f)));
+    Ok(imported.rows.into_iter().map(|r| r.value).collect())
 }
 
-/// The value read, or every bad row reported (with their line numbers) as the failure.
-fn finish<T>(path: &Path, problems: &[(u64, Box<dyn CieError>)], out: &Out, value: T) -> Result<T, Failure> {
-    if problems.is_empty() {
-        Ok(value)
-    } else {
-        Err(row_errors(path, problems, out))
-    }
-}
-
-/// A row error carried out of the reader (code and message of the first bad row).
-#[derive(Debug)]
-struct InputError(cie_pagamenti::ErrorCode, String);
-
-impl std::fmt::Display for InputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.1)
-    }
-}
-impl std::error::Error for InputError {}
-impl CieError for InputError {
-    fn code(&self) -> cie_pagamenti::ErrorCode {
-        self.0
-    }
-    fn message(&self, _lang: cie_pagamenti::Lang) -> String {
-        self.1.clone()
+/// The moment of `--now`, or the clock.
+pub(crate) fn now_of(text: Option<&str>) -> Result<Moment, Failure> {
+    match text {
+        Some(text) => Moment::parse(text).map_err(argument("--now")),
+        None => Ok(Moment::from_aware(&chrono::Utc::now())),
     }
 }
 
-fn read_cards(path: &Path, out: &Out) -> Result<Vec<i64>, Failure> {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    // About 25 bytes a row: show progress past a million rows when a person is watching.
-    let progress = (size > 25_000_000 && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(size / 25);
-        bar.set_message(out.t("lettura carte", "reading cards").to_owned());
-        bar
-    });
-    let mut input = CsvInput::open(path, &CARD_COLUMNS)?;
-    let mut cards = Vec::new();
-    let mut problems: Vec<(u64, Box<dyn CieError>)> = Vec::new();
-    for row in input.rows() {
-        let row = row?;
-        let text = row.cells.first().cloned().flatten().unwrap_or_default();
-        match Moment::parse(&text) {
-            Ok(m) => cards.push(m.epoch()),
-            Err(e) => problems.push((row.line, Box::new(e))),
-        }
-        if let Some(bar) = &progress {
-            if cards.len() % 65_536 == 0 {
-                bar.set_position(cards.len() as u64);
-            }
-        }
+fn lifespan(args: &ReconcileArgs) -> Result<Lifespan, Failure> {
+    if let Some(year) = args.year {
+        let q = |n| Quarter::new(year, n).map_err(argument("--year"));
+        return Ok(Lifespan { first: q(1)?.max(Quarter::PORTAL_FIRST), last: Some(q(4)?) });
     }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    finish(path, &problems, out, cards)
-}
-
-fn read_orders(path: &Path, out: &Out) -> Result<Vec<cie_pagamenti::orders::PaymentOrder>, Failure> {
-    let mut input = CsvInput::open(path, &ORDER_COLUMNS)?;
-    let mut orders = Vec::new();
-    let mut problems: Vec<(u64, Box<dyn CieError>)> = Vec::new();
-    for row in input.rows() {
-        let row = row?;
-        let (order, errors) = read_order(&row);
-        problems.extend(errors.into_iter().map(|e| (row.line, e)));
-        orders.extend(order);
-    }
-    finish(path, &problems, out, orders)
-}
-
-fn read_cieonline(path: &Path, out: &Out) -> Result<BTreeMap<Quarter, u64>, Failure> {
-    let mut input = CsvInput::open(path, &CIEONLINE_COLUMNS)?;
-    let mut counts = BTreeMap::new();
-    let mut problems: Vec<(u64, Box<dyn CieError>)> = Vec::new();
-    for row in input.rows() {
-        let row = row?;
-        let quarter = Quarter::parse(&row.cells[0].clone().unwrap_or_default());
-        let cards = row.cells[1].clone().unwrap_or_default().trim().parse::<u64>();
-        match (quarter, cards) {
-            (Ok(q), Ok(n)) => {
-                counts.insert(q, n);
-            }
-            (Err(e), _) => problems.push((row.line, Box::new(e))),
-            (_, Err(_)) => problems.push((
-                row.line,
-                Box::new(InputError(
-                    cie_pagamenti::ErrorCode::InputFormat,
-                    out.t("numero di carte non valido", "invalid card count").to_owned(),
-                )),
-            )),
-        }
-    }
-    finish(path, &problems, out, counts)
+    Ok(Lifespan {
+        first: args
+            .first_quarter
+            .as_deref()
+            .map(Quarter::parse)
+            .transpose()
+            .map_err(argument("--first-quarter"))?
+            .unwrap_or(Quarter::PORTAL_FIRST),
+        last: args.last_quarter.as_deref().map(Quarter::parse).transpose().map_err(argument("--last-quarter"))?,
+    })
 }
 
 /// Reads the files and computes allocation and reconciliation.
 pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failure> {
-    let now = match &args.now {
-        Some(text) => Moment::parse(text)?,
-        None => Moment::from_aware(&chrono::Utc::now()),
+    let now = now_of(args.now.as_deref())?;
+    if args.comune.trim().is_empty() {
+        return Err(Failure::Argument("--comune", Box::new(cie_pagamenti::calendar::CalendarError::MunicipalityName)));
+    }
+    let transmitted: BTreeSet<Quarter> = Quarter::parse_set(&args.transmitted).map_err(argument("--transmitted"))?;
+    let lifespan = lifespan(args)?;
+    let options = Options { now: Some(now), sheet: args.sheet.clone() };
+    let mut findings = Vec::new();
+    let progress = (std::fs::metadata(&args.cards).map_or(0, |m| m.len()) > 25_000_000
+        && std::io::stderr().is_terminal())
+    .then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(out.t("lettura carte", "reading cards").to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    });
+    let cards: Vec<i64> = import(&args.cards, out, read_cards, &options, &mut findings)?
+        .into_iter()
+        .map(|c| c.signed_at.epoch())
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let orders: Vec<_> =
+        import(&args.orders, out, read_orders, &options, &mut findings)?.into_iter().map(|o| o.order).collect();
+    let cieonline: BTreeMap<Quarter, u64> = match &args.cieonline {
+        Some(path) => import(path, out, read_cieonline, &options, &mut findings)?
+            .into_iter()
+            .map(|c| (c.quarter, c.cards))
+            .collect(),
+        None => BTreeMap::new(),
     };
-    let transmitted: BTreeSet<Quarter> = Quarter::parse_set(&args.transmitted)?;
-    let lifespan = Lifespan {
-        first: args.first_quarter.as_deref().map(Quarter::parse).transpose()?.unwrap_or(Quarter::PORTAL_FIRST),
-        last: args.last_quarter.as_deref().map(Quarter::parse).transpose()?,
-    };
-    let cards = read_cards(&args.cards, out)?;
-    let orders = read_orders(&args.orders, out)?;
-    let cieonline = args.cieonline.as_deref().map(|p| read_cieonline(p, out)).transpose()?.unwrap_or_default();
+    if findings.iter().any(|(_, f)| f.severity == Severity::Error) {
+        return Err(Failure::Input(findings));
+    }
     let context = Context {
         cieonline: cieonline.clone(),
         states: transmitted.iter().map(|q| (*q, QuarterState::Transmitted)).collect(),
@@ -182,7 +151,11 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
         municipality: Some(&args.comune),
         ..Context::default()
     };
-    let s = statement(&cards, orders, &context, now, &PriceSchedule::builtin())?;
+    let mut s = statement(&cards, orders, &context, now, &PriceSchedule::builtin())?;
+    if let Some(year) = args.year {
+        // One year's reconciliation: its quarters only.
+        s.reconciliation.quarters.retain(|r| r.quarter.year() == year);
+    }
     Ok(Outcome {
         allocation: s.allocation,
         reconciliation: s.reconciliation,

@@ -6,16 +6,16 @@ use std::path::PathBuf;
 use cie_pagamenti::report::QuarterlyReport;
 use cie_pagamenti::{PriceSchedule, Quarter};
 
-use crate::output::{Failure, Out, Status};
+use crate::output::{argument, Failure, Out, Status};
 use crate::reconcile::{compute, ReconcileArgs};
 
 /// Arguments of `report`.
 #[derive(clap::Args)]
 pub(crate) struct ReportArgs {
-    /// The quarter, e.g. 2024-Q1.
+    /// Il trimestre, es. 2024-Q1 (dal 2020-Q1, già concluso).
     #[arg(long)]
     quarter: String,
-    /// Where to write the PDF.
+    /// Dove scrivere il PDF (predefinito: rapporto-<comune>-<trimestre>.pdf nella cartella corrente).
     #[arg(long)]
     out: Option<PathBuf>,
     /// The CIE service manager is also the finance officer (one signature block).
@@ -25,8 +25,37 @@ pub(crate) struct ReportArgs {
     inputs: ReconcileArgs,
 }
 
+/// A file name from the municipality's name: letters and digits, the rest as `-`.
+fn default_name(comune: &str, quarter: Quarter) -> PathBuf {
+    let slug: String = comune
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    PathBuf::from(format!("rapporto-{slug}-{quarter}.pdf"))
+}
+
 pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
-    let quarter = Quarter::parse(&args.quarter)?;
+    let quarter = Quarter::parse(&args.quarter).map_err(argument("--quarter"))?;
+    let now = crate::reconcile::now_of(args.inputs.now.as_deref())?;
+    if quarter < Quarter::PORTAL_FIRST {
+        return Err(Failure::Usage(format!(
+            "--quarter {quarter}: {}",
+            out.t(
+                "trimestre precedente al portale (prima del 2020): si comunica per e-mail",
+                "quarter before the portal (before 2020): reported by e-mail"
+            )
+        )));
+    }
+    if cie_pagamenti::reconciliation::last_ended_quarter(now).is_none_or(|ended| quarter > ended) {
+        return Err(Failure::Usage(format!(
+            "--quarter {quarter}: {}",
+            out.t("il trimestre non è ancora concluso", "the quarter has not ended yet")
+        )));
+    }
     let outcome = compute(&args.inputs, out)?;
     let report = QuarterlyReport::from_allocation(
         &args.inputs.comune,
@@ -37,12 +66,19 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
         outcome.now,
         &PriceSchedule::builtin(),
     );
-    if let Some(path) = &args.out {
-        std::fs::write(path, cie_pagamenti_pdf::render(&report))
-            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
-    }
+    let path = args.out.clone().unwrap_or_else(|| default_name(&args.inputs.comune, quarter));
+    std::fs::write(&path, cie_pagamenti_pdf::render(&report)).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: {} ({})",
+            path.display(),
+            out.t("impossibile scrivere il file", "cannot write the file"),
+            e.kind()
+        ))
+    })?;
     if out.json {
-        out.print_json(&serde_json::to_value(&report).unwrap_or_default());
+        let mut value = serde_json::to_value(&report).unwrap_or_default();
+        value["pdf"] = serde_json::json!(path.display().to_string());
+        out.print_json(&value);
     } else {
         println!(
             "{} {} — {} {}: € {} ({} {}, CIEonline {})",
@@ -55,9 +91,19 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
             out.t("carte", "cards"),
             report.cieonline_cards
         );
-        if let Some(path) = &args.out {
-            println!("{}: {}", out.t("PDF scritto in", "PDF written to"), path.display());
-        }
+        println!("{}: {}", out.t("PDF scritto in", "PDF written to"), path.display());
+    }
+    if !report.exact {
+        let r = outcome.reconciliation.quarters.iter().find(|r| r.quarter == quarter);
+        let top_up = r.and_then(|r| r.top_up).map_or_else(String::new, |t| format!(" € {}", t.to_portal()));
+        eprintln!(
+            "{} {quarter}: {}{top_up}",
+            out.t("Trimestre", "Quarter"),
+            out.t(
+                "NON TRASMISSIBILE: l'importo non è un multiplo esatto di € 16,79; integrare con un mandato di",
+                "NOT TRANSMISSIBLE: the amount is not an exact multiple of € 16.79; top up with an order of"
+            )
+        );
     }
     Ok(if report.exact { Status::Ok } else { Status::Violation })
 }

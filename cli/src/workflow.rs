@@ -3,13 +3,19 @@
 use std::path::Path;
 
 use cie_pagamenti::workflow::Portal;
+use cie_pagamenti::{CieError, ErrorCode};
 use serde_json::json;
 
 use crate::output::{table, Failure, Out, Status};
 
 pub(crate) fn replay(out: &Out, path: &Path) -> Result<Status, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
-    let portal = Portal::replay(&text)?;
+    let bytes = crate::output::read_file(path, out)?;
+    let text = String::from_utf8_lossy(&bytes);
+    // An unreadable log is unreadable input (exit 2); an event the rules refuse is exit 1.
+    let portal = Portal::replay(&text).map_err(|e| match e.code() {
+        ErrorCode::EventRejected => Failure::Rule(Box::new(e)),
+        _ => Failure::Usage(format!("{}: {}: {}", path.display(), e.code(), e.message(out.lang))),
+    })?;
     if out.json {
         out.print_json(&json!({
             "events": portal.events().len(),

@@ -138,7 +138,8 @@ fn orders_check_reports_every_bad_row() {
             r["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect::<Vec<_>>().join("+")
         })
         .collect();
-    assert_eq!(codes, ["", "ORDER_NUMBER_INVALID", "DATE_INVALID", "AMOUNT_NEGATIVE", "SPLIT_DATE_MISMATCH"]);
+    // The same order (year and number) on two rows with other data is a finding of the import.
+    assert_eq!(codes, ["", "ORDER_NUMBER_INVALID", "DATE_INVALID", "AMOUNT_NEGATIVE", "ORDER_IDENTITY_DUPLICATE"]);
     assert_eq!(v["rows"][2]["line"], 4);
 }
 
@@ -232,8 +233,8 @@ fn reconcile_reports_bad_rows_with_their_line() {
         &["reconcile", "--comune", "X", "--cards", cards.to_str().unwrap(), "--orders", orders.to_str().unwrap()],
         None,
     );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("cards.csv:3: MOMENT_FORMAT"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "an unreadable row is unreadable input");
+    assert!(stderr(&o).contains("cards.csv:3 [signed_at]: MOMENT_FORMAT"), "{}", stderr(&o));
 }
 
 #[test]
@@ -288,6 +289,187 @@ fn workflow_replay_prints_the_state() {
         .unwrap();
     std::fs::write(&bad, log.replacen("\"version\": 2", "\"version\": 9", 1)).unwrap();
     let o = run(&["workflow", "replay", bad.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2), "a log of an unknown version is unreadable input");
+    assert!(stderr(&o).contains("EVENT_LOG_VERSION"), "{}", stderr(&o));
+    std::fs::write(&bad, "").unwrap();
+    assert_eq!(run(&["workflow", "replay", bad.to_str().unwrap()], None).status.code(), Some(2), "empty log");
+}
+
+fn temp(name: &str, bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("cie-office-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// Windows-1252 bytes (every character used here is in it).
+fn cp1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            '€' => 0x80,
+            'à' => 0xE0,
+            'è' => 0xE8,
+            'ì' => 0xEC,
+            '°' => 0xB0,
+            c => u8::try_from(u32::from(c)).unwrap(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_finance_office_with_its_exports() {
+    // Excel on Italian Windows: Windows-1252, `;`, CRLF, headers with spaces and signs,
+    // Italian amounts with thousands, d/m/yyyy dates, an accent in a column nobody reads.
+    let orders = temp(
+        "mandati.csv",
+        &cp1252("N. mandato;Data;Importo €;Beneficiario\r\n1;1/2/2024;€ 302,22;Tesoreria Forlì\r\n2;15-02-2024;1.124,93;Tesoreria\r\n"),
+    );
+    let cards = temp("carte.csv", &cp1252("Data Firma;N° carta\r\n15/1/2024 10:22;C1\r\n"));
+    let counts = temp("cieonline.csv", &cp1252("Trimestre;N° carte\r\n2024-Q1;1\r\n"));
+    let base = [
+        "--comune",
+        "Forlì",
+        "--cards",
+        &cards,
+        "--orders",
+        &orders,
+        "--cieonline",
+        &counts,
+        "--now",
+        "2024-11-15T12:00:00",
+    ];
+    let mut args = vec!["--json", "reconcile"];
+    args.extend(base);
+    let o = run(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let amounts: Vec<&str> =
+        v["allocation"]["orders"].as_array().unwrap().iter().map(|o| o["amount"].as_str().unwrap()).collect();
+    assert_eq!(amounts, ["302.22", "1124.93"]);
+    // `--year` reconciles one year.
+    let mut year = args.clone();
+    year.extend(["--year", "2024"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&year, None))).unwrap();
+    let quarters: Vec<&str> =
+        v["reconciliation"]["quarters"].as_array().unwrap().iter().map(|r| r["quarter"].as_str().unwrap()).collect();
+    assert_eq!(quarters, ["2024-Q1", "2024-Q2", "2024-Q3"]);
+}
+
+#[test]
+fn nothing_silently_accepted() {
+    let orders = temp(
+        "dup-orders.csv",
+        b"numero;data;importo\r\n1;15/01/2024;16,79\r\n1;15/01/2024;16,79\r\n2;15/01/2030;16,79\r\n",
+    );
+    let cards = temp(
+        "dup-cards.csv",
+        b"card_id,signed_at\nA,2024-01-02T10:00:00\nA,2024-01-03T10:00:00\nB,2031-01-01T10:00:00\n",
+    );
+    let counts = temp("dup-counts.csv", b"trimestre;carte\n2024-Q1;1\n2024-Q1;2\n");
+    let o = run(
+        &[
+            "--json",
+            "reconcile",
+            "--comune",
+            "X",
+            "--cards",
+            &cards,
+            "--orders",
+            &orders,
+            "--cieonline",
+            &counts,
+            "--now",
+            "2024-11-15T12:00:00",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+            (file, f["line"].as_u64().unwrap(), f["code"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let want = [
+        ("dup-cards.csv", 3, "CARD_DUPLICATE"),
+        ("dup-cards.csv", 4, "CARD_DATE_FUTURE"),
+        ("dup-orders.csv", 3, "ROW_DUPLICATE"),
+        ("dup-orders.csv", 4, "ORDER_DATE_FUTURE"),
+        ("dup-counts.csv", 3, "CIEONLINE_DUPLICATE"),
+    ];
+    assert_eq!(found, want.map(|(f, l, c)| (f.to_owned(), l, c.to_owned())));
+    let o = run(&["reconcile", "--comune", " ", "--cards", &cards, "--orders", &orders], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--comune"));
+}
+
+#[test]
+fn report_outside_the_portal_or_in_the_future_and_default_file() {
+    let args = |q: &'static str| {
+        vec![
+            "report",
+            "--quarter",
+            q,
+            "--comune",
+            "Castelprova",
+            "--cards",
+            "examples/cards.csv",
+            "--orders",
+            "examples/orders.csv",
+            "--now",
+            "2024-11-15T12:00:00",
+        ]
+    };
+    let o = run(&args("2019-Q4"), None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("prima del 2020"), "{}", stderr(&o));
+    let o = run(&args("2030-Q1"), None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("non è ancora concluso"), "{}", stderr(&o));
+    assert_eq!(run(&args("2024-Q9"), None).status.code(), Some(2), "a bad --quarter is a usage error");
+    // No --out: a default file name; a non-multiple says why it cannot be transmitted.
+    let o = run(&args("2024-Q3"), None);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).starts_with("EVENT_LOG_VERSION"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("NON TRASMISSIBILE") && stderr(&o).contains("€ 16,29"), "{}", stderr(&o));
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rapporto-castelprova-2024-Q3.pdf"));
+    assert!(std::fs::read(path).unwrap().starts_with(b"%PDF-"));
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn italian_argument_errors_and_a_closed_pipe() {
+    let o = run(&["reconcile", "--bogus"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("opzione sconosciuta: --bogus"), "{}", stderr(&o));
+    let o = run(&["--lang", "en", "reconcile", "--bogus"], None);
+    assert!(stderr(&o).starts_with("unknown option: --bogus"), "{}", stderr(&o));
+    let o = run(&["reconcile", "--comune", "X", "--cards", "no/such.csv", "--orders", "examples/orders.csv"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such.csv: file non trovato"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("os error"));
+    // `reconcile … | head -2`: the reader closes the pipe after two lines.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cie-pagamenti"))
+        .args([
+            "reconcile",
+            "--comune",
+            "Castelprova",
+            "--cards",
+            "examples/cards.csv",
+            "--orders",
+            "examples/orders.csv",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
 }
