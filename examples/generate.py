@@ -110,6 +110,16 @@ with open(os.path.join(HERE, "orders.csv"), "w", encoding="utf-8", newline="") a
     for num, paid, cents, start, end in orders:
         f.write(f"{num};{it_date(paid)};{it_amount(cents)};{it_date(start)};{it_date(end)}\n")
 
+# The same orders as the accounting software's spreadsheet export: Excel dates, number amounts.
+import xlsx  # noqa: E402  (examples/xlsx.py)
+
+EPOCH = dt.date(1899, 12, 30)
+rows = [[("s", "Numero mandato"), ("s", "Data mandato"), ("s", "Importo €"), ("s", "Dal"), ("s", "Al")]]
+for num, paid, cents, start, end in orders:
+    rows.append([("s", num), ("d", str((paid - EPOCH).days)), ("n", f"{cents // 100}.{cents % 100:02d}"),
+                 ("d", str((start - EPOCH).days)), ("d", str((end - EPOCH).days))])
+xlsx.write_xlsx(os.path.join(HERE, "mandati.xlsx"), [("Mandati", rows)])
+
 counts = {}
 for _, t in cards:
     counts[quarter(t.date())] = counts.get(quarter(t.date()), 0) + 1

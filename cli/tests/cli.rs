@@ -473,3 +473,17 @@ fn italian_argument_errors_and_a_closed_pipe() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"));
 }
+
+#[test]
+fn the_spreadsheet_export_reconciles_like_the_csv() {
+    let args = |orders: &'static str| {
+        vec![
+            "--json", "reconcile", "--comune", "Castelprova", "--cards", "examples/cards.csv", "--orders", orders,
+            "--cieonline", "examples/cieonline.csv", "--transmitted", "2020-Q1..2024-Q2", "--now", "2024-11-15T12:00:00",
+        ]
+    };
+    let csv = run(&args("examples/orders.csv"), None);
+    let xlsx = run(&args("examples/mandati.xlsx"), None);
+    assert_eq!(xlsx.status.code(), Some(0), "{}", stderr(&xlsx));
+    assert_eq!(stdout(&csv), stdout(&xlsx));
+}

@@ -3,7 +3,11 @@ no dependency: a sheet "Mandati" (real dates, a number amount, a formula with it
 a date typed as text, an amount with three decimals) and a sheet "Carte" (a date-time).
 Run: python3 import/tests/data/generate.py"""
 import os
+import sys
 import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples"))
+import xlsx  # noqa: E402  (the shared minimal XLSX writer)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CAUSALE = "Comune di Forlì corrispettivo per il rilascio di n. 18 carte d'identità elettroniche (01/02/2024-15/02/2024)"
@@ -23,43 +27,8 @@ CARDS = [
 ISO = {"45337": "2024-02-15", "45351": "2024-02-29", "45380": "2024-03-29", "45366.43194444444": "2024-03-15T10:22:00"}
 
 
-def col(i):
-    return "ABCDEFGH"[i]
-
-
-def xlsx_sheet(rows):
-    out = ['<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
-    for r, row in enumerate(rows, 1):
-        out.append(f'<row r="{r}">')
-        for c, cell in enumerate(row):
-            ref = f"{col(c)}{r}"
-            kind, value = cell[0], cell[1]
-            if kind == "s":
-                if value:
-                    text = value.replace("&", "&amp;").replace("<", "&lt;")
-                    out.append(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
-            elif kind == "n":
-                out.append(f'<c r="{ref}"><v>{value}</v></c>')
-            elif kind == "d":
-                out.append(f'<c r="{ref}" s="1"><v>{value}</v></c>')
-            elif kind == "dt":
-                out.append(f'<c r="{ref}" s="2"><v>{value}</v></c>')
-            elif kind == "f":
-                out.append(f'<c r="{ref}"><f>{cell[2]}</f><v>{value}</v></c>')
-        out.append("</row>")
-    out.append("</sheetData></worksheet>")
-    return "".join(out)
-
-
 def write_xlsx(path):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Mandati" sheetId="1" r:id="rId1"/><sheet name="Carte" sheetId="2" r:id="rId2"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>')
-        z.writestr("xl/styles.xml", '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="22" applyNumberFormat="1"/></cellXfs></styleSheet>')
-        z.writestr("xl/worksheets/sheet1.xml", xlsx_sheet(ORDERS))
-        z.writestr("xl/worksheets/sheet2.xml", xlsx_sheet(CARDS))
+    xlsx.write_xlsx(path, [("Mandati", ORDERS), ("Carte", CARDS)])
 
 
 def ods_table(name, rows):
