@@ -10,6 +10,7 @@ mod convert;
 mod engine;
 mod errors;
 mod identifiers;
+mod import;
 mod money;
 mod orders;
 mod password;
@@ -52,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::reconcile_json, m)?)?;
     m.add_function(wrap_pyfunction!(engine::statement_json, m)?)?;
     m.add_function(wrap_pyfunction!(orders::check_order_json, m)?)?;
+    m.add_function(wrap_pyfunction!(import::read_export_json, m)?)?;
     m.add_function(wrap_pyfunction!(orders::check_order_form_json, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocation_report, m)?)?;
     Ok(())

@@ -389,3 +389,33 @@ def test_order_check_is_the_cores() -> None:
     assert non_multiple["order"]["number"] == "12", "a non-multiple order can be entered"
     with pytest.raises(c.CieError):
         c.check_order("12", "2024-04-10", 16.79, now=now)  # type: ignore[arg-type]
+
+
+def test_exports_are_read_from_paths_bytes_and_files(tmp_path: "pathlib.Path") -> None:
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    # Excel on Italian Windows: Windows-1252, `;`, CRLF, Italian display amounts.
+    raw = "N. mandato;Data;Importo €;Beneficiario\r\n1;1/2/2024;€ 302,22;Tesoreria Forlì\r\n1;1/2/2024;€ 302,22;Tesoreria Forlì\r\n".encode("cp1252")
+    path = tmp_path / "mandati.csv"
+    path.write_bytes(raw)
+    for source in (str(path), path, raw, bytearray(raw), open(path, "rb")):
+        r = c.read_orders(source, now="2024-11-15T12:00:00")
+        assert r.source["encoding"] == "windows-1252"
+        assert [(x["line"], x["amount"]) for x in r.rows] == [(2, Decimal("302.22"))]
+        assert [(f["line"], f["code"]) for f in r.findings] == [(3, "ROW_DUPLICATE")]
+    with pytest.raises(c.CieError) as text_mode:
+        c.read_orders(open(path, encoding="cp1252"))  # type: ignore[arg-type]
+    assert text_mode.value.code == "INPUT_FORMAT"
+    with pytest.raises(c.CieError) as missing:
+        c.read_orders(b"Numero;Data\n1;1/2/2024\n")
+    assert missing.value.code == "COLUMN_MISSING"
+    # The spreadsheet export of the example reconciles like the CSV.
+    xlsx = c.read_orders(root / "examples" / "mandati.xlsx")
+    csv = c.read_orders(root / "examples" / "orders.csv")
+    assert xlsx.payment_orders() == csv.payment_orders() and len(xlsx.rows) == 106
+    cards = c.read_cards(root / "examples" / "cards.csv", now="2024-11-15T12:00:00")
+    counts = c.read_cieonline(root / "examples" / "cieonline.csv")
+    a = c.allocate(cards.epochs(), xlsx.payment_orders())
+    r = c.reconcile(a, counts.counts(), now="2024-11-15T12:00:00")
+    assert r.quarters[0].cieonline_cards == 240

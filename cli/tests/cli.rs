@@ -478,8 +478,20 @@ fn italian_argument_errors_and_a_closed_pipe() {
 fn the_spreadsheet_export_reconciles_like_the_csv() {
     let args = |orders: &'static str| {
         vec![
-            "--json", "reconcile", "--comune", "Castelprova", "--cards", "examples/cards.csv", "--orders", orders,
-            "--cieonline", "examples/cieonline.csv", "--transmitted", "2020-Q1..2024-Q2", "--now", "2024-11-15T12:00:00",
+            "--json",
+            "reconcile",
+            "--comune",
+            "Castelprova",
+            "--cards",
+            "examples/cards.csv",
+            "--orders",
+            orders,
+            "--cieonline",
+            "examples/cieonline.csv",
+            "--transmitted",
+            "2020-Q1..2024-Q2",
+            "--now",
+            "2024-11-15T12:00:00",
         ]
     };
     let csv = run(&args("examples/orders.csv"), None);

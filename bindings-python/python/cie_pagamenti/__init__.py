@@ -8,11 +8,12 @@ Every rule is computed by the Rust core; this module only shapes results.
 from __future__ import annotations
 
 import dataclasses
+import os
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import errors
 from ._native import (
@@ -476,6 +477,82 @@ def check_order_form(
     return json.loads(_native.check_order_form_json(number, date, amount, period_from, period_to, when))  # type: ignore[no-any-return]
 
 
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
+
+
+def _bytes_of(source: Source) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if hasattr(source, "read"):
+        data = source.read()  # type: ignore[union-attr]
+        if isinstance(data, str):
+            raise _native.coded_error("INPUT_FORMAT", "open the file in binary mode ('rb'): the encoding is detected from the bytes")
+        return bytes(data)
+    with open(os.fspath(source), "rb") as f:  # type: ignore[arg-type]
+        return f.read()
+
+
+@dataclass(frozen=True)
+class Imported(_Result):
+    """What an export reader returns: the rows it could read (each with its ``line``), every
+    finding (``line``, ``column``, ``code``, ``severity``, ``message_it``, ``message_en``,
+    ``fields``), and how the file was read (``source``: format, encoding, delimiter, sheet)."""
+
+    rows: List[Dict[str, Any]]
+    findings: List[Dict[str, Any]]
+    source: Dict[str, Any]
+
+    @property
+    def errors(self) -> List[Dict[str, Any]]:
+        """The findings that left a row out."""
+        return [f for f in self.findings if f["severity"] == "error"]
+
+    def payment_orders(self) -> List[PaymentOrder]:
+        """The orders read, for :func:`allocate`."""
+        return [PaymentOrder(r["number"], r["date"], r["amount"], r["period"]) for r in self.rows]
+
+    def epochs(self) -> List[int]:
+        """The cards' signing moments as UTC epoch seconds, for :func:`allocate`."""
+        return [r["epoch"] for r in self.rows]
+
+    def counts(self) -> Dict[str, int]:
+        """CIEonline counts by quarter, for :func:`reconcile`."""
+        return {r["quarter"]: r["cards"] for r in self.rows}
+
+
+def _read_export(kind: str, source: Source, now: Optional[MomentLike], sheet: Optional[str]) -> Imported:
+    raw = json.loads(_native.read_export_json(kind, _bytes_of(source), now, sheet))
+    rows = raw["rows"]
+    for r in rows:
+        if "amount" in r:
+            r["amount"] = _money(r["amount"])
+            r["date"] = _day(r["date"])
+            r["period"] = None if r["period"] is None else (_day(r["period"][0]), _day(r["period"][1]))
+        if "signed_at" in r:
+            r["signed_at"] = datetime.fromtimestamp(r["epoch"], timezone.utc)
+    return Imported(rows=rows, findings=raw["findings"], source=raw["source"])
+
+
+def read_orders(source: Source, *, now: Optional[MomentLike] = None, sheet: Optional[str] = None) -> Imported:
+    """Payment orders from an accounting or spreadsheet export (SPEC §11): a path, the bytes, or
+    a binary file object; CSV in UTF-8, UTF-16 or Windows-1252, or XLSX/XLS/ODS. Rows carry
+    ``number``, ``date``, ``amount`` (Decimal), ``period`` and ``causale``; every row that
+    cannot be read, every duplicate and every order dated after ``now`` is a finding."""
+    return _read_export("orders", source, now, sheet)
+
+
+def read_cards(source: Source, *, now: Optional[MomentLike] = None, sheet: Optional[str] = None) -> Imported:
+    """Cards from an export: rows carry ``signed_at`` (aware datetime), ``epoch`` and
+    ``card_id``; the same card id twice and cards signed after ``now`` are findings."""
+    return _read_export("cards", source, now, sheet)
+
+
+def read_cieonline(source: Source, *, now: Optional[MomentLike] = None, sheet: Optional[str] = None) -> Imported:
+    """CIEonline counts from an export: rows carry ``quarter`` and ``cards``; a second count for
+    a quarter is a finding (the first stands)."""
+    return _read_export("cieonline", source, now, sheet)
+
+
 def statement(case: Mapping[str, Any]) -> Dict[str, Any]:
     """Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", portions
     before the portal or needing Support) of one municipality, from the documented input shape:
@@ -591,6 +668,10 @@ __all__ = [
     "allocation_report",
     "check_order",
     "check_order_form",
+    "Imported",
+    "read_cards",
+    "read_cieonline",
+    "read_orders",
     "statement",
     "amount_for_cards",
     "apr_connection_type",
