@@ -438,6 +438,10 @@ typedef enum cie_status_t {
    */
   CIE_STATUS_COUNT_FORMAT = 105,
   /**
+   * `ORDER_REVERSED`.
+   */
+  CIE_STATUS_ORDER_REVERSED = 106,
+  /**
    * A null pointer, invalid UTF-8 or an out-of-range argument.
    */
   CIE_STATUS_INVALID_ARGUMENT = 1000,

@@ -218,6 +218,8 @@ pub enum CieStatus {
     CieStatusCardDateFuture = 104,
     /// `COUNT_FORMAT`.
     CieStatusCountFormat = 105,
+    /// `ORDER_REVERSED`.
+    CieStatusOrderReversed = 106,
     /// A null pointer, invalid UTF-8 or an out-of-range argument.
     CieStatusInvalidArgument = 1000,
     /// An internal failure caught at the boundary (never expected).
@@ -333,6 +335,7 @@ impl From<ErrorCode> for CieStatus {
             ErrorCode::CieonlineDuplicate => CieStatus::CieStatusCieonlineDuplicate,
             ErrorCode::CardDateFuture => CieStatus::CieStatusCardDateFuture,
             ErrorCode::CountFormat => CieStatus::CieStatusCountFormat,
+            ErrorCode::OrderReversed => CieStatus::CieStatusOrderReversed,
         }
     }
 }

@@ -100,7 +100,8 @@ fn class_name(code: ErrorCode) -> &'static str {
         | C::CardDuplicate
         | C::CieonlineDuplicate
         | C::CardDateFuture
-        | C::CountFormat => "InputError",
+        | C::CountFormat
+        | C::OrderReversed => "InputError",
         C::EventLogVersion | C::EventLogFormat | C::EventRejected => "EventLogError",
     }
 }

@@ -11,10 +11,11 @@ use cie_pagamenti::{CieError, Moment, PriceSchedule, Quarter};
 use serde_json::json;
 
 use cie_pagamenti_import::{
-    read_cards, read_cieonline, read_orders, Finding, ImportError, Imported, Options, Severity,
+    apply_cash_journal, read_cards, read_cieonline, read_opi_cash_journal, read_orders, Finding, ImportError, Imported,
+    Options, Severity,
 };
 
-use crate::output::{argument, read_file, table, Failure, Out, Status};
+use crate::output::{argument, finding_json, read_file, table, Failure, Out, Status};
 
 /// Arguments of `reconcile`.
 #[derive(clap::Args)]
@@ -24,10 +25,15 @@ pub(crate) struct ReconcileArgs {
     /// facoltativa, «Numero carta».
     #[arg(long)]
     pub(crate) cards: PathBuf,
-    /// Mandati: CSV o foglio di calcolo; colonne «Numero», «Data», «Importo» e, facoltative,
-    /// «Dal», «Al», «Causale» (il periodo si legge dalla causale quando mancano «Dal» e «Al»).
+    /// Mandati: CSV, foglio di calcolo o flusso OPI (SIOPE+, solo i mandati CIE); colonne
+    /// «Numero», «Data», «Importo» e, facoltative, «Dal», «Al», «Causale» (il periodo si legge
+    /// dalla causale quando mancano «Dal» e «Al»).
     #[arg(long)]
     pub(crate) orders: PathBuf,
+    /// Giornale di cassa OPI del tesoriere (flusso_giornale_di_cassa): i mandati stornati sono
+    /// esclusi, con un avviso.
+    #[arg(long)]
+    pub(crate) cash_journal: Option<PathBuf>,
     /// Conteggi CIEonline: CSV o foglio di calcolo; colonne «Trimestre» e «Carte».
     #[arg(long)]
     pub(crate) cieonline: Option<PathBuf>,
@@ -63,6 +69,8 @@ pub(crate) struct Outcome {
     pub(crate) pre_portal_mailbox: Option<&'static str>,
     pub(crate) cieonline: BTreeMap<Quarter, u64>,
     pub(crate) now: Moment,
+    /// Warnings of the input files (e.g. an order reversed by the treasurer, left out).
+    pub(crate) warnings: Vec<(String, Finding)>,
 }
 
 /// Reads one input file through the import layer; a file that cannot be read at all is an
@@ -132,8 +140,7 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let orders: Vec<_> =
-        import(&args.orders, out, read_orders, &options, &mut findings)?.into_iter().map(|o| o.order).collect();
+    let orders = read_order_file(args, out, &options, &mut findings)?;
     let cieonline: BTreeMap<Quarter, u64> = match &args.cieonline {
         Some(path) => import(path, out, read_cieonline, &options, &mut findings)?
             .into_iter()
@@ -144,6 +151,7 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
     if findings.iter().any(|(_, f)| f.severity == Severity::Error) {
         return Err(Failure::Input(findings));
     }
+    let warnings = findings;
     let context = Context {
         cieonline: cieonline.clone(),
         states: transmitted.iter().map(|q| (*q, QuarterState::Transmitted)).collect(),
@@ -163,7 +171,30 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
         pre_portal_mailbox: s.pre_portal_mailbox,
         cieonline,
         now,
+        warnings,
     })
+}
+
+/// The orders file (CSV, spreadsheet or OPI), with the treasurer's cash journal applied when
+/// given: reversed orders are left out with a warning.
+fn read_order_file(
+    args: &ReconcileArgs,
+    out: &Out,
+    options: &Options,
+    findings: &mut Vec<(String, Finding)>,
+) -> Result<Vec<cie_pagamenti::orders::PaymentOrder>, Failure> {
+    let file = args.orders.display().to_string();
+    let unreadable =
+        |file: &str, e: &ImportError| Failure::Usage(format!("{file}: {}: {}", e.code(), e.message(out.lang)));
+    let mut imported = read_orders(&read_file(&args.orders, out)?, options).map_err(|e| unreadable(&file, &e))?;
+    if let Some(path) = &args.cash_journal {
+        let journal_file = path.display().to_string();
+        let journal = read_opi_cash_journal(&read_file(path, out)?).map_err(|e| unreadable(&journal_file, &e))?;
+        findings.extend(journal.findings.iter().cloned().map(|f| (journal_file.clone(), f)));
+        apply_cash_journal(&mut imported, &journal);
+    }
+    findings.extend(imported.findings.into_iter().map(|f| (file.clone(), f)));
+    Ok(imported.rows.into_iter().map(|r| r.value.order).collect())
 }
 
 pub(crate) fn run(out: &Out, args: &ReconcileArgs) -> Result<Status, Failure> {
@@ -176,8 +207,12 @@ pub(crate) fn run(out: &Out, args: &ReconcileArgs) -> Result<Status, Failure> {
             "reconciliation": outcome.reconciliation,
             "settlement": outcome.settlement,
             "pre_portal_mailbox": outcome.pre_portal_mailbox,
+            "findings": outcome.warnings.iter().map(|(file, f)| finding_json(file, f, out.lang)).collect::<Vec<_>>(),
         }));
     } else {
+        for (file, f) in &outcome.warnings {
+            eprintln!("{file}:{}: {}: {}", f.line, f.code, f.message(out.lang));
+        }
         print_text(out, &args.comune, &outcome);
     }
     Ok(Status::Ok)

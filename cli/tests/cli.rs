@@ -499,3 +499,36 @@ fn the_spreadsheet_export_reconciles_like_the_csv() {
     assert_eq!(xlsx.status.code(), Some(0), "{}", stderr(&xlsx));
     assert_eq!(stdout(&csv), stdout(&xlsx));
 }
+
+#[test]
+fn the_treasury_opi_files_reconcile_like_the_csv() {
+    let base = |orders: &'static str| {
+        vec![
+            "--json",
+            "reconcile",
+            "--comune",
+            "Castelprova",
+            "--cards",
+            "examples/cards.csv",
+            "--orders",
+            orders,
+            "--cieonline",
+            "examples/cieonline.csv",
+            "--year",
+            "2024",
+            "--now",
+            "2024-11-15T12:00:00",
+        ]
+    };
+    let mut opi = base("examples/opi/ordinativi-2024.xml");
+    opi.extend(["--cash-journal", "examples/opi/giornale-di-cassa-2024.xml"]);
+    let opi = run(&opi, None);
+    assert_eq!(opi.status.code(), Some(0), "{}", stderr(&opi));
+    let csv = run(&base("examples/opi/mandati-cie-2024.csv"), None);
+    let (mut a, mut b): (serde_json::Value, serde_json::Value) =
+        (serde_json::from_str(&stdout(&opi)).unwrap(), serde_json::from_str(&stdout(&csv)).unwrap());
+    assert_eq!(a["findings"][0]["code"], "ORDER_REVERSED", "the reversed order is said");
+    a["findings"] = serde_json::json!([]);
+    b["findings"] = serde_json::json!([]);
+    assert_eq!(a, b);
+}

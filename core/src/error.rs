@@ -193,6 +193,7 @@ error_codes! {
     CieonlineDuplicate = "CIEONLINE_DUPLICATE", "Il conteggio CIEonline di questo trimestre compare in più righe", "This quarter's CIEonline count is on several rows";
     CardDateFuture = "CARD_DATE_FUTURE", "La data di firma della carta è successiva alla data di riferimento", "The card's signing date is after the reference date";
     CountFormat = "COUNT_FORMAT", "Numero di carte non valido: servono solo cifre", "Invalid card count: digits only";
+    OrderReversed = "ORDER_REVERSED", "Mandato stornato dal tesoriere: non ha pagato nulla", "Payment order reversed by the treasurer: it paid nothing";
 }
 
 impl ErrorCode {

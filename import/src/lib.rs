@@ -18,9 +18,11 @@ use cie_pagamenti::{CieError, ErrorCode, FieldValue, Lang, Moment, Quarter};
 use serde::Serialize;
 
 mod columns;
+pub mod opi;
 mod table;
 
 pub use columns::{fold_header, Column, Kind};
+pub use opi::{apply_cash_journal, read_opi_cash_journal, read_opi_orders, CashMovement, CashOperation};
 pub use table::Source;
 use table::Table;
 
@@ -222,11 +224,15 @@ fn today(options: &Options) -> Option<chrono::NaiveDate> {
     options.now.and_then(|m| m.rome_date().ok())
 }
 
-/// Reads payment orders: number, date, amount, optional declared period (`dal`/`al`) and
+/// Reads payment orders (an OPI XML file is read by [`read_opi_orders`]): number, date,
+/// amount, optional declared period (`dal`/`al`) and
 /// causale. A period missing from its columns is taken from the causale (§1.6) when it states
 /// one. Rows identical to an earlier one, and a second row with the same identity (year and
 /// number) but other data, are findings and are left out.
 pub fn read_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>, ImportError> {
+    if opi::is_xml(bytes) {
+        return read_opi_orders(bytes, options);
+    }
     let table = Table::read(bytes, Kind::Orders, options.sheet.as_deref())?;
     let style = column_style(table.rows.iter().filter_map(|r| r.cells[2].as_deref()));
     let today = today(options);

@@ -38,14 +38,18 @@ pub(crate) struct Table {
 }
 
 /// The physical line of increasing byte offsets.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     offset: usize,
     line: u64,
 }
 
-impl LineCounter<'_> {
-    fn at(&mut self, byte: u64) -> u64 {
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a [u8]) -> LineCounter<'a> {
+        LineCounter { text, offset: 0, line: 1 }
+    }
+
+    pub(crate) fn at(&mut self, byte: u64) -> u64 {
         let mut to = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len()).max(self.offset);
         // A record's position may sit on the terminator before it (the `\n` of a CRLF, a blank
         // line): the record starts at its first byte that ends no line.
@@ -65,7 +69,7 @@ fn is_spreadsheet(bytes: &[u8]) -> bool {
 
 /// The text of a CSV: a BOM decides (UTF-8, UTF-16); else valid UTF-8 is UTF-8, and anything
 /// else is Windows-1252 (what Excel on Italian Windows writes), which decodes every byte.
-fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
+pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return (text, encoding.name());
@@ -137,7 +141,7 @@ impl Table {
         };
         let indices = map_headers(kind, &header)?;
         // Physical lines from byte offsets: every '\n' counts, blank lines and CRLF included.
-        let mut lines = LineCounter { text: text.as_bytes(), offset: 0, line: 1 };
+        let mut lines = LineCounter::new(text.as_bytes());
         let mut rows = Vec::new();
         for record in records {
             match record {

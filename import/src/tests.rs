@@ -183,6 +183,9 @@ mod properties {
             let with_header = format!("numero;data;importo;dal;al\n{text}");
             let _ = read_orders(with_header.as_bytes(), &Options::default());
             let _ = read_cards(format!("data_firma\n{text}").as_bytes(), &Options::default());
+            let xml = format!("<flusso_ordinativi><esercizio>2024</esercizio><mandato>{text}</mandato></flusso_ordinativi>");
+            let _ = read_orders(xml.as_bytes(), &Options::default());
+            let _ = read_opi_cash_journal(xml.replace("mandato", "movimento_conto_evidenza").as_bytes());
         }
 
         /// A CSV written in any supported dialect reads back to the same orders.
@@ -226,4 +229,42 @@ mod properties {
             prop_assert_eq!(lines, (2..2 + rows.len() as u64).collect::<Vec<_>>());
         }
     }
+}
+
+#[test]
+fn opi_orders_and_cash_journal_match_the_csv() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/opi");
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    let mut opi = read_orders(&read("ordinativi-2024.xml"), &now()).unwrap();
+    assert_eq!(opi.source.format, "opi");
+    // The annulled order is gone with no finding; the others are read.
+    assert!(opi.findings.is_empty(), "{:?}", opi.findings);
+    assert!(opi.rows.iter().all(|r| r.value.order.number != "9001" && r.value.order.number != "2101"));
+    assert!(opi.rows.iter().any(|r| r.value.order.number == "9002"));
+    let journal = read_opi_cash_journal(&read("giornale-di-cassa-2024.xml")).unwrap();
+    assert!(journal.findings.is_empty());
+    apply_cash_journal(&mut opi, &journal);
+    assert_eq!(
+        opi.findings.iter().map(|f| (f.code.as_str(), f.severity)).collect::<Vec<_>>(),
+        vec![("ORDER_REVERSED", Severity::Warning)]
+    );
+    let csv = read_orders(&read("mandati-cie-2024.csv"), &now()).unwrap();
+    let orders = |i: &Imported<OrderRow>| i.rows.iter().map(|r| r.value.order.clone()).collect::<Vec<_>>();
+    assert_eq!(orders(&opi), orders(&csv), "the two-beneficiary order counts only the CIE share");
+}
+
+#[test]
+fn opi_findings_and_malformed_xml() {
+    let xml = r#"<?xml version="1.0"?><flusso_ordinativi><esercizio>2024</esercizio>
+<mandato><tipo_operazione>INSERIMENTO</tipo_operazione><numero_mandato>7</numero_mandato><data_mandato>2024-02-30</data_mandato>
+<informazioni_beneficiario><importo_beneficiario>16.79</importo_beneficiario><sepa_credit_transfer><iban>IT81 J010 0003 2453 4801 0374 600</iban></sepa_credit_transfer></informazioni_beneficiario></mandato>
+<mandato><tipo_operazione>ANNULLO</tipo_operazione><numero_mandato>8</numero_mandato><data_mandato>2024-02-10</data_mandato></mandato>
+<mandato><numero_mandato>9</numero_mandato><data_mandato>2024-02-10</data_mandato>
+<informazioni_beneficiario><importo_beneficiario>16,79</importo_beneficiario><causale>n. 1 carte d'identit&#224; elettroniche</causale></informazioni_beneficiario></mandato>
+</flusso_ordinativi>"#;
+    let r = read_orders(xml.as_bytes(), &now()).unwrap();
+    assert!(r.rows.is_empty());
+    assert_eq!(codes(&r), vec![(2, "DATE_INVALID"), (4, "ORDER_NOT_FOUND"), (5, "AMOUNT_FORMAT")]);
+    let broken = read_orders(b"<flusso_ordinativi><mandato></flusso_ordinativi>", &now()).unwrap_err();
+    assert_eq!(broken.code(), ErrorCode::FileFormat);
 }

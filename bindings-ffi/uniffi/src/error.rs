@@ -321,6 +321,9 @@ pub enum CieError {
     /// `COUNT_FORMAT`.
     #[error("COUNT_FORMAT: {message_en}")]
     CountFormat { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `ORDER_REVERSED`.
+    #[error("ORDER_REVERSED: {message_en}")]
+    OrderReversed { code: String, message_it: String, message_en: String, fields_json: String },
     /// `INVALID_ARGUMENT`.
     #[error("INVALID_ARGUMENT: {message_en}")]
     InvalidArgument { code: String, message_it: String, message_en: String, fields_json: String },
@@ -436,5 +439,6 @@ pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, f
         ErrorCode::CieonlineDuplicate => CieError::CieonlineDuplicate { code: code_text, message_it, message_en, fields_json },
         ErrorCode::CardDateFuture => CieError::CardDateFuture { code: code_text, message_it, message_en, fields_json },
         ErrorCode::CountFormat => CieError::CountFormat { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::OrderReversed => CieError::OrderReversed { code: code_text, message_it, message_en, fields_json },
     }
 }
