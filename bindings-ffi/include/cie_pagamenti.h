@@ -438,9 +438,25 @@ typedef enum cie_status_t {
    */
   CIE_STATUS_COUNT_FORMAT = 105,
   /**
+   * `CAUSALE_COUNT_MISMATCH`.
+   */
+  CIE_STATUS_CAUSALE_COUNT_MISMATCH = 106,
+  /**
+   * `CAUSALE_PERIOD_MISMATCH`.
+   */
+  CIE_STATUS_CAUSALE_PERIOD_MISMATCH = 107,
+  /**
+   * `CAUSALE_MUNICIPALITY_MISMATCH`.
+   */
+  CIE_STATUS_CAUSALE_MUNICIPALITY_MISMATCH = 108,
+  /**
+   * `CAUSALE_INCOMPLETE`.
+   */
+  CIE_STATUS_CAUSALE_INCOMPLETE = 109,
+  /**
    * `ORDER_REVERSED`.
    */
-  CIE_STATUS_ORDER_REVERSED = 106,
+  CIE_STATUS_ORDER_REVERSED = 110,
   /**
    * A null pointer, invalid UTF-8 or an out-of-range argument.
    */

@@ -218,8 +218,16 @@ pub enum CieStatus {
     CieStatusCardDateFuture = 104,
     /// `COUNT_FORMAT`.
     CieStatusCountFormat = 105,
+    /// `CAUSALE_COUNT_MISMATCH`.
+    CieStatusCausaleCountMismatch = 106,
+    /// `CAUSALE_PERIOD_MISMATCH`.
+    CieStatusCausalePeriodMismatch = 107,
+    /// `CAUSALE_MUNICIPALITY_MISMATCH`.
+    CieStatusCausaleMunicipalityMismatch = 108,
+    /// `CAUSALE_INCOMPLETE`.
+    CieStatusCausaleIncomplete = 109,
     /// `ORDER_REVERSED`.
-    CieStatusOrderReversed = 106,
+    CieStatusOrderReversed = 110,
     /// A null pointer, invalid UTF-8 or an out-of-range argument.
     CieStatusInvalidArgument = 1000,
     /// An internal failure caught at the boundary (never expected).
@@ -335,6 +343,10 @@ impl From<ErrorCode> for CieStatus {
             ErrorCode::CieonlineDuplicate => CieStatus::CieStatusCieonlineDuplicate,
             ErrorCode::CardDateFuture => CieStatus::CieStatusCardDateFuture,
             ErrorCode::CountFormat => CieStatus::CieStatusCountFormat,
+            ErrorCode::CausaleCountMismatch => CieStatus::CieStatusCausaleCountMismatch,
+            ErrorCode::CausalePeriodMismatch => CieStatus::CieStatusCausalePeriodMismatch,
+            ErrorCode::CausaleMunicipalityMismatch => CieStatus::CieStatusCausaleMunicipalityMismatch,
+            ErrorCode::CausaleIncomplete => CieStatus::CieStatusCausaleIncomplete,
             ErrorCode::OrderReversed => CieStatus::CieStatusOrderReversed,
         }
     }

@@ -101,7 +101,11 @@ fn class_name(code: ErrorCode) -> &'static str {
         | C::CieonlineDuplicate
         | C::CardDateFuture
         | C::CountFormat
-        | C::OrderReversed => "InputError",
+        | C::OrderReversed
+        | C::CausaleCountMismatch
+        | C::CausalePeriodMismatch
+        | C::CausaleMunicipalityMismatch
+        | C::CausaleIncomplete => "InputError",
         C::EventLogVersion | C::EventLogFormat | C::EventRejected => "EventLogError",
     }
 }

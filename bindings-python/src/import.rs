@@ -25,15 +25,16 @@ fn document<T: Serialize>(imported: &Imported<T>, row: impl Fn(&T) -> Value) -> 
 
 /// Reads an export: `kind` is `orders`, `cards` or `cieonline`; `data` the file's bytes.
 #[pyfunction]
-#[pyo3(signature = (kind, data, now=None, sheet=None))]
+#[pyo3(signature = (kind, data, now=None, sheet=None, municipality=None))]
 pub(crate) fn read_export_json(
     kind: &str,
     data: &[u8],
     now: Option<&Bound<'_, PyAny>>,
     sheet: Option<String>,
+    municipality: Option<String>,
 ) -> PyResult<String> {
     let now = now.filter(|n| !n.is_none()).map(convert::moment).transpose()?;
-    let options = Options { now, sheet };
+    let options = Options { now, sheet, municipality };
     match kind {
         "orders" => read_orders(data, &options).py_err().map(|i| {
             document(&i, |o| {

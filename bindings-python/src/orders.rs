@@ -16,13 +16,15 @@ fn today(now: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
 /// The order check on typed values (JSON). `period` is `None` or a `(from, to)` pair, either
 /// end `None` (a half period is the finding `PERIOD_INCOMPLETE`).
 #[pyfunction]
-#[pyo3(signature = (number, date, amount, period, now))]
+#[pyo3(signature = (number, date, amount, period, now, causale=None, municipality=None))]
 pub(crate) fn check_order_json(
     number: &Bound<'_, PyAny>,
     date: &Bound<'_, PyAny>,
     amount: &Bound<'_, PyAny>,
     period: Option<&Bound<'_, PyAny>>,
     now: &Bound<'_, PyAny>,
+    causale: Option<&str>,
+    municipality: Option<&str>,
 ) -> PyResult<String> {
     let number = convert::text(number, ErrorCode::OrderNumberInvalid)?;
     let (from, to) = match period.filter(|p| !p.is_none()) {
@@ -42,6 +44,10 @@ pub(crate) fn check_order_json(
         today(now)?,
         &PriceSchedule::builtin(),
     );
+    let check = match causale {
+        Some(text) => check.with_causale(text, municipality, &PriceSchedule::builtin()),
+        None => check,
+    };
     Ok(convert::json(&check))
 }
 

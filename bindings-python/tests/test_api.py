@@ -389,6 +389,13 @@ def test_order_check_is_the_cores() -> None:
     assert non_multiple["order"]["number"] == "12", "a non-multiple order can be entered"
     with pytest.raises(c.CieError):
         c.check_order("12", "2024-04-10", 16.79, now=now)  # type: ignore[arg-type]
+    # The causale is checked against the order: three cards stated for two paid, another town.
+    text = c.causale("Cesena", "2024-03-2", 3)
+    checked = c.check_order("12", date(2024, 4, 10), Decimal("33.58"), (date(2024, 3, 16), date(2024, 3, 31)), text, now=now, municipality="Forlì")
+    assert [(f["code"], f["field"], f["severity"]) for f in checked["findings"] if f["field"] == "causale"] == [
+        ("CAUSALE_COUNT_MISMATCH", "causale", "warning"),
+        ("CAUSALE_MUNICIPALITY_MISMATCH", "causale", "warning"),
+    ]
 
 
 def test_exports_are_read_from_paths_bytes_and_files(tmp_path: "pathlib.Path") -> None:

@@ -91,9 +91,10 @@ export declare function emailsMatch(email: unknown, confirmation: unknown): bool
 export interface OrderFinding {
   code: ErrorCode;
   severity: "error" | "warning";
-  field: "number" | "date" | "amount" | "period";
+  field: "number" | "date" | "amount" | "period" | "causale";
   message_it: string;
   message_en: string;
+  fields: Record<string, string | number>;
 }
 export interface OrderCheck {
   order: { number: string; date: string; amount: string; period: [string, string] | null } | null;

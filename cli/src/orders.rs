@@ -68,7 +68,7 @@ pub(crate) fn check(out: &Out, path: &Path, now: Option<&str>, sheet: Option<Str
     let today = now.rome_date().map_err(argument("--now"))?;
     let bytes = read_file(path, out)?;
     // Dates after `now` are findings of the order check itself (ORDER_DATE_FUTURE).
-    let imported = read_orders(&bytes, &Options { now: None, sheet })
+    let imported = read_orders(&bytes, &Options { now: None, sheet, municipality: None })
         .map_err(|e| Failure::Usage(format!("{}: {}: {}", path.display(), e.code(), e.message(out.lang))))?;
     let mut checked: Vec<Checked> = imported
         .rows

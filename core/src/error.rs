@@ -193,6 +193,10 @@ error_codes! {
     CieonlineDuplicate = "CIEONLINE_DUPLICATE", "Il conteggio CIEonline di questo trimestre compare in più righe", "This quarter's CIEonline count is on several rows";
     CardDateFuture = "CARD_DATE_FUTURE", "La data di firma della carta è successiva alla data di riferimento", "The card's signing date is after the reference date";
     CountFormat = "COUNT_FORMAT", "Numero di carte non valido: servono solo cifre", "Invalid card count: digits only";
+    CausaleCountMismatch = "CAUSALE_COUNT_MISMATCH", "Il numero di carte della causale non corrisponde all'importo", "The causale's card count does not match the amount";
+    CausalePeriodMismatch = "CAUSALE_PERIOD_MISMATCH", "Il periodo della causale non corrisponde al mandato (deve terminare entro la data del mandato e coincidere con il periodo dichiarato)", "The causale's period does not match the order (it must end by the order date and equal the declared period)";
+    CausaleMunicipalityMismatch = "CAUSALE_MUNICIPALITY_MISMATCH", "La causale indica un altro Comune", "The causale names another municipality";
+    CausaleIncomplete = "CAUSALE_INCOMPLETE", "La causale non indica il numero di carte e il periodo richiesti", "The causale does not state the required card count and period";
     OrderReversed = "ORDER_REVERSED", "Mandato stornato dal tesoriere: non ha pagato nulla", "Payment order reversed by the treasurer: it paid nothing";
 }
 

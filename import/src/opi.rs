@@ -264,6 +264,7 @@ pub fn read_opi_orders(bytes: &[u8], options: &Options) -> Result<Imported<Order
                     ));
                     continue;
                 }
+                crate::causale_warnings(line, &order, causale.as_deref(), options, &mut findings);
                 orders.insert(id, Located { line, value: OrderRow { order, causale } });
             }
             Err(e) => findings.push(Finding::of(line, Some("amount"), &e, Severity::Error)),

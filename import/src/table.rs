@@ -146,11 +146,15 @@ impl Table {
         for record in records {
             match record {
                 Ok(r) => {
-                    let line = lines.at(r.position().map_or(0, csv::Position::byte));
-                    let cells: Vec<String> = r.iter().map(str::to_owned).collect();
-                    if !blank(&cells) {
-                        rows.push(Row { line, cells: project(&indices, &cells) });
+                    if r.iter().all(|c| c.trim().is_empty()) {
+                        continue;
                     }
+                    let line = lines.at(r.position().map_or(0, csv::Position::byte));
+                    let cells = indices
+                        .iter()
+                        .map(|i| i.and_then(|i| r.get(i)).filter(|c| !c.trim().is_empty()).map(str::to_owned))
+                        .collect();
+                    rows.push(Row { line, cells });
                 }
                 Err(e) => {
                     let line = lines.at(e.position().map_or(0, csv::Position::byte));

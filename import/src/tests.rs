@@ -1,7 +1,7 @@
 use super::*;
 
 fn now() -> Options {
-    Options { now: Some(Moment::parse("2024-11-15T12:00:00").unwrap()), sheet: None }
+    Options { now: Some(Moment::parse("2024-11-15T12:00:00").unwrap()), ..Options::default() }
 }
 
 fn codes<T>(i: &Imported<T>) -> Vec<(u64, &'static str)> {
@@ -24,8 +24,13 @@ fn excel_on_italian_windows() {
     let r = read_orders(&cp1252(text), &now()).unwrap();
     assert_eq!(r.source.encoding, Some("windows-1252"));
     assert_eq!(r.source.delimiter, Some(';'));
+    // The second causale states 67 cards but no municipality; the amount is right: no warning.
     assert!(r.findings.is_empty(), "{:?}", r.findings);
     assert_eq!(r.rows.len(), 2);
+    let with_town = read_orders(&cp1252(text), &Options { municipality: Some("Cesena".into()), ..now() }).unwrap();
+    assert_eq!(codes(&with_town), vec![(2, "CAUSALE_MUNICIPALITY_MISMATCH")]);
+    assert_eq!(with_town.findings[0].severity, Severity::Warning);
+    assert_eq!(with_town.rows.len(), 2, "a warning does not leave the row out");
     let first = &r.rows[0];
     assert_eq!(first.line, 2);
     assert_eq!(first.value.order.amount, cie_pagamenti::Amount::from_cents(30222));
@@ -237,8 +242,9 @@ fn opi_orders_and_cash_journal_match_the_csv() {
     let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
     let mut opi = read_orders(&read("ordinativi-2024.xml"), &now()).unwrap();
     assert_eq!(opi.source.format, "opi");
-    // The annulled order is gone with no finding; the others are read.
-    assert!(opi.findings.is_empty(), "{:?}", opi.findings);
+    // The annulled order is gone with no finding; the others are read. Order 1818 pays € 0,50
+    // more than its causale's 48 cards: a warning.
+    assert_eq!(codes(&opi), vec![(333, "CAUSALE_COUNT_MISMATCH")]);
     assert!(opi.rows.iter().all(|r| r.value.order.number != "9001" && r.value.order.number != "2101"));
     assert!(opi.rows.iter().any(|r| r.value.order.number == "9002"));
     let journal = read_opi_cash_journal(&read("giornale-di-cassa-2024.xml")).unwrap();
@@ -246,7 +252,7 @@ fn opi_orders_and_cash_journal_match_the_csv() {
     apply_cash_journal(&mut opi, &journal);
     assert_eq!(
         opi.findings.iter().map(|f| (f.code.as_str(), f.severity)).collect::<Vec<_>>(),
-        vec![("ORDER_REVERSED", Severity::Warning)]
+        vec![("CAUSALE_COUNT_MISMATCH", Severity::Warning), ("ORDER_REVERSED", Severity::Warning)]
     );
     let csv = read_orders(&read("mandati-cie-2024.csv"), &now()).unwrap();
     let orders = |i: &Imported<OrderRow>| i.rows.iter().map(|r| r.value.order.clone()).collect::<Vec<_>>();

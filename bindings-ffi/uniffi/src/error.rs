@@ -321,6 +321,18 @@ pub enum CieError {
     /// `COUNT_FORMAT`.
     #[error("COUNT_FORMAT: {message_en}")]
     CountFormat { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CAUSALE_COUNT_MISMATCH`.
+    #[error("CAUSALE_COUNT_MISMATCH: {message_en}")]
+    CausaleCountMismatch { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CAUSALE_PERIOD_MISMATCH`.
+    #[error("CAUSALE_PERIOD_MISMATCH: {message_en}")]
+    CausalePeriodMismatch { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CAUSALE_MUNICIPALITY_MISMATCH`.
+    #[error("CAUSALE_MUNICIPALITY_MISMATCH: {message_en}")]
+    CausaleMunicipalityMismatch { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `CAUSALE_INCOMPLETE`.
+    #[error("CAUSALE_INCOMPLETE: {message_en}")]
+    CausaleIncomplete { code: String, message_it: String, message_en: String, fields_json: String },
     /// `ORDER_REVERSED`.
     #[error("ORDER_REVERSED: {message_en}")]
     OrderReversed { code: String, message_it: String, message_en: String, fields_json: String },
@@ -439,6 +451,10 @@ pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, f
         ErrorCode::CieonlineDuplicate => CieError::CieonlineDuplicate { code: code_text, message_it, message_en, fields_json },
         ErrorCode::CardDateFuture => CieError::CardDateFuture { code: code_text, message_it, message_en, fields_json },
         ErrorCode::CountFormat => CieError::CountFormat { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CausaleCountMismatch => CieError::CausaleCountMismatch { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CausalePeriodMismatch => CieError::CausalePeriodMismatch { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CausaleMunicipalityMismatch => CieError::CausaleMunicipalityMismatch { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::CausaleIncomplete => CieError::CausaleIncomplete { code: code_text, message_it, message_en, fields_json },
         ErrorCode::OrderReversed => CieError::OrderReversed { code: code_text, message_it, message_en, fields_json },
     }
 }

@@ -452,10 +452,14 @@ def check_order(
     date: DateLike,
     amount: Money,
     period: Optional[Tuple[Optional[DateLike], Optional[DateLike]]] = None,
+    causale: Optional[str] = None,
     *,
     now: Optional[MomentLike] = None,
+    municipality: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """The order check (SPEC §5): every finding of an order, not just the first.
+    """The order check (SPEC §5): every finding of an order, not just the first. With a
+    ``causale``, its mismatches with the order (card count, period, ``municipality``) are
+    warnings of the field ``causale`` (§1.6).
 
     Returns ``{"order", "findings": [{"code", "severity", "field", "message_it", "message_en",
     "fields"}], "cards", "top_up", "quarters", "missed_due_date"}`` (amounts as machine text).
@@ -464,7 +468,7 @@ def check_order(
     A value of the wrong type (a float amount, a datetime for a date) raises ``CieError``.
     """
     when = now if now is not None else datetime.now(timezone.utc)
-    return json.loads(_native.check_order_json(number, date, amount, period, when))  # type: ignore[no-any-return]
+    return json.loads(_native.check_order_json(number, date, amount, period, when, causale, municipality))  # type: ignore[no-any-return]
 
 
 def check_order_form(
@@ -520,8 +524,8 @@ class Imported(_Result):
         return {r["quarter"]: r["cards"] for r in self.rows}
 
 
-def _read_export(kind: str, source: Source, now: Optional[MomentLike], sheet: Optional[str]) -> Imported:
-    raw = json.loads(_native.read_export_json(kind, _bytes_of(source), now, sheet))
+def _read_export(kind: str, source: Source, now: Optional[MomentLike], sheet: Optional[str], municipality: Optional[str] = None) -> Imported:
+    raw = json.loads(_native.read_export_json(kind, _bytes_of(source), now, sheet, municipality))
     rows = raw["rows"]
     for r in rows:
         if "amount" in r:
@@ -533,12 +537,16 @@ def _read_export(kind: str, source: Source, now: Optional[MomentLike], sheet: Op
     return Imported(rows=rows, findings=raw["findings"], source=raw["source"])
 
 
-def read_orders(source: Source, *, now: Optional[MomentLike] = None, sheet: Optional[str] = None) -> Imported:
-    """Payment orders from an accounting or spreadsheet export (SPEC §11): a path, the bytes, or
-    a binary file object; CSV in UTF-8, UTF-16 or Windows-1252, or XLSX/XLS/ODS. Rows carry
-    ``number``, ``date``, ``amount`` (Decimal), ``period`` and ``causale``; every row that
-    cannot be read, every duplicate and every order dated after ``now`` is a finding."""
-    return _read_export("orders", source, now, sheet)
+def read_orders(
+    source: Source, *, now: Optional[MomentLike] = None, sheet: Optional[str] = None, municipality: Optional[str] = None
+) -> Imported:
+    """Payment orders from an accounting or spreadsheet export or the treasury's OPI file (SPEC
+    §11): a path, the bytes, or a binary file object; CSV in UTF-8, UTF-16 or Windows-1252,
+    XLSX/XLS/ODS, or OPI XML (only the CIE orders). Rows carry ``number``, ``date``, ``amount``
+    (Decimal), ``period`` and ``causale``; every row that cannot be read, every duplicate and
+    every order dated after ``now`` is a finding, and a causale that does not match its order
+    (count, period, ``municipality``) a warning."""
+    return _read_export("orders", source, now, sheet, municipality)
 
 
 def read_cards(source: Source, *, now: Optional[MomentLike] = None, sheet: Optional[str] = None) -> Imported:

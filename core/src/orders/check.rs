@@ -37,6 +37,8 @@ pub enum OrderField {
     Amount,
     /// The declared period (from / to).
     Period,
+    /// The payment description (§1.6).
+    Causale,
 }
 
 /// One finding of the order check.
@@ -102,6 +104,19 @@ impl OrderCheck {
     /// True when no finding is an error.
     pub fn is_valid(&self) -> bool {
         self.findings.iter().all(|f| f.severity == Severity::Warning)
+    }
+
+    /// Adds the check of the order's causale (§1.6): each mismatch with the order (count, period,
+    /// `municipality`) a warning of the field `causale`. Nothing is added when the order could
+    /// not be read.
+    #[must_use]
+    pub fn with_causale(mut self, text: &str, municipality: Option<&str>, schedule: &PriceSchedule) -> OrderCheck {
+        if let Some(order) = &self.order {
+            for m in crate::pricing::check_causale(text, order, municipality, schedule) {
+                self.findings.push(OrderFinding::of(&m, Severity::Warning, OrderField::Causale));
+            }
+        }
+        self
     }
 
     /// The codes of the findings, in order.

@@ -88,6 +88,100 @@ fn dates(text: &str) -> Vec<NaiveDate> {
     out
 }
 
+/// A mismatch between a causale and its order (§1.6): a warning, never blocking.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CausaleMismatch {
+    /// The count or the period cannot be read from the text.
+    #[error("causale incomplete")]
+    Incomplete,
+    /// count × price ≠ amount.
+    #[error("count {cards} does not match the amount")]
+    Count {
+        /// The count of the causale.
+        cards: u64,
+        /// The amount the count makes at the price.
+        expected: crate::money::Amount,
+    },
+    /// The period ends after the order date, or differs from the declared period.
+    #[error("period does not match")]
+    Period,
+    /// Another municipality is named.
+    #[error("another municipality")]
+    Municipality {
+        /// The name in the causale.
+        named: String,
+    },
+}
+
+impl crate::error::CieError for CausaleMismatch {
+    fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode;
+        match self {
+            CausaleMismatch::Incomplete => ErrorCode::CausaleIncomplete,
+            CausaleMismatch::Count { .. } => ErrorCode::CausaleCountMismatch,
+            CausaleMismatch::Period => ErrorCode::CausalePeriodMismatch,
+            CausaleMismatch::Municipality { .. } => ErrorCode::CausaleMunicipalityMismatch,
+        }
+    }
+
+    fn detail(&self, lang: crate::error::Lang) -> Option<String> {
+        match self {
+            CausaleMismatch::Count { cards, expected } => {
+                Some(format!("{} {cards}: € {}", lang.pick("carte", "cards"), expected.to_portal()))
+            }
+            CausaleMismatch::Municipality { named } => Some(named.clone()),
+            _ => None,
+        }
+    }
+
+    fn fields(&self) -> Vec<(&'static str, crate::error::FieldValue)> {
+        use crate::error::FieldValue;
+        match self {
+            CausaleMismatch::Count { cards, expected } => vec![
+                ("cards", FieldValue::Int(i64::try_from(*cards).unwrap_or(i64::MAX))),
+                ("expected", FieldValue::Text(expected.to_string())),
+            ],
+            CausaleMismatch::Municipality { named } => vec![("municipality", FieldValue::Text(named.clone()))],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Compares a causale with its order (§1.6): count × price = amount (at the price of the
+/// period's end), a period ending on or before the order date and equal to the declared one,
+/// the expected municipality (compared ignoring case, accents and punctuation). Every mismatch.
+pub fn check_causale(
+    text: &str,
+    order: &crate::orders::PaymentOrder,
+    municipality: Option<&str>,
+    schedule: &crate::pricing::PriceSchedule,
+) -> Vec<CausaleMismatch> {
+    let parsed = parse_causale(text);
+    let mut out = Vec::new();
+    let (Some(cards), Some((from, to))) = (parsed.cards, parsed.period) else {
+        out.push(CausaleMismatch::Incomplete);
+        return out;
+    };
+    if let Ok(price) = schedule.price_on(to) {
+        let expected = price.amount_for_cards(cards).unwrap_or(crate::money::Amount::ZERO);
+        if expected != order.amount {
+            out.push(CausaleMismatch::Count { cards, expected });
+        }
+    }
+    let paid_on_time =
+        crate::calendar::Fortnight::of(to).is_ok_and(|f| f.last_day() == to && order.date >= f.due_date());
+    if (to > order.date && !paid_on_time) || order.period.is_some_and(|p| p != (from, to)) {
+        out.push(CausaleMismatch::Period);
+    }
+    let plain = |s: &str| fold(s).chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    if let (Some(named), Some(expected)) = (&parsed.municipality, municipality) {
+        if plain(named) != plain(expected) {
+            out.push(CausaleMismatch::Municipality { named: named.clone() });
+        }
+    }
+    out
+}
+
 /// Reads a causale. Never fails: what cannot be found is `None`.
 pub fn parse_causale(text: &str) -> ParsedCausale {
     let folded = fold(text);
@@ -141,6 +235,30 @@ mod tests {
         assert_eq!(p.cards, Some(12));
         assert_eq!(p.period, Some((d(2024, 3, 16), d(2024, 3, 31))));
         assert!(ParsedCausale::is_cie(&text));
+    }
+
+    #[test]
+    fn a_causale_is_checked_against_its_order() {
+        let order = crate::orders::PaymentOrder::new(
+            "12",
+            d(2024, 4, 10),
+            crate::money::Amount::from_cents(2 * 1679),
+            Some((d(2024, 3, 16), d(2024, 3, 31))),
+        )
+        .unwrap();
+        let schedule = crate::pricing::PriceSchedule::builtin();
+        let good = causale("Forlì", Fortnight::parse("2024-03-2").unwrap(), 2).unwrap();
+        assert_eq!(check_causale(&good, &order, Some("FORLI'"), &schedule), vec![]);
+        let three = causale("Forlì", Fortnight::parse("2024-03-2").unwrap(), 3).unwrap();
+        let codes =
+            |v: Vec<CausaleMismatch>| v.iter().map(|m| crate::error::CieError::code(m).as_str()).collect::<Vec<_>>();
+        assert_eq!(codes(check_causale(&three, &order, Some("Forlì"), &schedule)), vec!["CAUSALE_COUNT_MISMATCH"]);
+        let april = causale("Cesena", Fortnight::parse("2024-04-1").unwrap(), 2).unwrap();
+        assert_eq!(
+            codes(check_causale(&april, &order, Some("Forlì"), &schedule)),
+            vec!["CAUSALE_PERIOD_MISMATCH", "CAUSALE_MUNICIPALITY_MISMATCH"]
+        );
+        assert_eq!(codes(check_causale("Pagamento CIE", &order, None, &schedule)), vec!["CAUSALE_INCOMPLETE"]);
     }
 
     #[test]
