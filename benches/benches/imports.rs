@@ -36,14 +36,14 @@ fn opi(orders: usize) -> Vec<u8> {
     let mut text = String::from("<?xml version=\"1.0\"?>\n<flusso_ordinativi><esercizio>2024</esercizio>\n");
     for i in 0..orders {
         let day = 1 + i % 28;
-        let _ = write!(
+        let _ = writeln!(
             text,
             "<mandato><tipo_operazione>INSERIMENTO</tipo_operazione><numero_mandato>{i}</numero_mandato>\
              <data_mandato>2024-03-{day:02}</data_mandato><importo_mandato>33.58</importo_mandato>\
              <informazioni_beneficiario><progressivo_beneficiario>1</progressivo_beneficiario>\
              <importo_beneficiario>33.58</importo_beneficiario><sepa_credit_transfer><iban>IT81J0100003245348010374600</iban>\
              </sepa_credit_transfer><causale>Comune di Castelprova corrispettivo per il rilascio di n. 2 carte d'identità \
-             elettroniche (01/03/2024-{day:02}/03/2024)</causale></informazioni_beneficiario></mandato>\n"
+             elettroniche (01/03/2024-{day:02}/03/2024)</causale></informazioni_beneficiario></mandato>"
         );
     }
     text.push_str("</flusso_ordinativi>\n");
