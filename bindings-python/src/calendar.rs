@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use cie_pagamenti::calendar::{pre2020_mailbox as core_mailbox, quarter_of_epoch, Fortnight};
 use cie_pagamenti::{ErrorCode, Quarter};
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -141,10 +141,8 @@ pub(crate) fn quarter_of(moment: &Bound<'_, PyAny>) -> PyResult<PyQuarter> {
 /// Quarters of an int64 epoch-seconds array, as codes `year * 10 + number` (e.g. 20241),
 /// computed without the GIL; 0 marks a moment outside the calendar.
 #[pyfunction]
-pub(crate) fn quarter_codes<'py>(
-    py: Python<'py>,
-    epochs: PyReadonlyArray1<'py, i64>,
-) -> PyResult<Bound<'py, PyArray1<i32>>> {
+pub(crate) fn quarter_codes<'py>(py: Python<'py>, epochs: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<i32>>> {
+    let epochs = crate::convert::int64_array(epochs, "moments")?;
     let slice = epochs.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "the array must be contiguous"))?;
     let codes: Vec<i32> = py.detach(|| {
         slice.iter().map(|&t| quarter_of_epoch(t).map_or(0, |q| q.year() * 10 + q.number() as i32)).collect()

@@ -116,3 +116,17 @@ pub(crate) fn text(ob: &Bound<'_, PyAny>, code: ErrorCode) -> PyResult<String> {
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
+
+/// True when `ob` is a numpy `ndarray`, decided by its type's name: an object that is not one
+/// never reaches numpy's C API, which panics when numpy is not installed.
+pub(crate) fn is_ndarray(ob: &Bound<'_, PyAny>) -> bool {
+    ob.get_type().fully_qualified_name().is_ok_and(|n| n.to_string() == "numpy.ndarray")
+}
+
+/// An int64 numpy array, or a coded error naming the argument (never numpy's panic).
+pub(crate) fn int64_array<'py>(ob: &Bound<'py, PyAny>, what: &str) -> PyResult<numpy::PyReadonlyArray1<'py, i64>> {
+    if !is_ndarray(ob) {
+        return Err(coded(ErrorCode::InputFormat, &format!("{what}: an int64 numpy array")));
+    }
+    ob.extract().map_err(|_| coded(ErrorCode::InputFormat, &format!("{what}: an int64 numpy array")))
+}

@@ -159,7 +159,8 @@ pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<
         let orders: Vec<PaymentOrder> = orders.try_iter()?.map(|o| order_from_py(&o?)).collect::<PyResult<_>>()?;
         Ok(orders.iter().collect())
     };
-    if let Ok(array) = cards.extract::<PyReadonlyArray1<'_, i64>>() {
+    if convert::is_ndarray(cards) {
+        let array = convert::int64_array(cards, "cards")?;
         let slice = array.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "the array must be contiguous"))?;
         let (counts, orders) = count_cards_while(py, slice, build)?;
         return run(py, counts, orders);
@@ -229,16 +230,21 @@ fn order_number(item: &Bound<'_, PyAny>, row: usize) -> PyResult<String> {
 #[allow(clippy::too_many_arguments)] // one argument per column of the Python layer
 pub(crate) fn allocate_columns(
     py: Python<'_>,
-    cards: PyReadonlyArray1<'_, i64>,
+    cards: &Bound<'_, PyAny>,
     numbers: &Bound<'_, PyAny>,
-    dates: PyReadonlyArray1<'_, i64>,
+    dates: &Bound<'_, PyAny>,
     amount_cents: &Bound<'_, PyAny>,
-    period_from: Option<PyReadonlyArray1<'_, i64>>,
-    period_to: Option<PyReadonlyArray1<'_, i64>>,
+    period_from: Option<&Bound<'_, PyAny>>,
+    period_to: Option<&Bound<'_, PyAny>>,
     joined: Option<Bound<'_, PyBytes>>,
 ) -> PyResult<PyAllocation> {
+    let cards = convert::int64_array(cards, "cards")?;
+    let dates = convert::int64_array(dates, "dates")?;
     let dates = dates.as_slice().map_err(|_| contiguous("dates"))?;
-    let amount_cents = amount_cents.extract::<PyReadonlyArray1<'_, i64>>().map_err(|_| {
+    let period_from =
+        period_from.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period_from")).transpose()?;
+    let period_to = period_to.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period_to")).transpose()?;
+    let amount_cents = convert::int64_array(amount_cents, "amount_cents").map_err(|_| {
         let kind: String =
             amount_cents.getattr("dtype").and_then(|d| d.getattr("kind")).and_then(|k| k.extract()).unwrap_or_default();
         if kind == "f" {
@@ -250,7 +256,7 @@ pub(crate) fn allocate_columns(
     let cents = amount_cents.as_slice().map_err(|_| contiguous("amount_cents"))?;
     let from = period_from.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_from"))).transpose()?;
     let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
-    if let Ok(integers) = numbers.extract::<PyReadonlyArray1<'_, i64>>() {
+    if let Ok(integers) = convert::int64_array(numbers, "numbers") {
         let integers = integers.as_slice().map_err(|_| contiguous("numbers"))?;
         return columns(py, cards, Numbers::Integers(integers), dates, cents, from, to);
     }

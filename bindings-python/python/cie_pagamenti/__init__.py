@@ -64,6 +64,15 @@ MomentLike = Union[datetime, date, str, int]
 QuarterLike = Union[Quarter, str]
 
 
+def _optional(module: str) -> Any:
+    """An optional package, or the coded error ``INPUT_FORMAT`` naming what to install."""
+    try:
+        return __import__(module)
+    except ImportError as exc:
+        extra = {"pandas": "pip install 'cie-pagamenti[pandas]'", "numpy": "pip install numpy"}[module]
+        raise _native.coded_error("INPUT_FORMAT", f"{module} is needed for this call: {extra}") from exc
+
+
 def _money(value: str) -> Decimal:
     return Decimal(value)
 
@@ -241,7 +250,7 @@ class Allocation(_Result):
 
     def quarters_frame(self) -> Any:
         """Per-quarter results as a pandas DataFrame (pandas imported on demand)."""
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+        pd = _optional("pandas")
 
         rows = [{"quarter": str(q), **dataclasses.asdict(v)} for q, v in self.quarters.items()]
         return pd.DataFrame(rows).set_index("quarter")
@@ -273,7 +282,7 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
     (missing = NaT/None). A float amount column is refused: money is never binary floating point.
     Numbers: ``str`` (joined into one string, split natively), ``int`` or an integer numpy/pandas
     column (read in place and written in decimal natively)."""
-    import numpy as np
+    np = _optional("numpy")
 
     def days(column: Any) -> Any:
         return np.ascontiguousarray(np.asarray(column, dtype="datetime64[D]").view("int64"))
@@ -327,7 +336,7 @@ def allocate(cards: Any, orders: Any) -> Allocation:
     optionally ``period_from``/``period_to``, read as arrays without a Python object per order.
     """
     if hasattr(orders, "columns") or isinstance(orders, Mapping):
-        import numpy as np
+        np = _optional("numpy")
 
         try:
             epochs = np.ascontiguousarray(_epochs(cards), dtype=np.int64)
@@ -342,7 +351,7 @@ def allocate(cards: Any, orders: Any) -> Allocation:
 def quarter_of_many(moments: Any) -> Any:
     """Quarters of a numpy ``datetime64`` or ``int64`` epoch-seconds array, as an ``int32``
     array of codes ``year * 10 + number`` (``20241`` = 2024-Q1; 0 = outside the calendar)."""
-    import numpy as np
+    np = _optional("numpy")
 
     array = np.ascontiguousarray(_epochs(moments), dtype=np.int64)
     return _native.quarter_codes(array)
@@ -388,7 +397,7 @@ class Reconciliation(_Result):
 
     def quarters_frame(self) -> Any:
         """The rows as a pandas DataFrame."""
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+        pd = _optional("pandas")
 
         return pd.DataFrame([r.to_dict() for r in self.quarters]).set_index("quarter")
 
