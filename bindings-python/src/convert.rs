@@ -120,7 +120,7 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
 /// True when `ob` is a numpy `ndarray`, decided by its type's name: an object that is not one
 /// never reaches numpy's C API, which panics when numpy is not installed.
 pub(crate) fn is_ndarray(ob: &Bound<'_, PyAny>) -> bool {
-    ob.get_type().fully_qualified_name().is_ok_and(|n| n.to_string() == "numpy.ndarray")
+    ob.get_type().fully_qualified_name().is_ok_and(|n| n == "numpy.ndarray")
 }
 
 /// An int64 numpy array, or a coded error naming the argument (never numpy's panic).
