@@ -2,6 +2,8 @@
 //! value there, the generated enum uses it, no two codes share one, and none is renumbered.
 //! `UPDATE_STATUS=1` appends the codes added to the catalogue with the values build.rs gave them.
 
+use std::fmt::Write;
+
 use cie_pagamenti::ErrorCode;
 use cie_pagamenti_ffi::CieStatus;
 
@@ -22,7 +24,9 @@ fn every_code_has_its_pinned_value() {
         let value = CieStatus::from(*code) as i64;
         match pinned.iter().find(|(c, _)| *c == code.as_str()) {
             Some((_, pinned)) => assert_eq!(value, *pinned, "{} was renumbered", code.as_str()),
-            None => missing.push_str(&format!("{} {value}\n", code.as_str())),
+            None => {
+                let _ = writeln!(missing, "{} {value}", code.as_str());
+            }
         }
     }
     let mut values: Vec<i64> = pinned.iter().map(|(_, v)| *v).collect();
