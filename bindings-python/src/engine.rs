@@ -400,7 +400,7 @@ pub(crate) fn allocation_report<'py>(
     municipality: &Bound<'_, PyAny>,
     quarter: &Bound<'_, PyAny>,
     allocation: PyRef<'_, PyAllocation>,
-    cieonline_cards: u64,
+    cieonline_cards: Option<u64>,
     same_person: bool,
     now: &Bound<'_, PyAny>,
 ) -> PyResult<(String, Bound<'py, PyBytes>)> {
@@ -414,5 +414,8 @@ pub(crate) fn allocation_report<'py>(
         convert::moment(now)?,
         &PriceSchedule::builtin(),
     );
-    Ok((convert::json(&report), PyBytes::new(py, &cie_pagamenti_pdf::render(&report))))
+    Ok((
+        convert::json(&report),
+        PyBytes::new(py, &cie_pagamenti_pdf::render(&report).map_err(|e| crate::errors::to_py(&e))?),
+    ))
 }

@@ -437,6 +437,9 @@ impl PyPortal {
             .0
             .quarterly_report(&s(municipality)?, convert::quarter(quarter)?, same_person, moment(now)?)
             .py_err()?;
-        Ok((convert::json(&report), PyBytes::new(py, &cie_pagamenti_pdf::render(&report))))
+        Ok((
+            convert::json(&report),
+            PyBytes::new(py, &cie_pagamenti_pdf::render(&report).map_err(|e| crate::errors::to_py(&e))?),
+        ))
     }
 }

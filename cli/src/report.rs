@@ -61,13 +61,14 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
         &args.inputs.comune,
         quarter,
         &outcome.allocation,
-        outcome.cieonline.get(&quarter).copied().unwrap_or(0),
+        outcome.cieonline.get(&quarter).copied(),
         args.same_person,
         outcome.now,
         &PriceSchedule::builtin(),
     );
     let path = args.out.clone().unwrap_or_else(|| default_name(&args.inputs.comune, quarter));
-    std::fs::write(&path, cie_pagamenti_pdf::render(&report)).map_err(|e| {
+    let pdf = cie_pagamenti_pdf::render(&report)?;
+    std::fs::write(&path, pdf).map_err(|e| {
         Failure::Usage(format!(
             "{}: {} ({})",
             path.display(),
@@ -89,7 +90,7 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
             report.total.to_portal(),
             report.cards_from_amount,
             out.t("carte", "cards"),
-            report.cieonline_cards
+            report.cieonline_cards.map_or_else(|| "n.d.".to_owned(), |n| n.to_string())
         );
         println!("{}: {}", out.t("PDF scritto in", "PDF written to"), path.display());
     }

@@ -200,8 +200,8 @@ pub struct QuarterlyReport {
     pub cards_from_amount: u64,
     /// False when the total is not an exact multiple (the report cannot be transmitted).
     pub exact: bool,
-    /// Cards counted by CIEonline.
-    pub cieonline_cards: u64,
+    /// Cards counted by CIEonline; `None` when not known ("n.d.", never 0).
+    pub cieonline_cards: Option<u64>,
     /// One block when the CIE service manager is also the finance officer, else two.
     pub signatories: Vec<Signatory>,
     /// When the report data was produced.
@@ -214,7 +214,7 @@ impl QuarterlyReport {
         municipality: &str,
         quarter: Quarter,
         mut orders: Vec<ReportOrder>,
-        cieonline_cards: u64,
+        cieonline_cards: Option<u64>,
         same_person: bool,
         generated_at: Moment,
         schedule: &PriceSchedule,
@@ -246,7 +246,7 @@ impl QuarterlyReport {
         municipality: &str,
         quarter: Quarter,
         allocation: &Allocation,
-        cieonline_cards: u64,
+        cieonline_cards: Option<u64>,
         same_person: bool,
         generated_at: Moment,
         schedule: &PriceSchedule,

@@ -1,6 +1,7 @@
-//! Renders a [`QuarterlyReport`] to PDF with `pdf-writer`: A4 pages, the standard Helvetica
-//! fonts in WinAnsi encoding (Italian accents, `°` and `€` included), the orders table with
-//! split markers, the totals, and one or two signature blocks. Pure: report in, bytes out.
+//! Renders a [`QuarterlyReport`] to an archival PDF (PDF/A-2b, checked by krilla's validator
+//! when written) with the DejaVu Sans fonts embedded (subset), so every letter of every Italian
+//! municipality's name prints (`Nabrežina`, `Soči`): A4 pages, the orders table with split
+//! markers, the totals, and one or two signature blocks. Pure: report in, bytes out.
 //!
 //! Layout coordinates are PDF points (`f32`, as the PDF format uses); money is only ever
 //! formatted from the core's exact amounts.
@@ -8,33 +9,39 @@
 #![forbid(unsafe_code)]
 
 use cie_pagamenti::calendar::format_date;
+use cie_pagamenti::error::{CieError, ErrorCode, Lang};
 use cie_pagamenti::report::QuarterlyReport;
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::geom::Point;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::page::PageSettings;
+use krilla::text::{Font, TextDirection};
+use krilla::{Document, SerializeSettings};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 56.0;
 const LINE: f32 = 15.0;
-const REGULAR: Name<'static> = Name(b"F1");
-const BOLD: Name<'static> = Name(b"F2");
 
-/// Text in WinAnsiEncoding (Windows-1252): Latin-1 plus `€` and typographic quotes; anything
-/// else becomes `?`.
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '\u{20}'..='\u{7e}' => c as u8,
-            '\u{a0}'..='\u{ff}' => c as u32 as u8,
-            '€' => 0x80,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '–' => 0x96,
-            '—' => 0x97,
-            _ => b'?',
-        })
-        .collect()
+/// DejaVu Sans (Bitstream Vera licence, `fonts/LICENSE-DejaVu.txt`): Latin, Latin-1 and
+/// Latin Extended-A, the letters of every Italian and Slovene place name.
+const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// The report could not be written (the archival validator refused it, or a font failed to
+/// load): never expected, reported with the code `REPORT_RENDER`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("report not rendered: {0}")]
+pub struct RenderError(String);
+
+impl CieError for RenderError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::ReportRender
+    }
+
+    fn detail(&self, _lang: Lang) -> Option<String> {
+        Some(self.0.clone())
+    }
 }
 
 /// A line of the report: text at a column, regular or bold.
@@ -87,7 +94,9 @@ fn lines(report: &QuarterlyReport) -> Vec<Option<Vec<Cell>>> {
         format!("Carte corrispondenti all'importo: {}{exactness}", report.cards_from_amount),
         false,
     )]));
-    out.push(Some(vec![cell(MARGIN, format!("Carte emesse secondo CIEonline: {}", report.cieonline_cards), false)]));
+    let cieonline =
+        report.cieonline_cards.map_or_else(|| "n.d. (conteggio non disponibile)".to_owned(), |n| n.to_string());
+    out.push(Some(vec![cell(MARGIN, format!("Carte emesse secondo CIEonline: {cieonline}"), false)]));
     for s in &report.signatories {
         out.push(None);
         out.push(None);
@@ -97,59 +106,61 @@ fn lines(report: &QuarterlyReport) -> Vec<Option<Vec<Cell>>> {
     out
 }
 
-/// Renders the report as PDF bytes.
-pub fn render(report: &QuarterlyReport) -> Vec<u8> {
+/// Renders the report as PDF/A-2b bytes.
+pub fn render(report: &QuarterlyReport) -> Result<Vec<u8>, RenderError> {
     let lines = lines(report);
     let per_page = ((PAGE_H - 2.0 * MARGIN - 2.0 * LINE) / LINE) as usize;
     let pages: Vec<&[Option<Vec<Cell>>]> = lines.chunks(per_page.max(1)).collect();
-    let generated = report.generated_at.to_rome().map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default();
-
-    let mut pdf = Pdf::new();
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let regular = Ref::new(3);
-    let bold = Ref::new(4);
-    let info = Ref::new(5);
-    let page_ids: Vec<Ref> = (0..pages.len()).map(|i| Ref::new(10 + 2 * i as i32)).collect();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids(page_ids.iter().copied()).count(pages.len() as i32);
-    pdf.type1_font(regular).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    let title = format!("Rapporto {} - {}", report.quarter, report.municipality);
-    pdf.document_info(info).title(TextStr(&title)).producer(TextStr("cie-pagamenti"));
-
-    for (i, (page_lines, page_id)) in pages.iter().zip(&page_ids).enumerate() {
-        let content_id = Ref::new(page_id.get() + 1);
-        let mut page = pdf.page(*page_id);
-        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
-        page.parent(tree);
-        page.contents(content_id);
-        let mut resources = page.resources();
-        resources.fonts().pair(REGULAR, regular).pair(BOLD, bold);
-        resources.finish();
-        page.finish();
-
-        let mut content = Content::new();
-        let mut y = PAGE_H - MARGIN;
+    let rome = report.generated_at.to_rome();
+    let generated = rome.map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default();
+    let font = |bytes: &'static [u8]| {
+        Font::new(bytes.to_vec().into(), 0).ok_or_else(|| RenderError("the embedded font did not load".into()))
+    };
+    let (regular, bold) = (font(REGULAR_TTF)?, font(BOLD_TTF)?);
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A2_B)
+        .finish()
+        .map_err(|e| RenderError(format!("{e:?}")))?;
+    let mut document = Document::new_with(SerializeSettings { configuration, ..SerializeSettings::default() });
+    let title = format!("Rapporto trimestrale {} - Comune di {}", report.quarter, report.municipality);
+    let mut metadata = Metadata::new().title(title).language("it-IT".to_owned()).creator("cie-pagamenti".to_owned());
+    if let Some(t) = rome {
+        use chrono::{Datelike, Timelike};
+        let date = DateTime::new(u16::try_from(t.year()).unwrap_or(2000))
+            .month(t.month() as u8)
+            .day(t.day() as u8)
+            .hour(t.hour() as u8)
+            .minute(t.minute() as u8)
+            .second(t.second() as u8);
+        metadata = metadata.creation_date(date);
+    }
+    document.set_metadata(metadata);
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| RenderError("page size".into()))?;
+    for (i, page_lines) in pages.iter().enumerate() {
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        // krilla's y grows downwards from the top of the page.
+        let mut y = MARGIN;
         for line in *page_lines {
             for c in line.iter().flatten() {
-                content.begin_text();
-                content.set_font(if c.bold { BOLD } else { REGULAR }, 10.0);
-                content.next_line(c.x, y);
-                content.show(Str(&win_ansi(&c.text)));
-                content.end_text();
+                let font = if c.bold { bold.clone() } else { regular.clone() };
+                surface.draw_text(Point::from_xy(c.x, y), font, 10.0, &c.text, false, TextDirection::Auto);
             }
-            y -= LINE;
+            y += LINE;
         }
         let footer = format!("Generato il {generated} con cie-pagamenti — pagina {} di {}", i + 1, pages.len());
-        content.begin_text();
-        content.set_font(REGULAR, 8.0);
-        content.next_line(MARGIN, MARGIN / 2.0);
-        content.show(Str(&win_ansi(&footer)));
-        content.end_text();
-        pdf.stream(content_id, &content.finish());
+        surface.draw_text(
+            Point::from_xy(MARGIN, PAGE_H - MARGIN / 2.0),
+            regular.clone(),
+            8.0,
+            &footer,
+            false,
+            TextDirection::Auto,
+        );
+        surface.finish();
+        page.finish();
     }
-    pdf.finish()
+    document.finish().map_err(|e| RenderError(format!("{e:?}")))
 }
 
 #[cfg(test)]
@@ -172,7 +183,7 @@ mod tests {
             "Città di Prova",
             Quarter::parse("2024-Q1").unwrap(),
             orders,
-            2 * 3,
+            Some(2 * 3),
             same_person,
             Moment::parse("2024-04-02T10:00:00").unwrap(),
             &PriceSchedule::builtin(),
@@ -192,7 +203,7 @@ mod tests {
     #[test]
     fn the_pdf_reads_back_with_its_totals() {
         let r = report(3, false);
-        let bytes = render(&r);
+        let bytes = render(&r).unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
         let text = text_of(&bytes);
         assert!(text.contains("Totale importi: € 100,74"), "{text}");
@@ -208,9 +219,32 @@ mod tests {
     }
 
     #[test]
+    fn every_letter_prints_and_the_file_is_archival() {
+        for name in ["Duino Aurisina-Devin Nabrežina", "Sovodnje ob Soči", "Forlì àèéìòù ÀÈÉÌÒÙ"] {
+            let r = QuarterlyReport { municipality: name.to_owned(), ..report(2, false) };
+            let bytes = render(&r).unwrap();
+            let text = text_of(&bytes);
+            assert!(text.contains(name), "{name} lost in:\n{text}");
+            assert!(!text.contains('?'), "a letter became '?':\n{text}");
+            // PDF/A-2b: the XMP metadata declares the part and the conformance.
+            let raw = String::from_utf8_lossy(&bytes);
+            assert!(raw.contains("pdfaid:part") && raw.contains("pdfaid:conformance"), "no PDF/A identification");
+            assert!(raw.contains("/FontFile2"), "the font is embedded");
+            assert!(!raw.contains("/Helvetica"), "no unembedded standard font");
+        }
+    }
+
+    #[test]
+    fn an_unknown_count_is_not_zero() {
+        let r = QuarterlyReport { cieonline_cards: None, ..report(2, false) };
+        let text = text_of(&render(&r).unwrap());
+        assert!(text.contains("Carte emesse secondo CIEonline: n.d."), "{text}");
+    }
+
+    #[test]
     fn long_reports_paginate_and_one_signatory() {
         let r = report(120, true);
-        let bytes = render(&r);
+        let bytes = render(&r).unwrap();
         let doc = lopdf::Document::load_mem(&bytes).unwrap();
         assert!(doc.get_pages().len() >= 3);
         let text = text_of(&bytes);

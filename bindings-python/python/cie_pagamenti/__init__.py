@@ -581,7 +581,7 @@ def statement(case: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def allocation_report(
-    municipality: str, quarter: QuarterLike, allocation: Allocation, cieonline_cards: int = 0, same_person: bool = False, now: Optional[MomentLike] = None
+    municipality: str, quarter: QuarterLike, allocation: Allocation, cieonline_cards: Optional[int] = None, same_person: bool = False, now: Optional[MomentLike] = None
 ) -> Tuple[Dict[str, Any], bytes]:
     """The quarterly report of a quarter from an allocation: (data, PDF bytes)."""
     when = now if now is not None else datetime.now(timezone.utc)

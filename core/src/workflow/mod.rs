@@ -214,7 +214,7 @@ impl Portal {
             &m.name,
             quarter,
             orders,
-            m.cieonline_count(quarter).unwrap_or(0),
+            m.cieonline_count(quarter),
             same_person,
             now,
             &crate::pricing::PriceSchedule::builtin(),
