@@ -15,43 +15,43 @@ use crate::output::{Failure, Out, Status};
 
 #[derive(Subcommand)]
 pub(crate) enum CheckCommand {
-    /// Personal fiscal code (codice fiscale), omocodia included.
+    /// Codice fiscale di una persona, omocodia compresa.
     FiscalCode {
-        /// Values; `-` reads one per line from standard input.
+        /// Valori; `-` li legge uno per riga dallo standard input.
         #[arg(required = true)]
         values: Vec<String>,
     },
-    /// VAT number / numeric fiscal code (11 digits).
+    /// Partita IVA / codice fiscale numerico (11 cifre).
     VatNumber {
-        /// Values; `-` reads one per line from standard input.
+        /// Valori; `-` li legge uno per riga dallo standard input.
         #[arg(required = true)]
         values: Vec<String>,
     },
-    /// Italian IBAN (mod-97 and CIN).
+    /// IBAN italiano (mod-97 e CIN).
     Iban {
-        /// Values; `-` reads one per line from standard input.
+        /// Valori; `-` li legge uno per riga dallo standard input.
         #[arg(required = true)]
         values: Vec<String>,
     },
-    /// Postcode (CAP).
+    /// Codice di avviamento postale (CAP).
     Cap {
-        /// Values; `-` reads one per line from standard input.
+        /// Valori; `-` li legge uno per riga dallo standard input.
         #[arg(required = true)]
         values: Vec<String>,
     },
-    /// E-mail address.
+    /// Indirizzo e-mail.
     Email {
-        /// Values; `-` reads one per line from standard input.
+        /// Valori; `-` li legge uno per riga dallo standard input.
         #[arg(required = true)]
         values: Vec<String>,
     },
-    /// Phone number.
+    /// Numero di telefono.
     Phone {
-        /// Values; `-` reads one per line from standard input.
+        /// Valori; `-` li legge uno per riga dallo standard input.
         #[arg(required = true)]
         values: Vec<String>,
     },
-    /// A password read from standard input (never echoed): the portal's checklist.
+    /// Una password letta dallo standard input (mai mostrata): l'elenco delle regole del portale.
     Password,
 }
 

@@ -21,7 +21,14 @@ use crate::output::Out;
 /// Le regole dei Pagamenti CIE (carta d'identità elettronica) a riga di comando: carte da un
 /// importo, trimestri, riconciliazione, rapporto trimestrale, controllo dei mandati.
 #[derive(Parser)]
-#[command(name = "cie-pagamenti", version, about)]
+#[command(
+    name = "cie-pagamenti",
+    version,
+    about = "Le regole dei Pagamenti CIE a riga di comando: carte, trimestri, riconciliazione dei mandati, rapporto trimestrale.",
+    subcommand_help_heading = "Comandi",
+    subcommand_value_name = "COMANDO",
+    next_help_heading = "Opzioni"
+)]
 struct Cli {
     /// Lingua dei messaggi: it (predefinita) o en.
     #[arg(long, global = true, default_value = "it", value_parser = parse_lang)]
@@ -39,66 +46,66 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Cards paid by an amount (1234,56 or 1234.56); explains the top-up of a non-multiple.
+    /// Carte pagate da un importo (1234,56 o 1234.56); spiega l'integrazione di un importo non multiplo.
     Cards {
-        /// The amount.
+        /// L'importo.
         amount: String,
-        /// Price on this date (gg/mm/aaaa or ISO); default: the current price.
+        /// Prezzo in vigore in questa data (gg/mm/aaaa o ISO); predefinito: il prezzo attuale.
         #[arg(long)]
         on: Option<String>,
     },
-    /// The price of a card and its parts.
+    /// Il corrispettivo di una carta e le sue parti.
     Price {
-        /// Date (gg/mm/aaaa or ISO); default: the current price.
+        /// Data (gg/mm/aaaa o ISO); predefinito: il prezzo attuale.
         #[arg(long)]
         on: Option<String>,
     },
-    /// What a citizen pays for a CIE.
+    /// Quanto paga il cittadino per una CIE.
     Fee {
-        /// Duplicate after loss or theft (doubled fixed fee).
+        /// Duplicato per smarrimento o furto (diritto fisso raddoppiato).
         #[arg(long)]
         duplicate: bool,
-        /// Municipal "diritto fisso" (default 5,16).
+        /// Diritto fisso comunale (predefinito 5,16).
         #[arg(long)]
         fixed_fee: Option<String>,
-        /// "Diritti di segreteria" (default 0,26).
+        /// Diritti di segreteria (predefinito 0,26).
         #[arg(long)]
         secretarial_fee: Option<String>,
     },
-    /// The quarter of each moment (Europe/Rome civil time).
+    /// Il trimestre di ogni momento (ora civile di Roma).
     QuarterOf {
-        /// ISO moments, with or without offset (naive = Rome local time).
+        /// Momenti ISO, con o senza fuso (senza fuso = ora di Roma).
         #[arg(required = true)]
         moments: Vec<String>,
     },
-    /// Fortnights of a year and their payment due dates.
+    /// Le quindicine di un anno e le scadenze dei versamenti.
     DueDates {
-        /// The year.
+        /// L'anno.
         year: i32,
     },
-    /// The payment description required by the State for a fortnight.
+    /// La causale richiesta dallo Stato per una quindicina.
     Causale {
-        /// Municipality name.
+        /// Nome del Comune.
         #[arg(long)]
         comune: String,
-        /// Fortnight, e.g. 2024-03-2 (second half of March 2024).
+        /// Quindicina, es. 2024-03-2 (seconda metà di marzo 2024).
         #[arg(long)]
         fortnight: String,
-        /// Number of cards.
+        /// Numero di carte.
         #[arg(long)]
         cards: u64,
     },
-    /// Mailbox for reports of cards and payments before 2020.
+    /// Casella di posta per le comunicazioni di carte e versamenti precedenti al 2020.
     Mailbox {
-        /// Municipality name.
+        /// Nome del Comune.
         name: String,
     },
-    /// Validate identifiers, or a password read from standard input.
+    /// Controlla identificativi, o una password letta dallo standard input.
     Check {
         #[command(subcommand)]
         what: check::CheckCommand,
     },
-    /// Password tools.
+    /// Strumenti per le password.
     Password {
         #[command(subcommand)]
         what: PasswordCommand,
@@ -107,7 +114,7 @@ enum Command {
     Reconcile(reconcile::ReconcileArgs),
     /// Scrive il rapporto trimestrale di un trimestre in PDF (stessi file di `reconcile`).
     Report(report::ReportArgs),
-    /// Portal workflow: event logs.
+    /// Flusso di lavoro del portale: registri degli eventi.
     Workflow {
         #[command(subcommand)]
         what: WorkflowCommand,
@@ -121,9 +128,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PasswordCommand {
-    /// Generate a password that satisfies the portal's policy (OS random generator).
+    /// Genera una password conforme alle regole del portale (generatore casuale del sistema).
     Generate {
-        /// Length (10–128).
+        /// Lunghezza (10–128).
         #[arg(long, default_value_t = 16)]
         length: usize,
     },
@@ -131,9 +138,9 @@ enum PasswordCommand {
 
 #[derive(Subcommand)]
 enum WorkflowCommand {
-    /// Rebuild the portal state from a versioned JSON event log and print it.
+    /// Ricostruisce lo stato del portale da un registro JSON degli eventi e lo stampa.
     Replay {
-        /// The event log (as written by `Portal::events_json`).
+        /// Il registro degli eventi (come lo scrive `Portal::events_json`).
         events: std::path::PathBuf,
     },
 }

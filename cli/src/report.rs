@@ -18,7 +18,7 @@ pub(crate) struct ReportArgs {
     /// Dove scrivere il PDF (predefinito: rapporto-<comune>-<trimestre>.pdf nella cartella corrente).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// The CIE service manager is also the finance officer (one signature block).
+    /// Il Responsabile del Servizio CIE è anche il Responsabile del Servizio Finanziario (una sola firma).
     #[arg(long)]
     same_person: bool,
     #[command(flatten)]
