@@ -128,6 +128,22 @@ impl Amount {
         self.format_with(',')
     }
 
+    /// The Italian display form with thousands separators, `4.835,52` (for documents people
+    /// read; never for a portal field, which takes [`Amount::to_portal`]).
+    pub fn to_display(self) -> String {
+        let portal = self.to_portal();
+        let (sign, digits) = portal.strip_prefix('-').map_or(("", portal.as_str()), |d| ("-", d));
+        let (int, dec) = digits.split_once(',').unwrap_or((digits, "00"));
+        let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(c);
+        }
+        format!("{sign}{grouped},{dec}")
+    }
+
     /// Refuses zero: a payment order moves money.
     pub fn ensure_positive(self) -> Result<Amount, AmountError> {
         match self.0 {
@@ -259,6 +275,15 @@ mod tests {
         assert_eq!(Amount::parse_portal("999999999,99"), Ok(Amount::MAX_ENTERED));
         assert_eq!(Amount::parse_portal("1000000000,00"), Err(AmountError::TooLarge));
         assert_eq!(Amount::parse_portal("000000000000012,00"), Ok(Amount(1200)));
+    }
+
+    #[test]
+    fn display_form_groups_thousands() {
+        assert_eq!(Amount::from_cents(483_552).to_display(), "4.835,52");
+        assert_eq!(Amount::from_cents(99_999_999_999).to_display(), "999.999.999,99");
+        assert_eq!(Amount::from_cents(1679).to_display(), "16,79");
+        assert_eq!(Amount::from_cents(-123_456).to_display(), "-1.234,56");
+        assert_eq!(Amount::ZERO.to_display(), "0,00");
     }
 
     #[test]

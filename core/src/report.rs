@@ -176,6 +176,12 @@ pub struct ReportOrder {
     pub split: bool,
     /// The order's total over all quarters (equal to `amount` when not split).
     pub total: Amount,
+    /// The signing-date period the order declares, when it declares one.
+    #[serde(default)]
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// For a split order, the other quarters and the part entered in each.
+    #[serde(default)]
+    pub other_parts: Vec<(Quarter, Amount)>,
 }
 
 /// A signature block at the bottom of the report.
@@ -183,6 +189,38 @@ pub struct ReportOrder {
 pub struct Signatory {
     /// The role(s) signing, in Italian as on the portal.
     pub role: String,
+    /// The signatory's name, when known.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Why a report cannot be transmitted as it is: it is a draft ("BOZZA").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum DraftReason {
+    /// The amount is not an exact multiple: a further order must add `top_up`.
+    NotMultiple {
+        /// The top-up due.
+        top_up: Amount,
+    },
+    /// The quarter has not ended at the time of the report.
+    QuarterNotEnded,
+    /// The previous quarter is not transmitted yet (quarters go in sequence).
+    PreviousNotTransmitted,
+}
+
+impl DraftReason {
+    /// The reason in Italian, as the report prints it.
+    pub fn text_it(&self) -> String {
+        match self {
+            DraftReason::NotMultiple { top_up } => format!(
+                "l'importo non è un multiplo esatto di € 16,79: integrare con un mandato di € {}",
+                top_up.to_display()
+            ),
+            DraftReason::QuarterNotEnded => "il trimestre non è ancora concluso".to_owned(),
+            DraftReason::PreviousNotTransmitted => "il trimestre precedente non è ancora trasmesso".to_owned(),
+        }
+    }
 }
 
 /// The quarterly report, as structured data.
@@ -202,6 +240,15 @@ pub struct QuarterlyReport {
     pub exact: bool,
     /// Cards counted by CIEonline; `None` when not known ("n.d.", never 0).
     pub cieonline_cards: Option<u64>,
+    /// Cards from amount − CIEonline cards, when the count is known.
+    #[serde(default)]
+    pub difference: Option<i64>,
+    /// The municipality's ISTAT code, when known.
+    #[serde(default)]
+    pub municipality_code: Option<String>,
+    /// Why the report is a draft; empty when it can be signed and transmitted.
+    #[serde(default)]
+    pub draft_reasons: Vec<DraftReason>,
     /// One block when the CIE service manager is also the finance officer, else two.
     pub signatories: Vec<Signatory>,
     /// When the report data was produced.
@@ -222,11 +269,21 @@ impl QuarterlyReport {
         orders.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.number.cmp(&b.number)));
         let total = orders.iter().fold(Amount::ZERO, |t, o| t.saturating_add(o.amount));
         let price = schedule.for_quarter(quarter);
+        let mut draft_reasons = Vec::new();
         let (cards_from_amount, exact) = match price.cards_for_amount(total) {
             Ok(n) => (n, true),
-            Err(PricingError::NotMultiple { cards_below, .. }) => (cards_below, false),
+            Err(PricingError::NotMultiple { cards_below, top_up, .. }) => {
+                draft_reasons.push(DraftReason::NotMultiple { top_up });
+                (cards_below, false)
+            }
             Err(_) => (0, false),
         };
+        if generated_at.rome_date().is_ok_and(|today| today <= quarter.last_day()) {
+            draft_reasons.push(DraftReason::QuarterNotEnded);
+        }
+        let difference = cieonline_cards.map(|n| {
+            i64::try_from(cards_from_amount).unwrap_or(i64::MAX).saturating_sub(i64::try_from(n).unwrap_or(i64::MAX))
+        });
         QuarterlyReport {
             municipality: municipality.to_owned(),
             quarter,
@@ -235,6 +292,9 @@ impl QuarterlyReport {
             cards_from_amount,
             exact,
             cieonline_cards,
+            difference,
+            municipality_code: None,
+            draft_reasons,
             signatories: signatories(same_person),
             generated_at,
         }
@@ -263,6 +323,8 @@ impl QuarterlyReport {
                     amount,
                     split: parts.len() > 1,
                     total: o.order.amount,
+                    period: o.order.period,
+                    other_parts: parts.iter().filter(|(q, _)| *q != quarter).copied().collect(),
                 })
             })
             .collect();
@@ -273,12 +335,14 @@ impl QuarterlyReport {
 /// The signature blocks: one when the CIE service manager and the finance officer are the same
 /// person, two otherwise.
 pub fn signatories(same_person: bool) -> Vec<Signatory> {
-    const MANAGER: &str = "Responsabile del servizio di emissione CIE";
+    // The portal manual's roles (the SediCIE "Responsabile del servizio di emissione CIE" is
+    // another role, of an issuing site).
+    const MANAGER: &str = "Responsabile del Servizio CIE";
     const FINANCE: &str = "Responsabile del Servizio Finanziario";
     if same_person {
-        vec![Signatory { role: format!("{MANAGER} e {FINANCE}") }]
+        vec![Signatory { role: format!("{MANAGER} e {FINANCE}"), name: None }]
     } else {
-        vec![Signatory { role: MANAGER.to_owned() }, Signatory { role: FINANCE.to_owned() }]
+        vec![Signatory { role: MANAGER.to_owned(), name: None }, Signatory { role: FINANCE.to_owned(), name: None }]
     }
 }
 

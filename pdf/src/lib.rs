@@ -44,64 +44,120 @@ impl CieError for RenderError {
     }
 }
 
-/// A line of the report: text at a column, regular or bold.
+/// A line of the report: text at a column (left-aligned, or right-aligned at `x`), regular or
+/// bold.
 struct Cell {
     x: f32,
     text: String,
     bold: bool,
+    right: bool,
 }
 
 fn cell(x: f32, text: impl Into<String>, bold: bool) -> Cell {
-    Cell { x, text: text.into(), bold }
+    Cell { x, text: text.into(), bold, right: false }
 }
+
+/// An amount right-aligned at `x`.
+fn amount_cell(x: f32, text: impl Into<String>, bold: bool) -> Cell {
+    Cell { x, text: text.into(), bold, right: true }
+}
+
+/// The width of a text at `size` in the embedded font, from the font's own advance widths
+/// (the layout right-aligns amounts with it).
+fn text_width(text: &str, size: f32, bold: bool) -> f32 {
+    use skrifa::instance::{LocationRef, Size};
+    use skrifa::MetadataProvider;
+    let Ok(font) = skrifa::FontRef::new(if bold { BOLD_TTF } else { REGULAR_TTF }) else { return 0.0 };
+    let (charmap, metrics) = (font.charmap(), font.glyph_metrics(Size::new(size), LocationRef::default()));
+    text.chars().filter_map(|c| charmap.map(c)).filter_map(|g| metrics.advance_width(g)).sum()
+}
+
+const COL_DATE: f32 = MARGIN + 110.0;
+const COL_PERIOD: f32 = MARGIN + 190.0;
+const COL_AMOUNT_RIGHT: f32 = PAGE_W - MARGIN;
 
 /// The report's lines, top to bottom; `None` is an empty line.
 fn lines(report: &QuarterlyReport) -> Vec<Option<Vec<Cell>>> {
+    let istat = report.municipality_code.as_ref().map_or_else(String::new, |c| format!(" (codice ISTAT {c})"));
     let mut out = vec![
-        Some(vec![cell(MARGIN, "Rapporto trimestrale dei pagamenti CIE", true)]),
-        Some(vec![cell(MARGIN, format!("Comune di {}", report.municipality), false)]),
-        Some(vec![cell(MARGIN, format!("{} ({})", report.quarter.label_it(), report.quarter), false)]),
+        Some(vec![cell(MARGIN, "Ministero dell'Interno — Pagamenti CIE — Rapporto trimestrale", true)]),
+        Some(vec![cell(MARGIN, format!("Comune di {}{istat}", report.municipality), false)]),
+        Some(vec![cell(
+            MARGIN,
+            format!(
+                "{} ({}): dal {} al {}",
+                report.quarter.label_it(),
+                report.quarter,
+                format_date(report.quarter.first_day()),
+                format_date(report.quarter.last_day())
+            ),
+            false,
+        )]),
         None,
         Some(vec![
-            cell(MARGIN, "Numero mandato", true),
-            cell(MARGIN + 150.0, "Data", true),
-            cell(MARGIN + 240.0, "Importo (€)", true),
-            cell(MARGIN + 330.0, "Note", true),
+            cell(MARGIN, "Mandato", true),
+            cell(COL_DATE, "Data", true),
+            cell(COL_PERIOD, "Periodo dichiarato", true),
+            amount_cell(COL_AMOUNT_RIGHT, "Importo (€)", true),
         ]),
     ];
     for o in &report.orders {
-        let note =
-            if o.split { format!("quota parte del mandato di € {}", o.total.to_portal()) } else { String::new() };
+        let period = o.period.map_or_else(String::new, |(f, t)| format!("{} – {}", format_date(f), format_date(t)));
         out.push(Some(vec![
             cell(MARGIN, o.number.clone(), false),
-            cell(MARGIN + 150.0, format_date(o.date), false),
-            cell(MARGIN + 240.0, o.amount.to_portal(), false),
-            cell(MARGIN + 330.0, note, false),
+            cell(COL_DATE, format_date(o.date), false),
+            cell(COL_PERIOD, period, false),
+            amount_cell(COL_AMOUNT_RIGHT, o.amount.to_display(), false),
         ]));
+        if o.split {
+            let others: Vec<String> = o.other_parts.iter().map(|(q, a)| format!("{q} € {}", a.to_display())).collect();
+            let rest = if others.is_empty() { String::new() } else { format!("; altre quote: {}", others.join(", ")) };
+            out.push(Some(vec![cell(
+                MARGIN + 12.0,
+                format!("quota parte del mandato di € {}{rest}", o.total.to_display()),
+                false,
+            )]));
+        }
     }
     if report.orders.is_empty() {
         out.push(Some(vec![cell(MARGIN, "Nessun mandato (trimestre a zero)", false)]));
     }
     out.push(None);
-    out.push(Some(vec![cell(MARGIN, format!("Totale importi: € {}", report.total.to_portal()), true)]));
-    let exactness = if report.exact {
-        String::new()
-    } else {
-        " — importo NON multiplo di € 16,79: non trasmissibile".to_owned()
-    };
+    out.push(Some(vec![
+        cell(MARGIN, "Totale importi", true),
+        amount_cell(COL_AMOUNT_RIGHT, report.total.to_display(), true),
+    ]));
     out.push(Some(vec![cell(
         MARGIN,
-        format!("Carte corrispondenti all'importo: {}{exactness}", report.cards_from_amount),
+        format!("Carte corrispondenti all'importo: {}", report.cards_from_amount),
         false,
     )]));
     let cieonline =
         report.cieonline_cards.map_or_else(|| "n.d. (conteggio non disponibile)".to_owned(), |n| n.to_string());
     out.push(Some(vec![cell(MARGIN, format!("Carte emesse secondo CIEonline: {cieonline}"), false)]));
+    match report.difference {
+        Some(0) => out.push(Some(vec![cell(MARGIN, "Differenza: nessuna", false)])),
+        Some(d) => out.push(Some(vec![cell(
+            MARGIN,
+            format!("Differenza: {d:+} carte (da verificare: la quota comunale resta sospesa finché non è risolta)"),
+            true,
+        )])),
+        None => {}
+    }
+    if !report.draft_reasons.is_empty() {
+        out.push(None);
+        out.push(Some(vec![cell(MARGIN, "BOZZA — non trasmissibile:", true)]));
+        for r in &report.draft_reasons {
+            out.push(Some(vec![cell(MARGIN + 12.0, format!("• {}", r.text_it()), false)]));
+        }
+    }
     for s in &report.signatories {
         out.push(None);
-        out.push(None);
         out.push(Some(vec![cell(MARGIN, s.role.clone(), true)]));
-        out.push(Some(vec![cell(MARGIN, "Firmato digitalmente ______________________________", false)]));
+        let name = s.name.clone().unwrap_or_else(|| "______________________________".to_owned());
+        out.push(Some(vec![cell(MARGIN, format!("Nome e cognome: {name}"), false)]));
+        out.push(Some(vec![cell(MARGIN, "Luogo e data: ______________________________", false)]));
+        out.push(Some(vec![cell(MARGIN, "Firma (digitale o autografa): ______________________________", false)]));
     }
     out
 }
@@ -144,11 +200,28 @@ pub fn render(report: &QuarterlyReport) -> Result<Vec<u8>, RenderError> {
         for line in *page_lines {
             for c in line.iter().flatten() {
                 let font = if c.bold { bold.clone() } else { regular.clone() };
-                surface.draw_text(Point::from_xy(c.x, y), font, 10.0, &c.text, false, TextDirection::Auto);
+                let x = if c.right { c.x - text_width(&c.text, 10.0, c.bold) } else { c.x };
+                surface.draw_text(Point::from_xy(x, y), font, 10.0, &c.text, false, TextDirection::Auto);
             }
             y += LINE;
         }
-        let footer = format!("Generato il {generated} con cie-pagamenti — pagina {} di {}", i + 1, pages.len());
+        if !report.draft_reasons.is_empty() {
+            surface.draw_text(
+                Point::from_xy(MARGIN, PAGE_H - MARGIN - 12.0),
+                bold.clone(),
+                14.0,
+                "BOZZA — non trasmissibile",
+                false,
+                TextDirection::Auto,
+            );
+        }
+        let footer = format!(
+            "Comune di {} — {} — pagina {} di {} — generato il {generated} con cie-pagamenti",
+            report.municipality,
+            report.quarter,
+            i + 1,
+            pages.len()
+        );
         surface.draw_text(
             Point::from_xy(MARGIN, PAGE_H - MARGIN / 2.0),
             regular.clone(),
@@ -177,6 +250,12 @@ mod tests {
                 amount: Amount::from_cents(3358),
                 split: i == 0,
                 total: Amount::from_cents(if i == 0 { 5037 } else { 3358 }),
+                period: None,
+                other_parts: if i == 0 {
+                    vec![(Quarter::parse("2023-Q4").unwrap(), Amount::from_cents(1679))]
+                } else {
+                    vec![]
+                },
             })
             .collect();
         QuarterlyReport::new(
@@ -206,13 +285,16 @@ mod tests {
         let bytes = render(&r).unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
         let text = text_of(&bytes);
-        assert!(text.contains("Totale importi: € 100,74"), "{text}");
+        assert!(text.contains("Totale importi"), "{text}");
+        assert!(text.contains("100,74"), "{text}");
         assert!(text.contains("Carte corrispondenti all'importo: 6"), "{text}");
         assert!(text.contains("Carte emesse secondo CIEonline: 6"), "{text}");
-        assert!(text.contains("quota parte del mandato di € 50,37"), "{text}");
+        assert!(text.contains("quota parte del mandato di € 50,37; altre quote: 2023-Q4 € 16,79"), "{text}");
         assert!(text.contains("1° trimestre 2024"), "{text}");
         assert!(text.contains("Città di Prova"), "{text}");
-        assert!(text.contains("Responsabile del servizio di emissione CIE"));
+        assert!(text.contains("Responsabile del Servizio CIE"));
+        assert!(text.contains("Firma (digitale o autografa)"));
+        assert!(!text.contains("BOZZA"), "an exact, ended quarter is not a draft");
         assert!(text.contains("Responsabile del Servizio Finanziario"));
         // The rendered report is itself acceptable as the (to be signed) PDF upload.
         assert!(cie_pagamenti::report::recognize_report(&bytes).is_ok());
@@ -235,6 +317,31 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_says_why_on_every_page() {
+        let mut r = report(120, false);
+        r.orders[1].amount = Amount::from_cents(3359);
+        let r = QuarterlyReport::new(
+            &r.municipality,
+            r.quarter,
+            r.orders.clone(),
+            Some(239),
+            false,
+            Moment::parse("2024-03-20T10:00:00").unwrap(),
+            &PriceSchedule::builtin(),
+        );
+        let bytes = render(&r).unwrap();
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        for page in doc.get_pages().keys() {
+            let text = doc.extract_text(&[*page]).unwrap();
+            assert!(text.contains("BOZZA — non trasmissibile"), "page {page}: {text}");
+        }
+        let text = text_of(&bytes);
+        assert!(text.contains("integrare con un mandato di € 16,78"), "{text}");
+        assert!(text.contains("il trimestre non è ancora concluso"), "{text}");
+        assert!(text.contains("Differenza: +1 carte"), "{text}");
+    }
+
+    #[test]
     fn an_unknown_count_is_not_zero() {
         let r = QuarterlyReport { cieonline_cards: None, ..report(2, false) };
         let text = text_of(&render(&r).unwrap());
@@ -248,8 +355,8 @@ mod tests {
         let doc = lopdf::Document::load_mem(&bytes).unwrap();
         assert!(doc.get_pages().len() >= 3);
         let text = text_of(&bytes);
-        assert!(text.contains("Responsabile del servizio di emissione CIE e Responsabile del Servizio Finanziario"));
+        assert!(text.contains("Responsabile del Servizio CIE e Responsabile del Servizio Finanziario"));
         assert!(text.contains("pagina 3 di"));
-        assert!(text.contains(&format!("Totale importi: € {}", Amount::from_cents(120 * 3358).to_portal())));
+        assert!(text.contains(&Amount::from_cents(120 * 3358).to_display()));
     }
 }

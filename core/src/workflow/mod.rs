@@ -194,23 +194,25 @@ impl Portal {
         let orders = record
             .orders()
             .map(|(number, _, o)| {
-                let elsewhere: Vec<Amount> = m
+                let elsewhere: Vec<(Quarter, Amount)> = m
                     .quarters
                     .iter()
                     .filter(|(q, _)| **q != quarter)
-                    .flat_map(|(_, r)| r.orders().filter(|(n, _, _)| *n == number).map(|(_, _, e)| e.amount))
+                    .flat_map(|(q, r)| r.orders().filter(|(n, _, _)| *n == number).map(move |(_, _, e)| (*q, e.amount)))
                     .collect();
-                let total = elsewhere.iter().fold(o.amount, |t, a| t.saturating_add(*a));
+                let total = elsewhere.iter().fold(o.amount, |t, (_, a)| t.saturating_add(*a));
                 crate::report::ReportOrder {
                     number: number.number.clone(),
                     date: o.date,
                     amount: o.amount,
                     split: !elsewhere.is_empty(),
                     total,
+                    period: None,
+                    other_parts: elsewhere,
                 }
             })
             .collect();
-        Ok(crate::report::QuarterlyReport::new(
+        let mut report = crate::report::QuarterlyReport::new(
             &m.name,
             quarter,
             orders,
@@ -218,7 +220,12 @@ impl Portal {
             same_person,
             now,
             &crate::pricing::PriceSchedule::builtin(),
-        ))
+        );
+        report.municipality_code = Some(municipality.to_owned());
+        if quarter.previous().is_some_and(|p| p >= m.lifespan.first && !m.is_transmitted(p)) {
+            report.draft_reasons.push(crate::report::DraftReason::PreviousNotTransmitted);
+        }
+        Ok(report)
     }
 
     /// Executes a command: checks it, applies it, records the event. A refused command
