@@ -1871,6 +1871,134 @@ class RustBufferStream
         )
     end
     if variant == 95
+        return CieError::AmountAmbiguous.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 96
+        return CieError::AmountColumnMixed.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 97
+        return CieError::ColumnMissing.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 98
+        return CieError::FileEmpty.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 99
+        return CieError::FileFormat.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 100
+        return CieError::RowDuplicate.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 101
+        return CieError::OrderIdentityDuplicate.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 102
+        return CieError::CardDuplicate.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 103
+        return CieError::CieonlineDuplicate.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 104
+        return CieError::CardDateFuture.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 105
+        return CieError::CountFormat.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 106
+        return CieError::CausaleCountMismatch.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 107
+        return CieError::CausalePeriodMismatch.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 108
+        return CieError::CausaleMunicipalityMismatch.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 109
+        return CieError::CausaleIncomplete.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 110
+        return CieError::OrderReversed.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 111
         return CieError::InvalidArgument.new(
             code: read_string(),
             message_it: read_string(),
@@ -3127,8 +3255,136 @@ class RustBufferBuilder
         self.write_string(v.fields_json)
       return
     end
-    if v.is_a?(CieError::InvalidArgument)
+    if v.is_a?(CieError::AmountAmbiguous)
       pack_into 4, 'l>', 95
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::AmountColumnMixed)
+      pack_into 4, 'l>', 96
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::ColumnMissing)
+      pack_into 4, 'l>', 97
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::FileEmpty)
+      pack_into 4, 'l>', 98
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::FileFormat)
+      pack_into 4, 'l>', 99
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::RowDuplicate)
+      pack_into 4, 'l>', 100
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::OrderIdentityDuplicate)
+      pack_into 4, 'l>', 101
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CardDuplicate)
+      pack_into 4, 'l>', 102
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CieonlineDuplicate)
+      pack_into 4, 'l>', 103
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CardDateFuture)
+      pack_into 4, 'l>', 104
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CountFormat)
+      pack_into 4, 'l>', 105
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CausaleCountMismatch)
+      pack_into 4, 'l>', 106
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CausalePeriodMismatch)
+      pack_into 4, 'l>', 107
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CausaleMunicipalityMismatch)
+      pack_into 4, 'l>', 108
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::CausaleIncomplete)
+      pack_into 4, 'l>', 109
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::OrderReversed)
+      pack_into 4, 'l>', 110
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::InvalidArgument)
+      pack_into 4, 'l>', 111
         self.write_string(v.code)
         self.write_string(v.message_it)
         self.write_string(v.message_en)
@@ -5491,6 +5747,374 @@ module CieError
     end
   end
   class ContactFiscalCodeFixed < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class AmountAmbiguous < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class AmountColumnMixed < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class ColumnMissing < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class FileEmpty < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class FileFormat < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class RowDuplicate < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class OrderIdentityDuplicate < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CardDuplicate < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CieonlineDuplicate < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CardDateFuture < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CountFormat < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CausaleCountMismatch < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CausalePeriodMismatch < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CausaleMunicipalityMismatch < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class CausaleIncomplete < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class OrderReversed < StandardError
     def initialize(code:, message_it:, message_en:, fields_json:)
         
         @code = code

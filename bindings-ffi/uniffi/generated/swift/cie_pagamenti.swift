@@ -3253,6 +3253,86 @@ enum CieError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ContactFiscalCodeFixed(code: String, messageIt: String, messageEn: String, fieldsJson: String
     )
     /**
+     * `AMOUNT_AMBIGUOUS`.
+     */
+    case AmountAmbiguous(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `AMOUNT_COLUMN_MIXED`.
+     */
+    case AmountColumnMixed(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `COLUMN_MISSING`.
+     */
+    case ColumnMissing(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `FILE_EMPTY`.
+     */
+    case FileEmpty(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `FILE_FORMAT`.
+     */
+    case FileFormat(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `ROW_DUPLICATE`.
+     */
+    case RowDuplicate(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `ORDER_IDENTITY_DUPLICATE`.
+     */
+    case OrderIdentityDuplicate(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CARD_DUPLICATE`.
+     */
+    case CardDuplicate(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CIEONLINE_DUPLICATE`.
+     */
+    case CieonlineDuplicate(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CARD_DATE_FUTURE`.
+     */
+    case CardDateFuture(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `COUNT_FORMAT`.
+     */
+    case CountFormat(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CAUSALE_COUNT_MISMATCH`.
+     */
+    case CausaleCountMismatch(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CAUSALE_PERIOD_MISMATCH`.
+     */
+    case CausalePeriodMismatch(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CAUSALE_MUNICIPALITY_MISMATCH`.
+     */
+    case CausaleMunicipalityMismatch(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `CAUSALE_INCOMPLETE`.
+     */
+    case CausaleIncomplete(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
+     * `ORDER_REVERSED`.
+     */
+    case OrderReversed(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
      * `INVALID_ARGUMENT`.
      */
     case InvalidArgument(code: String, messageIt: String, messageEn: String, fieldsJson: String
@@ -3850,7 +3930,103 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             messageEn: try FfiConverterString.read(from: &buf), 
             fieldsJson: try FfiConverterString.read(from: &buf)
             )
-        case 95: return .InvalidArgument(
+        case 95: return .AmountAmbiguous(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 96: return .AmountColumnMixed(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 97: return .ColumnMissing(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 98: return .FileEmpty(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 99: return .FileFormat(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 100: return .RowDuplicate(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 101: return .OrderIdentityDuplicate(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 102: return .CardDuplicate(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 103: return .CieonlineDuplicate(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 104: return .CardDateFuture(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 105: return .CountFormat(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 106: return .CausaleCountMismatch(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 107: return .CausalePeriodMismatch(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 108: return .CausaleMunicipalityMismatch(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 109: return .CausaleIncomplete(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 110: return .OrderReversed(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 111: return .InvalidArgument(
             code: try FfiConverterString.read(from: &buf), 
             messageIt: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf), 
@@ -4620,8 +4796,136 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             FfiConverterString.write(fieldsJson, into: &buf)
             
         
-        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+        case let .AmountAmbiguous(code,messageIt,messageEn,fieldsJson):
             writeInt(&buf, Int32(95))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .AmountColumnMixed(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(96))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .ColumnMissing(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(97))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .FileEmpty(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(98))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .FileFormat(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(99))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .RowDuplicate(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(100))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .OrderIdentityDuplicate(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(101))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CardDuplicate(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(102))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CieonlineDuplicate(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(103))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CardDateFuture(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(104))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CountFormat(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(105))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CausaleCountMismatch(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(106))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CausalePeriodMismatch(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(107))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CausaleMunicipalityMismatch(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(108))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .CausaleIncomplete(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(109))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .OrderReversed(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(110))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(111))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageIt, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)

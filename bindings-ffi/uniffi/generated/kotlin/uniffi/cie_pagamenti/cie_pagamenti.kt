@@ -5300,6 +5300,278 @@ sealed class CieException: kotlin.Exception() {
     }
     
     /**
+     * `AMOUNT_AMBIGUOUS`.
+     */
+    class AmountAmbiguous(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `AMOUNT_COLUMN_MIXED`.
+     */
+    class AmountColumnMixed(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `COLUMN_MISSING`.
+     */
+    class ColumnMissing(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `FILE_EMPTY`.
+     */
+    class FileEmpty(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `FILE_FORMAT`.
+     */
+    class FileFormat(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `ROW_DUPLICATE`.
+     */
+    class RowDuplicate(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `ORDER_IDENTITY_DUPLICATE`.
+     */
+    class OrderIdentityDuplicate(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CARD_DUPLICATE`.
+     */
+    class CardDuplicate(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CIEONLINE_DUPLICATE`.
+     */
+    class CieonlineDuplicate(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CARD_DATE_FUTURE`.
+     */
+    class CardDateFuture(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `COUNT_FORMAT`.
+     */
+    class CountFormat(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CAUSALE_COUNT_MISMATCH`.
+     */
+    class CausaleCountMismatch(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CAUSALE_PERIOD_MISMATCH`.
+     */
+    class CausalePeriodMismatch(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CAUSALE_MUNICIPALITY_MISMATCH`.
+     */
+    class CausaleMunicipalityMismatch(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `CAUSALE_INCOMPLETE`.
+     */
+    class CausaleIncomplete(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
+     * `ORDER_REVERSED`.
+     */
+    class OrderReversed(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
      * `INVALID_ARGUMENT`.
      */
     class InvalidArgument(
@@ -5899,7 +6171,103 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            95 -> CieException.InvalidArgument(
+            95 -> CieException.AmountAmbiguous(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            96 -> CieException.AmountColumnMixed(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            97 -> CieException.ColumnMissing(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            98 -> CieException.FileEmpty(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            99 -> CieException.FileFormat(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            100 -> CieException.RowDuplicate(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            101 -> CieException.OrderIdentityDuplicate(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            102 -> CieException.CardDuplicate(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            103 -> CieException.CieonlineDuplicate(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            104 -> CieException.CardDateFuture(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            105 -> CieException.CountFormat(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            106 -> CieException.CausaleCountMismatch(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            107 -> CieException.CausalePeriodMismatch(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            108 -> CieException.CausaleMunicipalityMismatch(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            109 -> CieException.CausaleIncomplete(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            110 -> CieException.OrderReversed(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            111 -> CieException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
@@ -6656,6 +7024,134 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 + FfiConverterString.allocationSize(value.`fieldsJson`)
             )
             is CieException.ContactFiscalCodeFixed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.AmountAmbiguous -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.AmountColumnMixed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.ColumnMissing -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.FileEmpty -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.FileFormat -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.RowDuplicate -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.OrderIdentityDuplicate -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CardDuplicate -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CieonlineDuplicate -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CardDateFuture -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CountFormat -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CausaleCountMismatch -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CausalePeriodMismatch -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CausaleMunicipalityMismatch -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.CausaleIncomplete -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.OrderReversed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
@@ -7428,8 +7924,136 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.write(value.`fieldsJson`, buf)
                 Unit
             }
-            is CieException.InvalidArgument -> {
+            is CieException.AmountAmbiguous -> {
                 buf.putInt(95)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.AmountColumnMixed -> {
+                buf.putInt(96)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.ColumnMissing -> {
+                buf.putInt(97)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.FileEmpty -> {
+                buf.putInt(98)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.FileFormat -> {
+                buf.putInt(99)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.RowDuplicate -> {
+                buf.putInt(100)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.OrderIdentityDuplicate -> {
+                buf.putInt(101)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CardDuplicate -> {
+                buf.putInt(102)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CieonlineDuplicate -> {
+                buf.putInt(103)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CardDateFuture -> {
+                buf.putInt(104)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CountFormat -> {
+                buf.putInt(105)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CausaleCountMismatch -> {
+                buf.putInt(106)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CausalePeriodMismatch -> {
+                buf.putInt(107)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CausaleMunicipalityMismatch -> {
+                buf.putInt(108)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.CausaleIncomplete -> {
+                buf.putInt(109)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.OrderReversed -> {
+                buf.putInt(110)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.InvalidArgument -> {
+                buf.putInt(111)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageIt`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
