@@ -210,6 +210,14 @@ pub fn declared_period(
     }
 }
 
+/// True when a declared period ending on `to` ends after an order dated `date`
+/// (`PERIOD_AFTER_ORDER`). An order dated on or after the due date of the fortnight its period
+/// ends with is on time: the law puts the second half's due date on the month's last *working*
+/// day, so a period ending on a Saturday, Sunday or holiday is paid before it ends.
+pub fn period_ends_after_order(date: NaiveDate, to: NaiveDate) -> bool {
+    to > date && !crate::calendar::Fortnight::of(to).is_ok_and(|f| f.last_day() == to && date >= f.due_date())
+}
+
 /// The checks of [`PaymentOrder::new`] on everything but the number: the amount entered,
 /// positive and in range, the period ordered.
 fn checked_amount(amount: Amount, period: Option<(NaiveDate, NaiveDate)>) -> Result<Amount, OrderError> {

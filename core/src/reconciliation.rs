@@ -198,7 +198,7 @@ fn cards_of(schedule: &PriceSchedule, quarter: Quarter, amount: Amount) -> (u64,
 }
 
 /// `a − b` as a signed count, saturating.
-fn signed_difference(a: u64, b: u64) -> i64 {
+pub(crate) fn signed_difference(a: u64, b: u64) -> i64 {
     let (a, b) = (i64::try_from(a).unwrap_or(i64::MAX), i64::try_from(b).unwrap_or(i64::MAX));
     a.saturating_sub(b)
 }

@@ -281,9 +281,7 @@ impl QuarterlyReport {
         if generated_at.rome_date().is_ok_and(|today| today <= quarter.last_day()) {
             draft_reasons.push(DraftReason::QuarterNotEnded);
         }
-        let difference = cieonline_cards.map(|n| {
-            i64::try_from(cards_from_amount).unwrap_or(i64::MAX).saturating_sub(i64::try_from(n).unwrap_or(i64::MAX))
-        });
+        let difference = cieonline_cards.map(|n| crate::reconciliation::signed_difference(cards_from_amount, n));
         QuarterlyReport {
             municipality: municipality.to_owned(),
             quarter,

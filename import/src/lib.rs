@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use cie_pagamenti::calendar::{parse_exported_date, parse_exported_moment, CalendarError};
+use cie_pagamenti::calendar::{parse_exported_date, CalendarError, ExportedMoments};
 use cie_pagamenti::money::{column_style, read_exported_amount, ExportedAmountError};
 use cie_pagamenti::orders::{declared_period, normalize_number, OrderError, OrderId, PaymentOrder};
 use cie_pagamenti::pricing::{check_causale, parse_causale};
@@ -354,7 +354,7 @@ pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, 
     let mut out = Vec::with_capacity(table.rows.len());
     let mut findings = Vec::new();
     let mut ids: HashMap<String, u64> = HashMap::new();
-    let mut local = RomeLocal::default();
+    let mut local = ExportedMoments::default();
     for row in &table.rows {
         let line = row.line;
         let text = row.cells[0].as_deref().unwrap_or_default();
@@ -384,57 +384,6 @@ pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, 
     findings.extend(table.findings);
     findings.sort_by_key(|f| f.line);
     Ok(Imported { rows: out, findings, source: table.source })
-}
-
-/// Reads signing moments, fast for the shape exports write most (`yyyy-mm-dd[T ]hh:mm:ss`,
-/// Rome local time): the day's offset from UTC is computed once per day (twice on the days
-/// daylight saving changes, which take the general path).
-#[derive(Default)]
-struct RomeLocal {
-    day: Option<(chrono::NaiveDate, Option<i64>)>,
-}
-
-impl RomeLocal {
-    fn read(&mut self, text: &str) -> Result<Moment, CalendarError> {
-        let b = text.trim().as_bytes();
-        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-            b.get(r)?.iter().try_fold(0u32, |a, &c| c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0')))
-        };
-        let shape = b.len() == 19
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && matches!(b[10], b'T' | b' ')
-            && b[13] == b':'
-            && b[16] == b':';
-        let parts = shape.then(|| {
-            Some((digits(0..4)?, digits(5..7)?, digits(8..10)?, digits(11..13)?, digits(14..16)?, digits(17..19)?))
-        });
-        let Some(Some((y, mo, d, h, mi, se))) = parts else { return parse_exported_moment(text) };
-        let Some(naive) = chrono::NaiveDate::from_ymd_opt(y as i32, mo, d).and_then(|date| date.and_hms_opt(h, mi, se))
-        else {
-            return parse_exported_moment(text);
-        };
-        let date = naive.date();
-        let offset = match self.day {
-            Some((cached, offset)) if cached == date => offset,
-            _ => {
-                // The offset at the day's first and last minute: equal unless the clocks change.
-                let at = |t: chrono::NaiveTime| {
-                    let local = date.and_time(t);
-                    local.and_utc().timestamp() - Moment::from_rome_local(local).epoch()
-                };
-                let (first, last) =
-                    (at(chrono::NaiveTime::MIN), at(chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()));
-                let offset = (first == last).then_some(first);
-                self.day = Some((date, offset));
-                offset
-            }
-        };
-        Ok(match offset {
-            Some(offset) => Moment::from_epoch(naive.and_utc().timestamp() - offset),
-            None => Moment::from_rome_local(naive),
-        })
-    }
 }
 
 /// Reads CIEonline counts: quarter and cards. A second count for a quarter is a finding and is

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{declared_period, normalize_number, OrderError, PaymentOrder};
-use crate::calendar::{format_date, parse_date, Fortnight, Quarter};
+use crate::calendar::{format_date, parse_date, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
@@ -188,13 +188,6 @@ pub fn check_order_form(
     check.finish()
 }
 
-/// An order dated on or after the due date of the fortnight its period ends with: the law puts
-/// the second half's due date on the month's last *working* day, so a period ending on a
-/// Saturday, Sunday or holiday is paid before it ends, as the rule requires.
-fn paid_from_due_date(date: NaiveDate, to: NaiveDate) -> bool {
-    Fortnight::of(to).is_ok_and(|f| f.last_day() == to && date >= f.due_date())
-}
-
 #[derive(Default)]
 struct Checker {
     out: Vec<OrderFinding>,
@@ -237,7 +230,7 @@ impl Checker {
                 None
             }
             Some(Some((from, to))) => {
-                if date.is_some_and(|d| to > d && !paid_from_due_date(d, to)) {
+                if date.is_some_and(|d| super::period_ends_after_order(d, to)) {
                     self.error(&OrderError::PeriodAfterOrder, OrderField::Period);
                 }
                 if let (Ok(a), Ok(b)) = (Quarter::of_date(from), Quarter::of_date(to)) {

@@ -168,9 +168,7 @@ pub fn check_causale(
             out.push(CausaleMismatch::Count { cards, expected });
         }
     }
-    let paid_on_time =
-        crate::calendar::Fortnight::of(to).is_ok_and(|f| f.last_day() == to && order.date >= f.due_date());
-    if (to > order.date && !paid_on_time) || order.period.is_some_and(|p| p != (from, to)) {
+    if crate::orders::period_ends_after_order(order.date, to) || order.period.is_some_and(|p| p != (from, to)) {
         out.push(CausaleMismatch::Period);
     }
     let plain = |s: &str| fold(s).chars().filter(char::is_ascii_alphanumeric).collect::<String>();
