@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::hint::black_box;
 
-use cie_pagamenti_import::{read_cards, read_orders, Options};
+use cie_pagamenti_import::{read_cards, read_orders, tally_card_bytes, Options};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// `rows` card rows `data_firma;numero_carta` with Rome-local moments over 2024.
@@ -57,6 +57,9 @@ fn imports(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(cards.len() as u64));
     group.bench_function("read_cards 2 M rows (CSV)", |b| {
         b.iter(|| black_box(read_cards(black_box(&cards), &Options::default()).unwrap().rows.len()));
+    });
+    group.bench_function("tally_cards 2 M rows (CSV, streamed into per-day counts)", |b| {
+        b.iter(|| black_box(tally_card_bytes(black_box(&cards), &Options::default()).unwrap().counts.cards()));
     });
     group.bench_function("csv crate + chrono, same file (baseline)", |b| {
         b.iter(|| {

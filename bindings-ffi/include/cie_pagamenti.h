@@ -458,6 +458,10 @@ typedef enum cie_status_t {
    */
   CIE_STATUS_ORDER_REVERSED = 110,
   /**
+   * `FILE_READ`.
+   */
+  CIE_STATUS_FILE_READ = 111,
+  /**
    * A null pointer, invalid UTF-8 or an out-of-range argument.
    */
   CIE_STATUS_INVALID_ARGUMENT = 1000,

@@ -228,6 +228,8 @@ pub enum CieStatus {
     CieStatusCausaleIncomplete = 109,
     /// `ORDER_REVERSED`.
     CieStatusOrderReversed = 110,
+    /// `FILE_READ`.
+    CieStatusFileRead = 111,
     /// A null pointer, invalid UTF-8 or an out-of-range argument.
     CieStatusInvalidArgument = 1000,
     /// An internal failure caught at the boundary (never expected).
@@ -348,6 +350,7 @@ impl From<ErrorCode> for CieStatus {
             ErrorCode::CausaleMunicipalityMismatch => CieStatus::CieStatusCausaleMunicipalityMismatch,
             ErrorCode::CausaleIncomplete => CieStatus::CieStatusCausaleIncomplete,
             ErrorCode::OrderReversed => CieStatus::CieStatusOrderReversed,
+            ErrorCode::FileRead => CieStatus::CieStatusFileRead,
         }
     }
 }

@@ -95,6 +95,7 @@ fn class_name(code: ErrorCode) -> &'static str {
         | C::ColumnMissing
         | C::FileEmpty
         | C::FileFormat
+        | C::FileRead
         | C::RowDuplicate
         | C::OrderIdentityDuplicate
         | C::CardDuplicate

@@ -50,7 +50,21 @@ pub(crate) fn argument<E: CieError + 'static>(option: &'static str) -> impl FnOn
 
 /// Reads a file, with the operating system's error said in the chosen language.
 pub(crate) fn read_file(path: &std::path::Path, out: &Out) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| {
+    std::fs::read(path).map_err(|e| os_failure(path, &e, out))
+}
+
+/// A file opened for reading as a stream.
+pub(crate) fn open_file(path: &std::path::Path, out: &Out) -> Result<std::fs::File, Failure> {
+    let file = std::fs::File::open(path).map_err(|e| os_failure(path, &e, out))?;
+    match file.metadata() {
+        Ok(m) if m.is_dir() => Err(os_failure(path, &std::io::Error::from(std::io::ErrorKind::IsADirectory), out)),
+        _ => Ok(file),
+    }
+}
+
+/// An OS error on a file, in the user's language.
+fn os_failure(path: &std::path::Path, e: &std::io::Error, out: &Out) -> Failure {
+    {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => out.t("file non trovato", "file not found"),
             std::io::ErrorKind::PermissionDenied => out.t("permesso negato", "permission denied"),
@@ -58,7 +72,7 @@ pub(crate) fn read_file(path: &std::path::Path, out: &Out) -> Result<Vec<u8>, Fa
             _ => out.t("impossibile leggere il file", "cannot read the file"),
         };
         Failure::Usage(format!("{}: {why}", path.display()))
-    })
+    }
 }
 
 /// A finding as JSON, with its file.

@@ -6,16 +6,18 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use cie_pagamenti::allocation::Allocation;
-use cie_pagamenti::reconciliation::{statement, Balance, Context, Lifespan, QuarterState, Reconciliation, Settlement};
+use cie_pagamenti::reconciliation::{
+    statement_of_counts, Balance, Context, Lifespan, QuarterState, Reconciliation, Settlement,
+};
 use cie_pagamenti::{CieError, Moment, PriceSchedule, Quarter};
 use serde_json::json;
 
 use cie_pagamenti_import::{
-    apply_cash_journal, read_cards, read_cieonline, read_opi_cash_journal, read_orders, Finding, ImportError, Imported,
-    Options, Severity,
+    apply_cash_journal, read_cieonline, read_opi_cash_journal, read_orders, tally_cards, Finding, ImportError,
+    Imported, Options, Severity,
 };
 
-use crate::output::{argument, finding_json, read_file, table, Failure, Out, Status};
+use crate::output::{argument, finding_json, open_file, read_file, table, Failure, Out, Status};
 
 /// Arguments of `reconcile`.
 #[derive(clap::Args)]
@@ -133,10 +135,14 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
         bar
     });
-    let cards: Vec<i64> = import(&args.cards, out, read_cards, &options, &mut findings)?
-        .into_iter()
-        .map(|c| c.signed_at.epoch())
-        .collect();
+    let cards = {
+        // Streamed: memory grows with the days, not with the file.
+        let file = args.cards.display().to_string();
+        let tally = tally_cards(open_file(&args.cards, out)?, &options)
+            .map_err(|e| Failure::Usage(format!("{file}: {}: {}", e.code(), e.message(out.lang))))?;
+        findings.extend(tally.findings.into_iter().map(|f| (file.clone(), f)));
+        tally.counts
+    };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -159,7 +165,7 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
         municipality: Some(&args.comune),
         ..Context::default()
     };
-    let mut s = statement(&cards, orders, &context, now, &PriceSchedule::builtin())?;
+    let mut s = statement_of_counts(&cards, orders, &context, now, &PriceSchedule::builtin())?;
     if let Some(year) = args.year {
         // One year's reconciliation: its quarters only.
         s.reconciliation.quarters.retain(|r| r.quarter.year() == year);

@@ -409,6 +409,16 @@ pub fn allocate(
     allocate_table(cards, &orders, schedule).map(|table| table.into_allocation(orders))
 }
 
+/// [`allocate`] of cards counted beforehand ([`CardCounts`]: a streaming reader's tally, or
+/// parts counted on several threads). Same rules and results.
+pub fn allocate_counts(
+    cards: &CardCounts,
+    orders: Vec<PaymentOrder>,
+    schedule: &PriceSchedule,
+) -> Result<Allocation, AllocationError> {
+    allocate_source(cards, &orders[..], schedule, true).map(|table| table.into_allocation(orders))
+}
+
 impl AllocationTable {
     /// The per-order records of [`Allocation`], given the orders this table was computed from
     /// (the same slice, in the same order, as given to [`allocate_table`]); an order missing

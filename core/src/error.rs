@@ -198,6 +198,7 @@ error_codes! {
     CausaleMunicipalityMismatch = "CAUSALE_MUNICIPALITY_MISMATCH", "La causale indica un altro Comune", "The causale names another municipality";
     CausaleIncomplete = "CAUSALE_INCOMPLETE", "La causale non indica il numero di carte e il periodo richiesti", "The causale does not state the required card count and period";
     OrderReversed = "ORDER_REVERSED", "Mandato stornato dal tesoriere: non ha pagato nulla", "Payment order reversed by the treasurer: it paid nothing";
+    FileRead = "FILE_READ", "Lettura del file interrotta da un errore del sistema", "Reading the file was interrupted by a system error";
 }
 
 impl ErrorCode {

@@ -14,8 +14,8 @@ use crate::pricing::{PriceSchedule, PricingError};
 
 mod statement;
 pub use statement::{
-    settlement, statement, statement_json, Context, Credit, Debit, FlaggedPortion, Offset, Settlement, Statement,
-    StatementError, OFFSET_NOTE_EN, OFFSET_NOTE_IT,
+    settlement, statement, statement_json, statement_of_counts, Context, Credit, Debit, FlaggedPortion, Offset,
+    Settlement, Statement, StatementError, OFFSET_NOTE_EN, OFFSET_NOTE_IT,
 };
 
 /// State of a quarter on the portal (§5).

@@ -10,17 +10,20 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use cie_pagamenti::calendar::{parse_exported_date, CalendarError, ExportedMoments};
+use cie_pagamenti::calendar::{parse_exported_date, CalendarError};
 use cie_pagamenti::money::{column_style, read_exported_amount, ExportedAmountError};
 use cie_pagamenti::orders::{declared_period, normalize_number, OrderError, OrderId, PaymentOrder};
 use cie_pagamenti::pricing::{check_causale, parse_causale};
 use cie_pagamenti::{CieError, ErrorCode, FieldValue, Lang, Moment, Quarter};
 use serde::Serialize;
 
+mod cards;
 mod columns;
 pub mod opi;
+mod records;
 mod table;
 
+pub use cards::{read_cards, tally_card_bytes, tally_cards, CardTally};
 pub use columns::{fold_header, Column, Kind};
 pub use opi::{apply_cash_journal, read_opi_cash_journal, read_opi_orders, CashMovement, CashOperation};
 pub use table::Source;
@@ -153,6 +156,9 @@ pub enum ImportError {
     /// A spreadsheet that cannot be opened, or a sheet that is not there.
     #[error("{0}")]
     Format(String),
+    /// The source stopped giving bytes (an I/O error of the reader).
+    #[error("{0}")]
+    Read(String),
 }
 
 impl CieError for ImportError {
@@ -161,6 +167,7 @@ impl CieError for ImportError {
             ImportError::Empty => ErrorCode::FileEmpty,
             ImportError::ColumnsMissing(_) => ErrorCode::ColumnMissing,
             ImportError::Format(_) => ErrorCode::FileFormat,
+            ImportError::Read(_) => ErrorCode::FileRead,
         }
     }
 
@@ -180,7 +187,7 @@ impl CieError for ImportError {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            ImportError::Format(text) => Some(text.clone()),
+            ImportError::Format(text) | ImportError::Read(text) => Some(text.clone()),
         }
     }
 
@@ -344,46 +351,6 @@ pub(crate) fn causale_warnings(
     for m in check_causale(text, order, options.municipality.as_deref(), &schedule) {
         findings.push(Finding::of(line, Some("causale"), &m, Severity::Warning));
     }
-}
-
-/// Reads cards: the signing moment (§2.3a, Rome local when naive) and an optional id. The same
-/// id twice, and a card signed after `now`, are findings and are left out.
-pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, ImportError> {
-    let table = Table::read(bytes, Kind::Cards, options.sheet.as_deref())?;
-    let today = today(options);
-    let mut out = Vec::with_capacity(table.rows.len());
-    let mut findings = Vec::new();
-    let mut ids: HashMap<String, u64> = HashMap::new();
-    let mut local = ExportedMoments::default();
-    for row in &table.rows {
-        let line = row.line;
-        let text = row.cells[0].as_deref().unwrap_or_default();
-        let signed_at = match local.read(text) {
-            Ok(m) => m,
-            Err(e) => {
-                findings.push(Finding::of(line, Some("signed_at"), &e, Severity::Error));
-                continue;
-            }
-        };
-        if let (Some(t), Ok(d)) = (today, signed_at.rome_date()) {
-            if d > t {
-                findings.push(Finding::coded(line, Some("signed_at"), ErrorCode::CardDateFuture, None));
-                continue;
-            }
-        }
-        let card_id = row.cells[1].as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        if let Some(id) = &card_id {
-            if let Some(first) = ids.get(id) {
-                findings.push(Finding::duplicate(line, Some("card_id"), ErrorCode::CardDuplicate, *first));
-                continue;
-            }
-            ids.insert(id.clone(), line);
-        }
-        out.push(Located { line, value: CardRow { signed_at, card_id } });
-    }
-    findings.extend(table.findings);
-    findings.sort_by_key(|f| f.line);
-    Ok(Imported { rows: out, findings, source: table.source })
 }
 
 /// Reads CIEonline counts: quarter and cards. A second count for a quarter is a finding and is

@@ -10,6 +10,7 @@ use chrono::Timelike;
 use serde::Serialize;
 
 use crate::columns::{map_headers, Kind};
+use crate::records::Records;
 use crate::{Finding, ImportError};
 
 /// How a file was read.
@@ -63,7 +64,7 @@ impl<'a> LineCounter<'a> {
 }
 
 /// ZIP (XLSX, ODS) or OLE2 (XLS) magic numbers.
-fn is_spreadsheet(bytes: &[u8]) -> bool {
+pub(crate) fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
@@ -84,7 +85,7 @@ pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
 
 /// The delimiter the header line uses most, outside quotes (`;` first on a tie: the Italian
 /// Excel default).
-fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
     let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
     let mut quoted = false;
@@ -98,6 +99,11 @@ fn sniff_delimiter(text: &str) -> u8 {
         }
     }
     counts.iter().fold((b';', 0), |best, &c| if c.1 > best.1 { c } else { best }).0
+}
+
+/// The fields of the current record as text (the record comes from decoded text: UTF-8).
+pub(crate) fn record_text<R: std::io::Read>(records: &Records<R>) -> Vec<String> {
+    (0..records.len()).map(|i| String::from_utf8_lossy(records.field(i).unwrap_or_default()).into_owned()).collect()
 }
 
 fn blank(cells: &[String]) -> bool {
@@ -120,56 +126,34 @@ impl Table {
     fn csv(bytes: &[u8], kind: Kind) -> Result<Table, ImportError> {
         let (text, encoding) = decode(bytes);
         let delimiter = sniff_delimiter(&text);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let mut findings = Vec::new();
+        let mut records = Records::new(text.as_bytes(), delimiter);
+        // Reading from memory: the only error is none.
         let header = loop {
-            match records.next() {
-                None => return Err(ImportError::Empty),
-                Some(Ok(r)) => {
-                    let cells: Vec<String> = r.iter().map(str::to_owned).collect();
-                    if !blank(&cells) {
-                        break cells;
-                    }
-                }
-                Some(Err(e)) => return Err(ImportError::Format(e.to_string())),
+            match records.next_record() {
+                Ok(Some(_)) if !records.is_blank() => break record_text(&records),
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => return Err(ImportError::Empty),
             }
         };
         let indices = map_headers(kind, &header)?;
-        // Physical lines from byte offsets: every '\n' counts, blank lines and CRLF included.
-        let mut lines = LineCounter::new(text.as_bytes());
         let mut rows = Vec::new();
-        for record in records {
-            match record {
-                Ok(r) => {
-                    if r.iter().all(|c| c.trim().is_empty()) {
-                        continue;
-                    }
-                    let line = lines.at(r.position().map_or(0, csv::Position::byte));
-                    let cells = indices
-                        .iter()
-                        .map(|i| i.and_then(|i| r.get(i)).filter(|c| !c.trim().is_empty()).map(str::to_owned))
-                        .collect();
-                    rows.push(Row { line, cells });
-                }
-                Err(e) => {
-                    let line = lines.at(e.position().map_or(0, csv::Position::byte));
-                    findings.push(Finding::coded(
-                        line,
-                        None,
-                        cie_pagamenti::ErrorCode::InputFormat,
-                        Some((e.to_string(), e.to_string())),
-                    ));
-                }
+        while let Ok(Some(line)) = records.next_record() {
+            if records.is_blank() {
+                continue;
             }
+            let cells = indices
+                .iter()
+                .map(|i| {
+                    i.and_then(|i| records.field(i))
+                        .filter(|c| !c.iter().all(u8::is_ascii_whitespace))
+                        .map(|c| String::from_utf8_lossy(c).into_owned())
+                })
+                .collect();
+            rows.push(Row { line, cells });
         }
         let source =
             Source { format: "csv", encoding: Some(encoding), delimiter: Some(char::from(delimiter)), sheet: None };
-        Ok(Table { rows, findings, source })
+        Ok(Table { rows, findings: Vec::new(), source })
     }
 
     fn spreadsheet(bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<Table, ImportError> {

@@ -161,6 +161,25 @@ mod properties {
     use super::*;
     use proptest::prelude::*;
 
+    /// A reader that hands out at most `step` bytes at a time.
+    struct Trickle<R> {
+        data: R,
+        step: usize,
+    }
+
+    impl<R: std::io::Read> std::io::Read for Trickle<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.step);
+            self.data.read(&mut buf[..n])
+        }
+    }
+
+    impl<R: std::io::Seek> std::io::Seek for Trickle<R> {
+        fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+            self.data.seek(to)
+        }
+    }
+
     fn display(cents: i64) -> String {
         // Italian display with thousands groups: 1.234,56
         let (int, dec) = (cents / 100, cents % 100);
@@ -191,6 +210,43 @@ mod properties {
             let xml = format!("<flusso_ordinativi><esercizio>2024</esercizio><mandato>{text}</mandato></flusso_ordinativi>");
             let _ = read_orders(xml.as_bytes(), &Options::default());
             let _ = read_opi_cash_journal(xml.replace("mandato", "movimento_conto_evidenza").as_bytes());
+        }
+
+        /// The streamed tally and the rows of the same card file agree: the same findings, and
+        /// counts per day equal to the rows read, whatever the rows (bad moments, future cards,
+        /// repeated ids, quoted fields, CRLF, Windows-1252, blank lines) and however the reader
+        /// hands out its bytes.
+        #[test]
+        fn tally_agrees_with_rows(
+            rows in prop::collection::vec((0i64..500, 0u8..8, 0u32..40), 0..60),
+            crlf in any::<bool>(),
+            windows_1252 in any::<bool>(),
+            trickle in 1usize..70,
+        ) {
+            let base = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("Data firma;\"N° carta\"{end}");
+            for (day, kind, id) in &rows {
+                let date = base + chrono::Days::new(*day as u64);
+                let moment = match kind {
+                    0 => "31/02/2024 10:00".to_owned(),
+                    1 => String::new(),
+                    2 => format!("{} 10:22", date.format("%-d/%-m/%Y")),
+                    3 => format!("\"{}\"", date.format("%Y-%m-%d 23:30:00")),
+                    _ => format!("{}", date.format("%Y-%m-%dT02:30:00")),
+                };
+                let id = if *id < 5 { String::new() } else { format!("CA{id:03}Ù") };
+                text += &[moment.as_str(), ";", &id, end].concat();
+                if kind == &7 { text += end; }
+            }
+            let bytes = if windows_1252 { encoding_rs::WINDOWS_1252.encode(&text).0.into_owned() } else { text.into_bytes() };
+            let options = Options { now: Some(Moment::parse("2024-12-01T00:00:00").unwrap()), ..Options::default() };
+            let read = read_cards(&bytes, &options).unwrap();
+            let tally = tally_cards(Trickle { data: std::io::Cursor::new(&bytes[..]), step: trickle }, &options).unwrap();
+            prop_assert_eq!(&tally.findings, &read.findings);
+            prop_assert_eq!(&tally.source, &read.source);
+            let epochs: Vec<i64> = read.rows.iter().map(|r| r.value.signed_at.epoch()).collect();
+            prop_assert_eq!(tally.counts, cie_pagamenti::allocation::CardCounts::of(&epochs).unwrap());
         }
 
         /// A CSV written in any supported dialect reads back to the same orders.

@@ -336,6 +336,9 @@ pub enum CieError {
     /// `ORDER_REVERSED`.
     #[error("ORDER_REVERSED: {message_en}")]
     OrderReversed { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `FILE_READ`.
+    #[error("FILE_READ: {message_en}")]
+    FileRead { code: String, message_it: String, message_en: String, fields_json: String },
     /// `INVALID_ARGUMENT`.
     #[error("INVALID_ARGUMENT: {message_en}")]
     InvalidArgument { code: String, message_it: String, message_en: String, fields_json: String },
@@ -456,5 +459,6 @@ pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, f
         ErrorCode::CausaleMunicipalityMismatch => CieError::CausaleMunicipalityMismatch { code: code_text, message_it, message_en, fields_json },
         ErrorCode::CausaleIncomplete => CieError::CausaleIncomplete { code: code_text, message_it, message_en, fields_json },
         ErrorCode::OrderReversed => CieError::OrderReversed { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::FileRead => CieError::FileRead { code: code_text, message_it, message_en, fields_json },
     }
 }

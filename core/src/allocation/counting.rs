@@ -148,6 +148,14 @@ impl CardCounts {
         CardCounts { days }
     }
 
+    /// Counts given per day (as a streaming reader sums them): days in any order, a day given
+    /// more than once summed, days with no cards left out.
+    pub fn from_days(days: impl IntoIterator<Item = (DayNumber, u64)>) -> CardCounts {
+        let mut all: Vec<(DayNumber, u64)> = days.into_iter().filter(|&(_, c)| c > 0).collect();
+        all.sort_by_key(|&(day, _)| day);
+        CardCounts::merge([CardCounts { days: all }])
+    }
+
     /// Number of cards counted.
     pub fn cards(&self) -> u64 {
         self.days.iter().fold(0u64, |t, &(_, c)| t.saturating_add(c))

@@ -174,11 +174,21 @@ pub fn parse_exported_moment(text: &str) -> Result<Moment, CalendarError> {
 
 /// A reader of many exported signing moments, giving what [`parse_exported_moment`] gives, fast
 /// for the shape exports write most (`yyyy-mm-dd[T ]hh:mm:ss`, Rome local time): the day's
-/// offset from UTC is computed once per day; the days daylight saving changes take the general
-/// path.
-#[derive(Default)]
+/// offset from UTC is computed once per day and remembered for the last 512 days seen (exports
+/// in any order stay fast); the days daylight saving changes take the general path.
 pub struct ExportedMoments {
-    day: Option<(chrono::NaiveDate, Option<i64>)>,
+    /// Direct-mapped by day number: (day, the day's offset, `None` on a day the clocks change).
+    days: Box<[(DayNumber, Option<i64>); OFFSET_CACHE]>,
+}
+
+/// Days whose offset [`ExportedMoments`] remembers.
+const OFFSET_CACHE: usize = 512;
+
+impl Default for ExportedMoments {
+    fn default() -> ExportedMoments {
+        // `DayNumber::MIN` is no calendar day: every slot starts empty.
+        ExportedMoments { days: Box::new([(DayNumber::MIN, None); OFFSET_CACHE]) }
+    }
 }
 
 impl ExportedMoments {
@@ -203,8 +213,10 @@ impl ExportedMoments {
             return parse_exported_moment(text);
         };
         let date = naive.date();
-        let offset = match self.day {
-            Some((cached, offset)) if cached == date => offset,
+        let day = day_number(date);
+        let slot = &mut self.days[day.rem_euclid(OFFSET_CACHE as DayNumber) as usize];
+        let offset = match *slot {
+            (cached, offset) if cached == day => offset,
             _ => {
                 // The offset at the day's first and last minute: equal unless the clocks change.
                 let at = |t: chrono::NaiveTime| {
@@ -214,7 +226,7 @@ impl ExportedMoments {
                 let (first, last) =
                     (at(chrono::NaiveTime::MIN), at(chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()));
                 let offset = (first == last).then_some(first);
-                self.day = Some((date, offset));
+                *slot = (day, offset);
                 offset
             }
         };

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{reconcile, Lifespan, QuarterState, Reconciliation};
-use crate::allocation::{allocate, Allocation, AllocationError};
+use crate::allocation::{allocate_counts, Allocation, AllocationError, CardCounts};
 use crate::calendar::{parse_iso_date, pre2020_mailbox, CalendarError, Moment, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::{Amount, AmountError};
@@ -193,7 +193,19 @@ pub fn statement(
     now: Moment,
     schedule: &PriceSchedule,
 ) -> Result<Statement, AllocationError> {
-    let allocation = allocate(cards, orders, schedule)?;
+    statement_of_counts(&CardCounts::of(cards)?, orders, context, now, schedule)
+}
+
+/// [`statement`] of cards counted beforehand ([`CardCounts`], e.g. the tally of a card file read
+/// as a stream). Same rules and results.
+pub fn statement_of_counts(
+    cards: &CardCounts,
+    orders: Vec<PaymentOrder>,
+    context: &Context<'_>,
+    now: Moment,
+    schedule: &PriceSchedule,
+) -> Result<Statement, AllocationError> {
+    let allocation = allocate_counts(cards, orders, schedule)?;
     let reconciliation =
         reconcile(&allocation.entered_amounts(), &context.cieonline, &context.states, context.lifespan, now, schedule);
     let settlement = settlement(&allocation, &context.transmitted_on);

@@ -1999,6 +1999,14 @@ class RustBufferStream
         )
     end
     if variant == 111
+        return CieError::FileRead.new(
+            code: read_string(),
+            message_it: read_string(),
+            message_en: read_string(),
+            fields_json: read_string()
+        )
+    end
+    if variant == 112
         return CieError::InvalidArgument.new(
             code: read_string(),
             message_it: read_string(),
@@ -3383,8 +3391,16 @@ class RustBufferBuilder
         self.write_string(v.fields_json)
       return
     end
-    if v.is_a?(CieError::InvalidArgument)
+    if v.is_a?(CieError::FileRead)
       pack_into 4, 'l>', 111
+        self.write_string(v.code)
+        self.write_string(v.message_it)
+        self.write_string(v.message_en)
+        self.write_string(v.fields_json)
+      return
+    end
+    if v.is_a?(CieError::InvalidArgument)
+      pack_into 4, 'l>', 112
         self.write_string(v.code)
         self.write_string(v.message_it)
         self.write_string(v.message_en)
@@ -6115,6 +6131,29 @@ module CieError
     end
   end
   class OrderReversed < StandardError
+    def initialize(code:, message_it:, message_en:, fields_json:)
+        
+        @code = code
+        
+        @message_it = message_it
+        
+        @message_en = message_en
+        
+        @fields_json = fields_json
+        
+        super()
+    end
+    
+
+    attr_reader :code, :message_it, :message_en, :fields_json
+    
+
+    def to_s
+        "#{self.class.name}(code=#{@code.inspect}, message_it=#{@message_it.inspect}, message_en=#{@message_en.inspect}, fields_json=#{@fields_json.inspect})"
+
+    end
+  end
+  class FileRead < StandardError
     def initialize(code:, message_it:, message_en:, fields_json:)
         
         @code = code

@@ -3333,6 +3333,11 @@ enum CieError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case OrderReversed(code: String, messageIt: String, messageEn: String, fieldsJson: String
     )
     /**
+     * `FILE_READ`.
+     */
+    case FileRead(code: String, messageIt: String, messageEn: String, fieldsJson: String
+    )
+    /**
      * `INVALID_ARGUMENT`.
      */
     case InvalidArgument(code: String, messageIt: String, messageEn: String, fieldsJson: String
@@ -4026,7 +4031,13 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             messageEn: try FfiConverterString.read(from: &buf), 
             fieldsJson: try FfiConverterString.read(from: &buf)
             )
-        case 111: return .InvalidArgument(
+        case 111: return .FileRead(
+            code: try FfiConverterString.read(from: &buf), 
+            messageIt: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            fieldsJson: try FfiConverterString.read(from: &buf)
+            )
+        case 112: return .InvalidArgument(
             code: try FfiConverterString.read(from: &buf), 
             messageIt: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf), 
@@ -4924,8 +4935,16 @@ public struct FfiConverterTypeCieError: FfiConverterRustBuffer {
             FfiConverterString.write(fieldsJson, into: &buf)
             
         
-        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+        case let .FileRead(code,messageIt,messageEn,fieldsJson):
             writeInt(&buf, Int32(111))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageIt, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(fieldsJson, into: &buf)
+            
+        
+        case let .InvalidArgument(code,messageIt,messageEn,fieldsJson):
+            writeInt(&buf, Int32(112))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageIt, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)

@@ -5572,6 +5572,23 @@ sealed class CieException: kotlin.Exception() {
     }
     
     /**
+     * `FILE_READ`.
+     */
+    class FileRead(
+        
+        val `code`: kotlin.String, 
+        
+        val `messageIt`: kotlin.String, 
+        
+        val `messageEn`: kotlin.String, 
+        
+        val `fieldsJson`: kotlin.String
+        ) : CieException() {
+        override val message
+            get() = "code=${ `code` }, messageIt=${ `messageIt` }, messageEn=${ `messageEn` }, fieldsJson=${ `fieldsJson` }"
+    }
+    
+    /**
      * `INVALID_ARGUMENT`.
      */
     class InvalidArgument(
@@ -6267,7 +6284,13 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            111 -> CieException.InvalidArgument(
+            111 -> CieException.FileRead(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            112 -> CieException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
@@ -7152,6 +7175,14 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 + FfiConverterString.allocationSize(value.`fieldsJson`)
             )
             is CieException.OrderReversed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageIt`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+                + FfiConverterString.allocationSize(value.`fieldsJson`)
+            )
+            is CieException.FileRead -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
@@ -8052,8 +8083,16 @@ public object FfiConverterTypeCieError : FfiConverterRustBuffer<CieException> {
                 FfiConverterString.write(value.`fieldsJson`, buf)
                 Unit
             }
-            is CieException.InvalidArgument -> {
+            is CieException.FileRead -> {
                 buf.putInt(111)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageIt`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                FfiConverterString.write(value.`fieldsJson`, buf)
+                Unit
+            }
+            is CieException.InvalidArgument -> {
+                buf.putInt(112)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageIt`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
