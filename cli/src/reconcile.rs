@@ -13,8 +13,8 @@ use cie_pagamenti::{CieError, Moment, PriceSchedule, Quarter};
 use serde_json::json;
 
 use cie_pagamenti_import::{
-    apply_cash_journal, read_cieonline, read_opi_cash_journal, read_orders, tally_cards, Finding, ImportError,
-    Imported, Options, Severity,
+    apply_cash_journal, is_xml, read_cieonline, read_opi_cash_journal, read_opi_orders_from, read_orders, tally_cards,
+    Finding, ImportError, Imported, Options, Severity,
 };
 
 use crate::output::{argument, finding_json, open_file, read_file, table, Failure, Out, Status};
@@ -192,7 +192,12 @@ fn read_order_file(
     let file = args.orders.display().to_string();
     let unreadable =
         |file: &str, e: &ImportError| Failure::Usage(format!("{file}: {}: {}", e.code(), e.message(out.lang)));
-    let mut imported = read_orders(&read_file(&args.orders, out)?, options).map_err(|e| unreadable(&file, &e))?;
+    // An OPI file (all of a municipality's payments: possibly large) is streamed.
+    let mut stream = std::io::BufReader::with_capacity(256 * 1024, open_file(&args.orders, out)?);
+    let xml = std::io::BufRead::fill_buf(&mut stream).is_ok_and(is_xml);
+    let mut imported =
+        if xml { read_opi_orders_from(stream, options) } else { read_orders(&read_file(&args.orders, out)?, options) }
+            .map_err(|e| unreadable(&file, &e))?;
     if let Some(path) = &args.cash_journal {
         let journal_file = path.display().to_string();
         let journal = read_opi_cash_journal(&read_file(path, out)?).map_err(|e| unreadable(&journal_file, &e))?;

@@ -258,7 +258,7 @@ pub const TREASURY_IBAN: &str = "IT81J0100003245348010374600";
 pub const TREASURY_CHAPTER: &str = "capo X, capitolo 3746";
 
 mod causale_parse;
-pub use causale_parse::{check_causale, parse_causale, CausaleMismatch, ParsedCausale};
+pub use causale_parse::{check_causale, check_parsed_causale, parse_causale, CausaleMismatch, ParsedCausale};
 
 /// The payment description the State requires (§1.6):
 /// `Comune di <NOME> corrispettivo per il rilascio di n. <N> carte d'identità elettroniche (<dal>-<al>)`.

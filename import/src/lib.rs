@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use cie_pagamenti::calendar::{parse_exported_date, CalendarError};
 use cie_pagamenti::money::{column_style, read_exported_amount, ExportedAmountError};
 use cie_pagamenti::orders::{declared_period, normalize_number, OrderError, OrderId, PaymentOrder};
-use cie_pagamenti::pricing::{check_causale, parse_causale};
+use cie_pagamenti::pricing::{check_parsed_causale, parse_causale, ParsedCausale};
 use cie_pagamenti::{CieError, ErrorCode, FieldValue, Lang, Moment, Quarter};
 use serde::Serialize;
 
@@ -25,7 +25,10 @@ mod table;
 
 pub use cards::{read_cards, tally_card_bytes, tally_cards, CardTally};
 pub use columns::{fold_header, Column, Kind};
-pub use opi::{apply_cash_journal, read_opi_cash_journal, read_opi_orders, CashMovement, CashOperation};
+pub use opi::{
+    apply_cash_journal, is_xml, read_opi_cash_journal, read_opi_orders, read_opi_orders_from, CashMovement,
+    CashOperation,
+};
 pub use table::Source;
 use table::Table;
 
@@ -293,8 +296,9 @@ pub fn read_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>
         };
         let (from, to) = (end(3, "period_from"), end(4, "period_to"));
         let causale = cell(5).map(str::to_owned);
+        let parsed = causale.as_deref().map(parse_causale);
         let period = match (from, to) {
-            (Ok(None), Ok(None)) => Ok(causale.as_deref().and_then(|c| parse_causale(c).period)),
+            (Ok(None), Ok(None)) => Ok(parsed.as_ref().and_then(|c| c.period)),
             (Ok(from), Ok(to)) => declared_period(from, to).map_err(|e| {
                 findings.push(Finding::of(line, Some("period_from"), &e, Severity::Error));
             }),
@@ -330,7 +334,7 @@ pub fn read_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>
             continue;
         }
         seen_ids.insert(order.identity(), line);
-        causale_warnings(line, &order, causale.as_deref(), options, &mut findings);
+        causale_warnings(line, &order, parsed.as_ref(), options, &mut findings);
         out.push(Located { line, value: OrderRow { order, causale } });
     }
     findings.extend(table.findings);
@@ -342,13 +346,13 @@ pub fn read_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>
 pub(crate) fn causale_warnings(
     line: u64,
     order: &PaymentOrder,
-    causale: Option<&str>,
+    causale: Option<&ParsedCausale>,
     options: &Options,
     findings: &mut Vec<Finding>,
 ) {
-    let Some(text) = causale else { return };
+    let Some(parsed) = causale else { return };
     let schedule = cie_pagamenti::PriceSchedule::builtin();
-    for m in check_causale(text, order, options.municipality.as_deref(), &schedule) {
+    for m in check_parsed_causale(parsed, order, options.municipality.as_deref(), &schedule) {
         findings.push(Finding::of(line, Some("causale"), &m, Severity::Warning));
     }
 }

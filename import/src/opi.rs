@@ -5,6 +5,7 @@
 //! signature itself is not verified.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, Read};
 
 use cie_pagamenti::calendar::parse_iso_date;
 use cie_pagamenti::orders::{normalize_number, OrderId, PaymentOrder};
@@ -14,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use serde::Serialize;
 
-use crate::table::{decode, LineCounter, Source};
+use crate::table::{decode, Source};
 use crate::{Finding, ImportError, Imported, Located, Options, OrderRow, Severity};
 
 /// What the treasurer did with an order, per the cash journal.
@@ -42,48 +43,123 @@ pub struct CashMovement {
     pub amount: Option<Amount>,
 }
 
-/// The leaf values of one element being read, by local name (the first of each name).
+/// The leaf values of one element being read, by local name (the first of each name; only
+/// the names the readers use are kept).
 #[derive(Default)]
 struct Record {
     line: u64,
-    values: BTreeMap<String, String>,
-    beneficiaries: Vec<BTreeMap<String, String>>,
+    values: Leaves,
+    beneficiaries: Vec<Leaves>,
 }
 
-/// Streams the file, calling `on_end` with each element named in `records` when it ends (its
+/// The values of the leaves the readers use (the first of each name).
+#[derive(Default)]
+struct Leaves([Option<String>; LEAVES.len()]);
+
+impl Leaves {
+    fn get(&self, name: &str) -> Option<&String> {
+        LEAVES.iter().position(|l| *l == name).and_then(|i| self.0[i].as_ref())
+    }
+
+    fn keep_first(&mut self, name: &str, text: &str) {
+        if let Some(slot) = LEAVES.iter().position(|l| *l == name).map(|i| &mut self.0[i]) {
+            if slot.is_none() {
+                *slot = Some(text.to_owned());
+            }
+        }
+    }
+}
+
+/// The leaves the readers use.
+const LEAVES: [&str; 11] = [
+    "tipo_operazione",
+    "numero_mandato",
+    "data_mandato",
+    "esercizio",
+    "iban",
+    "causale",
+    "importo_beneficiario",
+    "tipo_documento",
+    "numero_documento",
+    "data_movimento",
+    "importo",
+];
+
+fn leaf_name(name: &str) -> Option<&'static str> {
+    LEAVES.iter().copied().find(|l| *l == name)
+}
+
+/// A buffered reader that counts the line breaks of the bytes consumed from it: the physical
+/// line of what the XML reader has just read.
+struct Lines<R> {
+    inner: R,
+    newlines: u64,
+}
+
+impl<R: BufRead> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.newlines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Lines<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Ok(buffered) = self.inner.fill_buf() {
+            let seen = &buffered[..amount.min(buffered.len())];
+            self.newlines += memchr::memchr_iter(b'\n', seen).count() as u64;
+        }
+        self.inner.consume(amount);
+    }
+}
+
+/// Streams an OPI file, calling `on_end` with each element named `record` when it ends (its
 /// leaf values collected, and for `mandato` its beneficiaries), and `top` with leaves outside.
-fn stream(
-    bytes: &[u8],
-    record: &str,
-    mut on_end: impl FnMut(Record),
-    mut top: impl FnMut(&str, &str),
-) -> Result<(), ImportError> {
-    let (text, _) = decode(bytes);
-    let mut reader = Reader::from_str(&text);
-    let mut lines = LineCounter::new(text.as_bytes());
-    let mut path: Vec<String> = Vec::new();
+/// The bytes are read as UTF-8 after any BOM: memory is one element, whatever the file's size.
+fn stream<R: BufRead>(reader: R, record: &str, mut visit: impl FnMut(Item<'_>)) -> Result<(), ImportError> {
+    let mut reader = Reader::from_reader(Lines { inner: reader, newlines: 0 });
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    // Depth of the enveloping signature's element, while inside it (its content is not data).
+    let mut signature: Option<usize> = None;
     let mut current: Option<Record> = None;
-    let mut beneficiary: Option<BTreeMap<String, String>> = None;
+    let mut beneficiary: Option<Leaves> = None;
+    let mut wanted: Option<&'static str> = None;
     let mut leaf = String::new();
     loop {
-        let at = reader.buffer_position();
-        let event = reader
-            .read_event()
-            .map_err(|e| ImportError::Format(format!("XML (riga {}): {e}", lines.at(reader.error_position()))))?;
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => {
+                let line = reader.get_ref().newlines + 1;
+                return Err(ImportError::Format(format!("XML (riga {line}): {e}")));
+            }
+        };
+        let line = reader.get_ref().newlines + 1;
         match event {
             Event::Start(e) => {
-                let name = e.local_name().as_ref().to_owned();
-                if name == record {
-                    current = Some(Record { line: lines.at(at), ..Record::default() });
-                } else if name == "informazioni_beneficiario" && current.is_some() {
-                    beneficiary = Some(BTreeMap::new());
+                depth += 1;
+                let name = e.local_name();
+                let name = name.as_ref();
+                if signature.is_none() && name == "Signature" {
+                    signature = Some(depth);
                 }
-                path.push(name);
+                if name == record {
+                    current = Some(Record { line, ..Record::default() });
+                } else if name == "informazioni_beneficiario" && current.is_some() {
+                    beneficiary = Some(Leaves::default());
+                }
+                wanted = if signature.is_some() { None } else { leaf_name(name) };
                 leaf.clear();
             }
-            Event::Text(t) => leaf.push_str(&t.xml10_content()),
-            Event::CData(t) => leaf.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => {
+            Event::Text(t) if wanted.is_some() => leaf.push_str(&t.xml10_content()),
+            Event::CData(t) if wanted.is_some() => leaf.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if wanted.is_some() => {
                 let entity = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
                     _ => match r.xml10_content().as_ref() {
@@ -97,43 +173,69 @@ fn stream(
                 };
                 leaf.extend(entity);
             }
-            Event::End(_) => {
-                let Some(name) = path.pop() else { continue };
-                if path.iter().any(|p| p == "Signature") {
-                    leaf.clear();
+            Event::End(e) => {
+                if depth == 0 {
                     continue;
                 }
-                let value = leaf.trim().to_owned();
-                leaf.clear();
+                let inside_signature = signature.is_some_and(|d| depth >= d);
+                if signature == Some(depth) {
+                    signature = None;
+                }
+                depth -= 1;
+                let name = e.local_name();
+                let name = name.as_ref();
+                let value = wanted.take().filter(|w| *w == name && !inside_signature);
                 if name == record {
                     if let Some(r) = current.take() {
-                        on_end(r);
+                        visit(Item::Record(r));
                     }
                 } else if name == "informazioni_beneficiario" {
                     if let (Some(r), Some(b)) = (current.as_mut(), beneficiary.take()) {
                         r.beneficiaries.push(b);
                     }
-                } else if let Some(b) = beneficiary.as_mut() {
-                    b.entry(name).or_insert(value);
-                } else if let Some(r) = current.as_mut() {
-                    r.values.entry(name).or_insert(value);
-                } else if !value.is_empty() {
-                    top(&name, &value);
+                } else if let Some(name) = value {
+                    let text = leaf.trim();
+                    if let Some(b) = beneficiary.as_mut() {
+                        b.keep_first(name, text);
+                    } else if let Some(r) = current.as_mut() {
+                        r.values.keep_first(name, text);
+                    } else if !text.is_empty() {
+                        visit(Item::Top(name, text));
+                    }
                 }
+                leaf.clear();
             }
             Event::Eof => break,
             _ => {}
         }
     }
-    if path.is_empty() {
+    if depth == 0 {
         Ok(())
     } else {
-        Err(ImportError::Format(format!("XML incompleto: elemento <{}> non chiuso", path.join("/"))))
+        Err(ImportError::Format("XML incompleto: elementi non chiusi".to_owned()))
     }
 }
 
+/// Streams bytes held in memory: UTF-8 (after a BOM) as they are, any other encoding decoded
+/// first.
+fn stream_bytes(bytes: &[u8], record: &str, visit: impl FnMut(Item<'_>)) -> Result<(), ImportError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if encoding_rs::Encoding::for_bom(bytes).is_none() && std::str::from_utf8(body).is_ok() {
+        return stream(body, record, visit);
+    }
+    let (text, _) = decode(bytes);
+    stream(text.as_bytes(), record, visit)
+}
+
+/// What the stream hands out: an element read whole, or a leaf outside the elements.
+#[allow(clippy::large_enum_variant)] // handed over once per element, never stored as an Item
+enum Item<'a> {
+    Record(Record),
+    Top(&'static str, &'a str),
+}
+
 /// True when the bytes are an XML document (after a BOM and blanks).
-pub(crate) fn is_xml(bytes: &[u8]) -> bool {
+pub fn is_xml(bytes: &[u8]) -> bool {
     let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     start.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
@@ -143,14 +245,14 @@ fn normalized_iban(text: &str) -> String {
 }
 
 /// A beneficiary paying the State for CIE: the Treasury IBAN of §1.6, or a CIE causale.
-fn is_cie(b: &BTreeMap<String, String>) -> bool {
+fn is_cie(b: &Leaves) -> bool {
     b.get("iban").is_some_and(|i| normalized_iban(i) == TREASURY_IBAN)
         || b.get("causale").is_some_and(|c| ParsedCausale::is_cie(c))
 }
 
 /// The sum of the CIE beneficiaries' `importo_beneficiario` (machine text), or `None` with a
 /// finding for each that cannot be read.
-fn cie_share(line: u64, cie: &[&BTreeMap<String, String>], findings: &mut Vec<Finding>) -> Option<Amount> {
+fn cie_share(line: u64, cie: &[&Leaves], findings: &mut Vec<Finding>) -> Option<Amount> {
     let mut amount = Some(Amount::ZERO);
     for b in cie {
         match Amount::parse_machine(b.get("importo_beneficiario").map_or("", String::as_str)) {
@@ -174,106 +276,159 @@ fn coded(line: u64, column: &'static str, code: ErrorCode, it: String, en: Strin
 /// of the same year and number. Orders with no CIE beneficiary are not read (they are not
 /// findings: an OPI file holds every payment of the municipality).
 pub fn read_opi_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>, ImportError> {
-    let mut year: Option<i32> = None;
-    let mut records = Vec::new();
-    stream(
-        bytes,
-        "mandato",
-        |r| records.push(r),
-        |name, value| {
-            if name == "esercizio" {
-                year = value.parse().ok();
-            }
-        },
-    )?;
-    let mut findings = Vec::new();
-    let mut orders: BTreeMap<OrderId, Located<OrderRow>> = BTreeMap::new();
-    let today = options.now.and_then(|m| m.rome_date().ok());
-    for r in records {
-        let line = r.line;
-        let operation = r.values.get("tipo_operazione").map_or("INSERIMENTO", String::as_str).to_uppercase();
-        let number = match normalize_number(r.values.get("numero_mandato").map_or("", String::as_str)) {
-            Ok(n) => n,
-            Err(e) => {
-                findings.push(Finding::of(line, Some("number"), &e, Severity::Error));
-                continue;
-            }
-        };
-        let date = r.values.get("data_mandato").map(|d| parse_iso_date(d));
-        let order_year = match (year, &date) {
-            (Some(y), _) => y,
-            (None, Some(Ok(d))) => chrono::Datelike::year(d),
-            _ => {
-                findings.push(coded(line, "date", ErrorCode::DateFormat, "data_mandato".into(), "data_mandato".into()));
-                continue;
-            }
-        };
-        let id = OrderId { year: order_year, number: number.clone() };
-        if operation == "ANNULLO" {
-            if orders.remove(&id).is_none() {
-                findings.push(Finding {
-                    severity: Severity::Warning,
-                    ..coded(
-                        line,
-                        "number",
-                        ErrorCode::OrderNotFound,
-                        format!("annullo del mandato {id} non presente nel file"),
-                        format!("cancellation of order {id}, not in the file"),
-                    )
-                });
-            }
-            continue;
-        }
-        let cie: Vec<&BTreeMap<String, String>> = r.beneficiaries.iter().filter(|b| is_cie(b)).collect();
-        if cie.is_empty() {
-            // A variation may turn a CIE order into another payment: it is no longer the State's.
-            orders.remove(&id);
-            continue;
-        }
-        let date = match date {
-            Some(Ok(d)) => d,
-            Some(Err(e)) => {
-                findings.push(Finding::of(line, Some("date"), &e, Severity::Error));
-                continue;
-            }
-            None => {
-                findings.push(coded(line, "date", ErrorCode::DateFormat, "data_mandato".into(), "data_mandato".into()));
-                continue;
-            }
-        };
-        let Some(amount) = cie_share(line, &cie, &mut findings) else { continue };
-        if today.is_some_and(|t| date > t) {
-            findings.push(Finding::of(
-                line,
-                Some("date"),
-                &cie_pagamenti::orders::OrderError::DateFuture,
-                Severity::Error,
-            ));
-            continue;
-        }
-        let causale = cie.iter().find_map(|b| b.get("causale").cloned());
-        let period = causale.as_deref().and_then(|c| parse_causale(c).period);
-        match PaymentOrder::new(&number, date, amount, period) {
-            Ok(order) => {
-                if operation == "INSERIMENTO" && orders.contains_key(&id) {
-                    findings.push(Finding::duplicate(
-                        line,
-                        Some("number"),
-                        ErrorCode::OrderIdentityDuplicate,
-                        orders[&id].line,
-                    ));
-                    continue;
-                }
-                crate::causale_warnings(line, &order, causale.as_deref(), options, &mut findings);
-                orders.insert(id, Located { line, value: OrderRow { order, causale } });
-            }
-            Err(e) => findings.push(Finding::of(line, Some("amount"), &e, Severity::Error)),
+    let mut fold = OrderFold::new(options);
+    stream_bytes(bytes, "mandato", |item| fold.item(item))?;
+    Ok(fold.finish())
+}
+
+/// [`read_opi_orders`] of a file read as a stream (UTF-8, as SIOPE+ requires): memory is one
+/// `mandato` and the CIE orders found, whatever the size of the file.
+pub fn read_opi_orders_from<R: BufRead>(reader: R, options: &Options) -> Result<Imported<OrderRow>, ImportError> {
+    let mut reader = reader;
+    let io = |e: std::io::Error| ImportError::Read(e.to_string());
+    let head = reader.fill_buf().map_err(io)?;
+    let declared = head.get(..head.len().min(200)).unwrap_or_default();
+    let other_encoding = encoding_rs::Encoding::for_bom(head).is_some_and(|(e, _)| e != encoding_rs::UTF_8)
+        || (declared.starts_with(b"<?xml")
+            && memchr::memmem::find(declared, b"encoding=").is_some()
+            && !declared.windows(5).any(|w| w.eq_ignore_ascii_case(b"utf-8")));
+    if other_encoding {
+        // Not UTF-8: decoded whole, as from memory.
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(io)?;
+        return read_opi_orders(&bytes, options);
+    }
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut fold = OrderFold::new(options);
+    stream(reader, "mandato", |item| fold.item(item))?;
+    Ok(fold.finish())
+}
+
+/// The CIE orders of a `flusso_ordinativi`, as its elements stream by.
+struct OrderFold<'o> {
+    options: &'o Options,
+    today: Option<chrono::NaiveDate>,
+    year: Option<i32>,
+    findings: Vec<Finding>,
+    orders: BTreeMap<OrderId, Located<OrderRow>>,
+}
+
+impl<'o> OrderFold<'o> {
+    fn new(options: &'o Options) -> OrderFold<'o> {
+        OrderFold {
+            options,
+            today: options.now.and_then(|m| m.rome_date().ok()),
+            year: None,
+            findings: Vec::new(),
+            orders: BTreeMap::new(),
         }
     }
-    let mut rows: Vec<Located<OrderRow>> = orders.into_values().collect();
-    rows.sort_by_key(|r| r.line);
-    findings.sort_by_key(|f| f.line);
-    Ok(Imported { rows, findings, source: Source { format: "opi", encoding: None, delimiter: None, sheet: None } })
+
+    fn item(&mut self, item: Item<'_>) {
+        match item {
+            Item::Top("esercizio", value) => self.year = value.parse().ok(),
+            Item::Top(..) => {}
+            Item::Record(r) => {
+                order_record(&r, self.year, self.today, self.options, &mut self.findings, &mut self.orders);
+            }
+        }
+    }
+
+    fn finish(self) -> Imported<OrderRow> {
+        let mut rows: Vec<Located<OrderRow>> = self.orders.into_values().collect();
+        let mut findings = self.findings;
+        rows.sort_by_key(|r| r.line);
+        findings.sort_by_key(|f| f.line);
+        Imported { rows, findings, source: Source { format: "opi", encoding: None, delimiter: None, sheet: None } }
+    }
+}
+
+/// One `mandato`: read, checked, and applied to the orders read so far.
+fn order_record(
+    r: &Record,
+    year: Option<i32>,
+    today: Option<chrono::NaiveDate>,
+    options: &Options,
+    findings: &mut Vec<Finding>,
+    orders: &mut BTreeMap<OrderId, Located<OrderRow>>,
+) {
+    let line = r.line;
+    let operation = r.values.get("tipo_operazione").map_or("INSERIMENTO", String::as_str).to_uppercase();
+    let number = match normalize_number(r.values.get("numero_mandato").map_or("", String::as_str)) {
+        Ok(n) => n,
+        Err(e) => {
+            findings.push(Finding::of(line, Some("number"), &e, Severity::Error));
+            return;
+        }
+    };
+    let date = r.values.get("data_mandato").map(|d| parse_iso_date(d));
+    let order_year = match (year, &date) {
+        (Some(y), _) => y,
+        (None, Some(Ok(d))) => chrono::Datelike::year(d),
+        _ => {
+            findings.push(coded(line, "date", ErrorCode::DateFormat, "data_mandato".into(), "data_mandato".into()));
+            return;
+        }
+    };
+    let id = OrderId { year: order_year, number: number.clone() };
+    if operation == "ANNULLO" {
+        if orders.remove(&id).is_none() {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                ..coded(
+                    line,
+                    "number",
+                    ErrorCode::OrderNotFound,
+                    format!("annullo del mandato {id} non presente nel file"),
+                    format!("cancellation of order {id}, not in the file"),
+                )
+            });
+        }
+        return;
+    }
+    let cie: Vec<&Leaves> = r.beneficiaries.iter().filter(|b| is_cie(b)).collect();
+    if cie.is_empty() {
+        // A variation may turn a CIE order into another payment: it is no longer the State's.
+        orders.remove(&id);
+        return;
+    }
+    let date = match date {
+        Some(Ok(d)) => d,
+        Some(Err(e)) => {
+            findings.push(Finding::of(line, Some("date"), &e, Severity::Error));
+            return;
+        }
+        None => {
+            findings.push(coded(line, "date", ErrorCode::DateFormat, "data_mandato".into(), "data_mandato".into()));
+            return;
+        }
+    };
+    let Some(amount) = cie_share(line, &cie, findings) else { return };
+    if today.is_some_and(|t| date > t) {
+        findings.push(Finding::of(line, Some("date"), &cie_pagamenti::orders::OrderError::DateFuture, Severity::Error));
+        return;
+    }
+    let causale = cie.iter().find_map(|b| b.get("causale").cloned());
+    let parsed = causale.as_deref().map(parse_causale);
+    let period = parsed.as_ref().and_then(|c| c.period);
+    match PaymentOrder::new(&number, date, amount, period) {
+        Ok(order) => {
+            if operation == "INSERIMENTO" && orders.contains_key(&id) {
+                findings.push(Finding::duplicate(
+                    line,
+                    Some("number"),
+                    ErrorCode::OrderIdentityDuplicate,
+                    orders[&id].line,
+                ));
+                return;
+            }
+            crate::causale_warnings(line, &order, parsed.as_ref(), options, findings);
+            orders.insert(id, Located { line, value: OrderRow { order, causale } });
+        }
+        Err(e) => findings.push(Finding::of(line, Some("amount"), &e, Severity::Error)),
+    }
 }
 
 /// Reads the payment movements of an OPI `flusso_giornale_di_cassa`: each element with a
@@ -281,16 +436,11 @@ pub fn read_opi_orders(bytes: &[u8], options: &Options) -> Result<Imported<Order
 pub fn read_opi_cash_journal(bytes: &[u8]) -> Result<Imported<CashMovement>, ImportError> {
     let mut year: Option<i32> = None;
     let mut records = Vec::new();
-    stream(
-        bytes,
-        "movimento_conto_evidenza",
-        |r| records.push(r),
-        |name, value| {
-            if name == "esercizio" {
-                year = value.parse().ok();
-            }
-        },
-    )?;
+    stream_bytes(bytes, "movimento_conto_evidenza", |item| match item {
+        Item::Record(r) => records.push(r),
+        Item::Top("esercizio", value) => year = value.parse().ok(),
+        Item::Top(..) => {}
+    })?;
     let mut rows = Vec::new();
     let mut findings = Vec::new();
     for r in records {

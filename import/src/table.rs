@@ -38,31 +38,6 @@ pub(crate) struct Table {
     pub(crate) source: Source,
 }
 
-/// The physical line of increasing byte offsets.
-pub(crate) struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    pub(crate) fn new(text: &'a [u8]) -> LineCounter<'a> {
-        LineCounter { text, offset: 0, line: 1 }
-    }
-
-    pub(crate) fn at(&mut self, byte: u64) -> u64 {
-        let mut to = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len()).max(self.offset);
-        // A record's position may sit on the terminator before it (the `\n` of a CRLF, a blank
-        // line): the record starts at its first byte that ends no line.
-        while matches!(self.text.get(to), Some(b'\r' | b'\n')) {
-            to += 1;
-        }
-        self.line += memchr::memchr_iter(b'\n', &self.text[self.offset..to]).count() as u64;
-        self.offset = to;
-        self.line
-    }
-}
-
 /// ZIP (XLSX, ODS) or OLE2 (XLS) magic numbers.
 pub(crate) fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])

@@ -298,6 +298,17 @@ fn opi_orders_and_cash_journal_match_the_csv() {
     let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
     let mut opi = read_orders(&read("ordinativi-2024.xml"), &now()).unwrap();
     assert_eq!(opi.source.format, "opi");
+    // Streamed, in small reads, the same orders and findings.
+    let streamed =
+        read_opi_orders_from(std::io::BufReader::with_capacity(7, &read("ordinativi-2024.xml")[..]), &now()).unwrap();
+    assert_eq!(streamed, opi);
+    // Declared Latin-1: decoded whole, as from memory.
+    let latin1 = encoding_rs::WINDOWS_1252
+        .encode(&String::from_utf8(read("ordinativi-2024.xml")).unwrap().replacen("UTF-8", "ISO-8859-1", 1))
+        .0
+        .into_owned();
+    assert!(String::from_utf8(read("ordinativi-2024.xml")).unwrap().contains("encoding=\"UTF-8\""));
+    assert_eq!(read_opi_orders_from(&latin1[..], &now()).unwrap().rows, opi.rows);
     // The annulled order is gone with no finding; the others are read. Order 1818 pays € 0,50
     // more than its causale's 48 cards: a warning.
     assert_eq!(codes(&opi), vec![(333, "CAUSALE_COUNT_MISMATCH")]);

@@ -29,6 +29,8 @@ fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         let c = match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            c if c.is_ascii() && !c.is_ascii_whitespace() => c,
             'à' | 'á' | 'À' | 'Á' => 'a',
             'è' | 'é' | 'È' | 'É' => 'e',
             'ì' | 'í' | 'Ì' | 'Í' => 'i',
@@ -156,7 +158,17 @@ pub fn check_causale(
     municipality: Option<&str>,
     schedule: &crate::pricing::PriceSchedule,
 ) -> Vec<CausaleMismatch> {
-    let parsed = parse_causale(text);
+    check_parsed_causale(&parse_causale(text), order, municipality, schedule)
+}
+
+/// [`check_causale`] of a causale already read with [`parse_causale`] (a reader that needs the
+/// period anyway reads the text once).
+pub fn check_parsed_causale(
+    parsed: &ParsedCausale,
+    order: &crate::orders::PaymentOrder,
+    municipality: Option<&str>,
+    schedule: &crate::pricing::PriceSchedule,
+) -> Vec<CausaleMismatch> {
     let mut out = Vec::new();
     let (Some(cards), Some((from, to))) = (parsed.cards, parsed.period) else {
         out.push(CausaleMismatch::Incomplete);
@@ -198,8 +210,10 @@ pub fn parse_causale(text: &str) -> ParsedCausale {
         let name = original.get(first..first + words)?.join(" ");
         (!name.is_empty()).then_some(name)
     });
+    // Every marker starts with `n`: the positions of `n` once, then each marker in turn.
+    let ns: Vec<usize> = folded.bytes().enumerate().filter(|&(_, b)| b == b'n').map(|(at, _)| at).collect();
     let cards = ["n. ", "n.", "n° ", "n°", "nr. ", "num. "].iter().find_map(|k| {
-        folded.match_indices(k).find_map(|(at, _)| {
+        ns.iter().filter(|&&at| folded[at..].starts_with(k)).find_map(|&at| {
             let rest = folded[at + k.len()..].trim_start();
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             let after = rest[digits.len()..].trim_start();
