@@ -1,8 +1,13 @@
 //! The import layer on arbitrary bytes: CSV (any encoding and delimiter), spreadsheets (the ZIP
 //! and OLE2 magic numbers lead to calamine) and OPI XML. Never a panic; every row read or
-//! reported: the rows read and the error findings never share a line.
+//! reported: the rows read and the error findings never share a line. The streamed readers
+//! agree with the readers of bytes in memory.
 #![no_main]
-use cie_pagamenti_import::{read_cards, read_cieonline, read_opi_cash_journal, read_orders, Options, Severity};
+use cie_pagamenti::allocation::CardCounts;
+use cie_pagamenti_import::{
+    read_cards, read_cieonline, read_opi_cash_journal, read_opi_orders_from, read_orders, tally_card_bytes, Options,
+    Severity,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,7 +17,18 @@ fuzz_target!(|data: &[u8]| {
             assert!(orders.rows.iter().all(|r| r.line != f.line), "line {} both read and refused", f.line);
         }
     }
-    let _ = read_cards(data, &options);
+    let cards = read_cards(data, &options);
+    let tally = tally_card_bytes(data, &options);
+    match (&cards, &tally) {
+        (Ok(c), Ok(t)) => {
+            assert_eq!(c.findings, t.findings, "the tally's findings differ from the rows'");
+            let epochs: Vec<i64> = c.rows.iter().map(|r| r.value.signed_at.epoch()).collect();
+            assert_eq!(CardCounts::of(&epochs).ok().as_ref(), Some(&t.counts), "the tally's counts differ");
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        _ => panic!("read_cards and tally_cards disagree: {:?} / {:?}", cards.is_ok(), tally.is_ok()),
+    }
+    let _ = read_opi_orders_from(data, &options);
     let _ = read_cieonline(data, &options);
     let _ = read_opi_cash_journal(data);
 });
