@@ -964,6 +964,28 @@ enum cie_status_t cie_order_check(const char *number,
                                   char **out);
 
 /**
+ * Reads an export (SPEC §11) into the import layer's JSON document (free with
+ * `cie_string_free`): `kind` is `orders`, `cards` or `cieonline`; `data`/`len` the file's bytes
+ * (CSV in UTF-8, UTF-16 or Windows-1252; XLSX, XLS, ODS; OPI XML for orders). `now` (ISO, or
+ * null) makes later dates findings; `sheet` (or null: the first) picks a spreadsheet's sheet;
+ * `municipality` (or null) checks the causali. Output `{rows: [... each with line],
+ * findings: [{line, column, code, severity, message_it, message_en, fields}], source}`; a
+ * file that cannot be read at all is an error status (`FILE_EMPTY`, `COLUMN_MISSING`,
+ * `FILE_FORMAT`, `INPUT_FORMAT` for an unknown kind).
+ *
+ * # Safety
+ * `kind` NUL-terminated; `data` readable for `len` bytes (or null with `len` 0); `now`,
+ * `sheet`, `municipality` NUL-terminated or null; `out` writable.
+ */
+enum cie_status_t cie_read_export_json(const char *kind,
+                                       const uint8_t *data,
+                                       size_t len,
+                                       const char *now,
+                                       const char *sheet,
+                                       const char *municipality,
+                                       char **out);
+
+/**
  * Parses a machine-format amount (`"1234.56"`, `"1234"`) into cents.
  *
  * # Safety

@@ -341,3 +341,47 @@ pub unsafe extern "C" fn cie_order_check(
         unsafe { put_string(out, &json) }
     })
 }
+
+/// Reads an export (SPEC §11) into the import layer's JSON document (free with
+/// `cie_string_free`): `kind` is `orders`, `cards` or `cieonline`; `data`/`len` the file's bytes
+/// (CSV in UTF-8, UTF-16 or Windows-1252; XLSX, XLS, ODS; OPI XML for orders). `now` (ISO, or
+/// null) makes later dates findings; `sheet` (or null: the first) picks a spreadsheet's sheet;
+/// `municipality` (or null) checks the causali. Output `{rows: [... each with line],
+/// findings: [{line, column, code, severity, message_it, message_en, fields}], source}`; a
+/// file that cannot be read at all is an error status (`FILE_EMPTY`, `COLUMN_MISSING`,
+/// `FILE_FORMAT`, `INPUT_FORMAT` for an unknown kind).
+///
+/// # Safety
+/// `kind` NUL-terminated; `data` readable for `len` bytes (or null with `len` 0); `now`,
+/// `sheet`, `municipality` NUL-terminated or null; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_read_export_json(
+    kind: *const c_char,
+    data: *const u8,
+    len: usize,
+    now: *const c_char,
+    sheet: *const c_char,
+    municipality: *const c_char,
+    out: *mut *mut c_char,
+) -> CieStatus {
+    guard(|| {
+        let optional = |p: *const c_char| -> Result<Option<&str>, CieStatus> {
+            // SAFETY: null or NUL-terminated per the contract.
+            if p.is_null() {
+                Ok(None)
+            } else {
+                unsafe { text(p) }.map(Some)
+            }
+        };
+        // SAFETY: forwarded contract.
+        let (kind, data) = unsafe { (text(kind)?, slice(data, len, "data")?) };
+        let now = optional(now)?.map(Moment::parse).transpose();
+        let options = cie_pagamenti_import::Options {
+            now: core(now)?,
+            sheet: optional(sheet)?.map(str::to_owned),
+            municipality: optional(municipality)?.map(str::to_owned),
+        };
+        let json = core(cie_pagamenti_import::read_export_json(kind, data, &options))?;
+        unsafe { put_string(out, &json) }
+    })
+}

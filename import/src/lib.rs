@@ -19,12 +19,14 @@ use serde::Serialize;
 
 mod cards;
 mod columns;
+mod json;
 pub mod opi;
 mod records;
 mod table;
 
 pub use cards::{read_cards, tally_card_bytes, tally_cards, CardTally};
 pub use columns::{fold_header, Column, Kind};
+pub use json::read_export_json;
 pub use opi::{
     apply_cash_journal, is_xml, read_opi_cash_journal, read_opi_orders, read_opi_orders_from, CashMovement,
     CashOperation,
@@ -162,6 +164,9 @@ pub enum ImportError {
     /// The source stopped giving bytes (an I/O error of the reader).
     #[error("{0}")]
     Read(String),
+    /// A kind of export that is not `orders`, `cards` or `cieonline`.
+    #[error("unknown kind {0:?}: orders, cards or cieonline")]
+    Kind(String),
 }
 
 impl CieError for ImportError {
@@ -171,6 +176,7 @@ impl CieError for ImportError {
             ImportError::ColumnsMissing(_) => ErrorCode::ColumnMissing,
             ImportError::Format(_) => ErrorCode::FileFormat,
             ImportError::Read(_) => ErrorCode::FileRead,
+            ImportError::Kind(_) => ErrorCode::InputFormat,
         }
     }
 
@@ -191,6 +197,7 @@ impl CieError for ImportError {
                     .join("; "),
             ),
             ImportError::Format(text) | ImportError::Read(text) => Some(text.clone()),
+            ImportError::Kind(kind) => Some(format!("{kind:?}: orders, cards, cieonline")),
         }
     }
 

@@ -150,8 +150,23 @@ static void allocation(void) {
   CHECK(cie_password_generate(3, &json) != CIE_STATUS_OK, "too short to generate");
 }
 
+/* The import layer: an Excel CSV in Windows-1252 with Italian headers and amounts. */
+static void imports(void) {
+  char *json = NULL;
+  const char csv[] = "Numero mandato;Data;Importo \x80\r\n12;15/02/2024;1.124,93\r\n12;15/02/2024;1.124,93\r\n13;1/3/2030;33,58\r\n";
+  CHECK(cie_read_export_json("orders", (const unsigned char *)csv, sizeof csv - 1, "2024-06-01T00:00:00", NULL, "Castelprova", &json)
+          == CIE_STATUS_OK, "read orders");
+  CHECK(strstr(json, "\"amount\":\"1124.93\"") && strstr(json, "\"windows-1252\"") && strstr(json, "\"ROW_DUPLICATE\"")
+          && strstr(json, "\"ORDER_DATE_FUTURE\"") && strstr(json, "\"line\":4"), "rows, duplicate and future order with their lines");
+  cie_string_free(json);
+  CHECK(cie_read_export_json("cards", (const unsigned char *)"x;y\n", 4, NULL, NULL, NULL, &json) == CIE_STATUS_COLUMN_MISSING, "no card column");
+  CHECK(cie_read_export_json("carte", NULL, 0, NULL, NULL, NULL, &json) == CIE_STATUS_INPUT_FORMAT, "unknown kind");
+  CHECK(cie_read_export_json("cards", NULL, 5, NULL, NULL, NULL, &json) == CIE_STATUS_INVALID_ARGUMENT, "null data with a length");
+}
+
 int main(void) {
   money();
+  imports();
   allocation();
   calendar_and_identifiers();
   hostile();
