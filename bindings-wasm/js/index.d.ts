@@ -115,7 +115,7 @@ export interface OrderCheck {
   missed_due_date: string | null;
 }
 /** The core order check on the form's texts (strict portal amounts and dates). */
-export declare function checkOrderForm(number: string, date: string, amount: string, periodFrom: string, periodTo: string, today: string): OrderCheck;
+export declare function checkOrderForm(number: string, date: string, amount: string, periodFrom: string, periodTo: string, today: string, causale?: string, municipality?: string): OrderCheck;
 /** Replays an event log; the state summary at `now` (the shared workflow scenarios). */
 export declare function replaySummary(log: string, now: string): Record<string, unknown>;
 /** Node package only. Allocation, Resoconto and settlement of one municipality (the shared statement vectors): input `{now, municipality?, cards, orders: [{number, date, amount, period_from?, period_to?}], cieonline?, states?, transmitted_on?, first_quarter?, last_quarter?}`, amounts as machine text. */

@@ -586,7 +586,11 @@ pub fn emails_match(email: &JsValue, confirmation: &JsValue) -> bool {
 /// portal amounts (`1234,56`, never `1.000`), `gg/mm/aaaa` dates, empty period fields for no
 /// period. `today` is the Rome civil date as `gg/mm/aaaa` or ISO. Returns `{order, findings:
 /// [{code, severity, field, message_it, message_en}], cards, top_up, quarters, missed_due_date}`.
+/// With a `causale` (optional; node package only: the browser build throws `INPUT_FORMAT`), its
+/// mismatches with the order (count, period, `municipality` when given) are warnings of the
+/// field `causale` (§1.6).
 #[wasm_bindgen(js_name = checkOrderForm)]
+#[allow(clippy::too_many_arguments)] // the form's fields, as JS passes them
 pub fn check_order_form(
     number: &JsValue,
     date: &JsValue,
@@ -594,6 +598,8 @@ pub fn check_order_form(
     period_from: &JsValue,
     period_to: &JsValue,
     today: &JsValue,
+    causale: &JsValue,
+    municipality: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let field = |v: &JsValue| v.as_string().unwrap_or_default();
     let today = parse_any_date(&text(today, ErrorCode::DateFormat)?).js()?;
@@ -606,6 +612,20 @@ pub fn check_order_form(
         today,
         &PriceSchedule::builtin(),
     );
+    let check = match causale.as_string().filter(|c| !c.trim().is_empty()) {
+        #[cfg(feature = "workflow")]
+        Some(text) => check.with_causale(&text, municipality.as_string().as_deref(), &PriceSchedule::builtin()),
+        #[cfg(not(feature = "workflow"))]
+        Some(_) => {
+            // The portal's form has no causale; the check stays out of the size budget.
+            let _ = municipality;
+            return Err(coded(
+                ErrorCode::InputFormat,
+                "the causale check is in the node package, not the browser build",
+            ));
+        }
+        None => check,
+    };
     Ok(json(&check))
 }
 

@@ -162,3 +162,12 @@ test("every export, every argument position, hostile values: coded errors only, 
   }
   assert.equal(c.cardsForAmount("16,79"), 1, "the module keeps working");
 });
+
+test("the order form checks the causale when one is given (§1.6)", () => {
+  const causale = "Comune di Castelprova corrispettivo per il rilascio di n. 3 carte d'identità elettroniche (01/03/2024-15/03/2024)";
+  const check = c.checkOrderForm("12", "15/03/2024", "33,58", "01/03/2024", "15/03/2024", "2024-06-01", causale, "Altroborgo");
+  const codes = check.findings.map((f) => [f.code, f.field]);
+  assert.deepEqual(codes, [["CAUSALE_COUNT_MISMATCH", "causale"], ["CAUSALE_MUNICIPALITY_MISMATCH", "causale"]]);
+  const without = c.checkOrderForm("12", "15/03/2024", "33,58", "01/03/2024", "15/03/2024", "2024-06-01");
+  assert.deepEqual(without.findings, []);
+});
