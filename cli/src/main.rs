@@ -5,6 +5,7 @@
 
 mod basics;
 mod check;
+mod help;
 mod orders;
 mod output;
 mod reconcile;
@@ -14,7 +15,7 @@ mod workflow;
 use std::process::ExitCode;
 
 use cie_pagamenti::Lang;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::output::Out;
 
@@ -31,7 +32,7 @@ use crate::output::Out;
 )]
 struct Cli {
     /// Lingua dei messaggi: it (predefinita) o en.
-    #[arg(long, global = true, default_value = "it", value_parser = parse_lang)]
+    #[arg(long, global = true, default_value = "it", hide_default_value = true, value_parser = parse_lang)]
     lang: Lang,
     /// Stampa JSON invece del testo.
     #[arg(long, global = true)]
@@ -160,6 +161,18 @@ enum OrdersCommand {
     },
 }
 
+/// The language asked for with `--lang`, read before the arguments are parsed (the help and
+/// clap's errors need it first).
+fn requested_lang() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let english = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en") || args.iter().any(|a| a == "--lang=en");
+    if english {
+        Lang::En
+    } else {
+        Lang::It
+    }
+}
+
 /// An argument error of clap, said in the chosen language (clap's own text is English); help
 /// and version are printed as they are.
 fn argument_error(e: &clap::Error) -> ExitCode {
@@ -168,9 +181,7 @@ fn argument_error(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    let args: Vec<String> = std::env::args().collect();
-    let english = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en") || args.iter().any(|a| a == "--lang=en");
-    let lang = if english { Lang::En } else { Lang::It };
+    let lang = requested_lang();
     let context = |kind: ContextKind| e.get(kind).map(ToString::to_string).unwrap_or_default();
     let (it, en) = match e.kind() {
         ErrorKind::UnknownArgument => ("opzione sconosciuta", "unknown option"),
@@ -224,7 +235,10 @@ fn quiet_on_closed_pipe() {
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = match Cli::try_parse() {
+    let parsed = help::localized(Cli::command(), requested_lang())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return argument_error(&e),
     };

@@ -127,7 +127,7 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
     let lifespan = lifespan(args)?;
     let options = Options { now: Some(now), sheet: args.sheet.clone(), municipality: Some(args.comune.clone()) };
     let mut findings = Vec::new();
-    let progress = (std::fs::metadata(&args.cards).map_or(0, |m| m.len()) > 25_000_000
+    let progress = (std::fs::metadata(&args.cards).map_or(0, |m| m.len()) > 300_000_000
         && std::io::stderr().is_terminal())
     .then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
