@@ -130,3 +130,12 @@ pub(crate) fn int64_array<'py>(ob: &Bound<'py, PyAny>, what: &str) -> PyResult<n
     }
     ob.extract().map_err(|_| coded(ErrorCode::InputFormat, &format!("{what}: an int64 numpy array")))
 }
+
+/// The moment a report is rendered (its footer's "generato il"): the binding's clock, never the
+/// core's (which has none); the report's own `now` decides only the rules.
+pub(crate) fn rendering_time() -> Moment {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    Moment::from_epoch(seconds)
+}

@@ -416,6 +416,10 @@ pub(crate) fn allocation_report<'py>(
     );
     Ok((
         convert::json(&report),
-        PyBytes::new(py, &cie_pagamenti_pdf::render(&report).map_err(|e| crate::errors::to_py(&e))?),
+        PyBytes::new(
+            py,
+            &cie_pagamenti_pdf::render(&report, crate::convert::rendering_time())
+                .map_err(|e| crate::errors::to_py(&e))?,
+        ),
     ))
 }

@@ -439,7 +439,11 @@ impl PyPortal {
             .py_err()?;
         Ok((
             convert::json(&report),
-            PyBytes::new(py, &cie_pagamenti_pdf::render(&report).map_err(|e| crate::errors::to_py(&e))?),
+            PyBytes::new(
+                py,
+                &cie_pagamenti_pdf::render(&report, crate::convert::rendering_time())
+                    .map_err(|e| crate::errors::to_py(&e))?,
+            ),
         ))
     }
 }

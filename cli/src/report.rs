@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use cie_pagamenti::report::QuarterlyReport;
-use cie_pagamenti::{PriceSchedule, Quarter};
+use cie_pagamenti::{Moment, PriceSchedule, Quarter};
 
 use crate::output::{argument, Failure, Out, Status};
 use crate::reconcile::{compute, ReconcileArgs};
@@ -67,7 +67,8 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
         &PriceSchedule::builtin(),
     );
     let path = args.out.clone().unwrap_or_else(|| default_name(&args.inputs.comune, quarter));
-    let pdf = cie_pagamenti_pdf::render(&report)?;
+    // The footer shows when the file was made; `--now` only decides the rules.
+    let pdf = cie_pagamenti_pdf::render(&report, Moment::from_aware(&chrono::Utc::now()))?;
     std::fs::write(&path, pdf).map_err(|e| {
         Failure::Usage(format!(
             "{}: {} ({})",

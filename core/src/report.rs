@@ -249,6 +249,16 @@ pub struct QuarterlyReport {
     /// Why the report is a draft; empty when it can be signed and transmitted.
     #[serde(default)]
     pub draft_reasons: Vec<DraftReason>,
+    /// Credit entered in this quarter: what its orders paid beyond the cards signed up to their
+    /// dates (§3.3), to be settled with Support.
+    #[serde(default)]
+    pub credit: Amount,
+    /// Cards signed in the quarter and not paid by any order.
+    #[serde(default)]
+    pub unpaid_cards: u64,
+    /// Their value.
+    #[serde(default)]
+    pub unpaid_value: Amount,
     /// One block when the CIE service manager is also the finance officer, else two.
     pub signatories: Vec<Signatory>,
     /// When the report data was produced.
@@ -293,6 +303,9 @@ impl QuarterlyReport {
             difference,
             municipality_code: None,
             draft_reasons,
+            credit: Amount::ZERO,
+            unpaid_cards: 0,
+            unpaid_value: Amount::ZERO,
             signatories: signatories(same_person),
             generated_at,
         }
@@ -326,7 +339,30 @@ impl QuarterlyReport {
                 })
             })
             .collect();
-        QuarterlyReport::new(municipality, quarter, orders, cieonline_cards, same_person, generated_at, schedule)
+        let credit = allocation
+            .orders
+            .iter()
+            .filter(|o| o.credit_quarter() == Some(quarter))
+            .fold(Amount::ZERO, |t, o| t.saturating_add(o.credit));
+        let unpaid = allocation.quarters.get(&quarter);
+        QuarterlyReport {
+            credit,
+            unpaid_cards: unpaid.map_or(0, |q| q.unpaid_cards),
+            unpaid_value: unpaid.map_or(Amount::ZERO, |q| q.debit),
+            ..QuarterlyReport::new(municipality, quarter, orders, cieonline_cards, same_person, generated_at, schedule)
+        }
+    }
+
+    /// The declaration of the signatories (§5.2): whether the Responsabile del Servizio CIE and
+    /// the Responsabile del Servizio Finanziario are one person.
+    pub fn declaration_it(&self) -> &'static str {
+        if self.signatories.len() == 1 {
+            "Si dichiara che il Responsabile del Servizio CIE e il Responsabile del Servizio Finanziario \
+             sono la stessa persona, che firma una sola volta."
+        } else {
+            "Si dichiara che il Responsabile del Servizio CIE e il Responsabile del Servizio Finanziario \
+             sono persone diverse: firmano entrambi."
+        }
     }
 }
 
