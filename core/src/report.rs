@@ -385,6 +385,26 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn the_documented_shape_is_the_serialised_one() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/report.md")).unwrap();
+        let documented: std::collections::BTreeSet<&str> =
+            doc.lines().filter_map(|l| l.strip_prefix("| `")).filter_map(|l| l.split('`').next()).collect();
+        let report = QuarterlyReport::new(
+            "Prova",
+            Quarter::parse("2024-Q1").unwrap(),
+            Vec::new(),
+            None,
+            false,
+            Moment::parse("2024-04-02T10:00:00").unwrap(),
+            &PriceSchedule::builtin(),
+        );
+        let value = serde_json::to_value(&report).unwrap();
+        let serialised: std::collections::BTreeSet<&str> =
+            value.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(documented, serialised);
+    }
+
     fn p7m() -> Vec<u8> {
         let mut der = vec![0x30, 0x82, 0x00, 0x0F];
         der.extend(SIGNED_DATA_OID);
