@@ -466,7 +466,7 @@ pub fn render(report: &QuarterlyReport, rendered_at: Moment) -> Result<Vec<u8>, 
             );
         }
         let footer = format!(
-            "Comune di {} — {} — pagina {} di {} — generato il {generated} (cie-pagamenti)",
+            "Comune di {} — {} — pagina {} di {} — generato il {generated}",
             report.municipality,
             report.quarter,
             i + 1,
