@@ -71,6 +71,8 @@ pub(crate) struct Outcome {
     pub(crate) pre_portal_mailbox: Option<&'static str>,
     pub(crate) cieonline: BTreeMap<Quarter, u64>,
     pub(crate) now: Moment,
+    /// The municipality's first quarter (`--first-quarter`, else 2020-Q1).
+    pub(crate) lifespan_first: Quarter,
     /// Warnings of the input files (e.g. an order reversed by the treasurer, left out).
     pub(crate) warnings: Vec<(String, Finding)>,
 }
@@ -177,6 +179,11 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
         pre_portal_mailbox: s.pre_portal_mailbox,
         cieonline,
         now,
+        // `--year` narrows what is shown, not when the municipality began.
+        lifespan_first: match &args.first_quarter {
+            Some(text) => Quarter::parse(text).map_err(argument("--first-quarter"))?,
+            None => Quarter::PORTAL_FIRST,
+        },
         warnings,
     })
 }

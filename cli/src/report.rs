@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use cie_pagamenti::report::QuarterlyReport;
+use cie_pagamenti::report::{DraftReason, QuarterlyReport};
 use cie_pagamenti::{Moment, PriceSchedule, Quarter};
 
 use crate::output::{argument, Failure, Out, Status};
@@ -66,6 +66,9 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
         outcome.now,
         &PriceSchedule::builtin(),
     );
+    let mut report = report;
+    let transmitted = Quarter::parse_set(&args.inputs.transmitted).map_err(argument("--transmitted"))?;
+    report.check_previous(outcome.lifespan_first, |p| transmitted.contains(&p));
     let path = args.out.clone().unwrap_or_else(|| default_name(&args.inputs.comune, quarter));
     // The footer shows when the file was made; `--now` only decides the rules.
     let pdf = cie_pagamenti_pdf::render(&report, Moment::from_aware(&chrono::Utc::now()))?;
@@ -107,5 +110,16 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
             )
         );
     }
-    Ok(if report.exact { Status::Ok } else { Status::Violation })
+    if report.draft_reasons.contains(&DraftReason::PreviousNotTransmitted) {
+        eprintln!(
+            "{} {quarter}: {}",
+            out.t("Trimestre", "Quarter"),
+            out.t(
+                "BOZZA: il trimestre precedente non è ancora trasmesso (indicare i trimestri trasmessi con --transmitted)",
+                "DRAFT: the previous quarter is not transmitted yet (name the transmitted quarters with --transmitted)"
+            )
+        );
+    }
+    // A draft (non-multiple, previous quarter not transmitted) cannot be transmitted: exit 1.
+    Ok(if report.draft_reasons.is_empty() { Status::Ok } else { Status::Violation })
 }

@@ -537,3 +537,41 @@ fn the_treasury_opi_files_reconcile_like_the_csv() {
     b["findings"] = serde_json::json!([]);
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_report_is_a_draft_while_the_previous_quarter_is_not_transmitted() {
+    let out = std::env::temp_dir().join(format!("cie-report-prev-{}.pdf", std::process::id()));
+    let args = |transmitted: &'static str| {
+        vec![
+            "--json".to_owned(),
+            "report".to_owned(),
+            "--quarter".to_owned(),
+            "2024-Q2".to_owned(),
+            "--out".to_owned(),
+            out.to_str().unwrap().to_owned(),
+            "--comune".to_owned(),
+            "Castelprova".to_owned(),
+            "--cards".to_owned(),
+            "examples/cards.csv".to_owned(),
+            "--orders".to_owned(),
+            "examples/orders.csv".to_owned(),
+            "--cieonline".to_owned(),
+            "examples/cieonline.csv".to_owned(),
+            "--transmitted".to_owned(),
+            transmitted.to_owned(),
+            "--now".to_owned(),
+            "2024-11-15T12:00:00".to_owned(),
+        ]
+    };
+    let run_owned = |a: Vec<String>| run(&a.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    let o = run_owned(args("2020-Q1..2023-Q4"));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("trimestre precedente non è ancora trasmesso"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["draft_reasons"][0]["reason"], "previous_not_transmitted");
+    let o = run_owned(args("2020-Q1..2024-Q1"));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["draft_reasons"], serde_json::json!([]), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0));
+    let _ = std::fs::remove_file(&out);
+}

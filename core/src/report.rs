@@ -353,6 +353,16 @@ impl QuarterlyReport {
         }
     }
 
+    /// Quarters are transmitted in sequence (§5): the report is a draft while the quarter before
+    /// it (from the municipality's `first` quarter, and from the portal's) is not transmitted.
+    pub fn check_previous(&mut self, first: Quarter, is_transmitted: impl Fn(Quarter) -> bool) {
+        let missing =
+            self.quarter.previous().is_some_and(|p| p >= first.max(Quarter::PORTAL_FIRST) && !is_transmitted(p));
+        if missing && !self.draft_reasons.contains(&DraftReason::PreviousNotTransmitted) {
+            self.draft_reasons.push(DraftReason::PreviousNotTransmitted);
+        }
+    }
+
     /// The declaration of the signatories (§5.2): whether the Responsabile del Servizio CIE and
     /// the Responsabile del Servizio Finanziario are one person.
     pub fn declaration_it(&self) -> &'static str {

@@ -222,9 +222,7 @@ impl Portal {
             &crate::pricing::PriceSchedule::builtin(),
         );
         report.municipality_code = Some(municipality.to_owned());
-        if quarter.previous().is_some_and(|p| p >= m.lifespan.first && !m.is_transmitted(p)) {
-            report.draft_reasons.push(crate::report::DraftReason::PreviousNotTransmitted);
-        }
+        report.check_previous(m.lifespan.first, |p| m.is_transmitted(p));
         Ok(report)
     }
 
