@@ -64,6 +64,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("report quarter", "The quarter, e.g. 2024-Q1 (from 2020-Q1, already ended)"),
     ("report out", "Where to write the PDF (default: rapporto-<comune>-<quarter>.pdf in the current folder)"),
     ("report same_person", "The head of the CIE service is also the head of the finance service (one signature)"),
+    ("report signatories", "Name of each signatory, in the order of the signature blocks (head of the CIE service, then head of the finance service); repeatable"),
     ("report cards", CARDS_EN),
     ("report orders", ORDERS_EN),
     ("report cash_journal", JOURNAL_EN),

@@ -21,6 +21,9 @@ pub(crate) struct ReportArgs {
     /// Il Responsabile del Servizio CIE è anche il Responsabile del Servizio Finanziario (una sola firma).
     #[arg(long)]
     same_person: bool,
+    /// Nome e cognome di chi firma, nell'ordine dei blocchi di firma (Responsabile del Servizio CIE, poi Responsabile del Servizio Finanziario); ripetibile.
+    #[arg(long = "firmatario", value_name = "NOME")]
+    signatories: Vec<String>,
     #[command(flatten)]
     inputs: ReconcileArgs,
 }
@@ -67,6 +70,9 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
         &PriceSchedule::builtin(),
     );
     let mut report = report;
+    for (block, name) in report.signatories.iter_mut().zip(&args.signatories) {
+        block.name = Some(name.trim().to_owned()).filter(|n| !n.is_empty());
+    }
     let transmitted = Quarter::parse_set(&args.inputs.transmitted).map_err(argument("--transmitted"))?;
     report.check_previous(outcome.lifespan_first, |p| transmitted.contains(&p));
     let path = args.out.clone().unwrap_or_else(|| default_name(&args.inputs.comune, quarter));

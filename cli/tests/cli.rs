@@ -569,8 +569,17 @@ fn a_report_is_a_draft_while_the_previous_quarter_is_not_transmitted() {
     assert!(stderr(&o).contains("trimestre precedente non è ancora trasmesso"), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["draft_reasons"][0]["reason"], "previous_not_transmitted");
-    let o = run_owned(args("2020-Q1..2024-Q1"));
+    let mut named = args("2020-Q1..2024-Q1");
+    named.extend([
+        "--firmatario".to_owned(),
+        "Maria Rossi".to_owned(),
+        "--firmatario".to_owned(),
+        "Luca Bianchi".to_owned(),
+    ]);
+    let o = run_owned(named);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["signatories"][0]["name"], "Maria Rossi");
+    assert_eq!(v["signatories"][1]["name"], "Luca Bianchi");
     assert_eq!(v["draft_reasons"], serde_json::json!([]), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(0));
     let _ = std::fs::remove_file(&out);
