@@ -360,6 +360,22 @@ pub fn allocate_totals(
     })
 }
 
+/// [`allocate_totals`] of orders given as a slice (one municipality of a national batch).
+pub fn allocate_totals_of(
+    cards: &CardCounts,
+    orders: &[PaymentOrder],
+    schedule: &PriceSchedule,
+) -> Result<AllocationTotals, AllocationError> {
+    allocate_source(cards, orders, schedule, false).map(|table| AllocationTotals {
+        orders: orders.len(),
+        quarters: table.quarters,
+        entered: table.entered,
+        credit: table.credit,
+        debit: table.debit,
+        cards: table.cards,
+    })
+}
+
 /// The allocation loop; `detail`: whether each order's portions and credit are written.
 fn allocate_source<O: OrderSource + ?Sized>(
     cards: &CardCounts,

@@ -12,7 +12,9 @@ use crate::calendar::{Moment, Quarter};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
 
+mod groups;
 mod statement;
+pub use groups::{reconcile_groups, GroupError, GroupFinding, GroupResult, GroupSummary, GroupedInput};
 pub use statement::{
     settlement, statement, statement_json, statement_of_counts, Context, Credit, Debit, FlaggedPortion, Offset,
     Settlement, Statement, StatementError, OFFSET_NOTE_EN, OFFSET_NOTE_IT,

@@ -1,0 +1,333 @@
+//! The national job (§3.4): many municipalities, each allocated and reconciled on its own, in
+//! one call. The input is columns with a group number per row (a binding turns ISTAT codes or
+//! names into numbers `0..groups`); the output is one row per group and quarter, and a summary
+//! per group. Groups are independent: [`GroupedInput::reconcile`] of one group needs nothing
+//! of the others, so a caller may share the groups among threads or machines (the core starts
+//! no thread).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{reconcile, Lifespan, QuarterRow, QuarterState};
+use crate::allocation::{allocate_totals_of, CardCounts};
+use crate::calendar::{Moment, Quarter};
+use crate::error::{CieError, ErrorCode, Lang};
+use crate::money::Amount;
+use crate::orders::PaymentOrder;
+use crate::pricing::PriceSchedule;
+
+/// Why grouped input cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GroupError {
+    /// Columns of different lengths.
+    #[error("columns of different lengths: {0}")]
+    Lengths(&'static str),
+    /// A group number not below the number of groups.
+    #[error("group {group} of {what} row {row} is not below the number of groups {groups}")]
+    Group {
+        /// Which input.
+        what: &'static str,
+        /// The row.
+        row: usize,
+        /// Its group number.
+        group: u32,
+        /// The number of groups.
+        groups: usize,
+    },
+}
+
+impl CieError for GroupError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InputFormat
+    }
+
+    fn detail(&self, _lang: Lang) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+/// Every municipality's input, split by group.
+#[derive(Clone, Debug, Default)]
+pub struct GroupedInput {
+    cards: Vec<CardCounts>,
+    card_errors: Vec<Option<(usize, ErrorCode)>>,
+    orders: Vec<Vec<PaymentOrder>>,
+    cieonline: Vec<BTreeMap<Quarter, u64>>,
+    transmitted: Vec<BTreeSet<Quarter>>,
+}
+
+/// A summary of one group.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GroupSummary {
+    /// The group number.
+    pub group: u32,
+    /// Cards.
+    pub cards: u64,
+    /// Orders.
+    pub orders: usize,
+    /// Credit of its orders (paid beyond the cards signed up to their dates).
+    pub credit: Amount,
+    /// Value of its unpaid cards.
+    pub debit: Amount,
+    /// Quarters where the cards paid differ from CIEonline's count.
+    pub discrepancies: usize,
+    /// Of those, quarters not yet transmitted (to correct before transmitting).
+    pub mismatches: usize,
+    /// Ended quarters not transmitted.
+    pub missing_quarters: Vec<Quarter>,
+    /// The error that kept the group from being reconciled (a card outside the calendar, a
+    /// price missing), with the input row; the group then has no quarter rows.
+    pub error: Option<GroupFinding>,
+}
+
+/// An error of one group: its code, the row of the input concerned, and its messages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroupFinding {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// The row of the cards input, when a card is concerned.
+    pub row: Option<usize>,
+    /// Italian message.
+    pub message_it: String,
+    /// English message.
+    pub message_en: String,
+}
+
+/// The reconciliation of one group: its quarter rows and its summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GroupResult {
+    /// One row per quarter (as [`super::Reconciliation::quarters`]).
+    pub rows: Vec<QuarterRow>,
+    /// The summary.
+    pub summary: GroupSummary,
+}
+
+fn check_group(what: &'static str, row: usize, group: u32, groups: usize) -> Result<usize, GroupError> {
+    let g = group as usize;
+    if g < groups {
+        Ok(g)
+    } else {
+        Err(GroupError::Group { what, row, group, groups })
+    }
+}
+
+impl GroupedInput {
+    /// Splits the columns by group. `card_group[i]` is the group of card `i` signed at
+    /// `card_epoch[i]` (UTC seconds); orders, CIEonline counts and transmitted quarters carry
+    /// their group. Cards in runs of one group (input sorted by group, as a partitioned file
+    /// is) are counted where they lie; otherwise they are first gathered by group (a copy of
+    /// the moments).
+    pub fn new(
+        groups: usize,
+        card_group: &[u32],
+        card_epoch: &[i64],
+        orders: Vec<(u32, PaymentOrder)>,
+        cieonline: &[(u32, Quarter, u64)],
+        transmitted: &[(u32, Quarter)],
+    ) -> Result<GroupedInput, GroupError> {
+        if card_group.len() != card_epoch.len() {
+            return Err(GroupError::Lengths("card_group, card_epoch"));
+        }
+        let mut input = GroupedInput {
+            cards: vec![CardCounts::default(); groups],
+            card_errors: vec![None; groups],
+            orders: vec![Vec::new(); groups],
+            cieonline: vec![BTreeMap::new(); groups],
+            transmitted: vec![BTreeSet::new(); groups],
+        };
+        for (row, &g) in card_group.iter().enumerate() {
+            check_group("card", row, g, groups)?;
+        }
+        // The cards of one group, counted into its tally; a card outside the calendar is the
+        // group's error, with its index in `epochs`.
+        let count = |tally: &mut CardCounts, epochs: &[i64]| -> Result<(), (usize, ErrorCode)> {
+            let counted = CardCounts::of(epochs).map_err(|e| match &e {
+                crate::allocation::AllocationError::Card { index, .. } => (*index, e.code()),
+                crate::allocation::AllocationError::Pricing(_) => (0, e.code()),
+            })?;
+            *tally = CardCounts::merge([std::mem::take(tally), counted]);
+            Ok(())
+        };
+        if card_group.windows(2).all(|w| w[0] <= w[1]) {
+            let mut start = 0;
+            while start < card_group.len() {
+                let g = card_group[start] as usize;
+                let len = card_group[start..].iter().take_while(|&&x| x as usize == g).count();
+                if let Err((index, code)) = count(&mut input.cards[g], &card_epoch[start..start + len]) {
+                    input.card_errors[g] = Some((start + index, code));
+                }
+                start += len;
+            }
+        } else {
+            // Gathered by group (a counting sort), each group's moments in input order.
+            let mut starts = vec![0usize; groups + 1];
+            for &g in card_group {
+                starts[g as usize + 1] += 1;
+            }
+            for g in 0..groups {
+                starts[g + 1] += starts[g];
+            }
+            let mut next = starts.clone();
+            let mut gathered = vec![0i64; card_epoch.len()];
+            for (&g, &t) in card_group.iter().zip(card_epoch) {
+                let at = &mut next[g as usize];
+                gathered[*at] = t;
+                *at += 1;
+            }
+            for g in 0..groups {
+                let (from, to) = (starts[g], starts[g + 1]);
+                if let Err((index, code)) = count(&mut input.cards[g], &gathered[from..to]) {
+                    // The input row of the group's `index`-th card.
+                    let row =
+                        card_group.iter().enumerate().filter(|(_, &x)| x as usize == g).nth(index).map_or(0, |r| r.0);
+                    input.card_errors[g] = Some((row, code));
+                }
+            }
+        }
+        for (row, (g, order)) in orders.into_iter().enumerate() {
+            let g = check_group("order", row, g, groups)?;
+            input.orders[g].push(order);
+        }
+        for (row, &(g, quarter, cards)) in cieonline.iter().enumerate() {
+            let g = check_group("cieonline", row, g, groups)?;
+            input.cieonline[g].insert(quarter, cards);
+        }
+        for (row, &(g, quarter)) in transmitted.iter().enumerate() {
+            let g = check_group("transmitted", row, g, groups)?;
+            input.transmitted[g].insert(quarter);
+        }
+        Ok(input)
+    }
+
+    /// Number of groups.
+    pub fn len(&self) -> usize {
+        self.cards.len()
+    }
+
+    /// True when there is no group.
+    pub fn is_empty(&self) -> bool {
+        self.cards.is_empty()
+    }
+
+    /// Allocates and reconciles one group on its own (§3, §4): exactly what reconciling that
+    /// municipality alone gives.
+    pub fn reconcile(&self, group: usize, lifespan: Lifespan, now: Moment, schedule: &PriceSchedule) -> GroupResult {
+        let Some(cards) = self.cards.get(group) else { return GroupResult::default() };
+        let id = u32::try_from(group).unwrap_or(u32::MAX);
+        let orders = &self.orders[group];
+        let summary = GroupSummary { group: id, cards: cards.cards(), orders: orders.len(), ..GroupSummary::default() };
+        let failed = |code: ErrorCode, row: Option<usize>, detail: Option<String>| {
+            let it = detail
+                .as_ref()
+                .map_or_else(|| code.message_it().to_owned(), |d| format!("{} ({d})", code.message_it()));
+            let en = detail.map_or_else(|| code.message_en().to_owned(), |d| format!("{} ({d})", code.message_en()));
+            GroupResult {
+                rows: Vec::new(),
+                summary: GroupSummary {
+                    error: Some(GroupFinding { code, row, message_it: it, message_en: en }),
+                    ..summary.clone()
+                },
+            }
+        };
+        if let Some((row, code)) = self.card_errors[group] {
+            return failed(code, Some(row), None);
+        }
+        let totals = match allocate_totals_of(cards, orders, schedule) {
+            Ok(t) => t,
+            Err(e) => return failed(e.code(), None, e.detail(Lang::It)),
+        };
+        let states = self.transmitted[group].iter().map(|q| (*q, QuarterState::Transmitted)).collect();
+        let r = reconcile(&totals.entered, &self.cieonline[group], &states, lifespan, now, schedule);
+        GroupResult {
+            summary: GroupSummary {
+                credit: totals.credit,
+                debit: totals.debit,
+                discrepancies: r.discrepancies,
+                mismatches: r.mismatches,
+                missing_quarters: r.missing_quarters.clone(),
+                ..summary
+            },
+            rows: r.quarters,
+        }
+    }
+}
+
+/// Every group reconciled, in group order (one thread: see [`GroupedInput::reconcile`] to
+/// share the groups among threads).
+pub fn reconcile_groups(
+    input: &GroupedInput,
+    lifespan: Lifespan,
+    now: Moment,
+    schedule: &PriceSchedule,
+) -> Vec<GroupResult> {
+    (0..input.len()).map(|g| input.reconcile(g, lifespan, now, schedule)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocation::allocate;
+    use proptest::prelude::*;
+
+    fn order(number: u32, day: u32, cards: i64) -> PaymentOrder {
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(day));
+        PaymentOrder::new(&number.to_string(), date, Amount::from_cents(1679 * cards), None).unwrap()
+    }
+
+    proptest! {
+        /// Each group's rows and summary are what reconciling that municipality alone gives,
+        /// whatever the order of the rows.
+        #[test]
+        fn every_group_as_if_alone(
+            cards in prop::collection::vec((0u32..4, 0i64..300 * 86_400), 0..200),
+            orders in prop::collection::vec((0u32..4, 1u32..9999, 0u32..330, 1i64..40), 0..16),
+            counts in prop::collection::vec((0u32..4, 1u32..5, 0u64..80), 0..8),
+            sorted in any::<bool>(),
+        ) {
+            let base = 1_704_067_200i64; // 2024-01-01T00:00:00Z
+            let mut cards: Vec<(u32, i64)> = cards.into_iter().map(|(g, t)| (g, base + t)).collect();
+            if sorted { cards.sort_by_key(|c| c.0); }
+            let groups: Vec<u32> = cards.iter().map(|c| c.0).collect();
+            let epochs: Vec<i64> = cards.iter().map(|c| c.1).collect();
+            let orders: Vec<(u32, PaymentOrder)> = orders.iter().enumerate().map(|(i, &(g, n, d, c))| (g, order(n * 100 + i as u32, d, c))).collect();
+            let counts: Vec<(u32, Quarter, u64)> = counts.iter().map(|&(g, q, n)| (g, Quarter::new(2024, q).unwrap(), n)).collect();
+            let transmitted = vec![(1u32, Quarter::new(2024, 1).unwrap())];
+            let input = GroupedInput::new(4, &groups, &epochs, orders.clone(), &counts, &transmitted).unwrap();
+            let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+            let schedule = PriceSchedule::builtin();
+            let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+            for g in 0..4u32 {
+                let own: Vec<i64> = cards.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
+                let own_orders: Vec<PaymentOrder> = orders.iter().filter(|o| o.0 == g).map(|o| o.1.clone()).collect();
+                let alone = allocate(&own, own_orders, &schedule).unwrap();
+                let cie: BTreeMap<Quarter, u64> = counts.iter().filter(|c| c.0 == g).map(|c| (c.1, c.2)).collect();
+                let states = transmitted.iter().filter(|t| t.0 == g).map(|t| (t.1, QuarterState::Transmitted)).collect();
+                let r = reconcile(&alone.entered_amounts(), &cie, &states, Lifespan::default(), now, &schedule);
+                let got = &all[g as usize];
+                prop_assert_eq!(&got.rows, &r.quarters);
+                prop_assert_eq!(got.summary.credit, alone.credit);
+                prop_assert_eq!(got.summary.debit, alone.debit);
+                prop_assert_eq!(&got.summary.missing_quarters, &r.missing_quarters);
+                prop_assert_eq!(got.summary.cards, own.len() as u64);
+            }
+        }
+    }
+
+    #[test]
+    fn a_bad_card_spoils_only_its_group() {
+        let input =
+            GroupedInput::new(2, &[0, 1, 0], &[1_704_067_200, i64::MAX, 1_704_067_300], Vec::new(), &[], &[]).unwrap();
+        let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+        let all = reconcile_groups(&input, Lifespan::default(), now, &PriceSchedule::builtin());
+        assert!(all[0].summary.error.is_none());
+        assert_eq!(all[0].summary.cards, 2);
+        let e = all[1].summary.error.as_ref().unwrap();
+        assert_eq!(e.row, Some(1));
+        assert!(all[1].rows.is_empty());
+        assert!(matches!(
+            GroupedInput::new(1, &[0, 3], &[0, 0], Vec::new(), &[], &[]),
+            Err(GroupError::Group { row: 1, group: 3, .. })
+        ));
+    }
+}
