@@ -173,7 +173,7 @@ pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<
 }
 
 /// A day of a numpy `datetime64[D]` column viewed as int64 (days since 1970-01-01; NaT = i64::MIN).
-fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
+pub(crate) fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
     if days == i64::MIN {
         return Ok(None);
     }

@@ -9,6 +9,7 @@ mod calendar;
 mod convert;
 mod engine;
 mod errors;
+mod groups;
 mod identifiers;
 mod import;
 mod money;
@@ -50,6 +51,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(password::generate_password, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocate, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocate_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(groups::reconcile_groups_columns, m)?)?;
     m.add_function(wrap_pyfunction!(engine::reconcile_json, m)?)?;
     m.add_function(wrap_pyfunction!(engine::statement_json, m)?)?;
     m.add_function(wrap_pyfunction!(orders::check_order_json, m)?)?;

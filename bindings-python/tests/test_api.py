@@ -426,3 +426,43 @@ def test_exports_are_read_from_paths_bytes_and_files(tmp_path: "pathlib.Path") -
     a = c.allocate(cards.epochs(), xlsx.payment_orders())
     r = c.reconcile(a, counts.counts(), now="2024-11-15T12:00:00")
     assert r.quarters[0].cieonline_cards == 240
+
+
+def test_reconcile_groups_gives_each_municipality_what_it_gets_alone() -> None:
+    rng = np.random.default_rng(7)
+    keys = np.array(["058091", "032001", "001272"])
+    base = np.datetime64("2024-01-01T00:00:00", "s").astype(np.int64)
+    card_keys = rng.choice(keys, 600)
+    epochs = base + rng.integers(0, 300 * 86400, 600)
+    orders = {"municipality": [], "number": [], "date": [], "amount_cents": []}
+    for k in keys:
+        for i, day in enumerate(range(15, 330, 30)):
+            orders["municipality"].append(k)
+            orders["number"].append(str(100 + i))
+            orders["date"].append(np.datetime64("2024-01-01") + day)
+            orders["amount_cents"].append(1679 * int(rng.integers(1, 30)))
+    orders_cols = {k: np.asarray(v) for k, v in orders.items()}
+    cieonline = {"municipality": np.array(["058091", "032001"]), "quarter": ["2024-Q1", "2024-Q1"], "cards": np.array([60, 61])}
+    transmitted = {"municipality": np.array(["032001"]), "quarter": ["2024-Q1"]}
+    now = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    result = c.reconcile_groups({"municipality": card_keys, "signed_at": epochs}, orders_cols, cieonline, transmitted=transmitted, now=now, threads=2)
+    for k in keys:
+        mine = card_keys == k
+        own = [c.PaymentOrder(n, d.astype(object), Decimal(a) / 100, None)
+               for m, n, d, a in zip(orders["municipality"], orders["number"], orders["date"], orders["amount_cents"]) if m == k]
+        alone = c.allocate([int(t) for t in epochs[mine]], own)
+        counts = {q: n for m, q, n in zip(cieonline["municipality"], cieonline["quarter"], cieonline["cards"]) if m == k}
+        sent = [q for m, q in zip(transmitted["municipality"], transmitted["quarter"]) if m == k]
+        r = c.reconcile(alone, {q: int(n) for q, n in counts.items()}, sent, now=now)
+        rows = [row for row in result.rows if row["municipality"] == k]
+        assert [str(row["quarter"]) for row in rows] == [str(q.quarter) for q in r.quarters]
+        assert [row["amount"] for row in rows] == [q.amount for q in r.quarters]
+        assert [row["discrepancy"] for row in rows] == [q.discrepancy for q in r.quarters]
+        summary = next(s for s in result.summaries if s["municipality"] == k)
+        assert summary["cards"] == int(mine.sum())
+        assert summary["missing_quarters"] == [str(q) for q in r.missing_quarters]
+    assert len(result.summaries) == 3
+    with pytest.raises(e.CieError) as bad:
+        c.reconcile_groups({"municipality": keys, "signed_at": np.array([0, 1, 2])},
+                           {**orders_cols, "amount_cents": orders_cols["amount_cents"].astype(float)}, now=now)
+    assert bad.value.code in ("FLOAT_NOT_ALLOWED", "INPUT_FORMAT")

@@ -348,6 +348,107 @@ def allocate(cards: Any, orders: Any) -> Allocation:
     return Allocation(_native.allocate(_epochs(cards), orders))
 
 
+_GROUP_ROW_FIELDS = (
+    "quarter", "amount", "cards_from_amount", "exact", "top_up", "cieonline_cards", "discrepancy",
+    "mismatch", "state", "zero_quarter",
+)
+_GROUP_SUMMARY_FIELDS = (
+    "cards", "orders", "credit", "debit", "discrepancies", "mismatches", "missing_quarters",
+    "error_code", "error_row", "error",
+)
+
+
+@dataclass(frozen=True)
+class GroupedReconciliation:
+    """The national job's result: ``rows`` (one per group and quarter: the ``by`` key, then the
+    reconciliation fields) and ``summaries`` (one per group: cards, orders, credit, debit,
+    discrepancies, mismatches, missing quarters, and the error that kept a group from being
+    reconciled, with its input row)."""
+
+    by: str
+    rows: List[Dict[str, Any]]
+    summaries: List[Dict[str, Any]]
+
+    def frame(self) -> Any:
+        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        pd = _optional("pandas")
+        return pd.DataFrame(self.rows, columns=[self.by, *_GROUP_ROW_FIELDS])
+
+    def summary_frame(self) -> Any:
+        """The summaries as a pandas DataFrame (needs the ``pandas`` extra)."""
+        pd = _optional("pandas")
+        return pd.DataFrame(self.summaries, columns=[self.by, *_GROUP_SUMMARY_FIELDS])
+
+
+def reconcile_groups(
+    cards: Any,
+    orders: Any,
+    cieonline: Any = None,
+    *,
+    by: str = "municipality",
+    transmitted: Any = None,
+    now: Optional[MomentLike] = None,
+    first_quarter: Optional[QuarterLike] = None,
+    threads: int = 0,
+) -> GroupedReconciliation:
+    """Every municipality allocated and reconciled on its own (SPEC §3.4), in one call: the
+    national job. Each argument is a pandas DataFrame or a mapping of columns with a ``by``
+    column (ISTAT code or name):
+
+    - ``cards``: ``signed_at`` (numpy ``datetime64`` or ``int64`` epoch seconds);
+    - ``orders``: ``number``, ``date``, ``amount_cents`` (integer cents; floats are refused) and
+      optionally ``period_from``/``period_to``;
+    - ``cieonline`` (optional): ``quarter`` (``2024-Q1``) and ``cards``;
+    - ``transmitted`` (optional): ``quarter``.
+
+    The groups are reconciled on ``threads`` threads (0: one per core), the GIL released. Each
+    group's rows are exactly those of reconciling that municipality alone."""
+    np = _optional("numpy")
+    when = now if now is not None else datetime.now(timezone.utc)
+
+    def column(table: Any, name: str) -> Any:
+        return np.asarray(table[name])
+
+    def quarter_codes(values: Any) -> Any:
+        return np.asarray([int(str(q)[:4]) * 10 + int(str(q)[-1]) for q in values], dtype=np.int64)
+
+    def days(values: Any) -> Any:
+        return np.ascontiguousarray(np.asarray(values, dtype="datetime64[D]").view("int64"))
+
+    try:
+        tables = [("cards", cards), ("orders", orders), ("cieonline", cieonline), ("transmitted", transmitted)]
+        keys = [column(t, by) if t is not None else np.asarray([], dtype=object) for _, t in tables]
+        uniques, inverse = np.unique(np.concatenate([k.astype(object) for k in keys]), return_inverse=True)
+        bounds = np.cumsum([0] + [len(k) for k in keys])
+        group = [np.ascontiguousarray(inverse[bounds[i]:bounds[i + 1]], dtype=np.int64) for i in range(4)]
+        epochs = np.ascontiguousarray(_epochs(column(cards, "signed_at")), dtype=np.int64)
+        n_orders = len(group[1])
+        cents = np.asarray(orders["amount_cents"])
+        if cents.dtype.kind in "iu":
+            cents = np.ascontiguousarray(cents, dtype=np.int64)
+        has_period = "period_from" in orders and "period_to" in orders
+        no_period = np.full(n_orders, np.iinfo(np.int64).min, dtype=np.int64)
+        period_from = days(orders["period_from"]) if has_period else no_period
+        period_to = days(orders["period_to"]) if has_period else no_period
+        numbers = [str(n) for n in orders["number"]]
+        cie_quarter = quarter_codes(cieonline["quarter"]) if cieonline is not None else np.asarray([], dtype=np.int64)
+        cie_cards = np.ascontiguousarray(column(cieonline, "cards"), dtype=np.int64) if cieonline is not None else np.asarray([], dtype=np.int64)
+        tr_quarter = quarter_codes(transmitted["quarter"]) if transmitted is not None else np.asarray([], dtype=np.int64)
+        order_days = days(orders["date"])
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        raise _native.coded_error("INPUT_FORMAT", f"reconcile_groups columns: {exc!r}") from exc
+    rows, summaries = _native.reconcile_groups_columns(
+        len(uniques), group[0], epochs, group[1], numbers, order_days, cents, period_from, period_to,
+        group[2], cie_quarter, cie_cards, group[3], tr_quarter, when, first_quarter, threads,
+    )
+    names = [k.item() if hasattr(k, "item") else k for k in uniques]
+    return GroupedReconciliation(
+        by=by,
+        rows=[{by: names[r[0]], **dict(zip(_GROUP_ROW_FIELDS, r[1:]))} for r in rows],
+        summaries=[{by: names[r[0]], **dict(zip(_GROUP_SUMMARY_FIELDS, r[1:]))} for r in summaries],
+    )
+
+
 def quarter_of_many(moments: Any) -> Any:
     """Quarters of a numpy ``datetime64`` or ``int64`` epoch-seconds array, as an ``int32``
     array of codes ``year * 10 + number`` (``20241`` = 2024-Q1; 0 = outside the calendar)."""
@@ -664,6 +765,8 @@ class SiteRegistry(_native.SiteRegistry):
 Credentials = _native.Credentials
 
 __all__ = [
+    "GroupedReconciliation",
+    "reconcile_groups",
     "Allocation",
     "Credentials",
     "AmountNotMultipleError",

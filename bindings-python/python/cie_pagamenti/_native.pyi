@@ -204,6 +204,25 @@ def generate_password(length: int = 16) -> str:
     """A password from the OS CSPRNG that satisfies the policy."""
 def allocate(cards: Any, orders: Iterable[Any]) -> NativeAllocation: ...
 def coded_error(code: str, detail: str) -> BaseException: ...
+def reconcile_groups_columns(
+    groups: int,
+    card_group: Any,
+    card_epoch: Any,
+    order_group: Any,
+    numbers: List[str],
+    dates: Any,
+    amount_cents: Any,
+    period_from: Any,
+    period_to: Any,
+    cie_group: Any,
+    cie_quarter: Any,
+    cie_cards: Any,
+    tr_group: Any,
+    tr_quarter: Any,
+    now: _MomentLike,
+    first_quarter: Optional[Any] = None,
+    threads: int = 0,
+) -> Tuple[List[Tuple[Any, ...]], List[Tuple[Any, ...]]]: ...
 def allocate_columns(
     cards: Any,
     numbers: Union[List[Union[str, int]], Any],  # or an int64 numpy array
