@@ -5,12 +5,13 @@ use chrono::Datelike;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hint::black_box;
 
+use cie_pagamenti::allocation::CardCounts;
 use cie_pagamenti::allocation::{allocate, allocate_table};
-use cie_pagamenti::reconciliation::{reconcile_allocation, Lifespan};
+use cie_pagamenti::reconciliation::{reconcile_allocation, reconcile_groups, GroupResult, GroupedInput, Lifespan};
 use cie_pagamenti::users::{Actor, NewUser, Profile};
 use cie_pagamenti::workflow::{Command, Portal};
 use cie_pagamenti::{Amount, Moment, PriceSchedule, Quarter};
-use cie_pagamenti_benches::{national_year, SplitMix};
+use cie_pagamenti_benches::{national_groups, national_year, SplitMix};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 const CARDS: usize = 10_000_000;
@@ -21,6 +22,44 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
     for i in (1..items.len()).rev() {
         items.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
     }
+}
+
+/// The ministry's job (§3.4): 7 900 municipalities, each allocated and reconciled on its own,
+/// side by side with one pass that only reads the cards (per-day counting of all of them).
+fn national_job(c: &mut Criterion) {
+    let (groups, epochs, orders) = national_groups(8_000_000, 7_900, 2024);
+    let schedule = PriceSchedule::builtin();
+    let now = Moment::parse("2025-01-15T12:00:00").unwrap();
+    let mut group = c.benchmark_group("national job (8 M cards, 7 900 municipalities)");
+    group.sample_size(10);
+    group.bench_function("one pass reading the cards (baseline)", |b| {
+        b.iter(|| black_box(CardCounts::of(black_box(&epochs)).unwrap().cards()));
+    });
+    group.bench_function("reconcile_groups, one core", |b| {
+        b.iter(|| {
+            let input = GroupedInput::new(7_900, &groups, &epochs, orders.clone(), &[], &[]).unwrap();
+            black_box(reconcile_groups(&input, Lifespan::default(), now, &schedule).len())
+        });
+    });
+    group.bench_function("reconcile_groups, two threads", |b| {
+        b.iter(|| {
+            let input = GroupedInput::new(7_900, &groups, &epochs, orders.clone(), &[], &[]).unwrap();
+            let mut results = vec![GroupResult::default(); input.len()];
+            let half = input.len().div_ceil(2);
+            std::thread::scope(|scope| {
+                for (k, part) in results.chunks_mut(half).enumerate() {
+                    let (input, schedule) = (&input, &schedule);
+                    scope.spawn(move || {
+                        for (i, slot) in part.iter_mut().enumerate() {
+                            *slot = input.reconcile(k * half + i, Lifespan::default(), now, schedule);
+                        }
+                    });
+                }
+            });
+            black_box(results.len())
+        });
+    });
+    group.finish();
 }
 
 fn national(c: &mut Criterion) {
@@ -152,5 +191,5 @@ fn workflow(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, national, workflow);
+criterion_group!(benches, national_job, national, workflow);
 criterion_main!(benches);

@@ -88,3 +88,47 @@ pub fn national_year(cards: usize, orders: usize, seed: u64) -> (Vec<i64>, Vec<c
     }
     (epochs, out)
 }
+
+/// The national year as the ministry has it (§3.4): `municipalities` municipalities of
+/// Zipf-like sizes (the k-th has about `cards / (k · H)` cards, H the harmonic number: the
+/// largest ~1 M of 8 M), cards of 2024 grouped by municipality (as a partitioned file gives
+/// them) in random time order within each, and 24 fortnightly orders per municipality paying
+/// its fortnight's cards, a third of them declaring the fortnight. Returns (card group, card
+/// epoch, orders with their group).
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_possible_wrap)] // sizes of a synthetic generator
+pub fn national_groups(
+    cards: usize,
+    municipalities: usize,
+    seed: u64,
+) -> (Vec<u32>, Vec<i64>, Vec<(u32, cie_pagamenti::orders::PaymentOrder)>) {
+    use cie_pagamenti::orders::PaymentOrder;
+    use cie_pagamenti::{Amount, Fortnight, Moment};
+    let mut rng = SplitMix(seed);
+    let harmonic: f64 = (1..=municipalities).map(|k| 1.0 / k as f64).sum();
+    let start = Moment::parse("2024-01-01T00:00:00").map_or(0, Moment::epoch);
+    let year = 366 * 86_400u64;
+    let (mut groups, mut epochs, mut orders) = (Vec::with_capacity(cards), Vec::with_capacity(cards), Vec::new());
+    for m in 0..municipalities {
+        let size = ((cards as f64 / (harmonic * (m + 1) as f64)).round() as usize).max(1);
+        let mut per_fortnight = [0u64; 24];
+        for _ in 0..size {
+            let t = start + (rng.next_u64() % year) as i64;
+            let fortnight = Moment::from_epoch(t).rome_date().ok().and_then(|d| Fortnight::of(d).ok());
+            if let Some(f) = fortnight {
+                per_fortnight[((f.month() - 1) * 2 + f.half() - 1) as usize] += 1;
+            }
+            groups.push(m as u32);
+            epochs.push(t);
+        }
+        for (k, &n) in per_fortnight.iter().enumerate() {
+            let f = Fortnight::new(2024, k as u32 / 2 + 1, k as u32 % 2 + 1).ok();
+            let Some(f) = f else { continue };
+            let (from, to) = (f.first_day(), f.last_day());
+            let period = (k % 3 == 0).then_some((from, to));
+            if let Ok(o) = PaymentOrder::new(&format!("{}", k + 1), to, Amount::from_cents(n as i64 * 1679), period) {
+                orders.push((m as u32, o));
+            }
+        }
+    }
+    (groups, epochs, orders)
+}

@@ -31,6 +31,7 @@ pub mod reference;
 use allocator::{whole_cards, Price};
 use allocator::{Allocator, Days};
 pub use counting::CardCounts;
+pub(crate) use counting::DayIndex;
 use processing::{may_follow, processing_order, OrderSource, Work};
 
 /// The part of an order imputed to one quarter.

@@ -133,6 +133,15 @@ impl CardCounts {
         })
     }
 
+    /// Cards counted with a [`DayIndex`] covering them (every moment within its range), in a
+    /// zeroed table of its slots that is left zeroed.
+    pub(crate) fn of_indexed(cards: &[i64], index: &DayIndex, table: &mut [u64]) -> CardCounts {
+        for &t in cards {
+            table[index.slot(t)] += 1;
+        }
+        CardCounts { days: index.days(table) }
+    }
+
     /// The counts of the parts of one input together (each day's counts summed).
     pub fn merge(parts: impl IntoIterator<Item = CardCounts>) -> CardCounts {
         let mut all: Vec<(DayNumber, u64)> = parts.into_iter().flat_map(|p| p.days).collect();
@@ -190,21 +199,55 @@ pub(super) fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, Allo
         }
         return Ok(counts.into_iter().collect());
     }
-    // Rome is ahead of UTC by less than a day, so a moment of UTC day `u` is on Rome day `u`
-    // before the Rome midnight that starts day `u + 1` (which falls within UTC day `u`), and on
-    // day `u + 1` from it: one table entry per UTC day, no time-zone lookup per card.
-    let utc_first = min.div_euclid(86_400);
-    let utc_span = (max.div_euclid(86_400) - utc_first + 1) as usize;
-    let midnights: Vec<i64> =
-        (0..utc_span as i64).map(|k| rome_midnight_of_day((utc_first + k + 1) as DayNumber)).collect();
-    let mut counts = vec![0u64; span + 1];
-    let base = utc_first - i64::from(first);
+    let index = DayIndex::new(min, max);
+    let mut counts = vec![0u64; index.slots()];
     for &t in cards {
-        let k = (t.div_euclid(86_400) - utc_first) as usize;
-        let rome = base + k as i64 + i64::from(t >= midnights[k]);
-        counts[rome as usize] += 1;
+        counts[index.slot(t)] += 1;
     }
-    Ok(counts.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(i, c)| (first + i as DayNumber, c)).collect())
+    Ok(index.days(&mut counts))
+}
+
+/// Rome days of moments within a known range, without a time-zone lookup per moment: Rome is
+/// ahead of UTC by less than a day, so a moment of UTC day `u` is on Rome day `u` before the
+/// Rome midnight that starts day `u + 1` (which falls within UTC day `u`), and on day `u + 1`
+/// from it: one table entry per UTC day of the range.
+pub(crate) struct DayIndex {
+    utc_first: i64,
+    midnights: Vec<i64>,
+}
+
+impl DayIndex {
+    /// The index of the moments from `min` to `max` (both within the calendar).
+    pub(crate) fn new(min: i64, max: i64) -> DayIndex {
+        let utc_first = min.div_euclid(86_400);
+        let utc_span = max.div_euclid(86_400) - utc_first + 1;
+        let midnights = (0..utc_span).map(|k| rome_midnight_of_day((utc_first + k + 1) as DayNumber)).collect();
+        DayIndex { utc_first, midnights }
+    }
+
+    /// Slots of a per-day table: one per UTC day of the range, and one more.
+    pub(crate) fn slots(&self) -> usize {
+        self.midnights.len() + 1
+    }
+
+    /// The slot of a moment within the range.
+    #[inline]
+    pub(crate) fn slot(&self, t: i64) -> usize {
+        let k = (t.div_euclid(86_400) - self.utc_first) as usize;
+        k + usize::from(t >= self.midnights[k])
+    }
+
+    /// The (day, count) of the non-zero slots, by day; the table is left all zero.
+    pub(crate) fn days(&self, counts: &mut [u64]) -> Vec<(DayNumber, u64)> {
+        let mut out = Vec::new();
+        for (i, c) in counts.iter_mut().enumerate() {
+            if *c > 0 {
+                out.push(((self.utc_first + i as i64) as DayNumber, *c));
+                *c = 0;
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]

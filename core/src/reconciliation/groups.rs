@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{reconcile, Lifespan, QuarterRow, QuarterState};
-use crate::allocation::{allocate_totals_of, CardCounts};
+use crate::allocation::{allocate_totals_of, CardCounts, DayIndex};
+use crate::calendar::rome_day_of_epoch;
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
 use crate::money::Amount;
@@ -149,7 +150,26 @@ impl GroupedInput {
             *tally = CardCounts::merge([std::mem::take(tally), counted]);
             Ok(())
         };
-        if card_group.windows(2).all(|w| w[0] <= w[1]) {
+        // All moments within the calendar and a few years: one day index for every group
+        // (a table per UTC day), no time-zone lookup per card.
+        let (min, max) = card_epoch.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        let indexed = !card_epoch.is_empty()
+            && rome_day_of_epoch(min).is_ok()
+            && rome_day_of_epoch(max).is_ok()
+            && (max - min) / 86_400 < 1 << 16;
+        let sorted = card_group.windows(2).all(|w| w[0] <= w[1]);
+        if indexed && sorted {
+            let index = DayIndex::new(min, max);
+            let mut table = vec![0u64; index.slots()];
+            let mut start = 0;
+            while start < card_group.len() {
+                let g = card_group[start] as usize;
+                let len = card_group[start..].iter().take_while(|&&x| x as usize == g).count();
+                let counted = CardCounts::of_indexed(&card_epoch[start..start + len], &index, &mut table);
+                input.cards[g] = CardCounts::merge([std::mem::take(&mut input.cards[g]), counted]);
+                start += len;
+            }
+        } else if sorted {
             let mut start = 0;
             while start < card_group.len() {
                 let g = card_group[start] as usize;
