@@ -95,7 +95,12 @@ pub fn national_year(cards: usize, orders: usize, seed: u64) -> (Vec<i64>, Vec<c
 /// them) in random time order within each, and 24 fortnightly orders per municipality paying
 /// its fortnight's cards, a third of them declaring the fortnight. Returns (card group, card
 /// epoch, orders with their group).
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_possible_wrap)] // sizes of a synthetic generator
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)] // sizes of a synthetic generator
 pub fn national_groups(
     cards: usize,
     municipalities: usize,

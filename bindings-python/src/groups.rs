@@ -6,8 +6,9 @@
 use cie_pagamenti::orders::{declared_period, PaymentOrder};
 use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan};
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
+use numpy::PyArray1;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::convert::{self, amount_out};
 use crate::engine::column_day;
@@ -33,7 +34,7 @@ fn quarter_code(code: i64, row: usize) -> PyResult<Quarter> {
 }
 
 /// The rows and the summaries handed to Python.
-type Tuples<'py> = (Vec<Bound<'py, PyTuple>>, Vec<Bound<'py, PyTuple>>);
+type Tuples<'py> = (Bound<'py, PyDict>, Vec<Bound<'py, PyTuple>>);
 
 /// Reconciles every group: see the Python `reconcile_groups`.
 #[pyfunction]
@@ -60,7 +61,6 @@ pub(crate) fn reconcile_groups_columns<'py>(
     threads: usize,
 ) -> PyResult<Tuples<'py>> {
     let arrays = [
-        ("card_group", card_group),
         ("card_epoch", card_epoch),
         ("order_group", order_group),
         ("dates", dates),
@@ -77,11 +77,18 @@ pub(crate) fn reconcile_groups_columns<'py>(
     .map(|(what, a)| convert::int64_array(a, what))
     .collect::<PyResult<Vec<_>>>()?;
     let s = |i: usize, what: &str| slice(&arrays[i], what);
-    let (cg, ce) = (s(0, "card_group")?, s(1, "card_epoch")?);
+    let ce = s(0, "card_epoch")?;
     let (og, od, oc, pf, pt) =
-        (s(2, "order_group")?, s(3, "dates")?, s(4, "amount_cents")?, s(5, "period_from")?, s(6, "period_to")?);
+        (s(1, "order_group")?, s(2, "dates")?, s(3, "amount_cents")?, s(4, "period_from")?, s(5, "period_to")?);
     let (ng, nq, nc, tg, tq) =
-        (s(7, "cie_group")?, s(8, "cie_quarter")?, s(9, "cie_cards")?, s(10, "tr_group")?, s(11, "tr_quarter")?);
+        (s(6, "cie_group")?, s(7, "cie_quarter")?, s(8, "cie_cards")?, s(9, "tr_group")?, s(10, "tr_quarter")?);
+    // The cards' groups: a uint32 array read in place (the core checks each is below `groups`).
+    let not_u32 = || coded(ErrorCode::InputFormat, "card_group: a contiguous uint32 numpy array");
+    if !convert::is_ndarray(card_group) {
+        return Err(not_u32());
+    }
+    let card_group: numpy::PyReadonlyArray1<'py, u32> = card_group.extract().map_err(|_| not_u32())?;
+    let cg = card_group.as_slice().map_err(|_| not_u32())?;
     if [od.len(), oc.len(), pf.len(), pt.len(), numbers.len()].iter().any(|&n| n != og.len()) {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
@@ -90,8 +97,6 @@ pub(crate) fn reconcile_groups_columns<'py>(
     }
     let now = convert::moment(now)?;
     let first = first_quarter.filter(|q| !q.is_none()).map(convert::quarter).transpose()?;
-    let card_group: Vec<u32> =
-        cg.iter().enumerate().map(|(row, &g)| group_of(g, groups, "card", row)).collect::<PyResult<_>>()?;
     let mut orders = Vec::with_capacity(og.len());
     for row in 0..og.len() {
         let group = group_of(og[row], groups, "order", row)?;
@@ -114,7 +119,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let lifespan = Lifespan { first: first.unwrap_or(Quarter::PORTAL_FIRST), last: None };
     let results: Vec<GroupResult> = py
         .detach(|| {
-            let input = GroupedInput::new(groups, &card_group, ce, orders, &cieonline, &transmitted)?;
+            let input = GroupedInput::new(groups, cg, ce, orders, &cieonline, &transmitted)?;
             let schedule = PriceSchedule::builtin();
             let threads = if threads == 0 {
                 std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
@@ -142,28 +147,50 @@ pub(crate) fn reconcile_groups_columns<'py>(
 
 /// Rows (group, quarter fields) and summaries as tuples.
 fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>> {
-    let mut rows = Vec::new();
+    // The quarter rows as columns: numbers in numpy arrays (amounts in integer cents: exact),
+    // optional values as lists with None.
+    let n: usize = results.iter().map(|r| r.rows.len()).sum();
+    let (mut group, mut quarter, mut amount, mut cards) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut exact, mut top_up, mut cieonline, mut discrepancy, mut mismatch, mut state, mut zero) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for r in results {
+        for q in &r.rows {
+            group.push(i64::from(r.summary.group));
+            quarter.push(q.quarter.year() * 10 + i32::try_from(q.quarter.number()).unwrap_or(0));
+            amount.push(q.amount.cents());
+            cards.push(i64::try_from(q.cards_from_amount).unwrap_or(i64::MAX));
+            exact.push(q.exact);
+            top_up.push(q.top_up.map(Amount::cents));
+            cieonline.push(q.cieonline_cards);
+            discrepancy.push(q.discrepancy);
+            mismatch.push(q.mismatch);
+            state.push(q.state.map(|s| format!("{s:?}").to_lowercase()));
+            zero.push(q.zero_quarter);
+        }
+    }
+    let columns = PyDict::new(py);
+    columns.set_item("group", PyArray1::from_vec(py, group))?;
+    columns.set_item("quarter_code", PyArray1::from_vec(py, quarter))?;
+    columns.set_item("amount_cents", PyArray1::from_vec(py, amount))?;
+    columns.set_item("cards_from_amount", PyArray1::from_vec(py, cards))?;
+    columns.set_item("exact", PyArray1::from_vec(py, exact))?;
+    columns.set_item("top_up_cents", top_up)?;
+    columns.set_item("cieonline_cards", cieonline)?;
+    columns.set_item("discrepancy", discrepancy)?;
+    columns.set_item("mismatch", mismatch)?;
+    columns.set_item("state", state)?;
+    columns.set_item("zero_quarter", PyArray1::from_vec(py, zero))?;
     let mut summaries = Vec::with_capacity(results.len());
     for r in results {
         let g = r.summary.group;
-        for q in &r.rows {
-            rows.push(PyTuple::new(
-                py,
-                [
-                    g.into_pyobject(py)?.into_any(),
-                    q.quarter.to_string().into_pyobject(py)?.into_any(),
-                    amount_out(q.amount).into_pyobject(py)?.into_any(),
-                    q.cards_from_amount.into_pyobject(py)?.into_any(),
-                    pyo3::types::PyBool::new(py, q.exact).to_owned().into_any(),
-                    q.top_up.map(amount_out).into_pyobject(py)?.into_any(),
-                    q.cieonline_cards.into_pyobject(py)?.into_any(),
-                    q.discrepancy.into_pyobject(py)?.into_any(),
-                    q.mismatch.into_pyobject(py)?.into_any(),
-                    q.state.map(|s| format!("{s:?}").to_lowercase()).into_pyobject(py)?.into_any(),
-                    pyo3::types::PyBool::new(py, q.zero_quarter).to_owned().into_any(),
-                ],
-            )?);
-        }
         let s = &r.summary;
         let missing: Vec<String> = s.missing_quarters.iter().map(ToString::to_string).collect();
         summaries.push(PyTuple::new(
@@ -183,5 +210,5 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
             ],
         )?);
     }
-    Ok((rows, summaries))
+    Ok((columns, summaries))
 }

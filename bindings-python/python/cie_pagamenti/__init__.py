@@ -348,10 +348,6 @@ def allocate(cards: Any, orders: Any) -> Allocation:
     return Allocation(_native.allocate(_epochs(cards), orders))
 
 
-_GROUP_ROW_FIELDS = (
-    "quarter", "amount", "cards_from_amount", "exact", "top_up", "cieonline_cards", "discrepancy",
-    "mismatch", "state", "zero_quarter",
-)
 _GROUP_SUMMARY_FIELDS = (
     "cards", "orders", "credit", "debit", "discrepancies", "mismatches", "missing_quarters",
     "error_code", "error_row", "error",
@@ -360,24 +356,81 @@ _GROUP_SUMMARY_FIELDS = (
 
 @dataclass(frozen=True)
 class GroupedReconciliation:
-    """The national job's result: ``rows`` (one per group and quarter: the ``by`` key, then the
-    reconciliation fields) and ``summaries`` (one per group: cards, orders, credit, debit,
-    discrepancies, mismatches, missing quarters, and the error that kept a group from being
-    reconciled, with its input row)."""
+    """The national job's result. ``columns``: one entry per group and quarter, as columns (the
+    ``by`` key, ``quarter``, ``amount_cents`` and ``top_up_cents`` in exact integer cents,
+    ``cards_from_amount``, ``exact``, ``cieonline_cards``, ``discrepancy``, ``mismatch``,
+    ``state``, ``zero_quarter``); ``rows`` gives the same as dicts with Decimal amounts.
+    ``summaries``: one per group (cards, orders, credit, debit, discrepancies, mismatches,
+    missing quarters, and the error that kept a group from being reconciled, with its input
+    row)."""
 
     by: str
-    rows: List[Dict[str, Any]]
+    columns: Dict[str, Any]
     summaries: List[Dict[str, Any]]
 
+    @property
+    def rows(self) -> List[Dict[str, Any]]:
+        """One dict per group and quarter, amounts as Decimal."""
+        cols = self.columns
+        out = []
+        for i in range(len(cols["quarter"])):
+            top_up = cols["top_up_cents"][i]
+            out.append({
+                self.by: cols[self.by][i],
+                "quarter": cols["quarter"][i],
+                "amount": Decimal(int(cols["amount_cents"][i])) / 100,
+                "cards_from_amount": int(cols["cards_from_amount"][i]),
+                "exact": bool(cols["exact"][i]),
+                "top_up": None if top_up is None else Decimal(top_up) / 100,
+                "cieonline_cards": cols["cieonline_cards"][i],
+                "discrepancy": cols["discrepancy"][i],
+                "mismatch": cols["mismatch"][i],
+                "state": cols["state"][i],
+                "zero_quarter": bool(cols["zero_quarter"][i]),
+            })
+        return out
+
     def frame(self) -> Any:
-        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """The quarter rows as a pandas DataFrame (needs the ``pandas`` extra); amounts in
+        integer cents."""
         pd = _optional("pandas")
-        return pd.DataFrame(self.rows, columns=[self.by, *_GROUP_ROW_FIELDS])
+        return pd.DataFrame(self.columns)
 
     def summary_frame(self) -> Any:
         """The summaries as a pandas DataFrame (needs the ``pandas`` extra)."""
         pd = _optional("pandas")
         return pd.DataFrame(self.summaries, columns=[self.by, *_GROUP_SUMMARY_FIELDS])
+
+
+def _factorize(np: Any, keys: List[Any]) -> Tuple[List[Any], List[Any]]:
+    """Group numbers for the key columns (cards first): the cards' keys in runs (a file
+    partitioned by municipality) are numbered in one vectorised pass, otherwise by
+    ``numpy.unique``; the other tables' keys (a few per municipality) through a dict."""
+    cards = keys[0]
+    if len(cards) == 0:
+        names: List[Any] = []
+        card_group = np.zeros(0, dtype=np.uint32)
+    else:
+        starts = np.concatenate([[0], np.flatnonzero(cards[1:] != cards[:-1]) + 1])
+        run_keys = cards[starts]
+        if len(set(run_keys.tolist())) == len(run_keys):
+            names = run_keys.tolist()
+            card_group = np.repeat(np.arange(len(names), dtype=np.uint32), np.diff(np.append(starts, len(cards))))
+        else:
+            uniques, inverse = np.unique(cards, return_inverse=True)
+            names = uniques.tolist()
+            card_group = np.ascontiguousarray(inverse.reshape(-1), dtype=np.uint32)
+    index = {k: i for i, k in enumerate(names)}
+    groups = [card_group]
+    for column in keys[1:]:
+        numbers = []
+        for k in ([] if column is None else column.tolist()):
+            if k not in index:
+                index[k] = len(names)
+                names.append(k)
+            numbers.append(index[k])
+        groups.append(np.asarray(numbers, dtype=np.int64))
+    return names, groups
 
 
 def reconcile_groups(
@@ -416,11 +469,7 @@ def reconcile_groups(
         return np.ascontiguousarray(np.asarray(values, dtype="datetime64[D]").view("int64"))
 
     try:
-        tables = [("cards", cards), ("orders", orders), ("cieonline", cieonline), ("transmitted", transmitted)]
-        keys = [column(t, by) if t is not None else np.asarray([], dtype=object) for _, t in tables]
-        uniques, inverse = np.unique(np.concatenate([k.astype(object) for k in keys]), return_inverse=True)
-        bounds = np.cumsum([0] + [len(k) for k in keys])
-        group = [np.ascontiguousarray(inverse[bounds[i]:bounds[i + 1]], dtype=np.int64) for i in range(4)]
+        uniques, group = _factorize(np, [column(t, by) if t is not None else None for t in (cards, orders, cieonline, transmitted)])
         epochs = np.ascontiguousarray(_epochs(column(cards, "signed_at")), dtype=np.int64)
         n_orders = len(group[1])
         cents = np.asarray(orders["amount_cents"])
@@ -437,14 +486,18 @@ def reconcile_groups(
         order_days = days(orders["date"])
     except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise _native.coded_error("INPUT_FORMAT", f"reconcile_groups columns: {exc!r}") from exc
-    rows, summaries = _native.reconcile_groups_columns(
+    columns, summaries = _native.reconcile_groups_columns(
         len(uniques), group[0], epochs, group[1], numbers, order_days, cents, period_from, period_to,
         group[2], cie_quarter, cie_cards, group[3], tr_quarter, when, first_quarter, threads,
     )
-    names = [k.item() if hasattr(k, "item") else k for k in uniques]
+    names = np.asarray([k.item() if hasattr(k, "item") else k for k in uniques] + [None], dtype=object)
+    codes = columns.pop("quarter_code")
+    out = {by: names[columns.pop("group")] if len(codes) else np.asarray([], dtype=object)}
+    out["quarter"] = [f"{q // 10}-Q{q % 10}" for q in codes.tolist()]
+    out.update(columns)
     return GroupedReconciliation(
         by=by,
-        rows=[{by: names[r[0]], **dict(zip(_GROUP_ROW_FIELDS, r[1:]))} for r in rows],
+        columns=out,
         summaries=[{by: names[r[0]], **dict(zip(_GROUP_SUMMARY_FIELDS, r[1:]))} for r in summaries],
     )
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, List, Mapping, Optional, Tuple, Union, final
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union, final
 
 from typing_extensions import disjoint_base
 
@@ -222,7 +222,7 @@ def reconcile_groups_columns(
     now: _MomentLike,
     first_quarter: Optional[Any] = None,
     threads: int = 0,
-) -> Tuple[List[Tuple[Any, ...]], List[Tuple[Any, ...]]]: ...
+) -> Tuple[Dict[str, Any], List[Tuple[Any, ...]]]: ...
 def allocate_columns(
     cards: Any,
     numbers: Union[List[Union[str, int]], Any],  # or an int64 numpy array
