@@ -566,6 +566,38 @@ typedef struct cie_quarter_cards_t {
 } cie_quarter_cards_t;
 
 /**
+ * A CIEonline count of one group (municipality) of a national batch.
+ */
+typedef struct cie_group_count_t {
+  /**
+   * The group (`0..groups`).
+   */
+  uint32_t group;
+  /**
+   * The quarter.
+   */
+  struct cie_quarter_t quarter;
+  /**
+   * Cards issued according to CIEonline.
+   */
+  uint64_t cards;
+} cie_group_count_t;
+
+/**
+ * A transmitted quarter of one group of a national batch.
+ */
+typedef struct cie_group_quarter_t {
+  /**
+   * The group (`0..groups`).
+   */
+  uint32_t group;
+  /**
+   * The quarter.
+   */
+  struct cie_quarter_t quarter;
+} cie_group_quarter_t;
+
+/**
  * The price of one CIE in force on a date (amounts in cents).
  */
 typedef struct cie_price_t {
@@ -984,6 +1016,35 @@ enum cie_status_t cie_read_export_json(const char *kind,
                                        const char *sheet,
                                        const char *municipality,
                                        char **out);
+
+/**
+ * The national job (§3.4): every group (municipality, numbered `0..groups` by the caller)
+ * allocated and reconciled on its own, as the core's `reconcile_groups` does, on this thread.
+ * Cards: `card_group[i]` signed at `card_epoch[i]` (UTC seconds), fastest sorted by group;
+ * orders: `orders[i]` of group `order_group[i]`. `out` receives JSON (free with
+ * `cie_string_free`): `[{rows: [quarter rows as cie_reconcile gives them], summary: {group,
+ * cards, orders, credit, debit, discrepancies, mismatches, missing_quarters, error}}]`, one per
+ * group in group order. A group that cannot be reconciled (a card outside the calendar) has
+ * its `error` with the card's row, and does not stop the others.
+ *
+ * # Safety
+ * Each array null (with length 0) or readable for its length (`card_group` and `card_epoch`
+ * `n_cards`, `order_group` and `orders` `n_orders`); the order strings as for `cie_allocate`;
+ * `now` NUL-terminated; `out` writable.
+ */
+enum cie_status_t cie_reconcile_groups_json(size_t groups,
+                                            const uint32_t *card_group,
+                                            const int64_t *card_epoch,
+                                            size_t n_cards,
+                                            const uint32_t *order_group,
+                                            const struct cie_order_t *orders,
+                                            size_t n_orders,
+                                            const struct cie_group_count_t *cieonline,
+                                            size_t n_cieonline,
+                                            const struct cie_group_quarter_t *transmitted,
+                                            size_t n_transmitted,
+                                            const char *now,
+                                            char **out);
 
 /**
  * Parses a machine-format amount (`"1234.56"`, `"1234"`) into cents.

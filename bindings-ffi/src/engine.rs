@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use cie_pagamenti::allocation::{allocate_columns, Allocation, AllocationTable};
 use cie_pagamenti::orders::{declared_period, OrderColumns};
-use cie_pagamenti::reconciliation::{reconcile_allocation, Lifespan};
+use cie_pagamenti::reconciliation::{reconcile_allocation, reconcile_groups, GroupedInput, Lifespan};
 use cie_pagamenti::{Amount, Moment, PriceSchedule};
 
 use crate::values::{c_quarter, optional_day, quarter};
@@ -382,6 +382,100 @@ pub unsafe extern "C" fn cie_read_export_json(
             municipality: optional(municipality)?.map(str::to_owned),
         };
         let json = core(cie_pagamenti_import::read_export_json(kind, data, &options))?;
+        unsafe { put_string(out, &json) }
+    })
+}
+
+/// A CIEonline count of one group (municipality) of a national batch.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct CieGroupCount {
+    /// The group (`0..groups`).
+    pub group: u32,
+    /// The quarter.
+    pub quarter: CieQuarter,
+    /// Cards issued according to CIEonline.
+    pub cards: u64,
+}
+
+/// A transmitted quarter of one group of a national batch.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct CieGroupQuarter {
+    /// The group (`0..groups`).
+    pub group: u32,
+    /// The quarter.
+    pub quarter: CieQuarter,
+}
+
+/// The national job (§3.4): every group (municipality, numbered `0..groups` by the caller)
+/// allocated and reconciled on its own, as the core's `reconcile_groups` does, on this thread.
+/// Cards: `card_group[i]` signed at `card_epoch[i]` (UTC seconds), fastest sorted by group;
+/// orders: `orders[i]` of group `order_group[i]`. `out` receives JSON (free with
+/// `cie_string_free`): `[{rows: [quarter rows as cie_reconcile gives them], summary: {group,
+/// cards, orders, credit, debit, discrepancies, mismatches, missing_quarters, error}}]`, one per
+/// group in group order. A group that cannot be reconciled (a card outside the calendar) has
+/// its `error` with the card's row, and does not stop the others.
+///
+/// # Safety
+/// Each array null (with length 0) or readable for its length (`card_group` and `card_epoch`
+/// `n_cards`, `order_group` and `orders` `n_orders`); the order strings as for `cie_allocate`;
+/// `now` NUL-terminated; `out` writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // one pointer and length per C array
+pub unsafe extern "C" fn cie_reconcile_groups_json(
+    groups: usize,
+    card_group: *const u32,
+    card_epoch: *const i64,
+    n_cards: usize,
+    order_group: *const u32,
+    orders: *const CieOrder,
+    n_orders: usize,
+    cieonline: *const CieGroupCount,
+    n_cieonline: usize,
+    transmitted: *const CieGroupQuarter,
+    n_transmitted: usize,
+    now: *const c_char,
+    out: *mut *mut c_char,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let (card_group, card_epoch, order_group, raw, counts, sent, now) = unsafe {
+            (
+                slice(card_group, n_cards, "card_group")?,
+                slice(card_epoch, n_cards, "card_epoch")?,
+                slice(order_group, n_orders, "order_group")?,
+                slice(orders, n_orders, "orders")?,
+                slice(cieonline, n_cieonline, "cieonline")?,
+                slice(transmitted, n_transmitted, "transmitted")?,
+                text(now)?,
+            )
+        };
+        let now = core(Moment::parse(now))?;
+        let mut grouped = Vec::with_capacity(raw.len());
+        for (o, &g) in raw.iter().zip(order_group) {
+            // SAFETY: each string is null or NUL-terminated per the contract.
+            let (number, date) = unsafe { (text(o.number)?, optional_day(o.date)?) };
+            let date = date.ok_or_else(|| invalid("null order date"))?;
+            // SAFETY: as above.
+            let (from, to) = unsafe { (optional_day(o.period_from)?, optional_day(o.period_to)?) };
+            let period = core(declared_period(from, to))?;
+            let order = core(cie_pagamenti::orders::PaymentOrder::new(
+                number,
+                date,
+                Amount::from_cents(o.amount_cents),
+                period,
+            ))?;
+            grouped.push((g, order));
+        }
+        let counts = counts
+            .iter()
+            .map(|c| Ok((c.group, quarter(c.quarter)?, c.cards)))
+            .collect::<Result<Vec<_>, CieStatus>>()?;
+        let sent = sent.iter().map(|t| Ok((t.group, quarter(t.quarter)?))).collect::<Result<Vec<_>, CieStatus>>()?;
+        let input = core(GroupedInput::new(groups, card_group, card_epoch, grouped, &counts, &sent))?;
+        let results = reconcile_groups(&input, Lifespan::default(), now, &PriceSchedule::builtin());
+        let json = serde_json::to_string(&results).map_err(|_| invalid("results not serialisable"))?;
         unsafe { put_string(out, &json) }
     })
 }

@@ -164,9 +164,28 @@ static void imports(void) {
   CHECK(cie_read_export_json("cards", NULL, 5, NULL, NULL, NULL, &json) == CIE_STATUS_INVALID_ARGUMENT, "null data with a length");
 }
 
+/* The national job: two municipalities, each reconciled on its own; a bad card spoils only its own. */
+static void groups(void) {
+  char *json = NULL;
+  const uint32_t card_group[] = {0, 0, 1, 1};
+  const int64_t card_epoch[] = {1709290800, 1709377200, 1709290800, INT64_MAX};
+  const uint32_t order_group[] = {0, 1};
+  cie_order_t orders[] = {{"1", "2024-03-16", 3358, NULL, NULL}, {"1", "2024-03-16", 1679, NULL, NULL}};
+  cie_group_count_t counts[] = {{0, {2024, 1}, 2}};
+  CHECK(cie_reconcile_groups_json(2, card_group, card_epoch, 4, order_group, orders, 2, counts, 1, NULL, 0,
+                                  "2024-11-15T12:00:00", &json) == CIE_STATUS_OK, "reconcile groups");
+  CHECK(strstr(json, "\"cards_from_amount\":2") && strstr(json, "\"error\":null") && strstr(json, "\"row\":3"),
+        "group 0 reconciled, group 1 refused at its card row 3");
+  cie_string_free(json);
+  const uint32_t bad_group[] = {5};
+  CHECK(cie_reconcile_groups_json(2, bad_group, card_epoch, 1, NULL, NULL, 0, NULL, 0, NULL, 0, "2024-11-15T12:00:00", &json)
+        == CIE_STATUS_INPUT_FORMAT, "a group out of range");
+}
+
 int main(void) {
   money();
   imports();
+  groups();
   allocation();
   calendar_and_identifiers();
   hostile();
