@@ -6,6 +6,7 @@
 mod basics;
 mod check;
 mod help;
+mod national;
 mod orders;
 mod output;
 mod reconcile;
@@ -113,6 +114,8 @@ enum Command {
     },
     /// Imputa i mandati ai trimestri secondo la data di firma delle carte e stampa il Resoconto dei Trimestri.
     Reconcile(reconcile::ReconcileArgs),
+    /// Riconciliazione nazionale: ogni Comune di file con la colonna «Comune» (o «Codice ISTAT») riconciliato da solo, in un solo comando; righe per Comune e trimestre in CSV.
+    National(national::NationalArgs),
     /// Scrive il rapporto trimestrale di un trimestre in PDF (stessi file di `reconcile`).
     Report(report::ReportArgs),
     /// Flusso di lavoro del portale: registri degli eventi.
@@ -259,6 +262,7 @@ fn main() -> ExitCode {
             orders::check(&out, &file, now.as_deref(), sheet)
         }
         Command::Reconcile(args) => reconcile::run(&out, &args),
+        Command::National(args) => national::run(&out, &args),
         Command::Report(args) => report::run(&out, &args),
         Command::Workflow { what: WorkflowCommand::Replay { events } } => workflow::replay(&out, &events),
     };

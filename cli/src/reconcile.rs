@@ -79,19 +79,30 @@ pub(crate) struct Outcome {
 
 /// Reads one input file through the import layer; a file that cannot be read at all is an
 /// exit-2 failure naming it, row findings are collected.
-fn import<T>(
+pub(crate) fn import<T>(
     path: &Path,
     out: &Out,
     read: impl Fn(&[u8], &Options) -> Result<Imported<T>, ImportError>,
     options: &Options,
     findings: &mut Vec<(String, Finding)>,
 ) -> Result<Vec<T>, Failure> {
+    Ok(import_located(path, out, read, options, findings)?.into_iter().map(|r| r.value).collect())
+}
+
+/// [`import`] keeping each row's line.
+pub(crate) fn import_located<T>(
+    path: &Path,
+    out: &Out,
+    read: impl Fn(&[u8], &Options) -> Result<Imported<T>, ImportError>,
+    options: &Options,
+    findings: &mut Vec<(String, Finding)>,
+) -> Result<Vec<cie_pagamenti_import::Located<T>>, Failure> {
     let bytes = read_file(path, out)?;
     let file = path.display().to_string();
     let imported =
         read(&bytes, options).map_err(|e| Failure::Usage(format!("{file}: {}: {}", e.code(), e.message(out.lang))))?;
     findings.extend(imported.findings.into_iter().map(|f| (file.clone(), f)));
-    Ok(imported.rows.into_iter().map(|r| r.value).collect())
+    Ok(imported.rows)
 }
 
 /// The moment of `--now`, or the clock.

@@ -584,3 +584,81 @@ fn a_report_is_a_draft_while_the_previous_quarter_is_not_transmitted() {
     assert_eq!(o.status.code(), Some(0));
     let _ = std::fs::remove_file(&out);
 }
+
+#[test]
+fn national_reconciles_each_municipality_as_if_alone() {
+    let out = std::env::temp_dir().join(format!("cie-national-{}.csv", std::process::id()));
+    let o = run(
+        &[
+            "national",
+            "--cards",
+            "examples/national/carte.csv",
+            "--orders",
+            "examples/national/mandati.csv",
+            "--cieonline",
+            "examples/national/cieonline.csv",
+            "--now",
+            "2024-11-15T12:00:00",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2 Comuni riconciliati"), "{}", stdout(&o));
+    let rows = std::fs::read_to_string(&out).unwrap();
+    let mine: Vec<Vec<String>> = rows
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').map(str::to_owned).collect::<Vec<_>>())
+        .filter(|r| r[0] == "099001")
+        .collect();
+    // The same municipality alone, through `reconcile`.
+    let alone = run(
+        &[
+            "--json",
+            "reconcile",
+            "--comune",
+            "Castelprova",
+            "--cards",
+            "examples/cards.csv",
+            "--orders",
+            "examples/orders.csv",
+            "--cieonline",
+            "examples/cieonline.csv",
+            "--now",
+            "2024-11-15T12:00:00",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&alone)).unwrap();
+    let quarters = v["reconciliation"]["quarters"].as_array().unwrap();
+    assert_eq!(mine.len(), quarters.len());
+    for (row, q) in mine.iter().zip(quarters) {
+        assert_eq!(row[1], q["quarter"].as_str().unwrap());
+        assert_eq!(row[2], q["amount"].as_str().unwrap());
+        assert_eq!(row[3], q["cards_from_amount"].to_string());
+        assert_eq!(row[6], q["cieonline_cards"].as_u64().map_or(String::new(), |n| n.to_string()));
+    }
+    let summary = std::fs::read_to_string(
+        out.with_file_name(format!("{}-riepilogo.csv", out.file_stem().unwrap().to_string_lossy())),
+    )
+    .unwrap();
+    assert_eq!(summary.lines().count(), 3, "{summary}");
+    // A file without the municipality column: every row a finding, exit 2.
+    let o = run(
+        &[
+            "national",
+            "--cards",
+            "examples/cards.csv",
+            "--orders",
+            "examples/orders.csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Manca il Comune della riga"), "{}", stderr(&o));
+    let _ = std::fs::remove_file(&out);
+}

@@ -99,11 +99,12 @@ impl Layout {
         }
     }
 
-    /// Visits every data row of a card CSV: its line, the moment's cell and the id's cell.
+    /// Visits every data row of a card CSV: its line, the moment's, the id's and the
+    /// municipality's cells.
     fn scan<R: Read>(
         self,
         reader: R,
-        mut visit: impl FnMut(u64, Option<&[u8]>, Option<&[u8]>),
+        mut visit: impl FnMut(u64, Option<&[u8]>, Option<&[u8]>, Option<&[u8]>),
     ) -> Result<(), ImportError> {
         let mut records = Records::new(reader, self.delimiter);
         let io = |e: std::io::Error| ImportError::Read(e.to_string());
@@ -119,14 +120,14 @@ impl Layout {
             }
         };
         let indices = map_headers(Kind::Cards, &header)?;
-        let (moment, id) = (indices[0], indices[1]);
+        let (moment, id, municipality) = (indices[0], indices[1], indices[2]);
         while let Some(line) = records.next_record().map_err(io)? {
             let cell = |i: Option<usize>| i.and_then(|i| records.field(i));
             let (m, c) = (cell(moment), cell(id));
             if m.is_none_or(|m| m.trim_ascii().is_empty()) && records.is_blank() {
                 continue;
             }
-            visit(line, m, c);
+            visit(line, m, c, cell(municipality));
         }
         Ok(())
     }
@@ -138,8 +139,10 @@ pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, 
     let mut rule = CardRule::new(options);
     let mut rows = Vec::new();
     let mut findings = Vec::new();
-    let mut row = |line: u64, moment: Option<&[u8]>, id: Option<String>| match rule.read(line, moment) {
-        Ok(signed_at) => rows.push(Located { line, value: CardRow { signed_at, card_id: id } }),
+    let mut row = |line: u64, moment: Option<&[u8]>, id: Option<String>, municipality: Option<String>| match rule
+        .read(line, moment)
+    {
+        Ok(signed_at) => rows.push(Located { line, value: CardRow { signed_at, card_id: id, municipality } }),
         Err(f) => findings.push(f),
     };
     let source = if is_spreadsheet(bytes)
@@ -147,13 +150,15 @@ pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, 
     {
         let table = Table::read(bytes, Kind::Cards, options.sheet.as_deref())?;
         for r in &table.rows {
-            row(r.line, r.cells[0].as_deref().map(str::as_bytes), r.cells[1].as_deref().map(|c| c.trim().to_owned()));
+            let text = |i: usize| r.cells[i].as_deref().map(|c| c.trim().to_owned());
+            row(r.line, r.cells[0].as_deref().map(str::as_bytes), text(1), text(2));
         }
         table.source
     } else {
         let layout = Layout::of(bytes, true);
-        layout.scan(&bytes[layout.skip as usize..], |line, moment, id| {
-            row(line, moment, id_bytes(id).map(|id| id_text(id, layout.windows_1252)));
+        layout.scan(&bytes[layout.skip as usize..], |line, moment, id, municipality| {
+            let text = |c: Option<&[u8]>| id_bytes(c).map(|c| id_text(c, layout.windows_1252));
+            row(line, moment, text(id), text(municipality));
         })?;
         layout.source()
     };
@@ -239,7 +244,7 @@ pub fn tally_cards<R: Read + Seek>(mut reader: R, options: &Options) -> Result<C
         }
         batch.clear();
     };
-    layout.scan(&mut reader, |line, moment, id| match rule.read(line, moment) {
+    layout.scan(&mut reader, |line, moment, id, _| match rule.read(line, moment) {
         Err(f) => findings.push(f),
         Ok(m) => {
             if let Some(id) = id_bytes(id) {
@@ -260,7 +265,7 @@ pub fn tally_cards<R: Read + Seek>(mut reader: R, options: &Options) -> Result<C
         rewind(&mut reader)?;
         let mut rule = CardRule::new(options);
         let mut first: HashMap<Vec<u8>, u64> = HashMap::new();
-        layout.scan(&mut reader, |line, moment, id| {
+        layout.scan(&mut reader, |line, moment, id, _| {
             let Some(id) = id_bytes(id).filter(|id| repeated.contains(&hash(id))) else { return };
             let Ok(m) = rule.read(line, moment) else { return };
             match first.get(id) {

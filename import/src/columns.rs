@@ -23,7 +23,14 @@ pub struct Column {
     pub required: bool,
 }
 
-const ORDERS: [Column; 6] = [
+/// The municipality of a row, in files of many (the national job): optional everywhere.
+const MUNICIPALITY: Column = Column {
+    name: "municipality",
+    accepted: &["Comune", "Codice ISTAT", "Codice comune", "ISTAT", "municipality"],
+    required: false,
+};
+
+const ORDERS: [Column; 7] = [
     Column {
         name: "number",
         accepted: &[
@@ -51,9 +58,10 @@ const ORDERS: [Column; 6] = [
     Column { name: "period_from", accepted: &["Dal", "Periodo dal", "Carte dal", "period_from"], required: false },
     Column { name: "period_to", accepted: &["Al", "Periodo al", "Carte al", "period_to"], required: false },
     Column { name: "causale", accepted: &["Causale", "Descrizione", "Oggetto", "causale"], required: false },
+    MUNICIPALITY,
 ];
 
-const CARDS: [Column; 2] = [
+const CARDS: [Column; 3] = [
     Column {
         name: "signed_at",
         accepted: &["Data firma", "Data e ora firma", "Data di firma", "Firmata il", "data_firma", "signed_at"],
@@ -64,15 +72,17 @@ const CARDS: [Column; 2] = [
         accepted: &["Numero carta", "N. carta", "N° carta", "Carta", "Codice carta", "Id carta", "Id", "card_id"],
         required: false,
     },
+    MUNICIPALITY,
 ];
 
-const CIEONLINE: [Column; 2] = [
+const CIEONLINE: [Column; 3] = [
     Column { name: "quarter", accepted: &["Trimestre", "quarter"], required: true },
     Column {
         name: "cards",
         accepted: &["Carte", "N° carte", "N. carte", "Numero carte", "Carte emesse", "CIE emesse", "cards"],
         required: true,
     },
+    MUNICIPALITY,
 ];
 
 impl Kind {

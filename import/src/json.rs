@@ -4,7 +4,8 @@
 //! - orders: `number`, `year`, `date` (ISO), `amount` (machine text), `period` (`[from, to]` or
 //!   `null`), `causale`;
 //! - cards: `epoch` (UTC seconds), `signed_at` (RFC 3339 with the Rome offset), `card_id`;
-//! - cieonline: `quarter` (`2024-Q1`), `cards`.
+//! - cieonline: `quarter` (`2024-Q1`), `cards`;
+//! - every row: `municipality` (null unless the file has a «Comune»/«Codice ISTAT» column).
 //!
 //! Findings carry `line`, `column`, `code`, `severity`, `message_it`, `message_en`, `fields`.
 
@@ -38,14 +39,15 @@ pub fn read_export_json(kind: &str, data: &[u8], options: &Options) -> Result<St
                     "amount": o.order.amount,
                     "period": o.order.period,
                     "causale": o.causale,
+                    "municipality": o.municipality,
                 })
             })
         }),
         "cards" => read_cards(data, options).map(|i| {
-            document(&i, |c| json!({ "epoch": c.signed_at.epoch(), "signed_at": c.signed_at, "card_id": c.card_id }))
+            document(&i, |c| json!({ "epoch": c.signed_at.epoch(), "signed_at": c.signed_at, "card_id": c.card_id, "municipality": c.municipality }))
         }),
         "cieonline" => {
-            read_cieonline(data, options).map(|i| document(&i, |c| json!({ "quarter": c.quarter, "cards": c.cards })))
+            read_cieonline(data, options).map(|i| document(&i, |c| json!({ "quarter": c.quarter, "cards": c.cards, "municipality": c.municipality })))
         }
         other => Err(ImportError::Kind(other.to_owned())),
     }

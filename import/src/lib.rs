@@ -218,15 +218,21 @@ pub struct CardRow {
     pub signed_at: Moment,
     /// The card's id, when given.
     pub card_id: Option<String>,
+    /// The municipality (ISTAT code or name), in a file of many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
 }
 
 /// A CIEonline count as read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CountRow {
     /// The quarter.
     pub quarter: Quarter,
     /// Cards counted.
     pub cards: u64,
+    /// The municipality (ISTAT code or name), in a file of many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
 }
 
 /// An order as read, with its causale when the file has one.
@@ -237,6 +243,9 @@ pub struct OrderRow {
     pub order: PaymentOrder,
     /// The causale, as written.
     pub causale: Option<String>,
+    /// The municipality (ISTAT code or name), in a file of many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
 }
 
 fn today(options: &Options) -> Option<chrono::NaiveDate> {
@@ -258,7 +267,7 @@ pub fn read_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>
     let mut out = Vec::new();
     let mut findings = Vec::new();
     let mut seen_rows: HashMap<Vec<Option<String>>, u64> = HashMap::new();
-    let mut seen_ids: HashMap<OrderId, u64> = HashMap::new();
+    let mut seen_ids: HashMap<(Option<String>, OrderId), u64> = HashMap::new();
     for row in &table.rows {
         let line = row.line;
         let cell = |i: usize| row.cells[i].as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -336,13 +345,16 @@ pub fn read_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>
             continue;
         }
         seen_rows.insert(row.cells.clone(), line);
-        if let Some(first) = seen_ids.get(&order.identity()) {
+        let municipality = cell(6).map(str::to_owned);
+        // The same number in two municipalities is two orders.
+        let key = (municipality.clone(), order.identity());
+        if let Some(first) = seen_ids.get(&key) {
             findings.push(Finding::duplicate(line, Some("number"), ErrorCode::OrderIdentityDuplicate, *first));
             continue;
         }
-        seen_ids.insert(order.identity(), line);
+        seen_ids.insert(key, line);
         causale_warnings(line, &order, parsed.as_ref(), options, &mut findings);
-        out.push(Located { line, value: OrderRow { order, causale } });
+        out.push(Located { line, value: OrderRow { order, causale, municipality } });
     }
     findings.extend(table.findings);
     findings.sort_by_key(|f| f.line);
@@ -370,7 +382,7 @@ pub fn read_cieonline(bytes: &[u8], options: &Options) -> Result<Imported<CountR
     let table = Table::read(bytes, Kind::Cieonline, options.sheet.as_deref())?;
     let mut out = Vec::new();
     let mut findings = Vec::new();
-    let mut seen: HashMap<Quarter, u64> = HashMap::new();
+    let mut seen: HashMap<(Option<String>, Quarter), u64> = HashMap::new();
     for row in &table.rows {
         let line = row.line;
         let quarter = Quarter::parse(row.cells[0].as_deref().unwrap_or_default().trim());
@@ -382,11 +394,13 @@ pub fn read_cieonline(bytes: &[u8], options: &Options) -> Result<Imported<CountR
             (Err(e), _) => findings.push(Finding::of(line, Some("quarter"), &e, Severity::Error)),
             (_, None) => findings.push(Finding::coded(line, Some("cards"), ErrorCode::CountFormat, None)),
             (Ok(quarter), Some(cards)) => {
-                if let Some(first) = seen.get(&quarter) {
+                let municipality = row.cells[2].as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_owned);
+                let key = (municipality.clone(), quarter);
+                if let Some(first) = seen.get(&key) {
                     findings.push(Finding::duplicate(line, Some("quarter"), ErrorCode::CieonlineDuplicate, *first));
                 } else {
-                    seen.insert(quarter, line);
-                    out.push(Located { line, value: CountRow { quarter, cards } });
+                    seen.insert(key, line);
+                    out.push(Located { line, value: CountRow { quarter, cards, municipality } });
                 }
             }
         }

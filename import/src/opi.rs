@@ -425,7 +425,7 @@ fn order_record(
                 return;
             }
             crate::causale_warnings(line, &order, parsed.as_ref(), options, findings);
-            orders.insert(id, Located { line, value: OrderRow { order, causale } });
+            orders.insert(id, Located { line, value: OrderRow { order, causale, municipality: None } });
         }
         Err(e) => findings.push(Finding::of(line, Some("amount"), &e, Severity::Error)),
     }

@@ -341,3 +341,21 @@ fn opi_findings_and_malformed_xml() {
     let broken = read_orders(b"<flusso_ordinativi><mandato></flusso_ordinativi>", &now()).unwrap_err();
     assert_eq!(broken.code(), ErrorCode::FileFormat);
 }
+
+#[test]
+fn files_of_many_municipalities_keep_them_apart() {
+    let orders = "Codice ISTAT;Numero;Data;Importo\n032001;12;15/02/2024;33,58\n058091;12;15/02/2024;16,79\n032001;12;15/02/2024;50,37\n";
+    let r = read_orders(orders.as_bytes(), &now()).unwrap();
+    assert_eq!(r.rows.len(), 2, "the same number in two municipalities is two orders");
+    assert_eq!(codes(&r), vec![(4, "ORDER_IDENTITY_DUPLICATE")]);
+    assert_eq!(r.rows[1].value.municipality.as_deref(), Some("058091"));
+    let counts = "Comune;Trimestre;Carte\nA;2024-Q1;3\nB;2024-Q1;4\nA;2024-Q1;5\n";
+    let c = read_cieonline(counts.as_bytes(), &now()).unwrap();
+    assert_eq!(
+        c.rows.iter().map(|r| (r.value.municipality.clone().unwrap(), r.value.cards)).collect::<Vec<_>>(),
+        vec![("A".to_owned(), 3), ("B".to_owned(), 4)]
+    );
+    assert_eq!(codes(&c), vec![(4, "CIEONLINE_DUPLICATE")]);
+    let cards = read_cards(b"Comune;Data firma\nA;2024-03-01 10:00:00\nB;2024-03-02 10:00:00\n", &now()).unwrap();
+    assert_eq!(cards.rows[1].value.municipality.as_deref(), Some("B"));
+}
