@@ -22,6 +22,9 @@ pub(crate) struct Records<R> {
     fields: usize,
     /// The physical line of the next byte not yet consumed.
     line: u64,
+    /// The last byte consumed was a `\r` whose next byte is not known yet (a `\r\n` is one line
+    /// break, a lone `\r` one too).
+    pending_cr: bool,
 }
 
 impl<R: Read> Records<R> {
@@ -37,6 +40,7 @@ impl<R: Read> Records<R> {
             ends: vec![0; 16],
             fields: 0,
             line: 1,
+            pending_cr: false,
         }
     }
 
@@ -64,10 +68,9 @@ impl<R: Read> Records<R> {
     pub(crate) fn next_record(&mut self) -> io::Result<Option<u64>> {
         // Line terminators before a record (CRLF halves, blank lines) belong to no record.
         loop {
-            while self.pos < self.filled && matches!(self.buf[self.pos], b'\r' | b'\n') {
-                self.line += u64::from(self.buf[self.pos] == b'\n');
-                self.pos += 1;
-            }
+            let skipped = self.buf[self.pos..self.filled].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            self.lines_in(self.pos, self.pos + skipped);
+            self.pos += skipped;
             if self.pos < self.filled {
                 break;
             }
@@ -76,13 +79,17 @@ impl<R: Read> Records<R> {
             }
             self.fill()?;
         }
+        // A `\r` just before the record was a line break of its own.
+        if std::mem::take(&mut self.pending_cr) {
+            self.line += 1;
+        }
         let start = self.line;
         let (mut nout, mut nend) = (0, 0);
         loop {
             let input = &self.buf[self.pos..self.filled];
             let (result, read, wrote, ended) =
                 self.core.read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
-            self.line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
+            self.lines_in(self.pos, self.pos + read);
             self.pos += read;
             nout += wrote;
             nend += ended;
@@ -106,6 +113,25 @@ impl<R: Read> Records<R> {
                     return Ok(Some(start));
                 }
                 ReadRecordResult::End => return Ok(None),
+            }
+        }
+    }
+
+    /// Counts the line breaks of `buf[from..to]`, consumed: `\n`, `\r\n` and a lone `\r` (as
+    /// an editor shows them; `csv-core` ends records at each).
+    fn lines_in(&mut self, from: usize, to: usize) {
+        let bytes = &self.buf[from..to];
+        if let Some(&first) = bytes.first() {
+            if std::mem::take(&mut self.pending_cr) && first != b'\n' {
+                self.line += 1;
+            }
+        }
+        for i in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+            match (bytes[i], bytes.get(i + 1)) {
+                (b'\n', _) => self.line += 1,
+                (_, Some(b'\n')) => {}
+                (_, Some(_)) => self.line += 1,
+                (_, None) => self.pending_cr = true,
             }
         }
     }
@@ -154,6 +180,9 @@ mod tests {
             (6, vec!["f".to_owned(), "g \"q\"".to_owned()]),
         ];
         assert_eq!(all(b"h;x\na;b\n\nc;\"d\ne\"\nf;\"g \"\"q\"\"\""), expected);
+        // Old Mac files: a lone CR ends a line, as an editor shows it.
+        let cr = all(b"h;x\ra;b\r\rc;d\rf;g");
+        assert_eq!(cr.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![1, 2, 4, 5]);
         let crlf = all(b"h;x\r\na;b\r\n\r\nc;\"d\r\ne\"\r\nf;\"g \"\"q\"\"\"\r\n");
         assert_eq!(crlf.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![1, 2, 4, 6]);
         assert_eq!(crlf[2].1[1], "d\r\ne");
@@ -177,5 +206,12 @@ mod tests {
             lines.push((line, records.len()));
         }
         assert_eq!(lines, vec![(1, 2), (2, 2), (5, 3)]);
+        // A lone CR at the end of one read, its next byte in the next.
+        let mut records = Records::new(Trickle(b"h;x\ra;b\r\rc;d\r\nf;g"), b';');
+        let mut lines = Vec::new();
+        while let Some(line) = records.next_record().unwrap() {
+            lines.push(line);
+        }
+        assert_eq!(lines, vec![1, 2, 4, 5]);
     }
 }

@@ -359,3 +359,14 @@ fn files_of_many_municipalities_keep_them_apart() {
     let cards = read_cards(b"Comune;Data firma\nA;2024-03-01 10:00:00\nB;2024-03-02 10:00:00\n", &now()).unwrap();
     assert_eq!(cards.rows[1].value.municipality.as_deref(), Some("B"));
 }
+
+/// Found by the `import` fuzz target: records ended by a lone CR shared a line number, so a row
+/// read and a row refused had the same line. Kept as a regression vector.
+#[test]
+fn fuzz_vector_lone_cr_lines_are_distinct() {
+    let bytes = include_bytes!("../tests/data/fuzz-crash-lone-cr.csv");
+    let orders = read_orders(bytes, &Options::default()).unwrap();
+    for f in orders.findings.iter().filter(|f| f.severity == Severity::Error) {
+        assert!(orders.rows.iter().all(|r| r.line != f.line), "line {} both read and refused", f.line);
+    }
+}
