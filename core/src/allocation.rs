@@ -351,14 +351,7 @@ pub fn allocate_totals(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(cards, orders, schedule, false).map(|table| AllocationTotals {
-        orders: orders.len(),
-        quarters: table.quarters,
-        entered: table.entered,
-        credit: table.credit,
-        debit: table.debit,
-        cards: table.cards,
-    })
+    allocate_source(cards, orders, schedule, false).map(|table| table.into_totals(orders.len()))
 }
 
 /// [`allocate_totals`] of orders given as a slice (one municipality of a national batch).
@@ -367,14 +360,21 @@ pub fn allocate_totals_of(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(cards, orders, schedule, false).map(|table| AllocationTotals {
-        orders: orders.len(),
-        quarters: table.quarters,
-        entered: table.entered,
-        credit: table.credit,
-        debit: table.debit,
-        cards: table.cards,
-    })
+    allocate_source(cards, orders, schedule, false).map(|table| table.into_totals(orders.len()))
+}
+
+impl AllocationTable {
+    /// The totals of a table computed without detail, for `orders` orders.
+    fn into_totals(self, orders: usize) -> AllocationTotals {
+        AllocationTotals {
+            orders,
+            quarters: self.quarters,
+            entered: self.entered,
+            credit: self.credit,
+            debit: self.debit,
+            cards: self.cards,
+        }
+    }
 }
 
 /// The allocation loop; `detail`: whether each order's portions and credit are written.
