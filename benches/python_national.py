@@ -10,25 +10,16 @@ simplified FIFO: no periods, one price, no order-date rule: they do less than th
 from __future__ import annotations
 
 import resource
-import time
 from datetime import datetime, timezone
 
 import numpy as np
 
 import cie_pagamenti as c
+from python_bench import best  # the same timing helper, side by side
 
 MUNICIPALITIES = 7_900
 CARDS = 8_000_000
 NOW = datetime(2025, 1, 15, 12, tzinfo=timezone.utc)
-
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def data():

@@ -49,11 +49,7 @@ fn national_job(c: &mut Criterion) {
             std::thread::scope(|scope| {
                 for (k, part) in results.chunks_mut(half).enumerate() {
                     let (input, schedule) = (&input, &schedule);
-                    scope.spawn(move || {
-                        for (i, slot) in part.iter_mut().enumerate() {
-                            *slot = input.reconcile(k * half + i, Lifespan::default(), now, schedule);
-                        }
-                    });
+                    scope.spawn(move || input.reconcile_into(k * half, part, Lifespan::default(), now, schedule));
                 }
             });
             black_box(results.len())

@@ -131,11 +131,16 @@ pub(crate) fn int64_array<'py>(ob: &Bound<'py, PyAny>, what: &str) -> PyResult<n
     ob.extract().map_err(|_| coded(ErrorCode::InputFormat, &format!("{what}: an int64 numpy array")))
 }
 
-/// The moment a report is rendered (its footer's "generato il"): the binding's clock, never the
-/// core's (which has none); the report's own `now` decides only the rules.
-pub(crate) fn rendering_time() -> Moment {
+/// A report as the bindings hand it over: its JSON and its PDF, rendered now (the footer's
+/// "generato il" is the binding's clock, never the core's, which has none; the report's own
+/// `now` decides only the rules).
+pub(crate) fn report_and_pdf<'py>(
+    py: Python<'py>,
+    report: &cie_pagamenti::report::QuarterlyReport,
+) -> PyResult<(String, Bound<'py, pyo3::types::PyBytes>)> {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    Moment::from_epoch(seconds)
+    let pdf = cie_pagamenti_pdf::render(report, Moment::from_epoch(seconds)).map_err(|e| crate::errors::to_py(&e))?;
+    Ok((json(report), pyo3::types::PyBytes::new(py, &pdf)))
 }

@@ -414,12 +414,5 @@ pub(crate) fn allocation_report<'py>(
         convert::moment(now)?,
         &PriceSchedule::builtin(),
     );
-    Ok((
-        convert::json(&report),
-        PyBytes::new(
-            py,
-            &cie_pagamenti_pdf::render(&report, crate::convert::rendering_time())
-                .map_err(|e| crate::errors::to_py(&e))?,
-        ),
-    ))
+    convert::report_and_pdf(py, &report)
 }

@@ -4,7 +4,7 @@
 //! `GroupedInput::reconcile`.
 
 use cie_pagamenti::orders::{declared_period, PaymentOrder};
-use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan};
+use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterState};
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
 use numpy::PyArray1;
 use pyo3::prelude::*;
@@ -23,14 +23,6 @@ fn group_of(value: i64, groups: usize, what: &str, row: usize) -> PyResult<u32> 
         .ok()
         .filter(|g| (*g as usize) < groups)
         .ok_or_else(|| coded(ErrorCode::InputFormat, &format!("{what} row {row}: group {value} out of range")))
-}
-
-fn quarter_code(code: i64, row: usize) -> PyResult<Quarter> {
-    let (year, number) = (code.div_euclid(10), code.rem_euclid(10));
-    i32::try_from(year)
-        .ok()
-        .and_then(|y| Quarter::new(y, u32::try_from(number).ok()?).ok())
-        .ok_or_else(|| coded(ErrorCode::QuarterFormat, &format!("row {row}: quarter code {code}")))
 }
 
 /// The rows and the summaries handed to Python.
@@ -52,10 +44,10 @@ pub(crate) fn reconcile_groups_columns<'py>(
     period_from: &Bound<'py, PyAny>,
     period_to: &Bound<'py, PyAny>,
     cie_group: &Bound<'py, PyAny>,
-    cie_quarter: &Bound<'py, PyAny>,
+    cie_quarter: Vec<Bound<'py, PyAny>>,
     cie_cards: &Bound<'py, PyAny>,
     tr_group: &Bound<'py, PyAny>,
-    tr_quarter: &Bound<'py, PyAny>,
+    tr_quarter: Vec<Bound<'py, PyAny>>,
     now: &Bound<'py, PyAny>,
     first_quarter: Option<&Bound<'py, PyAny>>,
     threads: usize,
@@ -68,10 +60,8 @@ pub(crate) fn reconcile_groups_columns<'py>(
         ("period_from", period_from),
         ("period_to", period_to),
         ("cie_group", cie_group),
-        ("cie_quarter", cie_quarter),
         ("cie_cards", cie_cards),
         ("tr_group", tr_group),
-        ("tr_quarter", tr_quarter),
     ]
     .iter()
     .map(|(what, a)| convert::int64_array(a, what))
@@ -80,8 +70,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let ce = s(0, "card_epoch")?;
     let (og, od, oc, pf, pt) =
         (s(1, "order_group")?, s(2, "dates")?, s(3, "amount_cents")?, s(4, "period_from")?, s(5, "period_to")?);
-    let (ng, nq, nc, tg, tq) =
-        (s(6, "cie_group")?, s(7, "cie_quarter")?, s(8, "cie_cards")?, s(9, "tr_group")?, s(10, "tr_quarter")?);
+    let (ng, nc, tg) = (s(6, "cie_group")?, s(7, "cie_cards")?, s(8, "tr_group")?);
     // The cards' groups: a uint32 array read in place (the core checks each is below `groups`).
     let not_u32 = || coded(ErrorCode::InputFormat, "card_group: a contiguous uint32 numpy array");
     if !convert::is_ndarray(card_group) {
@@ -92,7 +81,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
     if [od.len(), oc.len(), pf.len(), pt.len(), numbers.len()].iter().any(|&n| n != og.len()) {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
-    if ce.len() != cg.len() || nq.len() != ng.len() || nc.len() != ng.len() || tq.len() != tg.len() {
+    if ce.len() != cg.len() || cie_quarter.len() != ng.len() || nc.len() != ng.len() || tr_quarter.len() != tg.len() {
         return Err(coded(ErrorCode::InputFormat, "columns of different lengths"));
     }
     let now = convert::moment(now)?;
@@ -110,11 +99,11 @@ pub(crate) fn reconcile_groups_columns<'py>(
         .map(|row| {
             let cards =
                 u64::try_from(nc[row]).map_err(|_| coded(ErrorCode::CountFormat, &format!("cieonline row {row}")))?;
-            Ok((group_of(ng[row], groups, "cieonline", row)?, quarter_code(nq[row], row)?, cards))
+            Ok((group_of(ng[row], groups, "cieonline", row)?, convert::quarter(&cie_quarter[row])?, cards))
         })
         .collect::<PyResult<Vec<_>>>()?;
     let transmitted = (0..tg.len())
-        .map(|row| Ok((group_of(tg[row], groups, "transmitted", row)?, quarter_code(tq[row], row)?)))
+        .map(|row| Ok((group_of(tg[row], groups, "transmitted", row)?, convert::quarter(&tr_quarter[row])?)))
         .collect::<PyResult<Vec<_>>>()?;
     let lifespan = Lifespan { first: first.unwrap_or(Quarter::PORTAL_FIRST), last: None };
     let results: Vec<GroupResult> = py
@@ -132,11 +121,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
             std::thread::scope(|scope| {
                 for (k, part) in results.chunks_mut(chunk).enumerate() {
                     let (input, schedule) = (&input, &schedule);
-                    scope.spawn(move || {
-                        for (i, slot) in part.iter_mut().enumerate() {
-                            *slot = input.reconcile(k * chunk + i, lifespan, now, schedule);
-                        }
-                    });
+                    scope.spawn(move || input.reconcile_into(k * chunk, part, lifespan, now, schedule));
                 }
             });
             Ok::<_, cie_pagamenti::reconciliation::GroupError>(results)
@@ -164,7 +149,7 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
     for r in results {
         for q in &r.rows {
             group.push(i64::from(r.summary.group));
-            quarter.push(q.quarter.year() * 10 + i32::try_from(q.quarter.number()).unwrap_or(0));
+            quarter.push(q.quarter.to_string());
             amount.push(q.amount.cents());
             cards.push(i64::try_from(q.cards_from_amount).unwrap_or(i64::MAX));
             exact.push(q.exact);
@@ -172,13 +157,13 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
             cieonline.push(q.cieonline_cards);
             discrepancy.push(q.discrepancy);
             mismatch.push(q.mismatch);
-            state.push(q.state.map(|s| format!("{s:?}").to_lowercase()));
+            state.push(q.state.map(QuarterState::as_str));
             zero.push(q.zero_quarter);
         }
     }
     let columns = PyDict::new(py);
     columns.set_item("group", PyArray1::from_vec(py, group))?;
-    columns.set_item("quarter_code", PyArray1::from_vec(py, quarter))?;
+    columns.set_item("quarter", quarter)?;
     columns.set_item("amount_cents", PyArray1::from_vec(py, amount))?;
     columns.set_item("cards_from_amount", PyArray1::from_vec(py, cards))?;
     columns.set_item("exact", PyArray1::from_vec(py, exact))?;

@@ -437,13 +437,6 @@ impl PyPortal {
             .0
             .quarterly_report(&s(municipality)?, convert::quarter(quarter)?, same_person, moment(now)?)
             .py_err()?;
-        Ok((
-            convert::json(&report),
-            PyBytes::new(
-                py,
-                &cie_pagamenti_pdf::render(&report, crate::convert::rendering_time())
-                    .map_err(|e| crate::errors::to_py(&e))?,
-            ),
-        ))
+        convert::report_and_pdf(py, &report)
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan};
+use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterState};
 use cie_pagamenti::{PriceSchedule, Quarter};
 use cie_pagamenti_import::{read_cards, read_cieonline, read_orders, Finding, Options, Severity};
 use serde_json::json;
@@ -162,11 +162,7 @@ fn reconcile_all(input: &GroupedInput, now: cie_pagamenti::Moment) -> Vec<GroupR
     std::thread::scope(|scope| {
         for (k, part) in results.chunks_mut(chunk).enumerate() {
             let (input, schedule) = (input, &schedule);
-            scope.spawn(move || {
-                for (i, slot) in part.iter_mut().enumerate() {
-                    *slot = input.reconcile(k * chunk + i, Lifespan::default(), now, schedule);
-                }
-            });
+            scope.spawn(move || input.reconcile_into(k * chunk, part, Lifespan::default(), now, schedule));
         }
     });
     results
@@ -195,7 +191,7 @@ fn write_outputs(
                 text(q.cieonline_cards),
                 text(q.discrepancy),
                 text(q.mismatch),
-                text(q.state.map(|s| format!("{s:?}").to_lowercase())),
+                text(q.state.map(QuarterState::as_str)),
             ]);
         }
         let s = &r.summary;

@@ -9,7 +9,6 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use cie_pagamenti::allocation::CardCounts;
 use cie_pagamenti::calendar::{day_number, rome_day_of_epoch, rome_midnight_of_day, DayNumber, ExportedMoments};
 use cie_pagamenti::{ErrorCode, Moment};
-use serde::Serialize;
 
 use crate::columns::{map_headers, Kind};
 use crate::records::Records;
@@ -307,16 +306,4 @@ fn hash(id: &[u8]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     h.write(id);
     h.finish()
-}
-
-/// Serialises as the per-day counts (`[[day, cards], …]`).
-impl Serialize for CardTally {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("CardTally", 3)?;
-        st.serialize_field("days", self.counts.days())?;
-        st.serialize_field("findings", &self.findings)?;
-        st.serialize_field("source", &self.source)?;
-        st.end()
-    }
 }

@@ -356,7 +356,6 @@ pub fn read_orders(bytes: &[u8], options: &Options) -> Result<Imported<OrderRow>
         causale_warnings(line, &order, parsed.as_ref(), options, &mut findings);
         out.push(Located { line, value: OrderRow { order, causale, municipality } });
     }
-    findings.extend(table.findings);
     findings.sort_by_key(|f| f.line);
     Ok(Imported { rows: out, findings, source: table.source })
 }
@@ -405,7 +404,6 @@ pub fn read_cieonline(bytes: &[u8], options: &Options) -> Result<Imported<CountR
             }
         }
     }
-    findings.extend(table.findings);
     findings.sort_by_key(|f| f.line);
     Ok(Imported { rows: out, findings, source: table.source })
 }

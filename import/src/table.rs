@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::columns::{map_headers, Kind};
 use crate::records::Records;
-use crate::{Finding, ImportError};
+use crate::ImportError;
 
 /// How a file was read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,7 +34,6 @@ pub(crate) struct Row {
 
 pub(crate) struct Table {
     pub(crate) rows: Vec<Row>,
-    pub(crate) findings: Vec<Finding>,
     pub(crate) source: Source,
 }
 
@@ -128,7 +127,7 @@ impl Table {
         }
         let source =
             Source { format: "csv", encoding: Some(encoding), delimiter: Some(char::from(delimiter)), sheet: None };
-        Ok(Table { rows, findings: Vec::new(), source })
+        Ok(Table { rows, source })
     }
 
     fn spreadsheet(bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<Table, ImportError> {
@@ -160,7 +159,7 @@ impl Table {
             })
             .collect();
         let source = Source { format: "spreadsheet", encoding: None, delimiter: None, sheet: Some(name) };
-        Ok(Table { rows, findings: Vec::new(), source })
+        Ok(Table { rows, source })
     }
 }
 

@@ -462,9 +462,6 @@ def reconcile_groups(
     def column(table: Any, name: str) -> Any:
         return np.asarray(table[name])
 
-    def quarter_codes(values: Any) -> Any:
-        return np.asarray([int(str(q)[:4]) * 10 + int(str(q)[-1]) for q in values], dtype=np.int64)
-
     def days(values: Any) -> Any:
         return np.ascontiguousarray(np.asarray(values, dtype="datetime64[D]").view("int64"))
 
@@ -480,9 +477,9 @@ def reconcile_groups(
         period_from = days(orders["period_from"]) if has_period else no_period
         period_to = days(orders["period_to"]) if has_period else no_period
         numbers = [str(n) for n in orders["number"]]
-        cie_quarter = quarter_codes(cieonline["quarter"]) if cieonline is not None else np.asarray([], dtype=np.int64)
+        cie_quarter = list(cieonline["quarter"]) if cieonline is not None else []
         cie_cards = np.ascontiguousarray(column(cieonline, "cards"), dtype=np.int64) if cieonline is not None else np.asarray([], dtype=np.int64)
-        tr_quarter = quarter_codes(transmitted["quarter"]) if transmitted is not None else np.asarray([], dtype=np.int64)
+        tr_quarter = list(transmitted["quarter"]) if transmitted is not None else []
         order_days = days(orders["date"])
     except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise _native.coded_error("INPUT_FORMAT", f"reconcile_groups columns: {exc!r}") from exc
@@ -491,9 +488,8 @@ def reconcile_groups(
         group[2], cie_quarter, cie_cards, group[3], tr_quarter, when, first_quarter, threads,
     )
     names = np.asarray([k.item() if hasattr(k, "item") else k for k in uniques] + [None], dtype=object)
-    codes = columns.pop("quarter_code")
-    out = {by: names[columns.pop("group")] if len(codes) else np.asarray([], dtype=object)}
-    out["quarter"] = [f"{q // 10}-Q{q % 10}" for q in codes.tolist()]
+    group_of_row = columns.pop("group")
+    out = {by: names[group_of_row] if len(group_of_row) else np.asarray([], dtype=object)}
     out.update(columns)
     return GroupedReconciliation(
         by=by,

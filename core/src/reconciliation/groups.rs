@@ -140,36 +140,29 @@ impl GroupedInput {
         for (row, &g) in card_group.iter().enumerate() {
             check_group("card", row, g, groups)?;
         }
-        // The cards of one group, counted into its tally; a card outside the calendar is the
-        // group's error, with its index in `epochs`.
-        let count = |tally: &mut CardCounts, epochs: &[i64]| -> Result<(), (usize, ErrorCode)> {
-            let counted = CardCounts::of(epochs).map_err(|e| match &e {
-                crate::allocation::AllocationError::Card { index, .. } => (*index, e.code()),
-                crate::allocation::AllocationError::Pricing(_) => (0, e.code()),
-            })?;
-            *tally = CardCounts::merge([std::mem::take(tally), counted]);
-            Ok(())
-        };
         // All moments within the calendar and a few years: one day index for every group
         // (a table per UTC day), no time-zone lookup per card.
         let (min, max) = card_epoch.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
-        let indexed = !card_epoch.is_empty()
+        let index = (!card_epoch.is_empty()
             && rome_day_of_epoch(min).is_ok()
             && rome_day_of_epoch(max).is_ok()
-            && (max - min) / 86_400 < 1 << 16;
-        let sorted = card_group.windows(2).all(|w| w[0] <= w[1]);
-        if indexed && sorted {
-            let index = DayIndex::new(min, max);
-            let mut table = vec![0u64; index.slots()];
-            let mut start = 0;
-            while start < card_group.len() {
-                let g = card_group[start] as usize;
-                let len = card_group[start..].iter().take_while(|&&x| x as usize == g).count();
-                let counted = CardCounts::of_indexed(&card_epoch[start..start + len], &index, &mut table);
-                input.cards[g] = CardCounts::merge([std::mem::take(&mut input.cards[g]), counted]);
-                start += len;
-            }
-        } else if sorted {
+            && (max - min) / 86_400 < 1 << 16)
+            .then(|| DayIndex::new(min, max));
+        let mut table = vec![0u64; index.as_ref().map_or(0, DayIndex::slots)];
+        // The cards of one group, counted into its tally; a card outside the calendar is the
+        // group's error, with its index in `epochs`.
+        let mut count = |tally: &mut CardCounts, epochs: &[i64]| -> Result<(), (usize, ErrorCode)> {
+            let counted = match &index {
+                Some(index) => CardCounts::of_indexed(epochs, index, &mut table),
+                None => CardCounts::of(epochs).map_err(|e| match &e {
+                    crate::allocation::AllocationError::Card { index, .. } => (*index, e.code()),
+                    crate::allocation::AllocationError::Pricing(_) => (0, e.code()),
+                })?,
+            };
+            *tally = CardCounts::merge([std::mem::take(tally), counted]);
+            Ok(())
+        };
+        if card_group.windows(2).all(|w| w[0] <= w[1]) {
             let mut start = 0;
             while start < card_group.len() {
                 let g = card_group[start] as usize;
@@ -230,6 +223,21 @@ impl GroupedInput {
         self.cards.is_empty()
     }
 
+    /// Reconciles the groups `first..first + slots.len()` into `slots`: one thread's share of
+    /// the groups.
+    pub fn reconcile_into(
+        &self,
+        first: usize,
+        slots: &mut [GroupResult],
+        lifespan: Lifespan,
+        now: Moment,
+        schedule: &PriceSchedule,
+    ) {
+        for (i, slot) in slots.iter_mut().enumerate() {
+            *slot = self.reconcile(first + i, lifespan, now, schedule);
+        }
+    }
+
     /// Allocates and reconciles one group on its own (§3, §4): exactly what reconciling that
     /// municipality alone gives.
     pub fn reconcile(&self, group: usize, lifespan: Lifespan, now: Moment, schedule: &PriceSchedule) -> GroupResult {
@@ -273,15 +281,17 @@ impl GroupedInput {
     }
 }
 
-/// Every group reconciled, in group order (one thread: see [`GroupedInput::reconcile`] to
-/// share the groups among threads).
+/// Every group reconciled, in group order (one thread: [`GroupedInput::reconcile_into`] shares
+/// the groups among threads).
 pub fn reconcile_groups(
     input: &GroupedInput,
     lifespan: Lifespan,
     now: Moment,
     schedule: &PriceSchedule,
 ) -> Vec<GroupResult> {
-    (0..input.len()).map(|g| input.reconcile(g, lifespan, now, schedule)).collect()
+    let mut results = vec![GroupResult::default(); input.len()];
+    input.reconcile_into(0, &mut results, lifespan, now, schedule);
+    results
 }
 
 #[cfg(test)]
