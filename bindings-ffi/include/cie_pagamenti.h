@@ -462,6 +462,10 @@ typedef enum cie_status_t {
    */
   CIE_STATUS_FILE_READ = 111,
   /**
+   * `FISCAL_CODE_NAME_MISMATCH`.
+   */
+  CIE_STATUS_FISCAL_CODE_NAME_MISMATCH = 112,
+  /**
    * A null pointer, invalid UTF-8 or an out-of-range argument.
    */
   CIE_STATUS_INVALID_ARGUMENT = 1000,

@@ -230,6 +230,8 @@ pub enum CieStatus {
     CieStatusOrderReversed = 110,
     /// `FILE_READ`.
     CieStatusFileRead = 111,
+    /// `FISCAL_CODE_NAME_MISMATCH`.
+    CieStatusFiscalCodeNameMismatch = 112,
     /// A null pointer, invalid UTF-8 or an out-of-range argument.
     CieStatusInvalidArgument = 1000,
     /// An internal failure caught at the boundary (never expected).
@@ -351,6 +353,7 @@ impl From<ErrorCode> for CieStatus {
             ErrorCode::CausaleIncomplete => CieStatus::CieStatusCausaleIncomplete,
             ErrorCode::OrderReversed => CieStatus::CieStatusOrderReversed,
             ErrorCode::FileRead => CieStatus::CieStatusFileRead,
+            ErrorCode::FiscalCodeNameMismatch => CieStatus::CieStatusFiscalCodeNameMismatch,
         }
     }
 }

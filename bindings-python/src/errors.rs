@@ -31,7 +31,11 @@ fn class_name(code: ErrorCode) -> &'static str {
         | C::PeriodAfterOrder => "DateError",
         C::QuarterFormat | C::QuarterOutOfRange => "QuarterError",
         C::MunicipalityName => "MunicipalityNameError",
-        C::FiscalCodeLength | C::FiscalCodeCharacter | C::FiscalCodeChecksum | C::FiscalCodeDate => "FiscalCodeError",
+        C::FiscalCodeLength
+        | C::FiscalCodeCharacter
+        | C::FiscalCodeChecksum
+        | C::FiscalCodeDate
+        | C::FiscalCodeNameMismatch => "FiscalCodeError",
         C::VatNumberFormat | C::VatNumberChecksum => "VatNumberError",
         C::IbanFormat | C::IbanCountry | C::IbanChecksum | C::IbanCin => "IbanError",
         C::CapFormat => "CapError",

@@ -9,32 +9,40 @@ export class CieError extends Error {
     this.fields = raw.fields || {};
     // Structured fields also as camelCase properties (top_up → topUp).
     for (const [key, value] of Object.entries(this.fields)) {
-      this[key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())] = value;
+      this[camel(key)] = value;
     }
   }
 }
 
-// Wraps a native function: coded error objects become CieError instances.
+// The core names its fields in snake_case; JS callers get camelCase. Only names of that
+// shape change: map keys are data (quarters "2024-Q1", ISTAT codes, order ids "2024/12",
+// fiscal codes) and never look like `lower_snake`.
+const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+export function camel(key) {
+  return SNAKE.test(key) ? key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()) : key;
+}
+
+// Results cross as plain JSON-like objects; typed arrays and primitives pass unchanged.
+export function camelize(value) {
+  if (Array.isArray(value)) return value.map(camelize);
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out = {};
+  for (const [key, v] of Object.entries(value)) {
+    // `fields` of a finding keep the core's names, as CieError.fields does.
+    out[camel(key)] = key === "fields" ? v : camelize(v);
+  }
+  if (out.cieError === true) delete out.cieError;
+  return out;
+}
+
+// Wraps a native function: results in camelCase, coded error objects become CieError instances.
 export function wrap(fn) {
   return (...args) => {
     try {
-      return fn(...args);
+      return camelize(fn(...args));
     } catch (e) {
       if (e && e.cieError === true) throw new CieError(e);
       throw e;
     }
   };
 }
-
-export const NAMES = [
-  "parseAmount", "parseAmountMachine", "formatAmount", "cardsForAmount", "amountForCards", "priceOn",
-  "citizenFee", "causale", "quarterOf", "quarterInfo", "parseDate", "fortnightOf", "pre2020Mailbox",
-  "validateFiscalCode", "isValidFiscalCode", "validateVatNumber", "isValidVatNumber", "validateIban",
-  "isValidIban", "validateCap", "isValidCap", "validateEmail", "isValidEmail", "validatePhone",
-  "isValidPhone", "checkPassword", "checkPasswordChange", "passwordRules", "generatePassword",
-  "allocateAndReconcile", "allocateEpochs", "allocateColumns", "errorMessage", "allowedActions", "siteStatus", "emailsMatch",
-  "checkOrderForm",
-];
-
-// Only in the node package (built with the `workflow` feature).
-export const NODE_NAMES = ["replaySummary", "statement"];

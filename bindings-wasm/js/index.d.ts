@@ -22,7 +22,7 @@ export type ErrorCode =
   | "AMOUNT_COLUMN_MIXED" | "COLUMN_MISSING" | "FILE_EMPTY" | "FILE_FORMAT" | "ROW_DUPLICATE"
   | "ORDER_IDENTITY_DUPLICATE" | "CARD_DUPLICATE" | "CIEONLINE_DUPLICATE" | "CARD_DATE_FUTURE" | "COUNT_FORMAT"
   | "CAUSALE_COUNT_MISMATCH" | "CAUSALE_PERIOD_MISMATCH" | "CAUSALE_MUNICIPALITY_MISMATCH" | "CAUSALE_INCOMPLETE" | "ORDER_REVERSED"
-  | "FILE_READ";
+  | "FILE_READ" | "FISCAL_CODE_NAME_MISMATCH";
 
 /** Password rule codes, in checklist order. */
 export type PasswordRuleCode =
@@ -47,8 +47,8 @@ export type Money = string;
 /** ISO date "2024-03-31" (or "31/03/2024"). */
 export type IsoDate = string;
 
-export interface Price { valid_from: string; unit: string; net: string; vat: string; vat_rate_percent: number; municipal_share: string; ministry_share: string }
-export interface CitizenFee { state: string; fixed_fee: string; secretarial_fee: string; total: string }
+export interface Price { validFrom: string; unit: string; net: string; vat: string; vatRatePercent: number; municipalShare: string; ministryShare: string }
+export interface CitizenFee { state: string; fixedFee: string; secretarialFee: string; total: string }
 export interface QuarterInfo { canonical: string; labelIt: string; firstDay: string; lastDay: string; next: string | null; previous: string | null }
 export interface FortnightInfo { canonical: string; firstDay: string; lastDay: string; dueDate: string }
 export interface PasswordRule { code: PasswordRuleCode; messageIt: string; messageEn: string }
@@ -84,7 +84,13 @@ export declare function checkPassword(password: string): PasswordRuleCode[];
 export declare function checkPasswordChange(current: string, next: string, confirmation: string): string[];
 export declare function passwordRules(): PasswordRule[];
 export declare function generatePassword(length?: number): string;
-export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: unknown; reconciliation: unknown };
+/** One order's share of one quarter. */
+export interface Portion { quarter: string; cards: number; amount: string }
+export interface OrderAllocation { number: string; date: string; amount: string; cards: number; portions: Portion[]; split: boolean; credit: string }
+export interface Allocation { quarters: Record<string, QuarterAllocation>; orders: OrderAllocation[]; credit: string; debit: string; [field: string]: unknown }
+export interface QuarterReconciliation { quarter: string; cardsSigned: number; cardsPaid: number; cieonline: number | null; [field: string]: unknown }
+export interface Reconciliation { quarters: QuarterReconciliation[]; [field: string]: unknown }
+export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: Allocation; reconciliation: Reconciliation };
 export interface QuarterAllocation { cardsSigned: number; cardsPaid: number; amount: string; unpaidCards: number; debit: string }
 export declare function allocateEpochs(cards: BigInt64Array, orders: OrderInput[]): { quarters: Record<string, QuarterAllocation>; credit: string; debit: string; cards: number };
 /** Orders as columns: dates as days since 1970-01-01 (`Date.UTC(y, m - 1, d) / 86400000`), -2147483648 = no period. */
@@ -96,27 +102,41 @@ export type Profile = "operator" | "manager" | "no_profile" | "support";
 export type Action = "create_quarter" | "add_order" | "edit_order" | "delete_order" | "complete_work" | "take_over" | "submit" | "unlock_quarter" | "transmit" | "transmit_zero" | "reopen";
 export type SiteStep = "data" | "contacts" | "security_officer" | "installation_contact" | "issuance_manager" | "summary";
 export declare function allowedActions(state: QuarterState | null, profile: Profile): Action[];
-export declare function siteStatus(site: object): { status: "complete" | "incomplete"; label_it: "COMPLETA" | "INCOMPLETA"; label_en: "COMPLETE" | "INCOMPLETE"; missing: SiteStep[]; missing_it: string[]; missing_en: string[] };
+export declare function siteStatus(site: object): { status: "complete" | "incomplete"; labelIt: "COMPLETA" | "INCOMPLETA"; labelEn: "COMPLETE" | "INCOMPLETE"; missing: SiteStep[]; missingIt: string[]; missingEn: string[] };
 export declare function emailsMatch(email: unknown, confirmation: unknown): boolean;
 export interface OrderFinding {
   code: ErrorCode;
   severity: "error" | "warning";
   field: "number" | "date" | "amount" | "period" | "causale";
-  message_it: string;
-  message_en: string;
+  messageIt: string;
+  messageEn: string;
+  /** The structured fields under the core's (snake_case) names, as on CieError. */
   fields: Record<string, string | number>;
 }
 export interface OrderCheck {
   order: { number: string; date: string; amount: string; period: [string, string] | null } | null;
   findings: OrderFinding[];
   cards: number | null;
-  top_up: string | null;
+  topUp: string | null;
   quarters: string[];
-  missed_due_date: string | null;
+  missedDueDate: string | null;
 }
 /** The core order check on the form's texts (strict portal amounts and dates). */
 export declare function checkOrderForm(number: string, date: string, amount: string, periodFrom: string, periodTo: string, today: string, causale?: string, municipality?: string): OrderCheck;
+/** The *Aggiungi utente* name check (SPEC §7): a mismatch is a warning, never a refusal. Throws the code's own error when the fiscal code is invalid. */
+export interface NameConsistency {
+  code: string;
+  foundSurname: string;
+  foundName: string;
+  expectedSurname: string | null;
+  expectedName: string | null;
+  matches: boolean;
+  warning: { code: "FISCAL_CODE_NAME_MISMATCH"; messageIt: string; messageEn: string; fields: Record<string, string> } | null;
+}
+export declare function fiscalCodeMatchesName(code: string, surname: string, name: string): NameConsistency;
+/** Every function this build exports (generated from the Rust exports). */
+export declare const FUNCTIONS: string[];
 /** Replays an event log; the state summary at `now` (the shared workflow scenarios). */
 export declare function replaySummary(log: string, now: string): Record<string, unknown>;
 /** Node package only. Allocation, Resoconto and settlement of one municipality (the shared statement vectors): input `{now, municipality?, cards, orders: [{number, date, amount, period_from?, period_to?}], cieonline?, states?, transmitted_on?, first_quarter?, last_quarter?}`, amounts as machine text. */
-export declare function statement(input: Record<string, unknown>): { allocation: Record<string, unknown>; reconciliation: Record<string, unknown>; settlement: Record<string, unknown>; pre_portal_mailbox: string | null };
+export declare function statement(input: Record<string, unknown>): { allocation: Record<string, unknown>; reconciliation: Record<string, unknown>; settlement: Record<string, unknown>; prePortalMailbox: string | null };

@@ -58,7 +58,7 @@ test("allocation and reconciliation in the browser build", () => {
     "2024-04-02T10:00:00",
   );
   assert.equal(r.allocation.orders[0].portions[0].quarter, "2024-Q1");
-  assert.equal(r.reconciliation.next_to_transmit, "2024-Q1");
+  assert.equal(r.reconciliation.nextToTransmit, "2024-Q1");
   assert.throws(() => c.allocateAndReconcile(["x"], [], undefined, undefined, "2024-01-01"), (e) => e.code === "MOMENT_FORMAT");
 });
 
@@ -133,10 +133,10 @@ test("buttons a profile may use, and a site's completeness", () => {
     contacts: ["RSSMRA80A01H501U"], security_officers: [], installation_contact: null, issuance_manager: null, transmitted: false,
   };
   assert.deepEqual(c.siteStatus(site), {
-    status: "incomplete", label_it: "INCOMPLETA", label_en: "INCOMPLETE",
+    status: "incomplete", labelIt: "INCOMPLETA", labelEn: "INCOMPLETE",
     missing: ["security_officer", "installation_contact", "issuance_manager", "summary"],
-    missing_it: ["Security Officer", "Referente per le installazioni", "Responsabile del servizio di emissione CIE", "Riepilogo"],
-    missing_en: ["Security Officer", "Installation contact", "CIE issuance manager", "Summary"],
+    missingIt: ["Security Officer", "Referente per le installazioni", "Responsabile del servizio di emissione CIE", "Riepilogo"],
+    missingEn: ["Security Officer", "Installation contact", "CIE issuance manager", "Summary"],
   });
   assert.throws(() => c.siteStatus({}), (e) => e.code === "SITE_FIELD_REQUIRED");
 });

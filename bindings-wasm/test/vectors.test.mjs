@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as c from "../js/node.mjs";
+import { camelize } from "../js/errors.js";
 
 const dir = fileURLToPath(new URL("../../tests/vectors/", import.meta.url));
 const plain = (o) => JSON.parse(JSON.stringify(o));
@@ -18,19 +19,13 @@ const ops = {
   causale: (i) => c.causale(i.municipality, i.fortnight, i.cards),
   quarter_of: (i) => c.quarterOf(i.moment),
   parse_date: (i) => c.parseDate(i.text),
-  quarter: (i) => {
-    const q = c.quarterInfo(i.text);
-    return { canonical: q.canonical, label_it: q.labelIt, first_day: q.firstDay, last_day: q.lastDay, next: q.next, previous: q.previous };
-  },
+  quarter: (i) => c.quarterInfo(i.text),
   portal_quarter: (i) => {
     const q = c.quarterInfo(i.text);
     if (q.canonical < "2020-Q1") throw new c.CieError({ code: "QUARTER_OUT_OF_RANGE", messageIt: "", messageEn: "", fields: {} });
     return q.canonical;
   },
-  fortnight: (i) => {
-    const f = c.fortnightOf(i.day);
-    return { canonical: f.canonical, first_day: f.firstDay, last_day: f.lastDay, due_date: f.dueDate };
-  },
+  fortnight: (i) => c.fortnightOf(i.day),
   pre2020_mailbox: (i) => c.pre2020Mailbox(i.name),
   validate_fiscal_code: (i) => c.validateFiscalCode(i.value),
   validate_vat_number: (i) => c.validateVatNumber(i.value),
@@ -60,7 +55,8 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
           return true;
         });
       } else {
-        assert.deepEqual(run(v.input), v.expect);
+        // The vectors name fields as the core does (snake_case); JS results are camelCase.
+        assert.deepEqual(run(v.input), camelize(v.expect));
       }
     });
   });

@@ -199,6 +199,7 @@ error_codes! {
     CausaleIncomplete = "CAUSALE_INCOMPLETE", "La causale non indica il numero di carte e il periodo richiesti", "The causale does not state the required card count and period";
     OrderReversed = "ORDER_REVERSED", "Mandato stornato dal tesoriere: non ha pagato nulla", "Payment order reversed by the treasurer: it paid nothing";
     FileRead = "FILE_READ", "Lettura del file interrotta da un errore del sistema", "Reading the file was interrupted by a system error";
+    FiscalCodeNameMismatch = "FISCAL_CODE_NAME_MISMATCH", "Cognome o nome non corrispondono al codice fiscale: controllare che non ci siano errori di battitura", "The surname or the name does not match the fiscal code: check for typing errors";
 }
 
 impl ErrorCode {

@@ -339,6 +339,9 @@ pub enum CieError {
     /// `FILE_READ`.
     #[error("FILE_READ: {message_en}")]
     FileRead { code: String, message_it: String, message_en: String, fields_json: String },
+    /// `FISCAL_CODE_NAME_MISMATCH`.
+    #[error("FISCAL_CODE_NAME_MISMATCH: {message_en}")]
+    FiscalCodeNameMismatch { code: String, message_it: String, message_en: String, fields_json: String },
     /// `INVALID_ARGUMENT`.
     #[error("INVALID_ARGUMENT: {message_en}")]
     InvalidArgument { code: String, message_it: String, message_en: String, fields_json: String },
@@ -460,5 +463,6 @@ pub(crate) fn variant(code: ErrorCode, message_it: String, message_en: String, f
         ErrorCode::CausaleIncomplete => CieError::CausaleIncomplete { code: code_text, message_it, message_en, fields_json },
         ErrorCode::OrderReversed => CieError::OrderReversed { code: code_text, message_it, message_en, fields_json },
         ErrorCode::FileRead => CieError::FileRead { code: code_text, message_it, message_en, fields_json },
+        ErrorCode::FiscalCodeNameMismatch => CieError::FiscalCodeNameMismatch { code: code_text, message_it, message_en, fields_json },
     }
 }

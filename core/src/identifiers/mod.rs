@@ -4,11 +4,13 @@
 mod contact;
 mod fiscal_code;
 mod iban;
+mod name_match;
 mod vat_number;
 
 pub use contact::{validate_cap, validate_email, validate_phone};
 pub use fiscal_code::{is_valid_fiscal_code, validate_fiscal_code, FiscalCodeInfo, Sex};
 pub use iban::{is_valid_iban, validate_iban};
+pub use name_match::{fiscal_code_matches_name, NameConsistency, NameMismatch};
 pub use vat_number::validate_vat_number;
 
 use thiserror::Error;
