@@ -1,5 +1,5 @@
 /** The form-associated custom elements (importing the module defines them). */
-export * from "./index";
+export * from "./index.js";
 /** Resolves when the validation rules (WebAssembly) are loaded; rejects when they cannot be (e.g. a CSP without 'wasm-unsafe-eval'). */
 export declare const ready: Promise<void>;
 /** Common to every component: the native constraint-validation API, as on <input>. */

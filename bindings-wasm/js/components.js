@@ -6,6 +6,8 @@
 // <link rel="preload" data-cie-pagamenti href="…wasm">, else next to the module's own file).
 import * as cie from "./web.js";
 
+performance.mark("cie-module");
+
 const TEXT = {
   it: {
     required: "Campo obbligatorio",
@@ -56,6 +58,7 @@ function wasmSource() {
 
 /** Resolves when the rules are loaded; rejects (and every component says so) when they cannot be. */
 export const ready = cie.init(wasmSource()).then(() => {
+  performance.mark("cie-ready");
   loaded = true;
 }, (e) => {
   failure = e;
@@ -197,7 +200,7 @@ class CieElement extends HTMLElement {
       firstValidation = true;
       performance.mark("cie-first-validation");
     }
-    this.after?.(outcome, t);
+    this.afterUpdate?.(outcome, t);
   }
 
   isRequired(key) {
@@ -335,7 +338,7 @@ ${this.statusMarkup()}</fieldset>`;
     return { errors, warnings: {}, value, rules, unmet, next };
   }
 
-  after(outcome, t) {
+  afterUpdate(outcome, t) {
     if (!outcome.rules) return;
     const list = this.querySelector(".cie-checklist");
     const strip = (s) => s.replace(/^La password deve contenere /, "").replace(/^The password must contain /, "");
@@ -395,7 +398,7 @@ ${this.statusMarkup()}</fieldset>`;
     return { errors, warnings, value, check };
   }
 
-  after(outcome, t) {
+  afterUpdate(outcome, t) {
     const cards = this.querySelector(`#${this.id_}-cards`);
     const quarter = this.querySelector(`#${this.id_}-quarter`);
     const check = outcome.check;

@@ -86,10 +86,19 @@ export declare function passwordRules(): PasswordRule[];
 export declare function generatePassword(length?: number): string;
 /** One order's share of one quarter. */
 export interface Portion { quarter: string; cards: number; amount: string }
-export interface OrderAllocation { number: string; date: string; amount: string; cards: number; portions: Portion[]; split: boolean; credit: string }
-export interface Allocation { quarters: Record<string, QuarterAllocation>; orders: OrderAllocation[]; credit: string; debit: string; [field: string]: unknown }
-export interface QuarterReconciliation { quarter: string; cardsSigned: number; cardsPaid: number; cieonline: number | null; [field: string]: unknown }
-export interface Reconciliation { quarters: QuarterReconciliation[]; [field: string]: unknown }
+export interface OrderAllocation { number: string; date: string; amount: string; period: [string, string] | null; portions: Portion[]; split: boolean; credit: string }
+export interface Allocation { orders: OrderAllocation[]; quarters: Record<string, QuarterAllocation>; credit: string; debit: string; cards: number }
+export interface QuarterReconciliation {
+  quarter: string; amount: string; cardsFromAmount: number; exact: boolean; topUp: string | null;
+  cieonlineCards: number | null; cieonlineProvisional: boolean; state: QuarterState | null;
+  discrepancy: number | null; mismatch: string | null; municipalShare: string; shareSuspended: boolean; zeroQuarter: boolean;
+}
+export interface Reconciliation {
+  quarters: QuarterReconciliation[]; prePortal: unknown; balance: string | null; balanceIncomplete: boolean;
+  transmittedWithoutCount: string[]; transmittedCardsFromAmount: number; transmittedCieonlineCards: number;
+  mismatches: number; discrepancies: number; municipalShare: string; suspendedShare: string;
+  missingQuarters: string[]; nextToTransmit: string | null; completeYears: number[];
+}
 export declare function allocateAndReconcile(cards: string[], orders: OrderInput[], cieonline: Record<string, number> | undefined, transmitted: string | undefined, now: string): { allocation: Allocation; reconciliation: Reconciliation };
 export interface QuarterAllocation { cardsSigned: number; cardsPaid: number; amount: string; unpaidCards: number; debit: string }
 export declare function allocateEpochs(cards: BigInt64Array, orders: OrderInput[]): { quarters: Record<string, QuarterAllocation>; credit: string; debit: string; cards: number };

@@ -130,6 +130,7 @@ test("the order form: money read strictly, every rule of the core order check at
   await p.keyboard.press("Enter");
   const sent = JSON.parse(await p.textContent("#inviato"));
   assert.deepEqual(sent, { form: "form-mandato", numero: "1818", data: "2024-04-10", importo: "33.58", dal: "2024-03-16", al: "2024-03-31" });
+  assert.doesNotMatch(await p.textContent("main"), /\[object|undefined|NaN/, "no stray text on the page");
   await p.screenshot({ path: shots + "inserimento-mandato.png", fullPage: true });
 });
 
