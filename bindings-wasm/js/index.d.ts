@@ -132,6 +132,8 @@ export interface OrderCheck {
 }
 /** The core order check on the form's texts (strict portal amounts and dates). */
 export declare function checkOrderForm(number: string, date: string, amount: string, periodFrom: string, periodTo: string, today: string, causale?: string, municipality?: string): OrderCheck;
+/** What a causale says (§1.6); each part null when the text does not say it. */
+export declare function parseCausale(text: string): { municipality: string | null; cards: number | null; period: [IsoDate, IsoDate] | null };
 /** The *Aggiungi utente* name check (SPEC §7): a mismatch is a warning, never a refusal. Throws the code's own error when the fiscal code is invalid. */
 export interface NameConsistency {
   code: string;

@@ -641,6 +641,13 @@ pub fn emails_match(email: &JsValue, confirmation: &JsValue) -> bool {
     }
 }
 
+/// What a payment order's causale says (§1.6): `{municipality, cards, period: [from, to]}`, each
+/// `null` when the text does not say it. Never throws for a string.
+#[wasm_bindgen(js_name = parseCausale)]
+pub fn parse_causale(causale: &JsValue) -> Result<JsValue, JsValue> {
+    Ok(json(&cie_pagamenti::pricing::parse_causale(&text(causale, ErrorCode::InputFormat)?)))
+}
+
 /// The *Aggiungi utente* name check (SPEC §7): the fiscal code's first six letters against the
 /// surname and the name. Throws the code's own error when the code is invalid; otherwise
 /// `{code, foundSurname, foundName, expectedSurname, expectedName, matches, warning}` where
@@ -661,9 +668,8 @@ pub fn fiscal_code_matches_name(code: &JsValue, surname: &JsValue, name: &JsValu
 /// portal amounts (`1234,56`, never `1.000`), `gg/mm/aaaa` dates, empty period fields for no
 /// period. `today` is the Rome civil date as `gg/mm/aaaa` or ISO. Returns `{order, findings:
 /// [{code, severity, field, message_it, message_en}], cards, top_up, quarters, missed_due_date}`.
-/// With a `causale` (optional; node package only: the browser build throws `INPUT_FORMAT`), its
-/// mismatches with the order (count, period, `municipality` when given) are warnings of the
-/// field `causale` (§1.6).
+/// With a `causale` (optional), its mismatches with the order (count, period, `municipality`
+/// when given) are warnings of the field `causale` (§1.6).
 #[wasm_bindgen(js_name = checkOrderForm)]
 #[allow(clippy::too_many_arguments)] // the form's fields, as JS passes them
 pub fn check_order_form(
@@ -688,17 +694,7 @@ pub fn check_order_form(
         &PriceSchedule::builtin(),
     );
     let check = match causale.as_string().filter(|c| !c.trim().is_empty()) {
-        #[cfg(feature = "workflow")]
         Some(text) => check.with_causale(&text, municipality.as_string().as_deref(), &PriceSchedule::builtin()),
-        #[cfg(not(feature = "workflow"))]
-        Some(_) => {
-            // The portal's form has no causale; the check stays out of the size budget.
-            let _ = municipality;
-            return Err(coded(
-                ErrorCode::InputFormat,
-                "the causale check is in the node package, not the browser build",
-            ));
-        }
         None => check,
     };
     Ok(json(&check))

@@ -171,3 +171,27 @@ test("the order form checks the causale when one is given (§1.6)", () => {
   const without = c.checkOrderForm("12", "15/03/2024", "33,58", "01/03/2024", "15/03/2024", "2024-06-01");
   assert.deepEqual(without.findings, []);
 });
+
+test("the name check of Aggiungi utente (§7): a warning with both sides, never a refusal", () => {
+  const ok = c.fiscalCodeMatchesName("rssmra80a01h501u", "Rossi", "Mario");
+  assert.deepEqual({ ...ok }, { code: "RSSMRA80A01H501U", foundSurname: "RSS", foundName: "MRA", expectedSurname: "RSS", expectedName: "MRA", matches: true, warning: null });
+  const typo = c.fiscalCodeMatchesName("RSSMRA80A01H501U", "Bianchi", "Luigi");
+  assert.equal(typo.matches, false);
+  assert.equal(typo.warning.code, "FISCAL_CODE_NAME_MISMATCH");
+  assert.match(typo.warning.messageIt, /il cognome dà BNC, il codice ha RSS; il nome dà LGU, il codice ha MRA/);
+  assert.equal(typo.warning.fields.expected_surname, "BNC");
+  assert.equal("cieError" in typo.warning, false);
+  assert.throws(() => c.fiscalCodeMatchesName("RSSMRA80A01H501X", "Rossi", "Mario"), (e) => e.code === "FISCAL_CODE_CHECKSUM");
+});
+
+test("the causale parser, in the browser build too (§1.6)", () => {
+  const p = c.parseCausale("Comune di Castelprova corrispettivo per il rilascio di n. 3 carte d'identità elettroniche (01/03/2024-15/03/2024)");
+  assert.deepEqual({ ...p }, { municipality: "Castelprova", cards: 3, period: ["2024-03-01", "2024-03-15"] });
+  assert.deepEqual({ ...c.parseCausale("Fornitura cancelleria") }, { municipality: null, cards: null, period: null });
+});
+
+test("results in camelCase; data keys (quarters, ISTAT codes, order ids) unchanged", async () => {
+  const { camelize } = await import("../js/errors.js");
+  assert.deepEqual(camelize({ top_up: "1", quarters: { "2024-Q1": { cards_paid: 1 } }, "058091": { next_to_transmit: null }, "2024/12_a": 1, fields: { top_up: "x" } }),
+    { topUp: "1", quarters: { "2024-Q1": { cardsPaid: 1 } }, "058091": { nextToTransmit: null }, "2024/12_a": 1, fields: { top_up: "x" } });
+});
