@@ -746,6 +746,20 @@ enum cie_status_t cie_quarter_of(const char *moment, struct cie_quarter_t *out);
 enum cie_status_t cie_quarter_of_epoch(int64_t seconds, struct cie_quarter_t *out);
 
 /**
+ * The name check of *Aggiungi utente* (SPEC §7) as JSON (free with `cie_string_free`):
+ * `{code, found_surname, found_name, expected_surname, expected_name, matches, warning}`, where
+ * `warning` is null or `{code: "FISCAL_CODE_NAME_MISMATCH", message_it, message_en, fields}`.
+ * A mismatch is a warning, not an error status; an invalid code is its own error status.
+ *
+ * # Safety
+ * The three texts NUL-terminated; `out` writable.
+ */
+enum cie_status_t cie_fiscal_code_matches_name(const char *code,
+                                               const char *surname,
+                                               const char *name,
+                                               char **out);
+
+/**
  * Validates a personal fiscal code; on success the normalised value is written to `out` (free with
  * `cie_string_free`); `out` may be null to only validate.
  *

@@ -261,6 +261,28 @@ unsafe fn validate(
     })
 }
 
+/// The name check of *Aggiungi utente* (SPEC §7) as JSON (free with `cie_string_free`):
+/// `{code, found_surname, found_name, expected_surname, expected_name, matches, warning}`, where
+/// `warning` is null or `{code: "FISCAL_CODE_NAME_MISMATCH", message_it, message_en, fields}`.
+/// A mismatch is a warning, not an error status; an invalid code is its own error status.
+///
+/// # Safety
+/// The three texts NUL-terminated; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn cie_fiscal_code_matches_name(
+    code: *const c_char,
+    surname: *const c_char,
+    name: *const c_char,
+    out: *mut *mut c_char,
+) -> CieStatus {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let (code, surname, name) = unsafe { (text(code)?, text(surname)?, text(name)?) };
+        let json = core(id::fiscal_code_matches_name_json(code, surname, name))?;
+        unsafe { put_string(out, &json) }
+    })
+}
+
 /// Validates a personal fiscal code; on success the normalised value is written to `out` (free with
 /// `cie_string_free`); `out` may be null to only validate.
 ///

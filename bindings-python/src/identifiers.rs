@@ -40,6 +40,7 @@ macro_rules! validators {
         )*
         /// Registers the validators.
         pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            m.add_function(wrap_pyfunction!(fiscal_code_matches_name_json, m)?)?;
             $(
                 m.add_function(wrap_pyfunction!($validate, m)?)?;
                 m.add_function(wrap_pyfunction!($is_valid, m)?)?;
@@ -57,4 +58,20 @@ validators! {
     validate_cap, is_valid_cap, validate_caps, id::validate_cap, CapFormat;
     validate_email, is_valid_email, validate_emails, id::validate_email, EmailFormat;
     validate_phone, is_valid_phone, validate_phones, id::validate_phone, PhoneFormat;
+}
+
+/// The name check (SPEC §7) as the core's JSON document; `cie_pagamenti.fiscal_code_matches_name`
+/// reads it.
+#[pyfunction]
+pub(crate) fn fiscal_code_matches_name_json(
+    code: &Bound<'_, PyAny>,
+    surname: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    id::fiscal_code_matches_name_json(
+        &convert::text(code, ErrorCode::FiscalCodeLength)?,
+        &convert::text(surname, ErrorCode::InputFormat)?,
+        &convert::text(name, ErrorCode::InputFormat)?,
+    )
+    .py_err()
 }

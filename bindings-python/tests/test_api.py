@@ -466,3 +466,16 @@ def test_reconcile_groups_gives_each_municipality_what_it_gets_alone() -> None:
         c.reconcile_groups({"municipality": keys, "signed_at": np.array([0, 1, 2])},
                            {**orders_cols, "amount_cents": orders_cols["amount_cents"].astype(float)}, now=now)
     assert bad.value.code in ("FLOAT_NOT_ALLOWED", "INPUT_FORMAT")
+
+
+def test_name_check_is_a_warning_with_both_sides() -> None:
+    ok = c.fiscal_code_matches_name("rssmra80a01h501u", "Rossi", "Mario")
+    assert ok["matches"] is True and ok["warning"] is None and ok["code"] == "RSSMRA80A01H501U"
+    typo = c.fiscal_code_matches_name("RSSMRA80A01H501U", "Bianchi", "Luigi")
+    assert typo["matches"] is False
+    assert typo["warning"]["code"] == "FISCAL_CODE_NAME_MISMATCH"
+    assert "il cognome dà BNC, il codice ha RSS" in typo["warning"]["message_it"]
+    assert typo["expected_name"] == "LGU"
+    with pytest.raises(e.FiscalCodeError) as raised:
+        c.fiscal_code_matches_name("RSSMRA80A01H501X", "Rossi", "Mario")
+    assert raised.value.code == "FISCAL_CODE_CHECKSUM"

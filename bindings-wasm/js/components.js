@@ -6,7 +6,6 @@
 // <link rel="preload" data-cie-pagamenti href="…wasm">, else next to the module's own file).
 import * as cie from "./web.js";
 
-performance.mark("cie-module");
 
 const TEXT = {
   it: {
@@ -58,7 +57,6 @@ function wasmSource() {
 
 /** Resolves when the rules are loaded; rejects (and every component says so) when they cannot be. */
 export const ready = cie.init(wasmSource()).then(() => {
-  performance.mark("cie-ready");
   loaded = true;
 }, (e) => {
   failure = e;
@@ -354,7 +352,6 @@ ${this.statusMarkup()}</fieldset>`;
   }
 }
 
-const romeToday = () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Rome" }).format(new Date());
 
 /** Inserimento mandato: every finding of the core's order check at its field. */
 class CieInserimentoMandato extends CieElement {
@@ -379,7 +376,8 @@ ${this.statusMarkup()}</fieldset>`;
 
   evaluate() {
     const v = (k) => this.value_(k);
-    const today = this.getAttribute("today") || romeToday();
+    // Without a `today` attribute, the browser's clock; the core takes its date in Rome.
+    const today = this.getAttribute("today") || new Date().toISOString();
     const check = cie.checkOrderForm(v("number"), v("date"), v("amount"), v("from"), v("to"), today);
     const errors = {};
     const warnings = {};

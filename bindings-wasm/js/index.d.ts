@@ -131,6 +131,7 @@ export interface OrderCheck {
   missedDueDate: string | null;
 }
 /** The core order check on the form's texts (strict portal amounts and dates). */
+/** `today`: the Rome date (ISO or gg/mm/aaaa), or an ISO moment such as `new Date().toISOString()` (its date in Rome). */
 export declare function checkOrderForm(number: string, date: string, amount: string, periodFrom: string, periodTo: string, today: string, causale?: string, municipality?: string): OrderCheck;
 /** What a causale says (§1.6); each part null when the text does not say it. */
 export declare function parseCausale(text: string): { municipality: string | null; cards: number | null; period: [IsoDate, IsoDate] | null };

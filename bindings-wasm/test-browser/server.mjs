@@ -11,20 +11,23 @@ const POLICIES = { strict: "script-src 'self'; object-src 'none'; base-uri 'none
 
 export function serve(root) {
   const gzipped = new Map();
+  const files = new Map();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     const path = normalize(join(root, decodeURIComponent(url.pathname)));
     if (!path.startsWith(root)) return res.writeHead(403).end();
     let body;
     try {
-      body = await readFile(path);
+      // Files are read once: the tests measure the browser, not the disk.
+      if (!files.has(path)) files.set(path, await readFile(path));
+      body = files.get(path);
     } catch {
       return res.writeHead(404).end();
     }
     const headers = { "content-type": TYPES[extname(path)] || "application/octet-stream", "cache-control": "no-store" };
     const policy = POLICIES[url.searchParams.get("csp")];
     if (policy && extname(path) === ".html") headers["content-security-policy"] = policy;
-    if (/\bgzip\b/.test(req.headers["accept-encoding"] || "") && /\.(js|mjs|wasm|css|html)$/.test(path)) {
+    if (!process.env.NOGZIP && /\bgzip\b/.test(req.headers["accept-encoding"] || "") && /\.(js|mjs|wasm|css|html)$/.test(path)) {
       if (!gzipped.has(path)) gzipped.set(path, gzipSync(body, { level: 9 }));
       body = gzipped.get(path);
       headers["content-encoding"] = "gzip";

@@ -195,3 +195,12 @@ test("results in camelCase; data keys (quarters, ISTAT codes, order ids) unchang
   assert.deepEqual(camelize({ top_up: "1", quarters: { "2024-Q1": { cards_paid: 1 } }, "058091": { next_to_transmit: null }, "2024/12_a": 1, fields: { top_up: "x" } }),
     { topUp: "1", quarters: { "2024-Q1": { cardsPaid: 1 } }, "058091": { nextToTransmit: null }, "2024/12_a": 1, fields: { top_up: "x" } });
 });
+
+test("the order form's today may be a moment: its date in Rome", () => {
+  // 22:30 UTC on 31 March 2024 is already 1 April in Rome (CEST).
+  const check = c.checkOrderForm("1", "01/04/2024", "16,79", "", "", "2024-03-31T22:30:00Z");
+  assert.equal(check.findings.filter((f) => f.code === "ORDER_DATE_FUTURE").length, 0);
+  const earlier = c.checkOrderForm("1", "01/04/2024", "16,79", "", "", "2024-03-31T21:30:00Z");
+  assert.equal(earlier.findings.filter((f) => f.code === "ORDER_DATE_FUTURE").length, 1);
+  assert.throws(() => c.checkOrderForm("1", "01/04/2024", "16,79", "", "", "not a day"), (e) => e.code === "DATE_FORMAT");
+});

@@ -3,8 +3,8 @@
 use std::io::{BufRead, Read};
 
 use cie_pagamenti::identifiers::{
-    validate_cap, validate_email, validate_fiscal_code, validate_iban, validate_phone, validate_vat_number,
-    IdentifierError,
+    fiscal_code_matches_name, validate_cap, validate_email, validate_fiscal_code, validate_iban, validate_phone,
+    validate_vat_number, IdentifierError, NameMismatch,
 };
 use cie_pagamenti::password::{check_password, generate_password, PasswordRule};
 use cie_pagamenti::CieError;
@@ -20,6 +20,12 @@ pub(crate) enum CheckCommand {
         /// Valori; `-` li legge uno per riga dallo standard input.
         #[arg(required = true)]
         values: Vec<String>,
+        /// Cognome da confrontare con il codice (un avviso se non corrisponde, SPEC §7).
+        #[arg(long, visible_alias = "cognome")]
+        surname: Option<String>,
+        /// Nome da confrontare con il codice (un avviso se non corrisponde, SPEC §7).
+        #[arg(long, visible_alias = "nome")]
+        name: Option<String>,
     },
     /// Partita IVA / codice fiscale numerico (11 cifre).
     VatNumber {
@@ -58,8 +64,14 @@ pub(crate) enum CheckCommand {
 type Validator = fn(&str) -> Result<String, IdentifierError>;
 
 pub(crate) fn run(out: &Out, command: CheckCommand) -> Result<Status, Failure> {
+    let mut names = None;
     let (validator, values): (Validator, Vec<String>) = match command {
-        CheckCommand::FiscalCode { values } => (validate_fiscal_code, values),
+        CheckCommand::FiscalCode { values, surname, name } => {
+            if surname.is_some() || name.is_some() {
+                names = Some((surname.unwrap_or_default(), name.unwrap_or_default()));
+            }
+            (validate_fiscal_code, values)
+        }
         CheckCommand::VatNumber { values } => (validate_vat_number, values),
         CheckCommand::Iban { values } => (validate_iban, values),
         CheckCommand::Cap { values } => (validate_cap, values),
@@ -74,6 +86,12 @@ pub(crate) fn run(out: &Out, command: CheckCommand) -> Result<Status, Failure> {
             status = Status::Violation;
         }
         print_result(out, input, &result);
+        // The name check never changes the exit status: a mismatch is a warning (SPEC §7).
+        if let (Ok(_), Some((surname, name))) = (&result, &names) {
+            if let Some(w) = fiscal_code_matches_name(input, surname, name).ok().and_then(|c| c.warning()) {
+                print_warning(out, input, &w);
+            }
+        }
     };
     for value in &values {
         if value == "-" {
@@ -104,6 +122,15 @@ fn print_result(out: &Out, input: &str, result: &Result<String, IdentifierError>
             Ok(normalized) => println!("{input}\tOK\t{normalized}"),
             Err(e) => println!("{input}\t{}\t{}", e.code(), e.message(out.lang)),
         }
+    }
+}
+
+fn print_warning(out: &Out, input: &str, warning: &NameMismatch) {
+    if out.json {
+        let line = json!({ "input": input, "warning": warning.code().as_str(), "message": warning.message(out.lang) });
+        println!("{line}");
+    } else {
+        println!("{input}\t{}\t{}", warning.code(), warning.message(out.lang));
     }
 }
 

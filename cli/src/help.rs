@@ -34,6 +34,8 @@ const ENGLISH: &[(&str, &str)] = &[
     ("check", "Checks identifiers, or a password read from standard input"),
     ("check fiscal-code", "A person's fiscal code, omocodia included"),
     ("check fiscal-code values", "Values; `-` reads them one per line from standard input"),
+    ("check fiscal-code surname", "Surname to compare with the code (a warning when it does not match, SPEC §7)"),
+    ("check fiscal-code name", "First name to compare with the code (a warning when it does not match, SPEC §7)"),
     ("check vat-number", "VAT number / numeric fiscal code (11 digits)"),
     ("check vat-number values", "Values; `-` reads them one per line from standard input"),
     ("check iban", "Italian IBAN (mod-97 and CIN)"),

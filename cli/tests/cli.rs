@@ -88,6 +88,19 @@ fn check_reads_stdin_and_prints_json_lines() {
 }
 
 #[test]
+fn check_fiscal_code_against_names_warns_without_failing() {
+    let o = run(&["check", "fiscal-code", "RSSMRA80A01H501U", "--cognome", "Bianchi", "--nome", "Luigi"], None);
+    assert_eq!(o.status.code(), Some(0), "a mismatch is a warning (SPEC §7)");
+    let text = stdout(&o);
+    assert!(
+        text.contains("FISCAL_CODE_NAME_MISMATCH") && text.contains("il cognome dà BNC, il codice ha RSS"),
+        "{text}"
+    );
+    let o = run(&["--json", "check", "fiscal-code", "RSSMRA80A01H501U", "--surname", "Rossi", "--name", "Mario"], None);
+    assert_eq!(stdout(&o).lines().count(), 1, "no warning when the names match");
+}
+
+#[test]
 fn password_check_never_echoes() {
     let secret = "segreta-Sbagliata";
     let o = run(&["check", "password"], Some(secret));

@@ -136,6 +136,13 @@ static void allocation(void) {
         && strstr(json, "\"PERIOD_INCOMPLETE\"") != NULL, "half period in the form");
   cie_string_free(json);
   CHECK(cie_order_check("12", "10/04/2024", "16,79", NULL, NULL, "not a day", &json) == CIE_STATUS_DATE_FORMAT, "bad today");
+  CHECK(cie_fiscal_code_matches_name("RSSMRA80A01H501U", "Bianchi", "Luigi", &json) == CIE_STATUS_OK
+        && strstr(json, "\"FISCAL_CODE_NAME_MISMATCH\"") && strstr(json, "\"expected_surname\":\"BNC\""), "name check: a warning");
+  cie_string_free(json);
+  CHECK(cie_fiscal_code_matches_name("RSSMRA80A01H501U", "Rossi", "Mario", &json) == CIE_STATUS_OK
+        && strstr(json, "\"warning\":null"), "name check: matching");
+  cie_string_free(json);
+  CHECK(cie_fiscal_code_matches_name("RSSMRA80A01H501X", "Rossi", "Mario", &json) == CIE_STATUS_FISCAL_CODE_CHECKSUM, "name check: bad code");
   cie_order_t nodate[1] = {{"1", NULL, 1679, NULL, NULL}};
   CHECK(cie_allocate(cards, 6, nodate, 1, &a) == CIE_STATUS_INVALID_ARGUMENT, "null date");
   CHECK(cie_allocation_totals(NULL, &credit, NULL, NULL) == CIE_STATUS_INVALID_ARGUMENT, "null allocation");

@@ -630,6 +630,21 @@ def check_order(
     return json.loads(_native.check_order_json(number, date, amount, period, when, causale, municipality))  # type: ignore[no-any-return]
 
 
+def fiscal_code_matches_name(code: str, surname: str, name: str) -> Dict[str, Any]:
+    """The *Aggiungi utente* name check (SPEC §7): the fiscal code's first six letters against
+    the surname and the first name. A mismatch is a warning, never a refusal.
+
+    Returns ``{"code", "found_surname", "found_name", "expected_surname", "expected_name",
+    "matches", "warning"}``; ``warning`` is ``None`` or ``{"code": "FISCAL_CODE_NAME_MISMATCH",
+    "message_it", "message_en", "fields"}``; an expected part is ``None`` while its name has no
+    letter. An invalid fiscal code raises its own ``FiscalCodeError``.
+
+    >>> fiscal_code_matches_name("RSSMRA80A01H501U", "Bianchi", "Luigi")["warning"]["fields"]["expected_surname"]
+    'BNC'
+    """
+    return json.loads(_native.fiscal_code_matches_name_json(code, surname, name))  # type: ignore[no-any-return]
+
+
 def check_order_form(
     number: str, date: str, amount: str, period_from: str = "", period_to: str = "", *, now: Optional[MomentLike] = None
 ) -> Dict[str, Any]:
@@ -856,6 +871,7 @@ __all__ = [
     "generate_password",
     "is_valid_cap",
     "is_valid_email",
+    "fiscal_code_matches_name",
     "is_valid_fiscal_code",
     "is_valid_iban",
     "is_valid_phone",

@@ -147,6 +147,34 @@ pub fn fiscal_code_matches_name(code: &str, surname: &str, name: &str) -> Result
     Ok(NameConsistency { code, found_surname, found_name, expected_surname, expected_name, matches })
 }
 
+/// [`fiscal_code_matches_name`] with its warning as one JSON document, the form the text-based
+/// bindings (Python, C) hand to their hosts: the fields of [`NameConsistency`] and `warning`,
+/// `null` or `{code, message_it, message_en, fields}`.
+pub fn fiscal_code_matches_name_json(code: &str, surname: &str, name: &str) -> Result<String, IdentifierError> {
+    #[derive(Serialize)]
+    struct Warning {
+        code: &'static str,
+        message_it: String,
+        message_en: String,
+        fields: std::collections::BTreeMap<&'static str, FieldValue>,
+    }
+    #[derive(Serialize)]
+    struct Document<'a> {
+        #[serde(flatten)]
+        check: &'a NameConsistency,
+        warning: Option<Warning>,
+    }
+    let check = fiscal_code_matches_name(code, surname, name)?;
+    let warning = check.warning().map(|w| Warning {
+        code: w.code().as_str(),
+        message_it: w.message(Lang::It),
+        message_en: w.message(Lang::En),
+        fields: w.fields().into_iter().collect(),
+    });
+    // infallible: plain strings, booleans and a map of strings.
+    Ok(serde_json::to_string(&Document { check: &check, warning }).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +228,20 @@ mod tests {
         assert!(fiscal_code_matches_name(&omocode, "Rossi", "Mario").is_ok_and(|c| c.matches));
         // An invalid code is its own error.
         assert!(fiscal_code_matches_name("RSSMRA80A01H501X", "Rossi", "Mario").is_err());
+    }
+
+    #[test]
+    fn the_json_form_carries_the_warning() {
+        let json = fiscal_code_matches_name_json("RSSMRA80A01H501U", "Rossi", "Marco").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["matches"], false);
+        assert_eq!(v["expected_name"], "MRC");
+        assert_eq!(v["warning"]["code"], "FISCAL_CODE_NAME_MISMATCH");
+        assert_eq!(v["warning"]["fields"]["found_name"], "MRA");
+        let ok: serde_json::Value =
+            serde_json::from_str(&fiscal_code_matches_name_json("RSSMRA80A01H501U", "Rossi", "Mario").unwrap())
+                .unwrap();
+        assert_eq!(ok["warning"], serde_json::Value::Null);
     }
 
     proptest! {
