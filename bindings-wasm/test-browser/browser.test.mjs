@@ -220,6 +220,30 @@ test("keyboard only: the single fields filled with Tab and typing, sent with Ent
   await p.close();
 });
 
+test("keyboard only: each composite form completed with Tab, typing and Enter", async () => {
+  const p = await openDemo();
+  await p.$eval(order, (el) => el.setAttribute("today", "2024-04-20"));
+  const typeAll = async (first, texts) => {
+    await p.focus(first);
+    for (const [i, text] of texts.entries()) {
+      if (i) await p.keyboard.press("Tab");
+      await p.keyboard.type(text);
+    }
+  };
+  await typeAll(field("cie-cambia-password", "current"), ["Vecchia.2023", "Abcdefghi1-", "Abcdefghi1-"]);
+  await p.keyboard.press("Enter");
+  assert.equal(JSON.parse(await p.textContent("#inviato")).nuova_password, "Abcdefghi1-");
+  await typeAll(field(order, "number"), ["12", "10/04/2024", "33,58", "01/04/2024", "10/04/2024"]);
+  await p.keyboard.press("Enter");
+  assert.deepEqual(JSON.parse(await p.textContent("#inviato")), { form: "form-mandato", numero: "12", data: "2024-04-10", importo: "33.58", dal: "2024-04-01", al: "2024-04-10" });
+  await typeAll(field("cie-aggiungi-utente", "surname"), ["Rossi", "Mario", "RSSMRA80A01H501U", "m.rossi@comune.it", "m.rossi@comune.it", "Responsabile"]);
+  await p.keyboard.press("Tab");
+  assert.equal(await p.evaluate(() => document.activeElement.textContent), "Aggiungi utente", "the submit button comes next");
+  await p.keyboard.press("Enter");
+  assert.equal(JSON.parse(await p.textContent("#inviato")).profilo, "manager");
+  await p.close();
+});
+
 test("axe-core, WCAG 2.1 A/AA: 0 violations in the empty, invalid and valid states", async () => {
   const p = await openDemo();
   await p.addScriptTag({ content: axeSource });
@@ -233,10 +257,17 @@ test("axe-core, WCAG 2.1 A/AA: 0 violations in the empty, invalid and valid stat
   for (const id of ["form-password", "form-mandato", "form-utente", "form-campi"]) await p.click(`#${id} button[type=submit]`);
   assert.ok(await p.$$eval("[aria-invalid=true]", (els) => els.length) >= 10);
   await audit("invalid");
-  for (const [sel, text] of [[field(order, "number"), "7"], [field(order, "date"), "10/04/2024"], [field(order, "amount"), "33,58"], ["cie-codice-fiscale input", "RSSMRA80A01H501U"], ["cie-importo input", "16,79"], ["cie-data input", "01/02/2024"]]) {
+  await p.$eval(order, (el) => el.setAttribute("today", "2024-04-20"));
+  const u = "cie-aggiungi-utente";
+  const pw = "cie-cambia-password";
+  for (const [sel, text] of [[field(order, "number"), "7"], [field(order, "date"), "10/04/2024"], [field(order, "amount"), "33,58"],
+    ["cie-codice-fiscale input", "RSSMRA80A01H501U"], ["cie-importo input", "16,79"], ["cie-data input", "01/02/2024"],
+    [field(pw, "current"), "Vecchia.2023"], [field(pw, "next"), "Abcdefghi1-"], [field(pw, "confirm"), "Abcdefghi1-"],
+    [field(u, "surname"), "Rossi"], [field(u, "name"), "Mario"], [field(u, "code"), "RSSMRA80A01H501U"], [field(u, "email"), "m.rossi@comune.it"], [field(u, "email2"), "m.rossi@comune.it"]]) {
     await enter(p, sel, text);
   }
-  await p.$eval(order, (el) => el.setAttribute("today", "2024-04-20"));
+  await p.selectOption(field(u, "profile"), "manager");
+  for (const id of ["form-password", "form-mandato", "form-utente", "form-campi"]) assert.equal(await formValid(p, id), true, id);
   await audit("valid");
   await p.close();
 });
