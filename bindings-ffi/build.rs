@@ -1,5 +1,8 @@
-//! Generates `src/status.rs` (the C status enum, one value per stable error code, read from the
-//! core's catalogue) and the C header `include/cie_pagamenti.h` (cbindgen).
+//! Generates, into `OUT_DIR`, `status.rs` (the C status enum, one value per stable error code,
+//! read from the core's catalogue, values pinned in `status-values.txt`) and the C header
+//! `cie_pagamenti.h` (cbindgen). The committed `include/cie_pagamenti.h` is what installs ship;
+//! the test `header` fails when it differs from the generated one (`UPDATE_HEADER=1` copies it).
+//! Nothing is written into the source tree.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -50,11 +53,16 @@ fn main() {
         let _ = writeln!(out, "            ErrorCode::{name} => CieStatus::CieStatus{name},");
     }
     out.push_str("        }\n    }\n}\n");
-    write_if_changed(Path::new("src/status.rs"), &out);
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
+    let status = out_dir.join("status.rs");
+    write_if_changed(&status, &out);
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
     if let Ok(config) = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml")) {
-        if let Ok(bindings) = cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate() {
-            bindings.write_to_file(Path::new(&crate_dir).join("include/cie_pagamenti.h"));
+        // The status enum is generated, not in src/: cbindgen reads it as an extra source.
+        if let Ok(bindings) =
+            cbindgen::Builder::new().with_crate(&crate_dir).with_src(&status).with_config(config).generate()
+        {
+            bindings.write_to_file(out_dir.join("cie_pagamenti.h"));
         }
     }
 }
