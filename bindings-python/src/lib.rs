@@ -5,6 +5,7 @@
 // pyo3 methods receive `&self` and owned extraction results by design.
 #![allow(clippy::trivially_copy_pass_by_ref, clippy::needless_pass_by_value, clippy::unnecessary_wraps)]
 
+mod arrow;
 mod calendar;
 mod convert;
 mod engine;
@@ -29,6 +30,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<portal::PyCredentials>()?;
     m.add_class::<sites::PySiteRegistry>()?;
     m.add_function(wrap_pyfunction!(money::parse_amount, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::arrow_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::read_arrow_array, m)?)?;
     m.add_function(wrap_pyfunction!(money::parse_amount_machine, m)?)?;
     m.add_function(wrap_pyfunction!(money::format_amount, m)?)?;
     m.add_function(wrap_pyfunction!(money::price_on_json, m)?)?;

@@ -268,6 +268,32 @@ class Allocation(_Result):
         return f"Allocation(cards={self.cards}, credit={self.credit!r}, debit={self.debit!r})"
 
 
+_ORDER_KINDS = {"number": "text", "date": "days", "amount_cents": "int", "period_from": "days", "period_to": "days"}
+
+
+def _is_arrow(data: Any) -> bool:
+    """An object with the Arrow PyCapsule interface (pyarrow, polars, DuckDB, …). pandas frames
+    keep their numpy path: their Arrow export needs pyarrow, which is optional."""
+    if data is None or isinstance(data, Mapping) or type(data).__module__.startswith("pandas"):
+        return False
+    return hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__")
+
+
+def _arrow_columns(data: Any, kinds: Mapping[str, str]) -> Any:
+    """The columns of an Arrow table as numpy arrays and lists (``int64`` epoch seconds, days
+    since 1970, cents; text); anything else passes unchanged."""
+    if not _is_arrow(data):
+        return data
+    return _native.arrow_columns(data, list(kinds.items()))
+
+
+def _arrow_cards(cards: Any) -> Any:
+    """Cards given as an Arrow array (timestamps or int64 epoch seconds) or a table with
+    ``signed_at``: an int64 numpy array, sharing the Arrow buffer when it is one chunk of
+    ``timestamp[s]``/``int64`` without nulls."""
+    return _native.arrow_array(cards, "seconds", "signed_at") if _is_arrow(cards) else cards
+
+
 def _epochs(cards: Any) -> Any:
     """A numpy datetime64 array becomes an int64 epoch-seconds view; anything else passes."""
     dtype = getattr(cards, "dtype", None)
@@ -328,13 +354,17 @@ def allocate(cards: Any, orders: Any) -> Allocation:
     """Allocates payment orders to the quarters of the cards they pay (signing dates).
 
     ``cards``: a numpy ``int64`` epoch-seconds or ``datetime64`` array (read in place, the GIL
-    released while working), or any iterable of ``datetime`` (naive = Rome local), ``date``,
-    ISO ``str`` or ``int`` epoch seconds.
+    released while working), an Arrow array of timestamps or epoch seconds (or a table with
+    ``signed_at``: pyarrow, polars, DuckDB; one chunk of ``timestamp[s]``/``int64`` is read
+    without a copy), or any iterable of ``datetime`` (naive = Rome local), ``date``, ISO
+    ``str`` or ``int`` epoch seconds.
 
-    ``orders``: an iterable of :class:`PaymentOrder`, or — for national volumes — columns: a
-    pandas DataFrame or a mapping with ``number``, ``date``, ``amount_cents`` (integer cents) and
+    ``orders``: an iterable of :class:`PaymentOrder`, or — for national volumes — columns: an
+    Arrow table, a pandas DataFrame or a mapping with ``number``, ``date``, ``amount_cents`` (integer cents) and
     optionally ``period_from``/``period_to``, read as arrays without a Python object per order.
     """
+    cards = _arrow_cards(cards)
+    orders = _arrow_columns(orders, _ORDER_KINDS)
     if hasattr(orders, "columns") or isinstance(orders, Mapping):
         np = _optional("numpy")
 
@@ -445,8 +475,9 @@ def reconcile_groups(
     threads: int = 0,
 ) -> GroupedReconciliation:
     """Every municipality allocated and reconciled on its own (SPEC §3.4), in one call: the
-    national job. Each argument is a pandas DataFrame or a mapping of columns with a ``by``
-    column (ISTAT code or name):
+    national job. Each argument is an Arrow table (any object with ``__arrow_c_stream__``:
+    pyarrow, polars, a DuckDB relation), a pandas DataFrame or a mapping of columns, with a
+    ``by`` column (ISTAT code or name):
 
     - ``cards``: ``signed_at`` (numpy ``datetime64`` or ``int64`` epoch seconds);
     - ``orders``: ``number``, ``date``, ``amount_cents`` (integer cents; floats are refused) and
@@ -458,6 +489,10 @@ def reconcile_groups(
     group's rows are exactly those of reconciling that municipality alone."""
     np = _optional("numpy")
     when = now if now is not None else datetime.now(timezone.utc)
+    cards = _arrow_columns(cards, {by: "text", "signed_at": "seconds"})
+    orders = _arrow_columns(orders, {by: "text", **_ORDER_KINDS})
+    cieonline = _arrow_columns(cieonline, {by: "text", "quarter": "text", "cards": "int"})
+    transmitted = _arrow_columns(transmitted, {by: "text", "quarter": "text"})
 
     def column(table: Any, name: str) -> Any:
         return np.asarray(table[name])

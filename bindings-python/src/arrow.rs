@@ -1,0 +1,198 @@
+//! Arrow input through the PyCapsule interface (pyo3-arrow): any object with
+//! `__arrow_c_stream__` or `__arrow_c_array__` — pyarrow, polars, DuckDB relations, pandas ≥ 2.2 —
+//! without pyarrow installed. The batch entry points read the columns they need as numpy arrays;
+//! an `int64` or `timestamp[s]` column in one chunk without nulls is handed over without a copy
+//! (the numpy array borrows the Arrow buffer and keeps it alive).
+
+use ::arrow_array::cast::AsArray;
+use ::arrow_array::types::{Date32Type, Date64Type, Int64Type, TimestampSecondType};
+use ::arrow_array::{Array, ArrayRef};
+use arrow_buffer::ScalarBuffer;
+use arrow_schema::{DataType, TimeUnit};
+use cie_pagamenti::ErrorCode;
+use numpy::ndarray::ArrayView1;
+use numpy::{PyArray1, PyArrayMethods};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
+
+use crate::errors::coded;
+
+/// Keeps an Arrow buffer alive while a numpy array views it (held, never read).
+#[pyclass(frozen)]
+struct ArrowBuffer(#[allow(dead_code)] ScalarBuffer<i64>);
+
+/// How a column is read: the unit the core wants.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Epoch seconds (timestamps of any unit and zone, or integers).
+    Seconds,
+    /// Days since 1970-01-01 (dates, timestamps, ISO text).
+    Days,
+    /// Exact integers (floats are refused: money is never binary floating point).
+    Int,
+    /// Text (strings, dictionaries, integers written in decimal).
+    Text,
+}
+
+impl Kind {
+    fn parse(name: &str) -> PyResult<Kind> {
+        match name {
+            "seconds" => Ok(Kind::Seconds),
+            "days" => Ok(Kind::Days),
+            "int" => Ok(Kind::Int),
+            "text" => Ok(Kind::Text),
+            other => Err(coded(ErrorCode::InputFormat, &format!("unknown column kind {other:?}"))),
+        }
+    }
+}
+
+fn bad(column: &str, why: &str) -> PyErr {
+    coded(ErrorCode::InputFormat, &format!("Arrow column {column:?}: {why}"))
+}
+
+fn arrow_error(column: &str, e: &arrow_schema::ArrowError) -> PyErr {
+    bad(column, &e.to_string())
+}
+
+/// One column, its chunks joined (no copy for a single chunk).
+fn joined(chunks: &[ArrayRef], column: &str, data_type: &DataType) -> PyResult<ArrayRef> {
+    match chunks {
+        [] => Ok(::arrow_array::new_empty_array(data_type)),
+        [one] => Ok(one.clone()),
+        many => {
+            let refs: Vec<&dyn Array> = many.iter().map(AsRef::as_ref).collect();
+            arrow_select::concat::concat(&refs).map_err(|e| arrow_error(column, &e))
+        }
+    }
+}
+
+fn int64_values(array: &ArrayRef, column: &str) -> PyResult<ScalarBuffer<i64>> {
+    let cast = arrow_cast::cast(array, &DataType::Int64).map_err(|e| arrow_error(column, &e))?;
+    Ok(cast.as_primitive::<Int64Type>().values().clone())
+}
+
+#[allow(unsafe_code)]
+fn numpy_of(py: Python<'_>, values: ScalarBuffer<i64>) -> PyResult<Bound<'_, PyAny>> {
+    let view = ArrayView1::from(&values[..]);
+    // SAFETY: the view points into `values`, which the container below owns and keeps alive
+    // for as long as the numpy array exists; Arrow buffers are immutable, and the array is
+    // marked read-only.
+    let array = unsafe { PyArray1::borrow_from_array(&view, Bound::new(py, ArrowBuffer(values.clone()))?.into_any()) };
+    array.readwrite().make_nonwriteable();
+    Ok(array.into_any())
+}
+
+const UNIT_PER_SECOND: [(TimeUnit, i64); 4] = [
+    (TimeUnit::Second, 1),
+    (TimeUnit::Millisecond, 1_000),
+    (TimeUnit::Microsecond, 1_000_000),
+    (TimeUnit::Nanosecond, 1_000_000_000),
+];
+
+fn per_second(unit: TimeUnit) -> i64 {
+    UNIT_PER_SECOND.iter().find(|(u, _)| *u == unit).map_or(1, |(_, n)| *n)
+}
+
+fn read<'py>(py: Python<'py>, array: &ArrayRef, column: &str, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
+    if array.null_count() > 0 {
+        let first = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
+        return Err(bad(column, &format!("{} missing values (the first at row {first})", array.null_count())));
+    }
+    let data_type = array.data_type().clone();
+    if matches!(data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) && !matches!(kind, Kind::Text) {
+        return Err(coded(
+            ErrorCode::FloatNotAllowed,
+            &format!("Arrow column {column:?} is floating point: give integers (epoch seconds, cents, counts)"),
+        ));
+    }
+    match (kind, &data_type) {
+        (Kind::Seconds, DataType::Timestamp(TimeUnit::Second, _)) => {
+            numpy_of(py, array.as_primitive::<TimestampSecondType>().values().clone())
+        }
+        (Kind::Seconds, DataType::Int64) => numpy_of(py, array.as_primitive::<Int64Type>().values().clone()),
+        (Kind::Seconds, DataType::Timestamp(unit, _)) => {
+            let n = per_second(*unit);
+            let values: Vec<i64> = int64_values(array, column)?.iter().map(|v| v.div_euclid(n)).collect();
+            numpy_of(py, values.into())
+        }
+        (Kind::Seconds | Kind::Int, t) if t.is_integer() => numpy_of(py, int64_values(array, column)?),
+        (Kind::Days, DataType::Date32) => {
+            let values: Vec<i64> = array.as_primitive::<Date32Type>().values().iter().map(|&d| i64::from(d)).collect();
+            numpy_of(py, values.into())
+        }
+        (Kind::Days, DataType::Date64) => {
+            let values: Vec<i64> =
+                array.as_primitive::<Date64Type>().values().iter().map(|&ms| ms.div_euclid(86_400_000)).collect();
+            numpy_of(py, values.into())
+        }
+        (Kind::Days, DataType::Timestamp(unit, _)) => {
+            let n = per_second(*unit) * 86_400;
+            let values: Vec<i64> = int64_values(array, column)?.iter().map(|v| v.div_euclid(n)).collect();
+            numpy_of(py, values.into())
+        }
+        (Kind::Days, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
+            // ISO dates as text: parsed by the core, each failure named with its row.
+            let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+            let mut values = Vec::with_capacity(text.len());
+            for (row, value) in text.as_string::<i32>().iter().enumerate() {
+                let day = cie_pagamenti::calendar::parse_any_date(value.unwrap_or_default())
+                    .map_err(|e| bad(column, &format!("row {row}: {e}")))?;
+                values.push((day - epoch).num_days());
+            }
+            numpy_of(py, values.into())
+        }
+        (Kind::Text, _) => {
+            let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;
+            let strings: Vec<&str> = text.as_string::<i32>().iter().map(Option::unwrap_or_default).collect();
+            Ok(PyList::new(py, strings)?.into_any())
+        }
+        (_, t) => Err(bad(column, &format!("type {t} cannot be read here"))),
+    }
+}
+
+/// The named columns of an Arrow table (`__arrow_c_stream__`/`__arrow_c_array__`) as numpy
+/// `int64` arrays or lists of `str`, by kind (`seconds`, `days`, `int`, `text`). A column absent
+/// from the table is absent from the result; nulls and floats are coded errors.
+#[pyfunction]
+pub(crate) fn arrow_columns(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    columns: Vec<(String, String)>,
+) -> PyResult<Bound<'_, PyDict>> {
+    let table = data.into_table().map_err(|e| coded(ErrorCode::InputFormat, &format!("Arrow stream: {e}")))?;
+    let (batches, schema) = table.into_inner();
+    let out = PyDict::new(py);
+    for (name, kind) in columns {
+        let kind = Kind::parse(&kind)?;
+        let Ok(index) = schema.index_of(&name) else { continue };
+        let chunks: Vec<ArrayRef> = batches.iter().map(|b| b.column(index).clone()).collect();
+        let array = joined(&chunks, &name, schema.field(index).data_type())?;
+        out.set_item(&name, read(py, &array, &name, kind)?)?;
+    }
+    Ok(out)
+}
+
+/// One Arrow array or chunked array (`pa.array`, a polars Series, a table's column) read as
+/// `kind` (see [`arrow_columns`]); a table or record batch (a struct array) gives its column
+/// `field`.
+#[pyfunction(name = "arrow_array")]
+pub(crate) fn read_arrow_array<'py>(
+    py: Python<'py>,
+    data: AnyArray,
+    kind: &str,
+    field: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kind = Kind::parse(kind)?;
+    let chunked = data.into_chunked_array().map_err(|e| coded(ErrorCode::InputFormat, &format!("Arrow array: {e}")))?;
+    let (chunks, own) = chunked.into_inner();
+    let array = joined(&chunks, own.name(), own.data_type())?;
+    match array.as_struct_opt() {
+        Some(table) => {
+            let column = table.column_by_name(field).ok_or_else(|| bad(field, "missing from the table"))?;
+            read(py, column, field, kind)
+        }
+        None => read(py, &array, own.name(), kind),
+    }
+}

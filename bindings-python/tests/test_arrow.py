@@ -1,0 +1,100 @@
+"""Arrow input (the PyCapsule interface): pyarrow, polars and DuckDB give the same results as
+numpy columns; cards cross without a copy when the layout allows; nulls and floats are coded
+errors, never misread."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+import cie_pagamenti as c
+from cie_pagamenti import errors as e
+
+pa = pytest.importorskip("pyarrow")
+pl = pytest.importorskip("polars")
+duckdb = pytest.importorskip("duckdb")
+
+NOW = datetime(2024, 11, 15, 12, tzinfo=timezone.utc)
+# 3 cards of 032001 in March, 1 of 058091 in April; 2 orders.
+EPOCHS = np.array([1710921600, 1710925200, 1710928800, 1712131200], dtype=np.int64)
+CARDS = {"municipality": ["032001", "032001", "032001", "058091"], "signed_at": EPOCHS}
+ORDERS = {
+    "municipality": ["032001", "058091"],
+    "number": ["12", "1"],
+    "date": np.array(["2024-04-10", "2024-04-10"], dtype="datetime64[D]"),
+    "amount_cents": np.array([5037, 1679], dtype=np.int64),
+}
+
+
+def rows(result: c.GroupedReconciliation) -> list:
+    return [(r["municipality"], r["quarter"], r["amount"], r["cards_from_amount"], r["state"]) for r in result.rows]
+
+
+@pytest.fixture(scope="module")
+def expected() -> list:
+    return rows(c.reconcile_groups(CARDS, ORDERS, now=NOW))
+
+
+def arrow_tables():
+    cards = pa.table({"municipality": CARDS["municipality"], "signed_at": pa.array(EPOCHS.astype("datetime64[s]"), pa.timestamp("s", tz="UTC"))})
+    orders = pa.table({"municipality": ORDERS["municipality"], "number": ORDERS["number"], "date": pa.array(ORDERS["date"], pa.date32()), "amount_cents": ORDERS["amount_cents"]})
+    return cards, orders
+
+
+def test_pyarrow_tables_give_the_numpy_rows(expected: list) -> None:
+    cards, orders = arrow_tables()
+    assert rows(c.reconcile_groups(cards, orders, now=NOW)) == expected
+    # record batches (__arrow_c_array__) too
+    assert rows(c.reconcile_groups(cards.to_batches()[0], orders.to_batches()[0], now=NOW)) == expected
+
+
+def test_polars_frames_with_microsecond_timestamps(expected: list) -> None:
+    cards = pl.DataFrame({"municipality": CARDS["municipality"], "signed_at": pl.Series(EPOCHS * 1_000_000).cast(pl.Datetime("us", "Europe/Rome"))})
+    orders = pl.DataFrame({"municipality": ORDERS["municipality"], "number": ORDERS["number"], "date": pl.Series(ORDERS["date"]).cast(pl.Date), "amount_cents": ORDERS["amount_cents"]})
+    assert rows(c.reconcile_groups(cards, orders, now=NOW)) == expected
+
+
+def test_duckdb_relations_with_iso_dates(expected: list) -> None:
+    con = duckdb.connect()
+    cards_pa, _ = arrow_tables()
+    con.register("cards_in", cards_pa)
+    cards = con.sql("select municipality, signed_at from cards_in")
+    orders = con.sql("select * from (values ('032001', '12', '2024-04-10', 5037::bigint), ('058091', '1', '2024-04-10', 1679::bigint)) t(municipality, number, date, amount_cents)")
+    assert rows(c.reconcile_groups(cards, orders, now=NOW)) == expected
+
+
+def test_allocate_takes_arrow_cards_and_orders() -> None:
+    cards, orders = arrow_tables()
+    expected = c.allocate(EPOCHS[:3], {k: v[:1] for k, v in ORDERS.items() if k != "municipality"})
+    got = c.allocate(cards.column("signed_at").slice(0, 3), orders.slice(0, 1))
+    assert got.quarters == expected.quarters and got.credit == expected.credit == Decimal("0")
+    # a polars Series of int64 epoch seconds; a table with signed_at
+    assert c.allocate(pl.Series(EPOCHS[:3]), orders.slice(0, 1)).quarters == expected.quarters
+    assert c.allocate(cards.slice(0, 3), orders.slice(0, 1)).quarters == expected.quarters
+
+
+def test_one_chunk_of_int64_is_not_copied() -> None:
+    arrow = pa.array(EPOCHS)
+    seen = c._native.arrow_array(arrow, "seconds", "signed_at")
+    address = arrow.buffers()[1].address
+    assert seen.__array_interface__["data"][0] == address, "the numpy array views the Arrow buffer"
+    assert not seen.flags.writeable
+    del arrow
+    assert list(seen) == list(EPOCHS), "the buffer outlives the Arrow array"
+
+
+def test_nulls_and_floats_are_coded_errors() -> None:
+    with pytest.raises(e.CieError) as raised:
+        c.allocate(pa.array([1710921600, None], pa.int64()), [])
+    assert raised.value.code == "INPUT_FORMAT" and "1 missing values (the first at row 1)" in str(raised.value)
+    _, orders = arrow_tables()
+    floats = orders.set_column(3, "amount_cents", pa.array([50.37, 16.79]))
+    with pytest.raises(e.CieError) as raised:
+        c.reconcile_groups(arrow_tables()[0], floats, now=NOW)
+    assert raised.value.code == "FLOAT_NOT_ALLOWED"
+    with pytest.raises(e.CieError) as raised:
+        c.reconcile_groups(arrow_tables()[0], orders.drop_columns(["number"]), now=NOW)
+    assert raised.value.code == "INPUT_FORMAT"
