@@ -196,3 +196,60 @@ pub(crate) fn read_arrow_array<'py>(
         None => read(py, &array, own.name(), kind),
     }
 }
+
+/// One output column for [`arrow_table`]: its values (a numpy array or a list, `None` for a
+/// missing value) read as `int`, `bool`, `text` or `cents` (integer cents written as
+/// `decimal128(18, 2)`, exact money).
+fn column_out(name: &str, values: &Bound<'_, PyAny>, kind: &str) -> PyResult<ArrayRef> {
+    use ::arrow_array::{BooleanArray, Decimal128Array, Int64Array, StringArray};
+    let items: Vec<Bound<'_, PyAny>> = values.try_iter()?.collect::<PyResult<_>>()?;
+    let wrong = |row: usize| bad(name, &format!("row {row}: not a {kind} value"));
+    let array: ArrayRef = match kind {
+        "int" | "cents" => {
+            let mut out = Vec::with_capacity(items.len());
+            for (row, item) in items.iter().enumerate() {
+                out.push(if item.is_none() { None } else { Some(item.extract::<i64>().map_err(|_| wrong(row))?) });
+            }
+            if kind == "int" {
+                std::sync::Arc::new(Int64Array::from(out))
+            } else {
+                let decimals = Decimal128Array::from(out.into_iter().map(|v| v.map(i128::from)).collect::<Vec<_>>())
+                    .with_precision_and_scale(18, 2)
+                    .map_err(|e| arrow_error(name, &e))?;
+                std::sync::Arc::new(decimals)
+            }
+        }
+        "bool" => {
+            let mut out = Vec::with_capacity(items.len());
+            for (row, item) in items.iter().enumerate() {
+                out.push(if item.is_none() { None } else { Some(item.extract::<bool>().map_err(|_| wrong(row))?) });
+            }
+            std::sync::Arc::new(BooleanArray::from(out))
+        }
+        "text" => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in &items {
+                out.push(if item.is_none() { None } else { Some(item.str()?.to_string()) });
+            }
+            std::sync::Arc::new(StringArray::from(out))
+        }
+        other => return Err(coded(ErrorCode::InputFormat, &format!("unknown column kind {other:?}"))),
+    };
+    Ok(array)
+}
+
+/// Columns as an Arrow table (an object with `__arrow_c_stream__`, which pyarrow, polars and
+/// DuckDB read without pyarrow being needed here): `[(name, values, kind)]`, see [`column_out`].
+#[pyfunction]
+pub(crate) fn arrow_table(columns: Vec<(String, Bound<'_, PyAny>, String)>) -> PyResult<pyo3_arrow::PyTable> {
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut arrays = Vec::with_capacity(columns.len());
+    for (name, values, kind) in &columns {
+        let array = column_out(name, values, kind)?;
+        fields.push(arrow_schema::Field::new(name, array.data_type().clone(), true));
+        arrays.push(array);
+    }
+    let schema = std::sync::Arc::new(arrow_schema::Schema::new(fields));
+    let batch = ::arrow_array::RecordBatch::try_new(schema.clone(), arrays).map_err(|e| arrow_error("table", &e))?;
+    pyo3_arrow::PyTable::try_new(vec![batch], schema)
+}

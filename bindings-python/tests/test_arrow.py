@@ -98,3 +98,20 @@ def test_nulls_and_floats_are_coded_errors() -> None:
     with pytest.raises(e.CieError) as raised:
         c.reconcile_groups(arrow_tables()[0], orders.drop_columns(["number"]), now=NOW)
     assert raised.value.code == "INPUT_FORMAT"
+
+
+def test_results_as_arrow_tables_with_exact_money() -> None:
+    cards, orders = arrow_tables()
+    result = c.reconcile_groups(cards, orders, now=NOW)
+    table = pa.table(result.arrow())
+    assert table.num_rows == len(result.rows)
+    assert table.schema.field("amount").type == pa.decimal128(18, 2)
+    q1 = [r for r in table.to_pylist() if r["municipality"] == "032001" and r["quarter"] == "2024-Q1"]
+    assert q1[0]["amount"] == Decimal("50.37") and q1[0]["cards_from_amount"] == 3
+    assert pl.DataFrame(result.arrow()).height == table.num_rows, "polars reads it too"
+    summary = pa.table(result.summary_arrow()).to_pylist()
+    assert [r["municipality"] for r in summary] == ["032001", "058091"]
+    assert summary[0]["credit"] == Decimal("0.00") and summary[0]["cards"] == 3
+    con = duckdb.connect()
+    arrow_result = result.arrow()
+    assert con.sql("select sum(amount) from arrow_result").fetchall()[0][0] == Decimal("67.16")
