@@ -33,6 +33,9 @@ enum Kind {
     Int,
     /// Text (strings, dictionaries, integers written in decimal).
     Text,
+    /// Group keys (text): `(codes, names)`, codes `uint32` numbering the names in order of
+    /// first appearance, so that millions of keys never become Python strings.
+    Key,
 }
 
 impl Kind {
@@ -42,6 +45,7 @@ impl Kind {
             "days" => Ok(Kind::Days),
             "int" => Ok(Kind::Int),
             "text" => Ok(Kind::Text),
+            "key" => Ok(Kind::Key),
             other => Err(coded(ErrorCode::InputFormat, &format!("unknown column kind {other:?}"))),
         }
     }
@@ -142,6 +146,28 @@ fn read<'py>(py: Python<'py>, array: &ArrayRef, column: &str, kind: Kind) -> PyR
                 values.push((day - epoch).num_days());
             }
             numpy_of(py, values.into())
+        }
+        (Kind::Key, _) => {
+            let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;
+            let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+            let mut names: Vec<&str> = Vec::new();
+            let mut codes = Vec::with_capacity(text.len());
+            let mut previous: Option<(&str, u32)> = None;
+            for value in text.as_string::<i32>() {
+                let key = value.unwrap_or_default();
+                // Files come sorted or partitioned by municipality: a run reuses its code.
+                let code = match previous {
+                    Some((p, code)) if p == key => code,
+                    _ => *index.entry(key).or_insert_with(|| {
+                        names.push(key);
+                        (names.len() - 1) as u32
+                    }),
+                };
+                previous = Some((key, code));
+                codes.push(code);
+            }
+            let codes = PyArray1::from_vec(py, codes).into_any();
+            Ok((codes, PyList::new(py, names)?).into_pyobject(py)?.into_any())
         }
         (Kind::Text, _) => {
             let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;

@@ -115,3 +115,14 @@ def test_results_as_arrow_tables_with_exact_money() -> None:
     con = duckdb.connect()
     arrow_result = result.arrow()
     assert con.sql("select sum(amount) from arrow_result").fetchall()[0][0] == Decimal("67.16")
+
+
+def test_arrow_keys_only_in_orders_still_form_groups() -> None:
+    cards, orders = arrow_tables()
+    extra = pa.table({"municipality": ["099999"], "number": ["5"], "date": pa.array(np.array(["2024-04-10"], dtype="datetime64[D]"), pa.date32()), "amount_cents": [1679]})
+    both = pa.concat_tables([orders, extra])
+    by_arrow = c.reconcile_groups(cards, both, now=NOW)
+    by_numpy = c.reconcile_groups(CARDS, {k: list(orders.column(k).to_pylist()) + extra.column(k).to_pylist() for k in ("municipality", "number", "amount_cents")} | {"date": np.array(["2024-04-10"] * 3, dtype="datetime64[D]")}, now=NOW)
+    assert rows(by_arrow) == rows(by_numpy)
+    assert [s["municipality"] for s in by_arrow.summaries] == ["032001", "058091", "099999"]
+    assert by_arrow.summaries[2]["credit"] == Decimal("16.79"), "an order without cards is a credit"

@@ -530,10 +530,40 @@ def reconcile_groups(
     group's rows are exactly those of reconciling that municipality alone."""
     np = _optional("numpy")
     when = now if now is not None else datetime.now(timezone.utc)
-    cards = _arrow_columns(cards, {by: "text", "signed_at": "seconds"})
-    orders = _arrow_columns(orders, {by: "text", **_ORDER_KINDS})
-    cieonline = _arrow_columns(cieonline, {by: "text", "quarter": "text", "cards": "int"})
-    transmitted = _arrow_columns(transmitted, {by: "text", "quarter": "text"})
+    cards = _arrow_columns(cards, {by: "key", "signed_at": "seconds"})
+    orders = _arrow_columns(orders, {by: "key", **_ORDER_KINDS})
+    cieonline = _arrow_columns(cieonline, {by: "key", "quarter": "text", "cards": "int"})
+    transmitted = _arrow_columns(transmitted, {by: "key", "quarter": "text"})
+    # Arrow keys arrive as (codes, names): the cards' millions of keys stay integers, and the
+    # other tables' keys are numbered in the same space.
+    key_names: Optional[List[Any]] = None
+    if isinstance(cards, dict) and isinstance(cards.get(by), tuple):
+        codes, key_names = cards[by]
+        cards = {**cards, by: codes}
+        index = {name: i for i, name in enumerate(key_names)}
+
+        def recode(table: Any) -> Any:
+            if table is None or not isinstance(table, Mapping) or by not in table:
+                return table
+            keys = table[by]
+            if isinstance(keys, tuple):
+                keys = [keys[1][k] for k in keys[0].tolist()]
+            out = np.empty(len(keys), dtype=np.int64)
+            for i, key in enumerate(keys):
+                out[i] = index.setdefault(key, len(index))
+            return {**table, by: out}
+
+        orders, cieonline, transmitted = recode(orders), recode(cieonline), recode(transmitted)
+        key_names = sorted(index, key=index.__getitem__)
+    else:
+        # Arrow tables beside non-Arrow cards: their keys as plain values.
+        def plain(table: Any) -> Any:
+            if isinstance(table, dict) and isinstance(table.get(by), tuple):
+                codes, names = table[by]
+                return {**table, by: [names[k] for k in codes.tolist()]}
+            return table
+
+        orders, cieonline, transmitted = plain(orders), plain(cieonline), plain(transmitted)
 
     def column(table: Any, name: str) -> Any:
         return np.asarray(table[name])
@@ -563,6 +593,8 @@ def reconcile_groups(
         len(uniques), group[0], epochs, group[1], numbers, order_days, cents, period_from, period_to,
         group[2], cie_quarter, cie_cards, group[3], tr_quarter, when, first_quarter, threads,
     )
+    if key_names is not None:
+        uniques = [key_names[int(k)] for k in uniques]
     names = np.asarray([k.item() if hasattr(k, "item") else k for k in uniques] + [None], dtype=object)
     group_of_row = columns.pop("group")
     out = {by: names[group_of_row] if len(group_of_row) else np.asarray([], dtype=object)}
