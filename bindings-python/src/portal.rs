@@ -20,7 +20,13 @@ fn to_profile(ob: &Bound<'_, PyAny>) -> PyResult<Profile> {
 }
 
 fn new_user(ob: &Bound<'_, PyAny>) -> PyResult<NewUser> {
-    let field = |name: &str| -> PyResult<String> { text(&ob.get_item(name)?, ErrorCode::InputFormat) };
+    // A missing key is a coded error naming it, not a bare KeyError.
+    let field = |name: &str| -> PyResult<String> {
+        let value = ob
+            .get_item(name)
+            .map_err(|_| coded(ErrorCode::InputFormat, &format!("user: the key {name:?} is missing")))?;
+        text(&value, ErrorCode::InputFormat)
+    };
     Ok(NewUser {
         fiscal_code: field("fiscal_code")?,
         first_name: field("first_name")?,
@@ -83,6 +89,7 @@ impl PyPortal {
         convert::json(&json!({ "municipalities": self.0.municipalities(), "users": self.0.users() }))
     }
 
+    /// Support registers a municipality with its first Manager and its first quarter (SPEC §6).
     fn register_municipality(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -104,6 +111,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// Support suppresses a municipality (merged or dissolved): its data stay, nothing new is accepted.
     fn suppress_municipality(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -116,6 +124,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// Records the CIEonline count of a quarter (the cards the Ministry saw signed).
     fn set_cieonline(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -174,6 +183,7 @@ impl PyPortal {
         Ok(convert::json(&self.0.summary(moment(now)?)))
     }
 
+    /// A Manager edits a user of the municipality (names, e-mail); the fiscal code is the identity.
     #[allow(clippy::too_many_arguments)]
     fn edit_user(
         &mut self,
@@ -198,6 +208,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// A user edits their own names and e-mail.
     fn edit_own_data(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -209,6 +220,7 @@ impl PyPortal {
         self.0.edit_own_data(&to_actor(actor)?, moment(now)?, &s(first_name)?, &s(last_name)?, &s(email)?).py_err()
     }
 
+    /// A Manager sets a user's profile (`no_profile`, `operator`, `manager`); the last Manager stays.
     fn set_profile(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -222,6 +234,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// A Manager removes a user from the municipality.
     fn remove_user(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -232,6 +245,7 @@ impl PyPortal {
         self.0.remove_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?).py_err()
     }
 
+    /// A Manager unlocks a user blocked by inactivity or failed logins.
     fn unlock_user(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -242,6 +256,7 @@ impl PyPortal {
         self.0.unlock_user(&to_actor(actor)?, moment(now)?, &s(municipality)?, &s(fiscal_code)?).py_err()
     }
 
+    /// Support deletes a user everywhere.
     fn delete_user(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -251,6 +266,7 @@ impl PyPortal {
         self.0.delete_user(&to_actor(actor)?, moment(now)?, &s(fiscal_code)?).py_err()
     }
 
+    /// Creates the next quarter to work on (`in lavorazione`); quarters follow each other.
     fn create_quarter(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -261,6 +277,7 @@ impl PyPortal {
         self.0.create_quarter(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
     }
 
+    /// Adds a payment order to a quarter in progress (SPEC §5): identity is (year, number).
     #[allow(clippy::too_many_arguments)]
     fn add_order(
         &mut self,
@@ -285,6 +302,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// Edits an order (an Operator their own, a Manager any); `year` tells orders with the same number apart.
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (actor, now, municipality, quarter, number, date, amount, year=None))]
     fn edit_order(
@@ -312,6 +330,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// Deletes an order of a quarter in progress; `year` as for `edit_order`.
     #[pyo3(signature = (actor, now, municipality, quarter, number, year=None))]
     fn delete_order(
         &mut self,
@@ -326,6 +345,7 @@ impl PyPortal {
         self.0.delete_order(&actor, now, &s(municipality)?, q, &s(number)?, year).py_err()
     }
 
+    /// An Operator completes their work on a quarter (`in completamento`).
     fn complete_work(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -336,6 +356,7 @@ impl PyPortal {
         self.0.complete_work(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
     }
 
+    /// A Manager takes over an Operator's open work on a quarter.
     fn take_over(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -349,6 +370,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// A Manager submits the quarter for closing (`in chiusura`): amounts must be exact multiples.
     fn submit(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -359,6 +381,7 @@ impl PyPortal {
         self.0.submit(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
     }
 
+    /// A Manager sends a closing quarter back to work (`in lavorazione`).
     fn unlock_quarter(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -369,6 +392,7 @@ impl PyPortal {
         self.0.unlock_quarter(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
     }
 
+    /// A Manager transmits the quarter with the signed report (PDF or P7M, at most 2 MiB): `trasmesso`.
     #[allow(clippy::too_many_arguments)]
     fn transmit(
         &mut self,
@@ -391,6 +415,7 @@ impl PyPortal {
             .py_err()
     }
 
+    /// A Manager transmits a quarter with no cards and no orders (a zero quarter).
     fn transmit_zero(
         &mut self,
         actor: &Bound<'_, PyAny>,
@@ -401,6 +426,7 @@ impl PyPortal {
         self.0.transmit_zero(&to_actor(actor)?, moment(now)?, &s(municipality)?, convert::quarter(quarter)?).py_err()
     }
 
+    /// Support reopens a transmitted quarter, with the reason.
     fn reopen(
         &mut self,
         actor: &Bound<'_, PyAny>,

@@ -479,3 +479,17 @@ def test_name_check_is_a_warning_with_both_sides() -> None:
     with pytest.raises(e.FiscalCodeError) as raised:
         c.fiscal_code_matches_name("RSSMRA80A01H501X", "Rossi", "Mario")
     assert raised.value.code == "FISCAL_CODE_CHECKSUM"
+
+
+def test_every_public_item_has_a_docstring() -> None:
+    import inspect
+
+    undocumented = [n for n in c.__all__ if not (getattr(c, n).__doc__ or "").strip()]
+    undocumented += [f"Portal.{n}" for n, m in inspect.getmembers(c.Portal) if not n.startswith("_") and callable(m) and not (m.__doc__ or "").strip()]
+    assert undocumented == []
+
+
+def test_a_malformed_mapping_is_a_coded_error() -> None:
+    with pytest.raises(e.CieError) as raised:
+        c.Portal().register_municipality("support", "2024-01-01T00:00:00", "099999", "X", "2024-Q1", {"fiscal_code": "RSSMRA80A01H501U"})
+    assert raised.value.code == "INPUT_FORMAT" and "first_name" in str(raised.value)

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +70,14 @@ test("the prebuilt one-file bundle", async () => {
   writeFileSync(join(project, "prebuilt.html"), PAGE(`<link rel="preload" href="node_modules/cie-pagamenti/dist/cie_pagamenti_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin data-cie-pagamenti>
 <script type="module" src="node_modules/cie-pagamenti/dist/cie-pagamenti-components.js"></script>`));
   await amountFieldWorks(`${server.url}/prebuilt.html`);
+});
+
+test("the README's node snippet runs as written", () => {
+  const readme = readFileSync(join(pkgRoot, "../README.md"), "utf8");
+  const snippet = readme.match(/```js\n([\s\S]*?)```/)[1];
+  writeFileSync(join(project, "readme.mjs"), snippet);
+  const out = execFileSync("node", ["readme.mjs"], { cwd: project, encoding: "utf8" });
+  assert.match(out, /^AMOUNT_FORMAT Importo non valido/m);
 });
 
 test("in node", () => {
