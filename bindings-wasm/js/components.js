@@ -96,14 +96,26 @@ class CieElement extends HTMLElement {
       this.classList.add("cie-component");
       // A field counts as visited once the user commits it (change) or leaves it.
       this.addEventListener("change", (e) => this.visit(e.target));
-      this.addEventListener("focusout", (e) => this.visit(e.target));
+      this.addEventListener("focusout", (e) => {
+        this.visit(e.target);
+        queueMicrotask(() => this.floatLabels());
+      });
       this.addEventListener("input", () => this.update());
+      // Bootstrap Italia floats a label above its field while the field has focus or a value.
+      this.addEventListener("focusin", () => this.floatLabels());
       this.addEventListener("invalid", () => {
         this.submitted = true;
         this.update();
       });
     }
-    this.update();
+    if (loaded || failure) {
+      this.update();
+    } else {
+      // Until the rules are loaded the component is invalid ("loading"): nothing is judged,
+      // nothing can be submitted unchecked; the full update waits for the module.
+      this.internals.setValidity({ customError: true }, this.t.loading, this.querySelector("[data-key]") || undefined);
+      this.dataset.state = "loading";
+    }
     ready.then(() => this.update(), () => this.update());
   }
 
@@ -117,6 +129,15 @@ class CieElement extends HTMLElement {
 
   input(key) {
     return this.querySelector(`[data-key="${key}"]`);
+  }
+
+  /** Bootstrap Italia's `label.active`: set while the field has focus or a value (always for a
+   * select), so the floating label never covers what was typed. */
+  floatLabels() {
+    for (const el of this.querySelectorAll("[data-key]")) {
+      const label = this.querySelector(`label[for="${el.id}"]`);
+      label?.classList.toggle("active", el.tagName === "SELECT" || el.value !== "" || el === document.activeElement);
+    }
   }
 
   value_(key) {
@@ -186,6 +207,7 @@ class CieElement extends HTMLElement {
         message = g.error;
       }
     }
+    this.floatLabels();
     const status = this.querySelector(".cie-status");
     if (status) status.textContent = outcome.blocking && !outcome.pending ? outcome.blocking : "";
     if (anchor) this.internals.setValidity({ customError: true }, message, anchor);
@@ -368,7 +390,7 @@ ${this.field("amount", t.amount, { inputmode: "decimal", hint: t.amountHint })}
 <fieldset class="cie-period"><legend>${esc(t.period)}</legend>
 ${this.field("from", t.from, { feedback: "period" }).replace('data-key="from"', 'data-key="from" data-group="period"')}
 ${this.field("to", t.to, { feedback: "period" }).replace('data-key="to"', 'data-key="to" data-group="period"')}
-<div id="${id}-period-msg" class="invalid-feedback"></div>
+<div id="${id}-period-msg" class="invalid-feedback d-block"></div>
 </fieldset>
 <p class="cie-info" id="${id}-quarter" aria-live="polite"></p>
 ${this.statusMarkup()}</fieldset>`;

@@ -318,3 +318,31 @@ test("a strict Content-Security-Policy: said on the page without 'wasm-unsafe-ev
 test("no console errors on the demo page", () => {
   assert.deepEqual(consoleErrors, [], consoleErrors.join("\n"));
 });
+
+test("inside a Bootstrap Italia page: its own CSS styles the components", async () => {
+  const p = await browser.newPage();
+  await p.goto(`${server.url}/www/bootstrap-italia.html`);
+  await p.waitForSelector(`${order}[data-state]:not([data-state=loading])`);
+  await p.$eval(order, (el) => el.setAttribute("today", "2024-04-20"));
+  const amount = field(order, "amount");
+  await enter(p, amount, "1.000");
+  // The floating label sits above what was typed, never over it (after its 0.2 s transition).
+  await p.waitForTimeout(400);
+  const [label, input] = await p.$eval(amount, (el) => [document.querySelector(`label[for="${el.id}"]`), el].map((e) => {
+    const r = e.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, active: e.classList.contains("active") };
+  }));
+  assert.ok(label.active && (label.top + label.bottom) / 2 < input.top, `label ${JSON.stringify(label)} over input ${JSON.stringify(input)}`);
+  // Bootstrap Italia shows the message of an is-invalid field in its danger colour.
+  const feedback = await p.$eval(amount, (el) => getComputedStyle(document.getElementById(el.getAttribute("aria-describedby").split(" ")[0])));
+  assert.notEqual(feedback.display, "none");
+  await enter(p, field(order, "from"), "20/04/2024");
+  await enter(p, field(order, "to"), "10/04/2024");
+  const period = await p.$eval(field(order, "to"), (el) => {
+    const m = document.getElementById(el.getAttribute("aria-describedby").split(" ")[0]);
+    return { text: m.textContent, display: getComputedStyle(m).display };
+  });
+  assert.deepEqual(period, { text: "Il periodo dichiarato termina prima di iniziare", display: "block" });
+  await p.screenshot({ path: shots + "bootstrap-italia.png", fullPage: true });
+  await p.close();
+});
