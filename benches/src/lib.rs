@@ -39,7 +39,7 @@ pub fn fiscal_codes(n: usize, seed: u64) -> Vec<String> {
         .map(|_| {
             let mut s: Vec<u8> = (0..6).map(|_| b'A' + (rng.next_u64() % 26) as u8).collect();
             let yy = rng.next_u64() % 100;
-            let day = 1 + rng.next_u64() % 28 + if rng.next_u64() % 2 == 0 { 40 } else { 0 };
+            let day = 1 + rng.next_u64() % 28 + if rng.next_u64().is_multiple_of(2) { 40 } else { 0 };
             s.extend(format!("{yy:02}").bytes());
             s.push(MONTHS[(rng.next_u64() % 12) as usize]);
             s.extend(format!("{day:02}").bytes());
