@@ -87,15 +87,13 @@ fn numpy_of(py: Python<'_>, values: ScalarBuffer<i64>) -> PyResult<Bound<'_, PyA
     Ok(array.into_any())
 }
 
-const UNIT_PER_SECOND: [(TimeUnit, i64); 4] = [
-    (TimeUnit::Second, 1),
-    (TimeUnit::Millisecond, 1_000),
-    (TimeUnit::Microsecond, 1_000_000),
-    (TimeUnit::Nanosecond, 1_000_000_000),
-];
-
 fn per_second(unit: TimeUnit) -> i64 {
-    UNIT_PER_SECOND.iter().find(|(u, _)| *u == unit).map_or(1, |(_, n)| *n)
+    match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
+    }
 }
 
 fn read<'py>(py: Python<'py>, array: &ArrayRef, column: &str, kind: Kind) -> PyResult<Bound<'py, PyAny>> {

@@ -304,14 +304,13 @@ class CieImporto extends CieSingleField {
   get labelKey() { return "amount"; }
   get hintKey() { return "amountHint"; }
   get inputmode() { return "decimal"; }
-  // The portal's strict text (SPEC §1.2): "1234,56"; "1.000" and "16.79" are refused. Zero
-  // and negative amounts are refused as the order check does.
+  // The portal's strict text (SPEC §1.2): "1234,56"; "1.000" and "16.79" are refused. The
+  // amount findings of the core's order check (format, zero) decide, not a multiple of the price.
   normalise(text) {
-    const machine = cie.parseAmount(text);
     const check = cie.checkOrderForm("1", "01/01/2024", text, "", "", "2024-01-01");
-    const zero = check.findings.find((f) => f.field === "amount" && f.code !== "AMOUNT_NOT_MULTIPLE");
-    if (zero) throw new cie.CieError(zero);
-    return machine;
+    const error = check.findings.find((f) => f.field === "amount" && f.code !== "AMOUNT_NOT_MULTIPLE");
+    if (error) throw new cie.CieError(error);
+    return check.order.amount;
   }
 }
 

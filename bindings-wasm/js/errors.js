@@ -31,7 +31,6 @@ export function camelize(value) {
     // `fields` of a finding keep the core's names, as CieError.fields does.
     out[camel(key)] = key === "fields" ? v : camelize(v);
   }
-  if (out.cieError === true) delete out.cieError;
   return out;
 }
 

@@ -659,7 +659,12 @@ pub fn fiscal_code_matches_name(code: &JsValue, surname: &JsValue, name: &JsValu
     let check =
         id::fiscal_code_matches_name(&text(code, ErrorCode::FiscalCodeLength)?, &field(surname), &field(name)).js()?;
     let result = json(&check);
-    let warning = check.warning().map_or(JsValue::NULL, |w| err(&w));
+    // A warning is data, not a thrown error: no `cieError` marker.
+    let warning = check.warning().map_or(JsValue::NULL, |w| {
+        let object = err(&w);
+        let _ = Reflect::delete_property(&object.clone().into(), &"cieError".into());
+        object
+    });
     let _ = Reflect::set(&result, &"warning".into(), &warning);
     Ok(result)
 }
