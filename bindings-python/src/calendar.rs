@@ -11,7 +11,7 @@ use crate::convert;
 use crate::errors::{coded, IntoPy};
 
 /// A calendar quarter (hashable, ordered); `str()` is `2024-Q1`.
-#[pyclass(name = "Quarter", module = "cie_pagamenti._native", frozen, eq, ord, hash)]
+#[pyclass(name = "Quarter", module = "cie_pagamenti._native", frozen, eq, ord, hash, from_py_object)]
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct PyQuarter(pub(crate) Quarter);
 

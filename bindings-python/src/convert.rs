@@ -112,11 +112,6 @@ pub(crate) fn text(ob: &Bound<'_, PyAny>, code: ErrorCode) -> PyResult<String> {
     }
 }
 
-/// A serialisable core value as JSON text (the pure-Python layer turns it into result objects).
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
 /// True when `ob` is a numpy `ndarray`, decided by its type's name: an object that is not one
 /// never reaches numpy's C API, which panics when numpy is not installed.
 pub(crate) fn is_ndarray(ob: &Bound<'_, PyAny>) -> bool {
@@ -137,10 +132,10 @@ pub(crate) fn int64_array<'py>(ob: &Bound<'py, PyAny>, what: &str) -> PyResult<n
 pub(crate) fn report_and_pdf<'py>(
     py: Python<'py>,
     report: &cie_pagamenti::report::QuarterlyReport,
-) -> PyResult<(String, Bound<'py, pyo3::types::PyBytes>)> {
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, pyo3::types::PyBytes>)> {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     let pdf = cie_pagamenti_pdf::render(report, Moment::from_epoch(seconds)).map_err(|e| crate::errors::to_py(&e))?;
-    Ok((json(report), pyo3::types::PyBytes::new(py, &pdf)))
+    Ok((crate::results::data(py, report)?, pyo3::types::PyBytes::new(py, &pdf)))
 }

@@ -15,8 +15,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyString};
 use rust_decimal::Decimal;
 
+use crate::calendar::PyQuarter;
 use crate::convert::{self, amount_out};
 use crate::errors::{coded, IntoPy};
+use crate::results::{PyOrderAllocation, PyQuarterAllocation, PyReconciliation};
 
 /// The outcome of `allocate`; the Python layer reads it through the `*_json` methods. It keeps
 /// the totals, the cards' per-day counts and the orders; the per-order detail is computed on
@@ -27,6 +29,7 @@ pub(crate) struct PyAllocation {
     cards: CardCounts,
     orders: OrderColumns,
     records: OnceLock<Allocation>,
+    schedule: PriceSchedule,
 }
 
 impl PyAllocation {
@@ -38,7 +41,7 @@ impl PyAllocation {
         }
         let records = py
             .detach(|| {
-                allocate_counted(&self.cards, &self.orders, &PriceSchedule::builtin())
+                allocate_counted(&self.cards, &self.orders, &self.schedule)
                     .map(|table| table.into_allocation(self.orders.to_orders()))
             })
             .py_err()?;
@@ -63,16 +66,14 @@ impl PyAllocation {
         self.totals.cards
     }
 
-    fn quarters_json(&self) -> String {
-        convert::json(&self.totals.quarters)
+    /// Per quarter: cards signed/paid/unpaid, amount, debit.
+    fn quarters(&self) -> BTreeMap<PyQuarter, PyQuarterAllocation> {
+        self.totals.quarters.iter().map(|(q, v)| (PyQuarter(*q), PyQuarterAllocation::from(v))).collect()
     }
 
-    fn orders_json(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(convert::json(&self.records(py)?.orders))
-    }
-
-    fn entered_amounts_json(&self) -> String {
-        convert::json(&self.totals.entered)
+    /// Orders in processing order (date, then number), with their portions.
+    fn orders(&self, py: Python<'_>) -> PyResult<Vec<PyOrderAllocation>> {
+        Ok(self.records(py)?.orders.iter().map(PyOrderAllocation::from).collect())
     }
 }
 
@@ -126,13 +127,13 @@ fn count_cards_while<T>(
 }
 
 /// Allocates the orders (totals only; the detail on demand) without the GIL.
-fn run(py: Python<'_>, cards: CardCounts, orders: OrderColumns) -> PyResult<PyAllocation> {
-    let schedule = PriceSchedule::builtin();
+fn run(py: Python<'_>, cards: CardCounts, orders: OrderColumns, schedule: PriceSchedule) -> PyResult<PyAllocation> {
     py.detach(|| allocate_totals(&cards, &orders, &schedule)).py_err().map(|totals| PyAllocation {
         totals,
         cards,
         orders,
         records: OnceLock::new(),
+        schedule,
     })
 }
 
@@ -153,8 +154,16 @@ fn order_from_py(ob: &Bound<'_, PyAny>) -> PyResult<PaymentOrder> {
 
 /// Allocates orders to quarters. `cards` is an int64 epoch-seconds numpy array (read in place,
 /// computed without the GIL) or any iterable of moments (`datetime`, `date`, ISO `str`, `int`).
+/// `schedule`: a sequence of `Price` (default: the built-in €16,79).
 #[pyfunction]
-pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<'_, PyAny>) -> PyResult<PyAllocation> {
+#[pyo3(signature = (cards, orders, schedule=None))]
+pub(crate) fn allocate(
+    py: Python<'_>,
+    cards: &Bound<'_, PyAny>,
+    orders: &Bound<'_, PyAny>,
+    schedule: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyAllocation> {
+    let schedule = crate::results::schedule(schedule)?;
     let build = || -> PyResult<OrderColumns> {
         let orders: Vec<PaymentOrder> = orders.try_iter()?.map(|o| order_from_py(&o?)).collect::<PyResult<_>>()?;
         Ok(orders.iter().collect())
@@ -163,13 +172,13 @@ pub(crate) fn allocate(py: Python<'_>, cards: &Bound<'_, PyAny>, orders: &Bound<
         let array = convert::int64_array(cards, "cards")?;
         let slice = array.as_slice().map_err(|_| coded(ErrorCode::InputFormat, "the array must be contiguous"))?;
         let (counts, orders) = count_cards_while(py, slice, build)?;
-        return run(py, counts, orders);
+        return run(py, counts, orders, schedule);
     }
     let orders = build()?;
     let epochs: Vec<i64> =
         cards.try_iter()?.map(|c| convert::moment(&c?).map(cie_pagamenti::Moment::epoch)).collect::<PyResult<_>>()?;
     let (counts, ()) = count_cards_while(py, &epochs, || Ok(()))?;
-    run(py, counts, orders)
+    run(py, counts, orders, schedule)
 }
 
 /// A day of a numpy `datetime64[D]` column viewed as int64 (days since 1970-01-01; NaT = i64::MIN).
@@ -226,7 +235,7 @@ fn order_number(item: &Bound<'_, PyAny>, row: usize) -> PyResult<String> {
 /// `period_to` (int64 views of `datetime64[D]`, NaT = no period) and `amount_cents` (int64).
 /// The Python layer builds these from a DataFrame or a mapping of columns.
 #[pyfunction]
-#[pyo3(signature = (cards, numbers, dates, amount_cents, period_from=None, period_to=None, joined=None))]
+#[pyo3(signature = (cards, numbers, dates, amount_cents, period_from=None, period_to=None, joined=None, schedule=None))]
 #[allow(clippy::too_many_arguments)] // one argument per column of the Python layer
 pub(crate) fn allocate_columns(
     py: Python<'_>,
@@ -237,7 +246,9 @@ pub(crate) fn allocate_columns(
     period_from: Option<&Bound<'_, PyAny>>,
     period_to: Option<&Bound<'_, PyAny>>,
     joined: Option<Bound<'_, PyBytes>>,
+    schedule: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyAllocation> {
+    let schedule = crate::results::schedule(schedule)?;
     let cards = convert::int64_array(cards, "cards")?;
     let dates = convert::int64_array(dates, "dates")?;
     let dates = dates.as_slice().map_err(|_| contiguous("dates"))?;
@@ -258,7 +269,7 @@ pub(crate) fn allocate_columns(
     let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
     if let Ok(integers) = convert::int64_array(numbers, "numbers") {
         let integers = integers.as_slice().map_err(|_| contiguous("numbers"))?;
-        return columns(py, cards, Numbers::Integers(integers), dates, cents, from, to);
+        return columns(py, cards, Numbers::Integers(integers), dates, cents, from, to, schedule);
     }
     let not_a_column = || coded(ErrorCode::InputFormat, "numbers: a sequence of order numbers");
     let count = numbers.len().map_err(|_| not_a_column())?;
@@ -277,7 +288,7 @@ pub(crate) fn allocate_columns(
         Some(pieces) => Numbers::Joined(pieces, count),
         None => Numbers::Items(&items),
     };
-    columns(py, cards, numbers, dates, cents, from, to)
+    columns(py, cards, numbers, dates, cents, from, to, schedule)
 }
 
 /// The order numbers of a column, in one of the forms the Python layer passes.
@@ -292,6 +303,7 @@ enum Numbers<'a> {
 
 /// Builds the order columns row by row (the checks of `PaymentOrder::new`, each refusal with
 /// its row) and allocates them without the GIL.
+#[allow(clippy::too_many_arguments)] // the columns of `allocate_columns`, passed on
 fn columns(
     py: Python<'_>,
     cards: PyReadonlyArray1<'_, i64>,
@@ -300,6 +312,7 @@ fn columns(
     cents: &[i64],
     from: Option<&[i64]>,
     to: Option<&[i64]>,
+    schedule: PriceSchedule,
 ) -> PyResult<PyAllocation> {
     let n = match &numbers {
         Numbers::Joined(_, count) => *count,
@@ -333,7 +346,7 @@ fn columns(
     };
     let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
     let (counts, orders) = count_cards_while(py, cards, build)?;
-    run(py, counts, orders)
+    run(py, counts, orders, schedule)
 }
 
 fn quarter_map<T>(
@@ -349,11 +362,11 @@ fn quarter_map<T>(
     Ok(out)
 }
 
-/// The Resoconto dei Trimestri (JSON), from an allocation or from per-quarter amounts.
+/// The Resoconto dei Trimestri, from an allocation or from per-quarter amounts.
 #[pyfunction]
-#[pyo3(signature = (now, allocation=None, amounts=None, cieonline=None, transmitted=None, first_quarter=None, last_quarter=None))]
+#[pyo3(signature = (now, allocation=None, amounts=None, cieonline=None, transmitted=None, first_quarter=None, last_quarter=None, schedule=None))]
 #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-pub(crate) fn reconcile_json(
+pub(crate) fn reconcile(
     now: &Bound<'_, PyAny>,
     allocation: Option<PyRef<'_, PyAllocation>>,
     amounts: Option<&Bound<'_, PyDict>>,
@@ -361,8 +374,10 @@ pub(crate) fn reconcile_json(
     transmitted: Option<&Bound<'_, PyAny>>,
     first_quarter: Option<&Bound<'_, PyAny>>,
     last_quarter: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
+    schedule: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyReconciliation> {
     let now = convert::moment(now)?;
+    let schedule = crate::results::schedule(schedule)?;
     let amounts: BTreeMap<Quarter, Amount> = match allocation {
         Some(a) => a.totals.entered.clone(),
         None => quarter_map(amounts, convert::amount)?,
@@ -383,16 +398,26 @@ pub(crate) fn reconcile_json(
             .unwrap_or(Quarter::PORTAL_FIRST),
         last: last_quarter.filter(|q| !q.is_none()).map(convert::quarter).transpose()?,
     };
-    Ok(convert::json(&core_reconcile(&amounts, &cieonline, &states, lifespan, now, &PriceSchedule::builtin())))
+    Ok(PyReconciliation::from(&core_reconcile(&amounts, &cieonline, &states, lifespan, now, &schedule)))
 }
 
-/// Allocation, Resoconto and settlement of a JSON case (the core's `statement_json`).
+/// Allocation, Resoconto and settlement of a case given as plain data (the core's statement
+/// input shape), as plain data.
 #[pyfunction]
-pub(crate) fn statement_json(input: &str) -> PyResult<String> {
-    cie_pagamenti::reconciliation::statement_json(input).map_err(|e| crate::errors::to_py(&e))
+#[pyo3(signature = (case, schedule=None))]
+pub(crate) fn statement<'py>(
+    py: Python<'py>,
+    case: &Bound<'py, PyAny>,
+    schedule: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let input: cie_pagamenti::reconciliation::StatementInput =
+        pythonize::depythonize(case).map_err(|e| coded(ErrorCode::InputFormat, &format!("statement case: {e}")))?;
+    let result = cie_pagamenti::reconciliation::statement_case(&input, &crate::results::schedule(schedule)?)
+        .map_err(|e| crate::errors::to_py(&e))?;
+    crate::results::data(py, &result)
 }
 
-/// The quarterly report of a quarter from an allocation: (JSON data, PDF bytes).
+/// The quarterly report of a quarter from an allocation: (data, PDF bytes).
 #[pyfunction]
 #[pyo3(signature = (municipality, quarter, allocation, cieonline_cards, same_person, now))]
 pub(crate) fn allocation_report<'py>(
@@ -403,7 +428,7 @@ pub(crate) fn allocation_report<'py>(
     cieonline_cards: Option<u64>,
     same_person: bool,
     now: &Bound<'_, PyAny>,
-) -> PyResult<(String, Bound<'py, PyBytes>)> {
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyBytes>)> {
     let name = convert::text(municipality, ErrorCode::MunicipalityName)?;
     let report = QuarterlyReport::from_allocation(
         &name,
@@ -412,7 +437,7 @@ pub(crate) fn allocation_report<'py>(
         cieonline_cards,
         same_person,
         convert::moment(now)?,
-        &PriceSchedule::builtin(),
+        &allocation.schedule,
     );
     convert::report_and_pdf(py, &report)
 }

@@ -181,3 +181,13 @@ pub(crate) fn coded_error(py: Python<'_>, code: &str, detail: &str) -> Py<PyAny>
     let code = ErrorCode::from_code(code).unwrap_or(ErrorCode::InputFormat);
     coded(code, detail).into_value(py).into_any()
 }
+
+/// An optional package (pandas), or `INPUT_FORMAT` naming what to install.
+pub(crate) fn optional<'py>(py: Python<'py>, module: &str) -> PyResult<Bound<'py, pyo3::types::PyModule>> {
+    py.import(module).map_err(|_| {
+        coded(
+            ErrorCode::InputFormat,
+            &format!("{module} is needed for this call: pip install 'cie-pagamenti[{module}]'"),
+        )
+    })
+}

@@ -5,7 +5,7 @@ use cie_pagamenti::ErrorCode;
 use pyo3::prelude::*;
 
 use crate::convert;
-use crate::errors::IntoPy;
+use crate::errors::{coded, IntoPy};
 
 type Validator = fn(&str) -> Result<String, IdentifierError>;
 
@@ -40,7 +40,7 @@ macro_rules! validators {
         )*
         /// Registers the validators.
         pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-            m.add_function(wrap_pyfunction!(fiscal_code_matches_name_json, m)?)?;
+            m.add_function(wrap_pyfunction!(fiscal_code_matches_name, m)?)?;
             $(
                 m.add_function(wrap_pyfunction!($validate, m)?)?;
                 m.add_function(wrap_pyfunction!($is_valid, m)?)?;
@@ -60,18 +60,26 @@ validators! {
     validate_phone, is_valid_phone, validate_phones, id::validate_phone, PhoneFormat;
 }
 
-/// The name check (SPEC §7) as the core's JSON document; `cie_pagamenti.fiscal_code_matches_name`
-/// reads it.
+/// The *Aggiungi utente* name check (SPEC §7): the fiscal code's first six letters against the
+/// surname and the first name; a mismatch is a warning, never a refusal. Returns `{"code",
+/// "found_surname", "found_name", "expected_surname", "expected_name", "matches", "warning"}`;
+/// `warning` is `None` or `{"code": "FISCAL_CODE_NAME_MISMATCH", "message_it", "message_en",
+/// "fields"}`. An invalid fiscal code raises its own `FiscalCodeError`.
 #[pyfunction]
-pub(crate) fn fiscal_code_matches_name_json(
+pub(crate) fn fiscal_code_matches_name<'py>(
+    py: Python<'py>,
     code: &Bound<'_, PyAny>,
     surname: &Bound<'_, PyAny>,
     name: &Bound<'_, PyAny>,
-) -> PyResult<String> {
-    id::fiscal_code_matches_name_json(
+) -> PyResult<Bound<'py, PyAny>> {
+    // The core's one document (the same the C binding hands out), read here into a value.
+    let document = id::fiscal_code_matches_name_json(
         &convert::text(code, ErrorCode::FiscalCodeLength)?,
         &convert::text(surname, ErrorCode::InputFormat)?,
         &convert::text(name, ErrorCode::InputFormat)?,
     )
-    .py_err()
+    .py_err()?;
+    let value: serde_json::Value =
+        serde_json::from_str(&document).map_err(|e| coded(ErrorCode::InputFormat, &e.to_string()))?;
+    crate::results::data(py, &value)
 }

@@ -17,6 +17,7 @@ mod money;
 mod orders;
 mod password;
 mod portal;
+mod results;
 mod sites;
 
 use pyo3::prelude::*;
@@ -26,6 +27,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<calendar::PyQuarter>()?;
     m.add_class::<calendar::PyFortnight>()?;
     m.add_class::<engine::PyAllocation>()?;
+    m.add_class::<results::PyPrice>()?;
+    m.add_class::<results::PyCitizenFee>()?;
+    m.add_class::<results::PyPortion>()?;
+    m.add_class::<results::PyOrderAllocation>()?;
+    m.add_class::<results::PyQuarterAllocation>()?;
+    m.add_class::<results::PyQuarterRow>()?;
+    m.add_class::<results::PyPrePortalRow>()?;
+    m.add_class::<results::PyReconciliation>()?;
     m.add_class::<portal::PyPortal>()?;
     m.add_class::<portal::PyCredentials>()?;
     m.add_class::<sites::PySiteRegistry>()?;
@@ -35,10 +44,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow::arrow_table, m)?)?;
     m.add_function(wrap_pyfunction!(money::parse_amount_machine, m)?)?;
     m.add_function(wrap_pyfunction!(money::format_amount, m)?)?;
-    m.add_function(wrap_pyfunction!(money::price_on_json, m)?)?;
+    m.add_function(wrap_pyfunction!(money::price_on, m)?)?;
     m.add_function(wrap_pyfunction!(money::cards_for_amount, m)?)?;
     m.add_function(wrap_pyfunction!(money::amount_for_cards, m)?)?;
-    m.add_function(wrap_pyfunction!(money::citizen_fee_json, m)?)?;
+    m.add_function(wrap_pyfunction!(money::citizen_fee, m)?)?;
     m.add_function(wrap_pyfunction!(money::causale, m)?)?;
     m.add_function(wrap_pyfunction!(money::apr_parse_flag, m)?)?;
     m.add_function(wrap_pyfunction!(money::apr_format_flag, m)?)?;
@@ -56,11 +65,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::allocate, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocate_columns, m)?)?;
     m.add_function(wrap_pyfunction!(groups::reconcile_groups_columns, m)?)?;
-    m.add_function(wrap_pyfunction!(engine::reconcile_json, m)?)?;
-    m.add_function(wrap_pyfunction!(engine::statement_json, m)?)?;
-    m.add_function(wrap_pyfunction!(orders::check_order_json, m)?)?;
-    m.add_function(wrap_pyfunction!(import::read_export_json, m)?)?;
-    m.add_function(wrap_pyfunction!(orders::check_order_form_json, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::reconcile, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::statement, m)?)?;
+    m.add_function(wrap_pyfunction!(orders::check_order, m)?)?;
+    m.add_function(wrap_pyfunction!(import::read_export, m)?)?;
+    m.add_function(wrap_pyfunction!(orders::check_order_form, m)?)?;
     m.add_function(wrap_pyfunction!(engine::allocation_report, m)?)?;
     Ok(())
 }

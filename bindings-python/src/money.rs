@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use crate::calendar::fortnight as fortnight_arg;
 use crate::convert::{self, amount_out};
 use crate::errors::IntoPy;
+use crate::results::{PyCitizenFee, PyPrice};
 
 /// Strict portal amount `1234,56` → `Decimal`.
 #[pyfunction]
@@ -27,46 +28,61 @@ pub(crate) fn format_amount(amount: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(convert::amount(amount)?.to_portal())
 }
 
-/// The price in force on a day (JSON; the Python layer builds `Price`).
+/// The price in force on a day (the current one when omitted), in the built-in schedule or
+/// `schedule` (a sequence of `Price`).
 #[pyfunction]
-#[pyo3(signature = (day=None))]
-pub(crate) fn price_on_json(day: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-    let schedule = PriceSchedule::builtin();
-    schedule.price_at(convert::opt_date(day)?).py_err().map(convert::json)
+#[pyo3(signature = (day=None, schedule=None))]
+pub(crate) fn price_on(day: Option<&Bound<'_, PyAny>>, schedule: Option<&Bound<'_, PyAny>>) -> PyResult<PyPrice> {
+    let schedule = crate::results::schedule(schedule)?;
+    schedule.price_at(convert::opt_date(day)?).py_err().map(PyPrice::from)
 }
 
 /// Cards paid by an amount; a non-multiple raises `AmountNotMultipleError`.
 #[pyfunction]
-#[pyo3(signature = (amount, on=None))]
-pub(crate) fn cards_for_amount(amount: &Bound<'_, PyAny>, on: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
-    let schedule = PriceSchedule::builtin();
+#[pyo3(signature = (amount, on=None, schedule=None))]
+pub(crate) fn cards_for_amount(
+    amount: &Bound<'_, PyAny>,
+    on: Option<&Bound<'_, PyAny>>,
+    schedule: Option<&Bound<'_, PyAny>>,
+) -> PyResult<u64> {
+    let schedule = crate::results::schedule(schedule)?;
     let price = schedule.price_at(convert::opt_date(on)?).py_err()?;
     price.cards_for_amount(convert::amount(amount)?).py_err()
 }
 
 /// The amount paying `cards` cards.
 #[pyfunction]
-#[pyo3(signature = (cards, on=None))]
-pub(crate) fn amount_for_cards(cards: u64, on: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
-    let schedule = PriceSchedule::builtin();
+#[pyo3(signature = (cards, on=None, schedule=None))]
+pub(crate) fn amount_for_cards(
+    cards: u64,
+    on: Option<&Bound<'_, PyAny>>,
+    schedule: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let schedule = crate::results::schedule(schedule)?;
     let price = schedule.price_at(convert::opt_date(on)?).py_err()?;
     price.amount_for_cards(cards).py_err().map(amount_out)
 }
 
-/// What a citizen pays (JSON).
+/// What a citizen pays: €16,79 + the municipal fixed fee (doubled for a duplicate) + the
+/// secretarial fee.
 #[pyfunction]
 #[pyo3(signature = (duplicate=false, fixed_fee=None, secretarial_fee=None))]
-pub(crate) fn citizen_fee_json(
+pub(crate) fn citizen_fee(
     duplicate: bool,
     fixed_fee: Option<&Bound<'_, PyAny>>,
     secretarial_fee: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
+) -> PyResult<PyCitizenFee> {
     let schedule = PriceSchedule::builtin();
     let fee = schedule
         .current()
         .citizen_fee(duplicate, convert::opt_amount(fixed_fee)?, convert::opt_amount(secretarial_fee)?)
         .py_err()?;
-    Ok(convert::json(&fee))
+    Ok(PyCitizenFee {
+        state: amount_out(fee.state),
+        fixed_fee: amount_out(fee.fixed_fee),
+        secretarial_fee: amount_out(fee.secretarial_fee),
+        total: amount_out(fee.total),
+    })
 }
 
 /// The payment description for a fortnight.

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::convert::{self, moment, text};
 use crate::errors::{coded, IntoPy};
+use crate::results::data;
 
 fn to_actor(ob: &Bound<'_, PyAny>) -> PyResult<Actor> {
     Ok(Actor::parse(&text(ob, ErrorCode::NotAuthorized)?))
@@ -84,9 +85,9 @@ impl PyPortal {
         self.0.events_json()
     }
 
-    /// Municipalities and users as JSON.
-    fn state_json(&self) -> String {
-        convert::json(&json!({ "municipalities": self.0.municipalities(), "users": self.0.users() }))
+    /// Municipalities and users as plain data.
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        data(py, &json!({ "municipalities": self.0.municipalities(), "users": self.0.users() }))
     }
 
     /// Support registers a municipality with its first Manager and its first quarter (SPEC §6).
@@ -178,9 +179,10 @@ impl PyPortal {
         self.0.execute_if(expected_events, &to_actor(actor)?, moment(now)?, command).py_err()
     }
 
-    /// The state summary of the shared scenario vectors, as JSON.
-    fn summary_json(&self, now: &Bound<'_, PyAny>) -> PyResult<String> {
-        Ok(convert::json(&self.0.summary(moment(now)?)))
+    /// The state summary at `now`: quarters with their state and orders by identity
+    /// (`"2024/12"`: financial year / number), CIEonline counts, users (blocked or not).
+    fn summary<'py>(&self, py: Python<'py>, now: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        data(py, &self.0.summary(moment(now)?))
     }
 
     /// A Manager edits a user of the municipality (names, e-mail); the fiscal code is the identity.
@@ -458,7 +460,7 @@ impl PyPortal {
         quarter: &Bound<'_, PyAny>,
         same_person: bool,
         now: &Bound<'_, PyAny>,
-    ) -> PyResult<(String, Bound<'py, PyBytes>)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyBytes>)> {
         let report = self
             .0
             .quarterly_report(&s(municipality)?, convert::quarter(quarter)?, same_person, moment(now)?)

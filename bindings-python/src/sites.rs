@@ -1,15 +1,19 @@
-//! SediCIE sites. Site data and contacts cross as JSON objects (dicts in the Python layer).
+//! SediCIE sites. Site data and contacts are keyword fields; results are plain data (dicts).
 
 use cie_pagamenti::sites::{Contact, SiteData, SiteRegistry};
 use cie_pagamenti::ErrorCode;
 use pyo3::prelude::*;
 
-use crate::convert::{self, text};
-use crate::errors::{coded, IntoPy};
+use pyo3::types::PyDict;
 
-fn from_json<T: serde::de::DeserializeOwned>(ob: &Bound<'_, PyAny>) -> PyResult<T> {
-    serde_json::from_str(&text(ob, ErrorCode::SiteFieldRequired)?)
-        .map_err(|e| coded(ErrorCode::SiteFieldRequired, &e.to_string()))
+use crate::convert::text;
+use crate::errors::{coded, IntoPy};
+use crate::results::data;
+
+/// Keyword fields (a dict) as a core value; an unknown or missing field is `SITE_FIELD_REQUIRED`.
+fn fields<T: serde::de::DeserializeOwned>(py: Python<'_>, ob: Option<&Bound<'_, PyDict>>) -> PyResult<T> {
+    let dict = ob.cloned().unwrap_or_else(|| PyDict::new(py));
+    pythonize::depythonize(dict.as_any()).map_err(|e| coded(ErrorCode::SiteFieldRequired, &e.to_string()))
 }
 
 fn s(ob: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -17,11 +21,11 @@ fn s(ob: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// A removal (preview or done) with the manual's warning in both languages.
-fn removal_json(r: &cie_pagamenti::sites::SiteRemoval) -> String {
-    let mut v = serde_json::to_value(r).unwrap_or_default();
-    v["warning_it"] = serde_json::json!(r.warning(cie_pagamenti::Lang::It));
-    v["warning_en"] = serde_json::json!(r.warning(cie_pagamenti::Lang::En));
-    v.to_string()
+fn removal<'py>(py: Python<'py>, r: &cie_pagamenti::sites::SiteRemoval) -> PyResult<Bound<'py, PyAny>> {
+    let value = data(py, r)?;
+    value.set_item("warning_it", r.warning(cie_pagamenti::Lang::It))?;
+    value.set_item("warning_en", r.warning(cie_pagamenti::Lang::En))?;
+    Ok(value)
 }
 
 /// The SediCIE registry.
@@ -36,23 +40,41 @@ impl PySiteRegistry {
         PySiteRegistry::default()
     }
 
-    fn add_site(&mut self, municipality: &Bound<'_, PyAny>, data_json: &Bound<'_, PyAny>) -> PyResult<u32> {
-        let data: SiteData = from_json(data_json)?;
+    /// Adds a site from its keyword fields; returns its id.
+    #[pyo3(signature = (municipality, **data))]
+    fn add_site(
+        &mut self,
+        py: Python<'_>,
+        municipality: &Bound<'_, PyAny>,
+        data: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<u32> {
+        let data: SiteData = fields(py, data)?;
         self.0.add_site(&s(municipality)?, &data).py_err()
     }
 
+    /// Changes a site's data (keyword fields).
+    #[pyo3(signature = (municipality, site, **data))]
     fn update_site(
         &mut self,
+        py: Python<'_>,
         municipality: &Bound<'_, PyAny>,
         site: u32,
-        data_json: &Bound<'_, PyAny>,
+        data: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let data: SiteData = from_json(data_json)?;
+        let data: SiteData = fields(py, data)?;
         self.0.update_site(&s(municipality)?, site, &data).py_err()
     }
 
-    fn add_contact(&mut self, municipality: &Bound<'_, PyAny>, contact_json: &Bound<'_, PyAny>) -> PyResult<()> {
-        let contact: Contact = from_json(contact_json)?;
+    /// Adds a contact (keyword fields); the same person twice raises `SiteError`
+    /// (`CONTACT_DUPLICATE`).
+    #[pyo3(signature = (municipality, **contact))]
+    fn add_contact(
+        &mut self,
+        py: Python<'_>,
+        municipality: &Bound<'_, PyAny>,
+        contact: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let contact: Contact = fields(py, contact)?;
         self.0.add_contact(&s(municipality)?, &contact).py_err()
     }
 
@@ -106,33 +128,59 @@ impl PySiteRegistry {
         self.0.set_issuance_manager(&s(municipality)?, site, &s(fiscal_code)?).py_err()
     }
 
-    fn status_json(&self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<String> {
-        self.0.status(&s(municipality)?, site).py_err().map(|st| convert::json(&st.view()))
+    /// `{"status": "complete" | "incomplete", "label_it": "COMPLETA" | "INCOMPLETA", "label_en",
+    /// "missing": [step...], "missing_it": [label...], "missing_en"}`.
+    fn status<'py>(&self, py: Python<'py>, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<Bound<'py, PyAny>> {
+        data(py, &self.0.status(&s(municipality)?, site).py_err()?.view())
     }
 
     fn transmit(&mut self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<()> {
         self.0.transmit(&s(municipality)?, site).py_err()
     }
 
+    /// Edits the contact `fiscal_code` ("MODIFICA"): every field but the fiscal code. A
+    /// `fiscal_code` among the fields must be the same (`CONTACT_FISCAL_CODE_FIXED` otherwise).
+    /// The sites using the contact must transmit their summary again.
+    #[pyo3(signature = (municipality, fiscal_code, /, **contact))]
     fn edit_contact(
         &mut self,
+        py: Python<'_>,
         municipality: &Bound<'_, PyAny>,
         fiscal_code: &Bound<'_, PyAny>,
-        contact_json: &Bound<'_, PyAny>,
+        contact: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let contact: Contact = from_json(contact_json)?;
+        let contact = contact.cloned().unwrap_or_else(|| PyDict::new(py));
+        if !contact.contains("fiscal_code")? {
+            contact.set_item("fiscal_code", fiscal_code)?;
+        }
+        let contact: Contact = fields(py, Some(&contact))?;
         self.0.edit_contact(&s(municipality)?, &s(fiscal_code)?, &contact).py_err()
     }
 
-    fn removal_preview_json(&self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<String> {
-        self.0.removal_preview(&s(municipality)?, site).py_err().map(|r| removal_json(&r))
+    /// What removing the site would take with it, changing nothing, with the manual's warning
+    /// (`warning_it`/`warning_en` lines) to show before asking for confirmation.
+    fn removal_preview<'py>(
+        &self,
+        py: Python<'py>,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        removal(py, &self.0.removal_preview(&s(municipality)?, site).py_err()?)
     }
 
-    fn remove_site_json(&mut self, municipality: &Bound<'_, PyAny>, site: u32) -> PyResult<String> {
-        self.0.remove_site(&s(municipality)?, site).py_err().map(|r| removal_json(&r))
+    /// Removes a site irreversibly (after `removal_preview` was confirmed); returns what the
+    /// removal took with it.
+    fn remove_site<'py>(
+        &mut self,
+        py: Python<'py>,
+        municipality: &Bound<'_, PyAny>,
+        site: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        removal(py, &self.0.remove_site(&s(municipality)?, site).py_err()?)
     }
 
-    fn initial_managers_json(&self, municipality: &Bound<'_, PyAny>) -> PyResult<String> {
-        Ok(convert::json(&self.0.initial_managers(&s(municipality)?)))
+    /// The issuance managers of the municipality's sites: its initial portal Managers.
+    fn initial_managers<'py>(&self, py: Python<'py>, municipality: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        data(py, &self.0.initial_managers(&s(municipality)?))
     }
 }

@@ -113,8 +113,8 @@ enum Command {
         what: PasswordCommand,
     },
     /// Imputa i mandati ai trimestri secondo la data di firma delle carte e stampa il Resoconto dei Trimestri.
-    Reconcile(reconcile::ReconcileArgs),
-    /// Riconciliazione nazionale: ogni Comune di file con la colonna «Comune» (o «Codice ISTAT») riconciliato da solo, in un solo comando; righe per Comune e trimestre in CSV.
+    Reconcile(reconcile::ReconcileCommand),
+    /// Riconciliazione nazionale: ogni Comune di file con la colonna «Comune» (o «Codice ISTAT») riconciliato da solo, in un solo comando; righe per Comune e trimestre in CSV o Parquet (lo stesso lavoro di `reconcile --national`).
     National(national::NationalArgs),
     /// Scrive il rapporto trimestrale di un trimestre in PDF (stessi file di `reconcile`).
     Report(report::ReportArgs),
@@ -261,8 +261,8 @@ fn main() -> ExitCode {
         Command::Orders { what: OrdersCommand::Check { file, now, sheet } } => {
             orders::check(&out, &file, now.as_deref(), sheet)
         }
-        Command::Reconcile(args) => reconcile::run(&out, &args),
-        Command::National(args) => national::run(&out, &args),
+        Command::Reconcile(args) => reconcile::run_command(&out, &args),
+        Command::National(args) => national::run(&out, &args.job()),
         Command::Report(args) => report::run(&out, &args),
         Command::Workflow { what: WorkflowCommand::Replay { events } } => workflow::replay(&out, &events),
     };

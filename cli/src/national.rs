@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterState};
+use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterRow};
 use cie_pagamenti::{PriceSchedule, Quarter};
 use cie_pagamenti_import::{read_cards, read_cieonline, read_orders, Finding, Options, Severity};
 use serde_json::json;
@@ -14,13 +14,16 @@ use serde_json::json;
 use crate::output::{Failure, Out, Status};
 use crate::reconcile::{import_located, now_of};
 
-/// Arguments of `national`.
+/// Where the rows go when `--out` is not given.
+pub(crate) const DEFAULT_OUT: &str = "riconciliazione-nazionale.csv";
+
+/// Arguments of `national` (the same job as `reconcile --national`).
 #[derive(clap::Args)]
 pub(crate) struct NationalArgs {
-    /// Carte firmate di molti Comuni: CSV o foglio di calcolo con le colonne «Comune» (o «Codice ISTAT») e «Data firma».
+    /// Carte firmate di molti Comuni: CSV, foglio di calcolo o Parquet con le colonne «Comune» (o «Codice ISTAT») e «Data firma».
     #[arg(long)]
     cards: PathBuf,
-    /// Mandati di molti Comuni: CSV o foglio di calcolo con «Comune» (o «Codice ISTAT»), «Numero», «Data», «Importo».
+    /// Mandati di molti Comuni: CSV, foglio di calcolo o Parquet con «Comune» (o «Codice ISTAT»), «Numero», «Data», «Importo».
     #[arg(long)]
     orders: PathBuf,
     /// Conteggi CIEonline: «Comune» (o «Codice ISTAT»), «Trimestre», «Carte».
@@ -29,9 +32,30 @@ pub(crate) struct NationalArgs {
     /// Il momento della riconciliazione (predefinito: adesso).
     #[arg(long)]
     now: Option<String>,
-    /// Dove scrivere le righe per Comune e trimestre (CSV); il riepilogo per Comune va in <nome>-riepilogo.csv.
-    #[arg(long, default_value = "riconciliazione-nazionale.csv")]
+    /// Dove scrivere le righe per Comune e trimestre (CSV, o Parquet se il nome finisce in .parquet); il riepilogo per Comune va accanto, <nome>-riepilogo.<estensione>.
+    #[arg(long, default_value = DEFAULT_OUT)]
     out: PathBuf,
+}
+
+/// The files and options of one national job (`national` or `reconcile --national`).
+pub(crate) struct Job<'a> {
+    pub(crate) cards: &'a Path,
+    pub(crate) orders: &'a Path,
+    pub(crate) cieonline: Option<&'a Path>,
+    pub(crate) now: Option<&'a str>,
+    pub(crate) out: &'a Path,
+}
+
+impl NationalArgs {
+    pub(crate) fn job(&self) -> Job<'_> {
+        Job {
+            cards: &self.cards,
+            orders: &self.orders,
+            cieonline: self.cieonline.as_deref(),
+            now: self.now.as_deref(),
+            out: &self.out,
+        }
+    }
 }
 
 /// The key of a row, or a finding when the file has none.
@@ -75,13 +99,13 @@ fn text<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(String::new, |v| v.to_string())
 }
 
-pub(crate) fn run(out: &Out, args: &NationalArgs) -> Result<Status, Failure> {
-    let now = now_of(args.now.as_deref())?;
+pub(crate) fn run(out: &Out, args: &Job<'_>) -> Result<Status, Failure> {
+    let now = now_of(args.now)?;
     let options = Options { now: Some(now), ..Options::default() };
     let mut findings = Vec::new();
-    let cards = import_located(&args.cards, out, read_cards, &options, &mut findings)?;
-    let orders = import_located(&args.orders, out, read_orders, &options, &mut findings)?;
-    let counts = match &args.cieonline {
+    let cards = import_located(args.cards, out, read_cards, &options, &mut findings)?;
+    let orders = import_located(args.orders, out, read_orders, &options, &mut findings)?;
+    let counts = match args.cieonline {
         Some(path) => import_located(path, out, read_cieonline, &options, &mut findings)?,
         None => Vec::new(),
     };
@@ -120,7 +144,7 @@ pub(crate) fn run(out: &Out, args: &NationalArgs) -> Result<Status, Failure> {
     let input = GroupedInput::new(index.len(), &card_group, &epochs, grouped, &cie, &[])
         .map_err(|e| Failure::Rule(Box::new(e)))?;
     let results = reconcile_all(&input, now);
-    let summary_path = write_outputs(args, &index, &results, out)?;
+    let summary_path = write_outputs(args.out, &index, &results, out)?;
     let rows_written: usize = results.iter().map(|r| r.rows.len()).sum();
     let with_discrepancies = results.iter().filter(|r| r.summary.discrepancies > 0).count();
     let with_errors = results.iter().filter(|r| r.summary.error.is_some()).count();
@@ -168,81 +192,146 @@ fn reconcile_all(input: &GroupedInput, now: cie_pagamenti::Moment) -> Vec<GroupR
     results
 }
 
-/// Writes the quarter rows to `--out` and the summaries beside it; returns the summaries' path.
+/// A typed output column: written as text in CSV, with its Arrow type in Parquet.
+enum Col {
+    Text(Vec<Option<String>>),
+    /// Exact amounts in cents (`decimal128(18, 2)` in Parquet, `302.22` in CSV).
+    Cents(Vec<Option<i64>>),
+    Count(Vec<Option<u64>>),
+    Signed(Vec<Option<i64>>),
+    Flag(Vec<bool>),
+}
+
+impl Col {
+    fn text(&self, row: usize) -> String {
+        match self {
+            Col::Text(v) => v[row].clone().unwrap_or_default(),
+            Col::Cents(v) => text(v[row].map(cie_pagamenti::Amount::from_cents)),
+            Col::Count(v) => text(v[row]),
+            Col::Signed(v) => text(v[row]),
+            Col::Flag(v) => v[row].to_string(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Col::Text(v) => v.len(),
+            Col::Cents(v) | Col::Signed(v) => v.len(),
+            Col::Count(v) => v.len(),
+            Col::Flag(v) => v.len(),
+        }
+    }
+}
+
+/// Named columns, written as CSV (`;`) or, for a path ending in `.parquet`, as Parquet.
+struct Sheet(Vec<(&'static str, Col)>);
+
+fn cannot_write(path: &Path, out: &Out, why: &str) -> Failure {
+    Failure::Usage(format!(
+        "{}: {} ({why})",
+        path.display(),
+        out.t("impossibile scrivere il file", "cannot write the file")
+    ))
+}
+
+impl Sheet {
+    fn write(&self, path: &Path, out: &Out) -> Result<(), Failure> {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+            return self.write_parquet(path, out);
+        }
+        let header: Vec<&str> = self.0.iter().map(|(n, _)| *n).collect();
+        let rows = self.0.first().map_or(0, |(_, c)| c.len());
+        let rows: Vec<Vec<String>> = (0..rows).map(|r| self.0.iter().map(|(_, c)| c.text(r)).collect()).collect();
+        write_csv(path, &header, &rows, out)
+    }
+
+    fn write_parquet(&self, path: &Path, out: &Out) -> Result<(), Failure> {
+        use std::sync::Arc;
+
+        use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, RecordBatch, StringArray, UInt64Array};
+        use arrow_schema::{DataType, Field, Schema};
+
+        let fail = |e: &dyn std::fmt::Display| cannot_write(path, out, &e.to_string());
+        let mut fields = Vec::new();
+        let mut arrays: Vec<ArrayRef> = Vec::new();
+        for (name, col) in &self.0 {
+            let (kind, array): (DataType, ArrayRef) = match col {
+                Col::Text(v) => (DataType::Utf8, Arc::new(StringArray::from(v.clone()))),
+                Col::Cents(v) => {
+                    let a = Decimal128Array::from(v.iter().map(|c| c.map(i128::from)).collect::<Vec<_>>())
+                        .with_precision_and_scale(18, 2)
+                        .map_err(|e| fail(&e))?;
+                    (DataType::Decimal128(18, 2), Arc::new(a))
+                }
+                Col::Count(v) => (DataType::UInt64, Arc::new(UInt64Array::from(v.clone()))),
+                Col::Signed(v) => (DataType::Int64, Arc::new(Int64Array::from(v.clone()))),
+                Col::Flag(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
+            };
+            fields.push(Field::new(*name, kind, array.null_count() > 0 || matches!(col, Col::Text(_))));
+            arrays.push(array);
+        }
+        let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| fail(&e))?;
+        let file = std::fs::File::create(path).map_err(|e| fail(&e.kind()))?;
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_compression(parquet::basic::Compression::SNAPPY)
+            .build();
+        let mut writer =
+            parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| fail(&e))?;
+        writer.write(&batch).map_err(|e| fail(&e))?;
+        writer.close().map(|_| ()).map_err(|e| fail(&e))
+    }
+}
+
+/// Writes the quarter rows to `out_path` and the summaries beside it (`<name>-riepilogo.<ext>`,
+/// same format); returns the summaries' path.
 fn write_outputs(
-    args: &NationalArgs,
+    out_path: &Path,
     index: &BTreeMap<String, u32>,
     results: &[GroupResult],
     out: &Out,
 ) -> Result<PathBuf, Failure> {
     let names: Vec<&String> = index.keys().collect();
-    let mut rows = Vec::new();
-    let mut summaries = Vec::new();
-    for r in results {
-        let name = names.get(r.summary.group as usize).map_or("", |n| n.as_str());
-        for q in &r.rows {
-            rows.push(vec![
-                name.to_owned(),
-                q.quarter.to_string(),
-                q.amount.to_string(),
-                q.cards_from_amount.to_string(),
-                q.exact.to_string(),
-                text(q.top_up),
-                text(q.cieonline_cards),
-                text(q.discrepancy),
-                text(q.mismatch),
-                text(q.state.map(QuarterState::as_str)),
-            ]);
-        }
-        let s = &r.summary;
-        summaries.push(vec![
-            name.to_owned(),
-            s.cards.to_string(),
-            s.orders.to_string(),
-            s.credit.to_string(),
-            s.debit.to_string(),
-            s.discrepancies.to_string(),
-            s.mismatches.to_string(),
-            s.missing_quarters.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
-            text(s.error.as_ref().map(|e| e.code.as_str())),
-        ]);
-    }
-    write_csv(
-        &args.out,
-        &[
-            "municipality",
-            "quarter",
-            "amount",
-            "cards_from_amount",
-            "exact",
-            "top_up",
-            "cieonline_cards",
-            "discrepancy",
-            "mismatch",
-            "state",
-        ],
-        &rows,
-        out,
-    )?;
-    let summary_path = args.out.with_file_name(format!(
-        "{}-riepilogo.csv",
-        args.out.file_stem().map_or_else(|| "riconciliazione".into(), |s| s.to_string_lossy())
-    ));
-    write_csv(
-        &summary_path,
-        &[
-            "municipality",
-            "cards",
-            "orders",
-            "credit",
-            "debit",
-            "discrepancies",
-            "mismatches",
+    let name_of = |g: u32| names.get(g as usize).map_or(String::new(), |n| (*n).clone());
+    let quarters: Vec<(u32, &QuarterRow)> =
+        results.iter().flat_map(|r| r.rows.iter().map(move |q| (r.summary.group, q))).collect();
+    let rows = Sheet(vec![
+        ("municipality", Col::Text(quarters.iter().map(|(g, _)| Some(name_of(*g))).collect())),
+        ("quarter", Col::Text(quarters.iter().map(|(_, q)| Some(q.quarter.to_string())).collect())),
+        ("amount", Col::Cents(quarters.iter().map(|(_, q)| Some(q.amount.cents())).collect())),
+        ("cards_from_amount", Col::Count(quarters.iter().map(|(_, q)| Some(q.cards_from_amount)).collect())),
+        ("exact", Col::Flag(quarters.iter().map(|(_, q)| q.exact).collect())),
+        ("top_up", Col::Cents(quarters.iter().map(|(_, q)| q.top_up.map(cie_pagamenti::Amount::cents)).collect())),
+        ("cieonline_cards", Col::Count(quarters.iter().map(|(_, q)| q.cieonline_cards).collect())),
+        ("discrepancy", Col::Signed(quarters.iter().map(|(_, q)| q.discrepancy).collect())),
+        ("mismatch", Col::Signed(quarters.iter().map(|(_, q)| q.mismatch).collect())),
+        ("state", Col::Text(quarters.iter().map(|(_, q)| q.state.map(|s| s.as_str().to_owned())).collect())),
+    ]);
+    rows.write(out_path, out)?;
+    let s: Vec<&cie_pagamenti::reconciliation::GroupSummary> = results.iter().map(|r| &r.summary).collect();
+    let count = |v: usize| Some(u64::try_from(v).unwrap_or(u64::MAX));
+    let summaries = Sheet(vec![
+        ("municipality", Col::Text(s.iter().map(|s| Some(name_of(s.group))).collect())),
+        ("cards", Col::Count(s.iter().map(|s| Some(s.cards)).collect())),
+        ("orders", Col::Count(s.iter().map(|s| count(s.orders)).collect())),
+        ("credit", Col::Cents(s.iter().map(|s| Some(s.credit.cents())).collect())),
+        ("debit", Col::Cents(s.iter().map(|s| Some(s.debit.cents())).collect())),
+        ("discrepancies", Col::Count(s.iter().map(|s| count(s.discrepancies)).collect())),
+        ("mismatches", Col::Count(s.iter().map(|s| count(s.mismatches)).collect())),
+        (
             "missing_quarters",
-            "error",
-        ],
-        &summaries,
-        out,
-    )?;
+            Col::Text(
+                s.iter()
+                    .map(|s| Some(s.missing_quarters.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+                    .collect(),
+            ),
+        ),
+        ("error", Col::Text(s.iter().map(|s| s.error.as_ref().map(|e| e.code.as_str().to_owned())).collect())),
+    ]);
+    let extension = out_path.extension().map_or_else(|| "csv".into(), |e| e.to_string_lossy());
+    let summary_path = out_path.with_file_name(format!(
+        "{}-riepilogo.{extension}",
+        out_path.file_stem().map_or_else(|| "riconciliazione".into(), |s| s.to_string_lossy())
+    ));
+    summaries.write(&summary_path, out)?;
     Ok(summary_path)
 }

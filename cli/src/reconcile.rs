@@ -45,9 +45,9 @@ pub(crate) struct ReconcileArgs {
     /// Trimestri già trasmessi, es. 2020-Q1..2024-Q2 o un elenco separato da virgole.
     #[arg(long, default_value = "")]
     pub(crate) transmitted: String,
-    /// Nome del Comune.
+    /// Nome del Comune (obbligatorio, tranne con --national).
     #[arg(long)]
-    pub(crate) comune: String,
+    pub(crate) comune: Option<String>,
     /// Il momento della riconciliazione (predefinito: adesso): decide quali trimestri sono
     /// chiusi; date successive nei file sono segnalate.
     #[arg(long)]
@@ -61,6 +61,45 @@ pub(crate) struct ReconcileArgs {
     /// Ultimo trimestre di un Comune soppresso.
     #[arg(long)]
     pub(crate) last_quarter: Option<String>,
+}
+
+impl ReconcileArgs {
+    /// The municipality's name (empty when not given: `compute` refuses it).
+    pub(crate) fn comune(&self) -> &str {
+        self.comune.as_deref().unwrap_or_default()
+    }
+}
+
+/// `reconcile`: one municipality, or with `--national` every municipality of the files.
+#[derive(clap::Args)]
+pub(crate) struct ReconcileCommand {
+    #[command(flatten)]
+    pub(crate) inputs: ReconcileArgs,
+    /// Riconciliazione nazionale (§3.4): file con la colonna «Comune» (o «Codice ISTAT»), CSV, fogli di calcolo o Parquet; ogni Comune riconciliato da solo; righe per Comune e trimestre in --out.
+    #[arg(long, conflicts_with_all = ["comune", "cash_journal", "sheet", "year", "first_quarter", "last_quarter", "transmitted"])]
+    pub(crate) national: bool,
+    /// Con --national: dove scrivere le righe per Comune e trimestre (CSV, o Parquet se il nome finisce in .parquet); il riepilogo per Comune va accanto, <nome>-riepilogo.<estensione>.
+    #[arg(long, requires = "national")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// Runs `reconcile`, national or not.
+pub(crate) fn run_command(out: &Out, command: &ReconcileCommand) -> Result<Status, Failure> {
+    if !command.national {
+        return run(out, &command.inputs);
+    }
+    let inputs = &command.inputs;
+    let default_out = PathBuf::from(crate::national::DEFAULT_OUT);
+    crate::national::run(
+        out,
+        &crate::national::Job {
+            cards: &inputs.cards,
+            orders: &inputs.orders,
+            cieonline: inputs.cieonline.as_deref(),
+            now: inputs.now.as_deref(),
+            out: command.out.as_deref().unwrap_or(&default_out),
+        },
+    )
 }
 
 /// Everything read and computed.
@@ -133,12 +172,13 @@ fn lifespan(args: &ReconcileArgs) -> Result<Lifespan, Failure> {
 /// Reads the files and computes allocation and reconciliation.
 pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failure> {
     let now = now_of(args.now.as_deref())?;
-    if args.comune.trim().is_empty() {
+    let comune = args.comune();
+    if comune.trim().is_empty() {
         return Err(Failure::Argument("--comune", Box::new(cie_pagamenti::calendar::CalendarError::MunicipalityName)));
     }
     let transmitted: BTreeSet<Quarter> = Quarter::parse_set(&args.transmitted).map_err(argument("--transmitted"))?;
     let lifespan = lifespan(args)?;
-    let options = Options { now: Some(now), sheet: args.sheet.clone(), municipality: Some(args.comune.clone()) };
+    let options = Options { now: Some(now), sheet: args.sheet.clone(), municipality: Some(comune.to_owned()) };
     let mut findings = Vec::new();
     let progress = (std::fs::metadata(&args.cards).map_or(0, |m| m.len()) > 300_000_000
         && std::io::stderr().is_terminal())
@@ -175,7 +215,7 @@ pub(crate) fn compute(args: &ReconcileArgs, out: &Out) -> Result<Outcome, Failur
         cieonline: cieonline.clone(),
         states: transmitted.iter().map(|q| (*q, QuarterState::Transmitted)).collect(),
         lifespan,
-        municipality: Some(&args.comune),
+        municipality: Some(args.comune()),
         ..Context::default()
     };
     let mut s = statement_of_counts(&cards, orders, &context, now, &PriceSchedule::builtin())?;
@@ -230,7 +270,7 @@ pub(crate) fn run(out: &Out, args: &ReconcileArgs) -> Result<Status, Failure> {
     let outcome = compute(args, out)?;
     if out.json {
         out.print_json(&json!({
-            "municipality": args.comune,
+            "municipality": args.comune(),
             "now": outcome.now,
             "allocation": outcome.allocation,
             "reconciliation": outcome.reconciliation,
@@ -242,7 +282,7 @@ pub(crate) fn run(out: &Out, args: &ReconcileArgs) -> Result<Status, Failure> {
         for (file, f) in &outcome.warnings {
             eprintln!("{file}:{}: {}: {}", f.line, f.code, f.message(out.lang));
         }
-        print_text(out, &args.comune, &outcome);
+        print_text(out, args.comune(), &outcome);
     }
     Ok(Status::Ok)
 }

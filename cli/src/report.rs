@@ -61,7 +61,7 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
     }
     let outcome = compute(&args.inputs, out)?;
     let report = QuarterlyReport::from_allocation(
-        &args.inputs.comune,
+        args.inputs.comune(),
         quarter,
         &outcome.allocation,
         outcome.cieonline.get(&quarter).copied(),
@@ -75,7 +75,7 @@ pub(crate) fn run(out: &Out, args: &ReportArgs) -> Result<Status, Failure> {
     }
     let transmitted = Quarter::parse_set(&args.inputs.transmitted).map_err(argument("--transmitted"))?;
     report.check_previous(outcome.lifespan_first, |p| transmitted.contains(&p));
-    let path = args.out.clone().unwrap_or_else(|| default_name(&args.inputs.comune, quarter));
+    let path = args.out.clone().unwrap_or_else(|| default_name(args.inputs.comune(), quarter));
     // The footer shows when the file was made; `--now` only decides the rules.
     let pdf = cie_pagamenti_pdf::render(&report, Moment::from_aware(&chrono::Utc::now()))?;
     std::fs::write(&path, pdf).map_err(|e| {

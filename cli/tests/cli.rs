@@ -675,3 +675,138 @@ fn national_reconciles_each_municipality_as_if_alone() {
     assert!(stderr(&o).contains("Manca il Comune della riga"), "{}", stderr(&o));
     let _ = std::fs::remove_file(&out);
 }
+
+/// The rows of a `;` CSV written by the national job, header first.
+fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path).unwrap().lines().map(|l| l.split(';').map(str::to_owned).collect()).collect()
+}
+
+/// The columns of a Parquet file as text (decimals exact, nulls empty), header first.
+fn parquet_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    use arrow_array::RecordBatchReader;
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let mut out = vec![reader.schema().fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>()];
+    for batch in reader {
+        let batch = batch.unwrap();
+        let formatters: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| {
+                arrow_cast::display::ArrayFormatter::try_new(c.as_ref(), &arrow_cast::display::FormatOptions::default())
+                    .unwrap()
+            })
+            .collect();
+        for r in 0..batch.num_rows() {
+            out.push(formatters.iter().map(|f| f.value(r).to_string()).collect());
+        }
+    }
+    out
+}
+
+#[test]
+fn reconcile_national_reads_and_writes_parquet_as_it_does_csv() {
+    let dir = std::env::temp_dir().join(format!("cie-national-parquet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let job = |ext: &str, out: &str| {
+        let files = |name: &str| format!("examples/national/{name}.{ext}");
+        let o = run(
+            &[
+                "reconcile",
+                "--national",
+                "--cards",
+                &files("carte"),
+                "--orders",
+                &files("mandati"),
+                "--cieonline",
+                &files("cieonline"),
+                "--now",
+                "2024-11-15T12:00:00",
+                "--out",
+                dir.join(out).to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains("2 Comuni riconciliati"), "{}", stdout(&o));
+    };
+    // Typed Parquet inputs (timestamps with a zone, date32, decimal(18, 2); snappy and zstd)
+    // give the rows the CSV inputs give, in either output format.
+    job("csv", "from-csv.csv");
+    job("parquet", "from-parquet.csv");
+    job("parquet", "from-parquet.parquet");
+    let from_csv = csv_rows(&dir.join("from-csv.csv"));
+    assert!(from_csv.len() > 20, "{from_csv:?}");
+    assert_eq!(from_csv, csv_rows(&dir.join("from-parquet.csv")));
+    assert_eq!(from_csv, parquet_rows(&dir.join("from-parquet.parquet")));
+    assert_eq!(
+        csv_rows(&dir.join("from-csv-riepilogo.csv")),
+        parquet_rows(&dir.join("from-parquet-riepilogo.parquet"))
+    );
+    // Amounts are exact decimals in the Parquet output.
+    let file = std::fs::File::open(dir.join("from-parquet.parquet")).unwrap();
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let amount = builder.schema().field_with_name("amount").unwrap().data_type().clone();
+    assert_eq!(amount, arrow_schema::DataType::Decimal128(18, 2));
+    // `national` is the same job.
+    let o = run(
+        &[
+            "national",
+            "--cards",
+            "examples/national/carte.parquet",
+            "--orders",
+            "examples/national/mandati.parquet",
+            "--cieonline",
+            "examples/national/cieonline.parquet",
+            "--now",
+            "2024-11-15T12:00:00",
+            "--out",
+            dir.join("national.csv").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(from_csv, csv_rows(&dir.join("national.csv")));
+    // Options of one municipality are refused with --national, not ignored.
+    let o = run(&["reconcile", "--national", "--cards", "a", "--orders", "b", "--transmitted", "2020-Q1"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn parquet_with_floating_point_amounts_is_refused_naming_the_column() {
+    use std::sync::Arc;
+    let dir = std::env::temp_dir().join(format!("cie-parquet-float-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mandati.parquet");
+    let batch = arrow_array::RecordBatch::try_from_iter([
+        ("Codice ISTAT", Arc::new(arrow_array::StringArray::from(vec!["099001"])) as arrow_array::ArrayRef),
+        ("Numero", Arc::new(arrow_array::StringArray::from(vec!["1"])) as _),
+        ("Data", Arc::new(arrow_array::StringArray::from(vec!["2024-02-16"])) as _),
+        ("Importo", Arc::new(arrow_array::Float64Array::from(vec![16.79])) as _),
+    ])
+    .unwrap();
+    let mut w =
+        parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let o = run(
+        &[
+            "reconcile",
+            "--national",
+            "--cards",
+            "examples/national/carte.parquet",
+            "--orders",
+            path.to_str().unwrap(),
+            "--now",
+            "2024-11-15T12:00:00",
+            "--out",
+            dir.join("out.csv").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("\"Importo\"") && stderr(&o).contains("floating point"), "{}", stderr(&o));
+    assert!(!dir.join("out.csv").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,8 +16,8 @@ mod groups;
 mod statement;
 pub use groups::{reconcile_groups, GroupError, GroupFinding, GroupResult, GroupSummary, GroupedInput};
 pub use statement::{
-    settlement, statement, statement_json, statement_of_counts, Context, Credit, Debit, FlaggedPortion, Offset,
-    Settlement, Statement, StatementError, OFFSET_NOTE_EN, OFFSET_NOTE_IT,
+    settlement, statement, statement_case, statement_json, statement_of_counts, Context, Credit, Debit, FlaggedPortion,
+    Offset, Settlement, Statement, StatementError, StatementInput, OFFSET_NOTE_EN, OFFSET_NOTE_IT,
 };
 
 /// State of a quarter on the portal (§5).

@@ -1,5 +1,5 @@
 //! The import layer on arbitrary bytes: CSV (any encoding and delimiter), spreadsheets (the ZIP
-//! and OLE2 magic numbers lead to calamine) and OPI XML. Never a panic; every row read or
+//! and OLE2 magic numbers lead to calamine), Parquet (`PAR1`) and OPI XML. Never a panic; every row read or
 //! reported: the rows read and the error findings never share a line. The streamed readers
 //! agree with the readers of bytes in memory.
 #![no_main]

@@ -12,7 +12,7 @@ use cie_pagamenti::{ErrorCode, Moment};
 
 use crate::columns::{map_headers, Kind};
 use crate::records::Records;
-use crate::table::{is_spreadsheet, sniff_delimiter, Source, Table};
+use crate::table::{is_tabular_binary, sniff_delimiter, Source, Table};
 use crate::{CardRow, Finding, ImportError, Imported, Located, Options, Severity};
 
 /// Bytes looked at to decide the encoding and the delimiter of a streamed file.
@@ -144,7 +144,7 @@ pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, 
         Ok(signed_at) => rows.push(Located { line, value: CardRow { signed_at, card_id: id, municipality } }),
         Err(f) => findings.push(f),
     };
-    let source = if is_spreadsheet(bytes)
+    let source = if is_tabular_binary(bytes)
         || encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8)
     {
         let table = Table::read(bytes, Kind::Cards, options.sheet.as_deref())?;
@@ -218,7 +218,7 @@ pub fn tally_cards<R: Read + Seek>(mut reader: R, options: &Options) -> Result<C
     let mut head = Vec::with_capacity(HEAD);
     (&mut reader).take(HEAD as u64).read_to_end(&mut head).map_err(io)?;
     let whole = head.len() < HEAD;
-    if is_spreadsheet(&head) || encoding_rs::Encoding::for_bom(&head).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
+    if is_tabular_binary(&head) || encoding_rs::Encoding::for_bom(&head).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
         reader.read_to_end(&mut head).map_err(io)?;
         let read = read_cards(&head, options)?;
         let counts = counts_of(read.rows.iter().map(|r| r.value.signed_at.epoch()))?;

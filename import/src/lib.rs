@@ -21,6 +21,8 @@ mod cards;
 mod columns;
 mod json;
 pub mod opi;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod records;
 mod table;
 

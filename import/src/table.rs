@@ -38,6 +38,16 @@ pub(crate) struct Table {
 }
 
 /// ZIP (XLSX, ODS) or OLE2 (XLS) magic numbers.
+/// A Parquet file: `PAR1` at both ends.
+pub(crate) fn is_parquet(bytes: &[u8]) -> bool {
+    bytes.len() >= 12 && bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1")
+}
+
+/// A file read as a whole table (not streamed): spreadsheets and Parquet.
+pub(crate) fn is_tabular_binary(bytes: &[u8]) -> bool {
+    is_spreadsheet(bytes) || bytes.starts_with(b"PAR1")
+}
+
 pub(crate) fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
@@ -90,6 +100,14 @@ fn project(indices: &[Option<usize>], cells: &[String]) -> Vec<Option<String>> {
 
 impl Table {
     pub(crate) fn read(bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<Table, ImportError> {
+        if is_parquet(bytes) {
+            #[cfg(feature = "parquet")]
+            return crate::parquet::table(bytes, kind);
+            #[cfg(not(feature = "parquet"))]
+            return Err(ImportError::Format(
+                "Parquet is read by builds with the `parquet` feature (the command line has it)".to_owned(),
+            ));
+        }
         if is_spreadsheet(bytes) {
             Table::spreadsheet(bytes, kind, sheet)
         } else {

@@ -13,10 +13,22 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import errors
 from ._native import (
+    CitizenFee,
+    OrderAllocation,
+    Portion,
+    PrePortalRow,
+    Price,
+    QuarterAllocation,
+    QuarterRow,
+    Reconciliation,
+    SiteRegistry,
+    citizen_fee,
+    fiscal_code_matches_name,
+    price_on,
     Fortnight,
     Quarter,
     amount_for_cards,
@@ -73,14 +85,6 @@ def _optional(module: str) -> Any:
         raise _native.coded_error("INPUT_FORMAT", f"{module} is needed for this call: {extra}") from exc
 
 
-def _money(value: str) -> Decimal:
-    return Decimal(value)
-
-
-def _day(value: str) -> date:
-    return date.fromisoformat(value)
-
-
 class _Result:
     """Common behaviour of result objects."""
 
@@ -96,54 +100,13 @@ class _Result:
                 return tuple(plain(x) for x in v)
             if isinstance(v, dict):
                 return {str(plain(k)): plain(x) for k, x in v.items()}
+            if hasattr(v, "to_dict") and not isinstance(v, type):
+                return v.to_dict()
             if dataclasses.is_dataclass(v) and not isinstance(v, type):
                 return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
             return v
 
         return plain(self)  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class Price(_Result):
-    """The price of a card on a date and its parts."""
-
-    unit: Decimal
-    net: Decimal
-    vat: Decimal
-    vat_rate: Decimal
-    municipal_share: Decimal
-    ministry_share: Decimal
-    valid_from: date
-
-
-def price_on(day: Optional[DateLike] = None) -> Price:
-    """The price in force on ``day`` (the current one when omitted)."""
-    p = json.loads(_native.price_on_json(day))
-    return Price(
-        unit=_money(p["unit"]),
-        net=_money(p["net"]),
-        vat=_money(p["vat"]),
-        vat_rate=Decimal(p["vat_rate_percent"]) / 100,
-        municipal_share=_money(p["municipal_share"]),
-        ministry_share=_money(p["ministry_share"]),
-        valid_from=_day(p["valid_from"]),
-    )
-
-
-@dataclass(frozen=True)
-class CitizenFee(_Result):
-    """What a citizen pays for a CIE."""
-
-    state: Decimal
-    fixed_fee: Decimal
-    secretarial_fee: Decimal
-    total: Decimal
-
-
-def citizen_fee(duplicate: bool = False, fixed_fee: Optional[Money] = None, secretarial_fee: Optional[Money] = None) -> CitizenFee:
-    """€16,79 + municipal fixed fee (doubled for a duplicate) + secretarial fee."""
-    f = json.loads(_native.citizen_fee_json(duplicate, fixed_fee, secretarial_fee))
-    return CitizenFee(**{k: _money(v) for k, v in f.items()})
 
 
 @dataclass(frozen=True)
@@ -154,39 +117,6 @@ class PaymentOrder(_Result):
     date: _Date
     amount: Money
     period: Optional[Tuple[_Date, _Date]] = None
-
-
-@dataclass(frozen=True)
-class Portion(_Result):
-    """The part of an order imputed to one quarter."""
-
-    quarter: Quarter
-    cards: int
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class OrderAllocation(_Result):
-    """How one order was allocated."""
-
-    number: str
-    date: _Date
-    amount: Decimal
-    period: Optional[Tuple[_Date, _Date]]
-    portions: List[Portion]
-    split: bool
-    credit: Decimal
-
-
-@dataclass(frozen=True)
-class QuarterAllocation(_Result):
-    """Per-quarter outcome of an allocation."""
-
-    cards_signed: int
-    cards_paid: int
-    amount: Decimal
-    unpaid_cards: int
-    debit: Decimal
 
 
 class Allocation(_Result):
@@ -219,29 +149,14 @@ class Allocation(_Result):
     def quarters(self) -> Dict[Quarter, QuarterAllocation]:
         """Per quarter: cards signed/paid/unpaid, amount, debit."""
         if self._quarters is None:
-            raw = json.loads(self._native.quarters_json())
-            self._quarters = {
-                Quarter.parse(q): QuarterAllocation(v["cards_signed"], v["cards_paid"], _money(v["amount"]), v["unpaid_cards"], _money(v["debit"]))
-                for q, v in raw.items()
-            }
+            self._quarters = self._native.quarters()
         return self._quarters
 
     @property
     def orders(self) -> List[OrderAllocation]:
         """Orders in processing order (date, then number)."""
         if self._orders is None:
-            self._orders = [
-                OrderAllocation(
-                    number=o["number"],
-                    date=_day(o["date"]),
-                    amount=_money(o["amount"]),
-                    period=None if o["period"] is None else (_day(o["period"][0]), _day(o["period"][1])),
-                    portions=[Portion(Quarter.parse(p["quarter"]), p["cards"], _money(p["amount"])) for p in o["portions"]],
-                    split=o["split"],
-                    credit=_money(o["credit"]),
-                )
-                for o in json.loads(self._native.orders_json())
-            ]
+            self._orders = self._native.orders()
         return self._orders
 
     def order(self, number: str) -> Optional[OrderAllocation]:
@@ -252,12 +167,12 @@ class Allocation(_Result):
         """Per-quarter results as a pandas DataFrame (pandas imported on demand)."""
         pd = _optional("pandas")
 
-        rows = [{"quarter": str(q), **dataclasses.asdict(v)} for q, v in self.quarters.items()]
+        rows = [{"quarter": str(q), **v.to_dict()} for q, v in self.quarters.items()]
         return pd.DataFrame(rows).set_index("quarter")
 
     def to_dict(self) -> Dict[str, Any]:
         return {
-            "quarters": {str(q): dataclasses.asdict(v) for q, v in self.quarters.items()},
+            "quarters": {str(q): v.to_dict() for q, v in self.quarters.items()},
             "orders": [o.to_dict() for o in self.orders],
             "credit": self.credit,
             "debit": self.debit,
@@ -350,7 +265,7 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
     )
 
 
-def allocate(cards: Any, orders: Any) -> Allocation:
+def allocate(cards: Any, orders: Any, schedule: Optional[Sequence[Price]] = None) -> Allocation:
     """Allocates payment orders to the quarters of the cards they pay (signing dates).
 
     ``cards``: a numpy ``int64`` epoch-seconds or ``datetime64`` array (read in place, the GIL
@@ -362,6 +277,9 @@ def allocate(cards: Any, orders: Any) -> Allocation:
     ``orders``: an iterable of :class:`PaymentOrder`, or — for national volumes — columns: an
     Arrow table, a pandas DataFrame or a mapping with ``number``, ``date``, ``amount_cents`` (integer cents) and
     optionally ``period_from``/``period_to``, read as arrays without a Python object per order.
+
+    ``schedule``: the prices as a sequence of :class:`Price` (default: the built-in €16,79 from
+    2016-07-04); each card is priced by its signing date.
     """
     cards = _arrow_cards(cards)
     orders = _arrow_columns(orders, _ORDER_KINDS)
@@ -374,8 +292,8 @@ def allocate(cards: Any, orders: Any) -> Allocation:
         except (TypeError, ValueError, KeyError, OverflowError) as exc:
             # a missing column, a column that is not a sequence, text where dates are expected
             raise _native.coded_error("INPUT_FORMAT", f"orders as columns: {exc!r}") from exc
-        return Allocation(_native.allocate_columns(epochs, *columns))
-    return Allocation(_native.allocate(_epochs(cards), orders))
+        return Allocation(_native.allocate_columns(epochs, *columns, schedule=schedule))
+    return Allocation(_native.allocate(_epochs(cards), orders, schedule))
 
 
 _GROUP_SUMMARY_FIELDS = (
@@ -615,51 +533,6 @@ def quarter_of_many(moments: Any) -> Any:
     return _native.quarter_codes(array)
 
 
-@dataclass(frozen=True)
-class QuarterRow(_Result):
-    """One row of the Resoconto dei Trimestri."""
-
-    quarter: Quarter
-    amount: Decimal
-    cards_from_amount: int
-    exact: bool
-    top_up: Optional[Decimal]
-    cieonline_cards: Optional[int]
-    cieonline_provisional: bool
-    state: Optional[str]
-    discrepancy: Optional[int]
-    mismatch: Optional[int]
-    municipal_share: Decimal
-    share_suspended: bool
-    zero_quarter: bool
-
-
-@dataclass(frozen=True)
-class Reconciliation(_Result):
-    """The Resoconto dei Trimestri."""
-
-    quarters: List[QuarterRow]
-    pre_portal: List[Dict[str, Any]]
-    balance: Optional[str]
-    balance_incomplete: bool
-    transmitted_without_count: List[Quarter]
-    mismatches: int
-    discrepancies: int
-    municipal_share: Decimal
-    suspended_share: Decimal
-    missing_quarters: List[Quarter]
-    next_to_transmit: Optional[Quarter]
-    transmitted_cards_from_amount: int
-    transmitted_cieonline_cards: int
-    complete_years: List[int]
-
-    def quarters_frame(self) -> Any:
-        """The rows as a pandas DataFrame."""
-        pd = _optional("pandas")
-
-        return pd.DataFrame([r.to_dict() for r in self.quarters]).set_index("quarter")
-
-
 def reconcile(
     allocation: Union[Allocation, Mapping[QuarterLike, Money]],
     cieonline: Optional[Mapping[QuarterLike, int]] = None,
@@ -667,51 +540,17 @@ def reconcile(
     now: Optional[MomentLike] = None,
     first_quarter: Optional[QuarterLike] = None,
     last_quarter: Optional[QuarterLike] = None,
+    schedule: Optional[Sequence[Price]] = None,
 ) -> Reconciliation:
     """Reconciles an allocation (or per-quarter amounts) with CIEonline counts.
 
-    ``now`` decides which quarters have ended (default: the current time).
+    ``now`` decides which quarters have ended (default: the current time); ``schedule`` prices
+    each quarter (default: the built-in €16,79).
     """
     when = now if now is not None else datetime.now(timezone.utc)
     if isinstance(allocation, Allocation):
-        raw = _native.reconcile_json(when, allocation._native, None, dict(cieonline or {}), transmitted, first_quarter, last_quarter)
-    else:
-        raw = _native.reconcile_json(when, None, dict(allocation), dict(cieonline or {}), transmitted, first_quarter, last_quarter)
-    r = json.loads(raw)
-    rows = [
-        QuarterRow(
-            quarter=Quarter.parse(x["quarter"]),
-            amount=_money(x["amount"]),
-            cards_from_amount=x["cards_from_amount"],
-            exact=x["exact"],
-            top_up=None if x["top_up"] is None else _money(x["top_up"]),
-            cieonline_cards=x["cieonline_cards"],
-            cieonline_provisional=x["cieonline_provisional"],
-            state=x["state"],
-            discrepancy=x["discrepancy"],
-            mismatch=x["mismatch"],
-            municipal_share=_money(x["municipal_share"]),
-            share_suspended=x["share_suspended"],
-            zero_quarter=x["zero_quarter"],
-        )
-        for x in r["quarters"]
-    ]
-    return Reconciliation(
-        quarters=rows,
-        pre_portal=r["pre_portal"],
-        balance=r["balance"],
-        balance_incomplete=r["balance_incomplete"],
-        transmitted_without_count=[Quarter.parse(q) for q in r["transmitted_without_count"]],
-        mismatches=r["mismatches"],
-        discrepancies=r["discrepancies"],
-        municipal_share=_money(r["municipal_share"]),
-        suspended_share=_money(r["suspended_share"]),
-        missing_quarters=[Quarter.parse(q) for q in r["missing_quarters"]],
-        next_to_transmit=None if r["next_to_transmit"] is None else Quarter.parse(r["next_to_transmit"]),
-        transmitted_cards_from_amount=r["transmitted_cards_from_amount"],
-        transmitted_cieonline_cards=r["transmitted_cieonline_cards"],
-        complete_years=r["complete_years"],
-    )
+        return _native.reconcile(when, allocation._native, None, dict(cieonline or {}), transmitted, first_quarter, last_quarter, schedule)
+    return _native.reconcile(when, None, dict(allocation), dict(cieonline or {}), transmitted, first_quarter, last_quarter, schedule)
 
 
 def check_order(
@@ -723,6 +562,7 @@ def check_order(
     *,
     now: Optional[MomentLike] = None,
     municipality: Optional[str] = None,
+    schedule: Optional[Sequence[Price]] = None,
 ) -> Dict[str, Any]:
     """The order check (SPEC §5): every finding of an order, not just the first. With a
     ``causale``, its mismatches with the order (card count, period, ``municipality``) are
@@ -731,26 +571,12 @@ def check_order(
     Returns ``{"order", "findings": [{"code", "severity", "field", "message_it", "message_en",
     "fields"}], "cards", "top_up", "quarters", "missed_due_date"}`` (amounts as machine text).
     ``period`` is ``(from, to)``; a pair with one end ``None`` is the finding
-    ``PERIOD_INCOMPLETE``. ``now`` (default: the current time) decides what is in the future.
+    ``PERIOD_INCOMPLETE``. ``now`` (default: the current time) decides what is in the future;
+    ``schedule`` (a sequence of :class:`Price`) replaces the built-in €16,79.
     A value of the wrong type (a float amount, a datetime for a date) raises ``CieError``.
     """
     when = now if now is not None else datetime.now(timezone.utc)
-    return json.loads(_native.check_order_json(number, date, amount, period, when, causale, municipality))  # type: ignore[no-any-return]
-
-
-def fiscal_code_matches_name(code: str, surname: str, name: str) -> Dict[str, Any]:
-    """The *Aggiungi utente* name check (SPEC §7): the fiscal code's first six letters against
-    the surname and the first name. A mismatch is a warning, never a refusal.
-
-    Returns ``{"code", "found_surname", "found_name", "expected_surname", "expected_name",
-    "matches", "warning"}``; ``warning`` is ``None`` or ``{"code": "FISCAL_CODE_NAME_MISMATCH",
-    "message_it", "message_en", "fields"}``; an expected part is ``None`` while its name has no
-    letter. An invalid fiscal code raises its own ``FiscalCodeError``.
-
-    >>> fiscal_code_matches_name("RSSMRA80A01H501U", "Bianchi", "Luigi")["warning"]["fields"]["expected_surname"]
-    'BNC'
-    """
-    return json.loads(_native.fiscal_code_matches_name_json(code, surname, name))  # type: ignore[no-any-return]
+    return _native.check_order(number, date, amount, period, when, causale, municipality, schedule)  # type: ignore[no-any-return]
 
 
 def check_order_form(
@@ -760,7 +586,7 @@ def check_order_form(
     ``1234,56`` amounts (``1.000`` is ``AMOUNT_FORMAT``), empty period fields for no period.
     Same result as :func:`check_order`; nothing raises for a bad text, it is a finding."""
     when = now if now is not None else datetime.now(timezone.utc)
-    return json.loads(_native.check_order_form_json(number, date, amount, period_from, period_to, when))  # type: ignore[no-any-return]
+    return _native.check_order_form(number, date, amount, period_from, period_to, when)  # type: ignore[no-any-return]
 
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
@@ -807,16 +633,8 @@ class Imported(_Result):
 
 
 def _read_export(kind: str, source: Source, now: Optional[MomentLike], sheet: Optional[str], municipality: Optional[str] = None) -> Imported:
-    raw = json.loads(_native.read_export_json(kind, _bytes_of(source), now, sheet, municipality))
-    rows = raw["rows"]
-    for r in rows:
-        if "amount" in r:
-            r["amount"] = _money(r["amount"])
-            r["date"] = _day(r["date"])
-            r["period"] = None if r["period"] is None else (_day(r["period"][0]), _day(r["period"][1]))
-        if "signed_at" in r:
-            r["signed_at"] = datetime.fromtimestamp(r["epoch"], timezone.utc)
-    return Imported(rows=rows, findings=raw["findings"], source=raw["source"])
+    rows, findings, how = _native.read_export(kind, _bytes_of(source), now, sheet, municipality)
+    return Imported(rows=rows, findings=findings, source=how)
 
 
 def read_orders(
@@ -843,14 +661,14 @@ def read_cieonline(source: Source, *, now: Optional[MomentLike] = None, sheet: O
     return _read_export("cieonline", source, now, sheet)
 
 
-def statement(case: Mapping[str, Any]) -> Dict[str, Any]:
+def statement(case: Mapping[str, Any], schedule: Optional[Sequence[Price]] = None) -> Dict[str, Any]:
     """Allocation, Resoconto and settlement (credits, debits, offsets "da concordare", portions
     before the portal or needing Support) of one municipality, from the documented input shape:
     ``{"now", "municipality"?, "cards": [moment text], "orders": [{"number", "date", "amount",
     "period_from"?, "period_to"?}], "cieonline"?, "states"?, "transmitted_on"?,
     "first_quarter"?, "last_quarter"?}``. Amounts are machine text (``"302.22"``) in and out.
     """
-    return json.loads(_native.statement_json(json.dumps(case)))  # type: ignore[no-any-return]
+    return _native.statement(case, schedule)  # type: ignore[no-any-return]
 
 
 def allocation_report(
@@ -858,8 +676,7 @@ def allocation_report(
 ) -> Tuple[Dict[str, Any], bytes]:
     """The quarterly report of a quarter from an allocation: (data, PDF bytes)."""
     when = now if now is not None else datetime.now(timezone.utc)
-    data, pdf = _native.allocation_report(municipality, quarter, allocation._native, cieonline_cards, same_person, when)
-    return json.loads(data), pdf
+    return _native.allocation_report(municipality, quarter, allocation._native, cieonline_cards, same_person, when)  # type: ignore[no-any-return]
 
 
 class Portal(_native.Portal):
@@ -876,62 +693,10 @@ class Portal(_native.Portal):
         """The versioned JSON event log (what :meth:`replay` reads)."""
         return super().events()
 
-    def state(self) -> Dict[str, Any]:
-        """Municipalities and users as plain data."""
-        return json.loads(self.state_json())  # type: ignore[no-any-return]
-
-    def summary(self, now: MomentLike) -> Dict[str, Any]:
-        """The state summary at ``now``: quarters with their state and orders by identity
-        (``"2024/12"``: financial year / number), CIEonline counts, users (blocked or not)."""
-        return json.loads(self.summary_json(now))  # type: ignore[no-any-return]
-
     def quarterly_report(self, municipality: str, quarter: QuarterLike, same_person: bool = False, now: Optional[MomentLike] = None) -> Tuple[Dict[str, Any], bytes]:  # type: ignore[override]
         """The quarterly report: (data, PDF bytes)."""
         when = now if now is not None else datetime.now(timezone.utc)
-        data, pdf = super().quarterly_report(municipality, quarter, same_person, when)
-        return json.loads(data), pdf
-
-
-class SiteRegistry(_native.SiteRegistry):
-    """SediCIE: sites, contacts and roles. Site data and contacts are given as keyword fields."""
-
-    def add_site(self, municipality: str, **data: Any) -> int:  # type: ignore[override]
-        """Adds a site; returns its id."""
-        return super().add_site(municipality, json.dumps(data))
-
-    def update_site(self, municipality: str, site: int, **data: Any) -> None:  # type: ignore[override]
-        """Changes a site's data."""
-        super().update_site(municipality, site, json.dumps(data))
-
-    def add_contact(self, municipality: str, **contact: Any) -> None:  # type: ignore[override]
-        """Adds a contact; the same person twice raises ``SiteError`` (``CONTACT_DUPLICATE``)."""
-        super().add_contact(municipality, json.dumps(contact))
-
-    def edit_contact(self, municipality: str, fiscal_code: str, /, **contact: Any) -> None:  # type: ignore[override]
-        """Edits the contact ``fiscal_code`` ("MODIFICA"): every field but the fiscal code. A
-        ``fiscal_code`` among the fields must be the same (``CONTACT_FISCAL_CODE_FIXED``
-        otherwise). The sites using the contact must transmit their summary again."""
-        contact.setdefault("fiscal_code", fiscal_code)
-        super().edit_contact(municipality, fiscal_code, json.dumps(contact))
-
-    def removal_preview(self, municipality: str, site: int) -> Dict[str, Any]:
-        """What removing the site would take with it, changing nothing, with the manual's
-        warning (``warning_it``/``warning_en`` lines) to show before asking for confirmation."""
-        return json.loads(self.removal_preview_json(municipality, site))  # type: ignore[no-any-return]
-
-    def status(self, municipality: str, site: int) -> Dict[str, Any]:
-        """``{"status": "complete" | "incomplete", "label_it": "COMPLETA" | "INCOMPLETA",
-        "label_en", "missing": [step...], "missing_it": [label...], "missing_en"}``."""
-        return json.loads(self.status_json(municipality, site))  # type: ignore[no-any-return]
-
-    def remove_site(self, municipality: str, site: int) -> Dict[str, Any]:
-        """Removes a site irreversibly (after :meth:`removal_preview` was confirmed); returns what
-        the removal took with it."""
-        return json.loads(self.remove_site_json(municipality, site))  # type: ignore[no-any-return]
-
-    def initial_managers(self, municipality: str) -> List[Dict[str, Any]]:
-        """The issuance managers of the municipality's sites: its initial portal Managers."""
-        return json.loads(self.initial_managers_json(municipality))  # type: ignore[no-any-return]
+        return super().quarterly_report(municipality, quarter, same_person, when)
 
 
 Credentials = _native.Credentials
@@ -954,6 +719,7 @@ __all__ = [
     "Quarter",
     "QuarterAllocation",
     "QuarterRow",
+    "PrePortalRow",
     "Reconciliation",
     "SiteRegistry",
     "allocate",

@@ -276,7 +276,7 @@ impl CieError for StatementError {
 }
 
 /// An order as the JSON input writes it: amounts in machine text, dates ISO.
-#[derive(Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OrderInput {
     number: String,
@@ -288,10 +288,11 @@ struct OrderInput {
     period_to: Option<String>,
 }
 
-/// The JSON input of [`statement_json`].
-#[derive(Deserialize)]
+/// The input of [`statement_json`] and [`statement_case`], as plain data (see
+/// [`statement_json`] for its shape).
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StatementInput {
+pub struct StatementInput {
     now: String,
     #[serde(default)]
     municipality: Option<String>,
@@ -344,6 +345,13 @@ fn order(i: usize, o: &OrderInput) -> Result<PaymentOrder, StatementError> {
 /// {"2024-Q1": "2024-04-20"}, "first_quarter"?, "last_quarter"?}`. Output: [`Statement`].
 pub fn statement_json(input: &str) -> Result<String, StatementError> {
     let input: StatementInput = serde_json::from_str(input).map_err(|e| StatementError::Input(e.to_string()))?;
+    let result = statement_case(&input, &PriceSchedule::builtin())?;
+    serde_json::to_string(&result).map_err(|e| StatementError::Input(e.to_string()))
+}
+
+/// [`statement_json`] on an input already read (a binding's own data, no JSON text), with a
+/// price schedule.
+pub fn statement_case(input: &StatementInput, schedule: &PriceSchedule) -> Result<Statement, StatementError> {
     let now = Moment::parse(&input.now).map_err(at::<CalendarError>(|| "now".to_owned()))?;
     let cards = input
         .cards
@@ -371,6 +379,5 @@ pub fn statement_json(input: &str) -> Result<String, StatementError> {
     if let Some(last) = &input.last_quarter {
         context.lifespan.last = Some(quarter(last, "last_quarter")?);
     }
-    let result = statement(&cards, orders, &context, now, &PriceSchedule::builtin())?;
-    serde_json::to_string(&result).map_err(|e| StatementError::Input(e.to_string()))
+    Ok(statement(&cards, orders, &context, now, schedule)?)
 }
