@@ -5,7 +5,7 @@ use cie_pagamenti::ErrorCode;
 use pyo3::prelude::*;
 
 use crate::convert;
-use crate::errors::{coded, IntoPy};
+use crate::errors::IntoPy;
 
 type Validator = fn(&str) -> Result<String, IdentifierError>;
 
@@ -72,14 +72,11 @@ pub(crate) fn fiscal_code_matches_name<'py>(
     surname: &Bound<'_, PyAny>,
     name: &Bound<'_, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    // The core's one document (the same the C binding hands out), read here into a value.
-    let document = id::fiscal_code_matches_name_json(
+    let document = id::fiscal_code_matches_name_document(
         &convert::text(code, ErrorCode::FiscalCodeLength)?,
         &convert::text(surname, ErrorCode::InputFormat)?,
         &convert::text(name, ErrorCode::InputFormat)?,
     )
     .py_err()?;
-    let value: serde_json::Value =
-        serde_json::from_str(&document).map_err(|e| coded(ErrorCode::InputFormat, &e.to_string()))?;
-    crate::results::data(py, &value)
+    crate::results::data(py, &document)
 }

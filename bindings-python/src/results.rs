@@ -164,15 +164,16 @@ result_class! {
 
 /// A VAT rate given as a fraction (`Decimal("0.22")`, `"0.22"`): a whole percentage.
 fn rate_percent(ob: &Bound<'_, PyAny>) -> PyResult<u32> {
-    let rate = convert::amount(ob)?.to_decimal() * Decimal::ONE_HUNDRED;
-    if rate.fract().is_zero() {
-        if let Ok(percent) = u32::try_from(rate.trunc().mantissa() / 10i128.pow(rate.scale())) {
-            if percent <= 100 {
-                return Ok(percent);
-            }
-        }
-    }
-    Err(coded(ErrorCode::PriceNotDefined, "vat_rate: a whole percentage as a fraction, e.g. Decimal(\"0.22\")"))
+    percent_of(convert::amount(ob)?.to_decimal()).ok_or_else(|| {
+        coded(ErrorCode::PriceNotDefined, "vat_rate: a whole percentage as a fraction, e.g. Decimal(\"0.22\")")
+    })
+}
+
+/// The whole percentage of a fraction (0.22 → 22), up to 100.
+fn percent_of(rate: Decimal) -> Option<u32> {
+    use rust_decimal::prelude::ToPrimitive;
+    let percent = rate * Decimal::ONE_HUNDRED;
+    percent.fract().is_zero().then(|| percent.to_u32()).flatten().filter(|p| *p <= 100)
 }
 
 impl From<&Price> for PyPrice {
@@ -196,8 +197,9 @@ impl PyPrice {
             unit: cie_pagamenti::Amount::from_decimal(self.unit).py_err()?,
             net: cie_pagamenti::Amount::from_decimal(self.net).py_err()?,
             vat: cie_pagamenti::Amount::from_decimal(self.vat).py_err()?,
-            vat_rate_percent: u32::try_from((self.vat_rate * Decimal::ONE_HUNDRED).trunc().mantissa())
-                .unwrap_or(u32::MAX),
+            // infallible in practice: `vat_rate` was made from a whole percentage, and a frozen
+            // object cannot change it; u32::MAX would fail the schedule's checks anyway.
+            vat_rate_percent: percent_of(self.vat_rate).unwrap_or(u32::MAX),
             municipal_share: cie_pagamenti::Amount::from_decimal(self.municipal_share).py_err()?,
             ministry_share: cie_pagamenti::Amount::from_decimal(self.ministry_share).py_err()?,
         })

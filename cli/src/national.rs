@@ -79,20 +79,13 @@ fn key(file: &str, line: u64, municipality: Option<&String>, missing: &mut Vec<(
 
 fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>], out: &Out) -> Result<(), Failure> {
     let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    let fail = |_| Failure::Usage(format!("{}: {}", path.display(), out.t("impossibile scrivere", "cannot write")));
+    let fail = |e: csv::Error| cannot_write(path, out, &e.to_string());
     w.write_record(header).map_err(fail)?;
     for r in rows {
         w.write_record(r).map_err(fail)?;
     }
-    let bytes = w.into_inner().map_err(|_| Failure::Usage(path.display().to_string()))?;
-    std::fs::write(path, bytes).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: {} ({})",
-            path.display(),
-            out.t("impossibile scrivere il file", "cannot write the file"),
-            e.kind()
-        ))
-    })
+    let bytes = w.into_inner().map_err(|e| cannot_write(path, out, &e.to_string()))?;
+    std::fs::write(path, bytes).map_err(|e| cannot_write(path, out, &e.kind().to_string()))
 }
 
 fn text<T: ToString>(v: Option<T>) -> String {

@@ -37,17 +37,21 @@ pub(crate) struct Table {
     pub(crate) source: Source,
 }
 
-/// ZIP (XLSX, ODS) or OLE2 (XLS) magic numbers.
-/// A Parquet file: `PAR1` at both ends.
+/// Parquet's magic number, at both ends of the file.
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+/// A Parquet file: its magic number at both ends.
 pub(crate) fn is_parquet(bytes: &[u8]) -> bool {
-    bytes.len() >= 12 && bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1")
+    bytes.len() >= 2 * PARQUET_MAGIC.len() && bytes.starts_with(PARQUET_MAGIC) && bytes.ends_with(PARQUET_MAGIC)
 }
 
-/// A file read as a whole table (not streamed): spreadsheets and Parquet.
+/// A file read as a whole table (not streamed): spreadsheets, and what starts as Parquet (the
+/// streamed reader sees only the head; [`Table::read`] then decides with [`is_parquet`]).
 pub(crate) fn is_tabular_binary(bytes: &[u8]) -> bool {
-    is_spreadsheet(bytes) || bytes.starts_with(b"PAR1")
+    is_spreadsheet(bytes) || bytes.starts_with(PARQUET_MAGIC)
 }
 
+/// ZIP (XLSX, ODS) or OLE2 (XLS) magic numbers.
 pub(crate) fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }

@@ -10,7 +10,10 @@ mod vat_number;
 pub use contact::{validate_cap, validate_email, validate_phone};
 pub use fiscal_code::{is_valid_fiscal_code, validate_fiscal_code, FiscalCodeInfo, Sex};
 pub use iban::{is_valid_iban, validate_iban};
-pub use name_match::{fiscal_code_matches_name, fiscal_code_matches_name_json, NameConsistency, NameMismatch};
+pub use name_match::{
+    fiscal_code_matches_name, fiscal_code_matches_name_document, fiscal_code_matches_name_json, NameCheckDocument,
+    NameConsistency, NameMismatch, NameWarningDocument,
+};
 pub use vat_number::validate_vat_number;
 
 use thiserror::Error;

@@ -147,32 +147,53 @@ pub fn fiscal_code_matches_name(code: &str, surname: &str, name: &str) -> Result
     Ok(NameConsistency { code, found_surname, found_name, expected_surname, expected_name, matches })
 }
 
-/// [`fiscal_code_matches_name`] with its warning as one JSON document, the form the text-based
-/// bindings (Python, C) hand to their hosts: the fields of [`NameConsistency`] and `warning`,
-/// `null` or `{code, message_it, message_en, fields}`.
-pub fn fiscal_code_matches_name_json(code: &str, surname: &str, name: &str) -> Result<String, IdentifierError> {
-    #[derive(Serialize)]
-    struct Warning {
-        code: &'static str,
-        message_it: String,
-        message_en: String,
-        fields: std::collections::BTreeMap<&'static str, FieldValue>,
-    }
-    #[derive(Serialize)]
-    struct Document<'a> {
-        #[serde(flatten)]
-        check: &'a NameConsistency,
-        warning: Option<Warning>,
-    }
+/// The warning of a [`NameCheckDocument`]: its code, both messages and its fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NameWarningDocument {
+    /// `FISCAL_CODE_NAME_MISMATCH`.
+    pub code: &'static str,
+    /// Italian message.
+    pub message_it: String,
+    /// English message.
+    pub message_en: String,
+    /// The expected and found letters.
+    pub fields: std::collections::BTreeMap<&'static str, FieldValue>,
+}
+
+/// [`fiscal_code_matches_name`] with its warning, as the bindings hand it to their hosts: the
+/// fields of [`NameConsistency`] and `warning` (`None` or the warning's code, messages and
+/// fields).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NameCheckDocument {
+    /// The comparison.
+    #[serde(flatten)]
+    pub check: NameConsistency,
+    /// The warning, when the letters differ.
+    pub warning: Option<NameWarningDocument>,
+}
+
+/// The name check with its warning as one document (see [`NameCheckDocument`]).
+pub fn fiscal_code_matches_name_document(
+    code: &str,
+    surname: &str,
+    name: &str,
+) -> Result<NameCheckDocument, IdentifierError> {
     let check = fiscal_code_matches_name(code, surname, name)?;
-    let warning = check.warning().map(|w| Warning {
+    let warning = check.warning().map(|w| NameWarningDocument {
         code: w.code().as_str(),
         message_it: w.message(Lang::It),
         message_en: w.message(Lang::En),
         fields: w.fields().into_iter().collect(),
     });
+    Ok(NameCheckDocument { check, warning })
+}
+
+/// [`fiscal_code_matches_name_document`] as JSON text, for the text-based bindings (C):
+/// `warning` is `null` or `{code, message_it, message_en, fields}`.
+pub fn fiscal_code_matches_name_json(code: &str, surname: &str, name: &str) -> Result<String, IdentifierError> {
+    let document = fiscal_code_matches_name_document(code, surname, name)?;
     // infallible: plain strings, booleans and a map of strings.
-    Ok(serde_json::to_string(&Document { check: &check, warning }).unwrap_or_default())
+    Ok(serde_json::to_string(&document).unwrap_or_default())
 }
 
 #[cfg(test)]
