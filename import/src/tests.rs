@@ -370,3 +370,21 @@ fn fuzz_vector_lone_cr_lines_are_distinct() {
         assert!(orders.rows.iter().all(|r| r.line != f.line), "line {} both read and refused", f.line);
     }
 }
+
+/// Found by the `import` fuzz target in CI: a Parquet file whose zstd page had one byte changed
+/// made the `parquet` crate panic inside its decoder. Every reader must answer with an error or
+/// rows, never a panic. Kept as a regression vector.
+#[cfg(feature = "parquet")]
+#[test]
+fn fuzz_vector_corrupt_parquet_page_is_an_error_not_a_panic() {
+    let bytes = include_bytes!("../tests/data/fuzz-crash-parquet-zstd.parquet");
+    let options = Options::default();
+    // The decoder's own error, not the panic caught: the embedded Arrow schema is not decoded.
+    let e = read_orders(bytes, &options).unwrap_err();
+    assert_eq!(cie_pagamenti::CieError::code(&e), cie_pagamenti::ErrorCode::FileFormat);
+    assert!(!e.to_string().contains("damaged"), "{e}");
+    let cards = read_cards(bytes, &options);
+    let tally = crate::tally_card_bytes(bytes, &options);
+    assert_eq!(cards.is_ok(), tally.is_ok());
+    let _ = read_cieonline(bytes, &options);
+}
