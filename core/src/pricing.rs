@@ -172,6 +172,14 @@ impl PriceSchedule {
         i.checked_sub(1).and_then(|i| self.entries.get(i)).ok_or(PricingError::NotDefined { date })
     }
 
+    /// The price in force on a date, and the date the next one takes over (none after the
+    /// last): a caller walking through days in order looks the schedule up again only there.
+    pub(crate) fn price_and_next_change(&self, date: NaiveDate) -> Result<(&Price, Option<NaiveDate>), PricingError> {
+        let i = self.entries.partition_point(|p| p.valid_from <= date);
+        let price = i.checked_sub(1).and_then(|i| self.entries.get(i)).ok_or(PricingError::NotDefined { date })?;
+        Ok((price, self.entries.get(i).map(|p| p.valid_from)))
+    }
+
     /// The latest price ("currently €16,79").
     pub fn current(&self) -> &Price {
         // infallible: the constructors guarantee at least one entry.

@@ -41,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
             today,
             &cie_pagamenti::PriceSchedule::builtin(),
         );
-        assert_eq!(check.is_valid(), check.findings.iter().all(|f| f.severity == cie_pagamenti::orders::Severity::Warning));
+        assert_eq!(
+            check.is_valid(),
+            check.findings.iter().all(|f| f.severity == cie_pagamenti::orders::Severity::Warning)
+        );
         // order numbers: the byte-level shortcuts agree with the rule read literally
         let t = s.trim();
         let literal = !t.is_empty()

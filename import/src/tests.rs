@@ -388,3 +388,21 @@ fn fuzz_vector_corrupt_parquet_page_is_an_error_not_a_panic() {
     assert_eq!(cards.is_ok(), tally.is_ok());
     let _ = read_cieonline(bytes, &options);
 }
+
+/// Found by the `import` fuzz target: a damaged Parquet page made the `parquet` crate's bit
+/// reader panic (`range end index 20 out of range for slice of length 8`, in its
+/// `bit_util.rs`). The reader contains the third-party panic: the file is refused with
+/// `FILE_FORMAT`, as damaged, and no panic reaches the caller.
+#[cfg(feature = "parquet")]
+#[test]
+fn fuzz_vector_parquet_decoder_panic_is_contained() {
+    let bytes = include_bytes!("../tests/data/fuzz-crash-parquet-bitutil.parquet");
+    let options = Options::default();
+    let e = read_orders(bytes, &options).unwrap_err();
+    assert_eq!(cie_pagamenti::CieError::code(&e), cie_pagamenti::ErrorCode::FileFormat);
+    assert!(e.to_string().contains("damaged"), "{e}");
+    // The other kinds stop earlier, at their missing columns: refused too.
+    assert!(read_cards(bytes, &options).is_err());
+    assert!(crate::tally_card_bytes(bytes, &options).is_err());
+    assert!(read_cieonline(bytes, &options).is_err());
+}

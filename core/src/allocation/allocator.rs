@@ -126,15 +126,35 @@ pub(super) struct Days {
 
 impl Days {
     pub(super) fn new(counts: &CardCounts, orders: usize, schedule: &PriceSchedule) -> Result<Days, AllocationError> {
-        let mut days = Vec::new();
+        let mut days = Vec::with_capacity(counts.days().len());
         let mut quarters: Vec<Quarter> = Vec::new();
+        // Days come in order: each date follows from the previous one, and the quarter and the
+        // price are looked up again only when a day leaves the previous one's.
+        let mut previous: Option<(DayNumber, NaiveDate)> = None;
+        let mut quarter_until = NaiveDate::MIN;
+        let mut price_until: Option<Option<NaiveDate>> = None;
+        let mut price = Price::new(0);
+        let refused = || AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
         for &(day, count) in counts.days() {
-            let date = date_of_day_number(day)
-                .ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
-            let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-            let price = Price::new(schedule.price_on(date)?.unit.cents());
-            if quarters.last() != Some(&quarter) {
-                quarters.push(quarter);
+            let date = match previous {
+                Some((before, date)) if day > before && day - before < 31 => {
+                    date.checked_add_days(chrono::Days::new((day - before) as u64)).ok_or_else(refused)?
+                }
+                _ => date_of_day_number(day).ok_or_else(refused)?,
+            };
+            previous = Some((day, date));
+            if date > quarter_until || quarters.is_empty() {
+                let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
+                quarter_until = quarter.last_day();
+                if quarters.last() != Some(&quarter) {
+                    quarters.push(quarter);
+                }
+            }
+            let quarter = quarters[quarters.len() - 1];
+            if price_until.is_none_or(|until| until.is_some_and(|until| date >= until)) {
+                let (p, next) = schedule.price_and_next_change(date)?;
+                price = Price::new(p.unit.cents());
+                price_until = Some(next);
             }
             let slot = quarters.len() - 1;
             days.push(Day { number: day, date, quarter, slot, price, signed: count, unpaid: count });

@@ -139,7 +139,7 @@ impl CardCounts {
         for &t in cards {
             table[index.slot(t)] += 1;
         }
-        CardCounts { days: index.days(table) }
+        CardCounts { days: index.days(table, cards.len()) }
     }
 
     /// The counts of the parts of one input together (each day's counts summed).
@@ -204,7 +204,7 @@ pub(super) fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, Allo
     for &t in cards {
         counts[index.slot(t)] += 1;
     }
-    Ok(index.days(&mut counts))
+    Ok(index.days(&mut counts, cards.len()))
 }
 
 /// Rome days of moments within a known range, without a time-zone lookup per moment: Rome is
@@ -237,9 +237,10 @@ impl DayIndex {
         k + usize::from(t >= self.midnights[k])
     }
 
-    /// The (day, count) of the non-zero slots, by day; the table is left all zero.
-    pub(crate) fn days(&self, counts: &mut [u64]) -> Vec<(DayNumber, u64)> {
-        let mut out = Vec::new();
+    /// The (day, count) of the non-zero slots, by day, for `cards` cards counted; the table
+    /// is left all zero.
+    pub(crate) fn days(&self, counts: &mut [u64], cards: usize) -> Vec<(DayNumber, u64)> {
+        let mut out = Vec::with_capacity(cards.min(counts.len()));
         for (i, c) in counts.iter_mut().enumerate() {
             if *c > 0 {
                 out.push(((self.utc_first + i as i64) as DayNumber, *c));

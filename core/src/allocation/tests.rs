@@ -545,3 +545,53 @@ fn calendar_errors_come_before_price_errors() {
     assert_eq!(engine.code(), ErrorCode::MomentFormat);
     assert_eq!(reference, engine);
 }
+
+/// A schedule whose price changes on the given days after 2020-01-01 (the built-in price
+/// before the first), each change a different unit price.
+fn changing_schedule(changes: &[(u64, i64)]) -> PriceSchedule {
+    let mut entries = vec![crate::pricing::BUILTIN_PRICE];
+    for &(day, unit) in changes {
+        let valid_from = d(2020, 1, 1) + chrono::Days::new(day);
+        if entries.iter().all(|p| p.valid_from != valid_from) {
+            let unit = Amount::from_cents(unit);
+            entries.push(crate::pricing::Price {
+                valid_from,
+                unit,
+                net: unit,
+                vat: Amount::ZERO,
+                ..crate::pricing::BUILTIN_PRICE
+            });
+        }
+    }
+    for p in &mut entries {
+        p.municipal_share = Amount::ZERO;
+        p.ministry_share = Amount::ZERO;
+    }
+    PriceSchedule::new(entries).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Each card at its signing day's price, when the price changes within the input (the
+    /// days' prices are looked up again only where the schedule changes): as the card-by-card
+    /// reference.
+    #[test]
+    fn prices_that_change_as_the_reference(
+        (cards, orders) in inputs(),
+        changes in prop::collection::vec((0u64..730, 1000i64..2500), 0..4),
+    ) {
+        let schedule = changing_schedule(&changes);
+        let a = allocate(&cards, orders.clone(), &schedule).unwrap();
+        let r = super::reference::reference_allocate(&cards, &orders, &schedule).unwrap();
+        for (quarter, (signed, paid, amount)) in r.quarters {
+            let qa = a.quarters[&quarter];
+            prop_assert_eq!((qa.cards_signed, qa.cards_paid, qa.amount.cents()), (signed, paid, amount));
+        }
+        for ((number, portions, credit), o) in r.orders.iter().zip(&a.orders) {
+            prop_assert_eq!(number, &o.order.number);
+            prop_assert_eq!(portions.as_slice(), o.portions.as_slice());
+            prop_assert_eq!(*credit, o.credit.cents());
+        }
+    }
+}

@@ -104,6 +104,19 @@ pub struct GroupResult {
     pub summary: GroupSummary,
 }
 
+/// The end of the run of equal values starting at `start` in sorted `values`: doubling steps
+/// until past the run, then a binary search within the last step.
+fn run_end(values: &[u32], start: usize) -> usize {
+    let g = values[start];
+    let (mut low, mut step) = (start + 1, 1usize);
+    while low + step <= values.len() && values[low + step - 1] == g {
+        low += step;
+        step *= 2;
+    }
+    let high = (low + step).min(values.len());
+    low + values[low..high].partition_point(|&x| x <= g)
+}
+
 fn check_group(what: &'static str, row: usize, group: u32, groups: usize) -> Result<usize, GroupError> {
     let g = group as usize;
     if g < groups {
@@ -137,40 +150,48 @@ impl GroupedInput {
             cieonline: vec![BTreeMap::new(); groups],
             transmitted: vec![BTreeSet::new(); groups],
         };
-        for (row, &g) in card_group.iter().enumerate() {
-            check_group("card", row, g, groups)?;
+        // The highest group number and whether the groups come in runs (a descent anywhere
+        // means they do not), then the range of the moments: simple folds the compiler turns
+        // into vector code.
+        let top = card_group.iter().copied().fold(0u32, u32::max);
+        let descents = card_group.iter().zip(card_group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a));
+        let (min, max) = card_epoch.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        if !card_group.is_empty() && top as usize >= groups {
+            for (row, &g) in card_group.iter().enumerate() {
+                check_group("card", row, g, groups)?;
+            }
         }
         // All moments within the calendar and a few years: one day index for every group
         // (a table per UTC day), no time-zone lookup per card.
-        let (min, max) = card_epoch.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
         let index = (!card_epoch.is_empty()
             && rome_day_of_epoch(min).is_ok()
             && rome_day_of_epoch(max).is_ok()
             && (max - min) / 86_400 < 1 << 16)
             .then(|| DayIndex::new(min, max));
         let mut table = vec![0u64; index.as_ref().map_or(0, DayIndex::slots)];
-        // The cards of one group, counted into its tally; a card outside the calendar is the
-        // group's error, with its index in `epochs`.
-        let mut count = |tally: &mut CardCounts, epochs: &[i64]| -> Result<(), (usize, ErrorCode)> {
-            let counted = match &index {
-                Some(index) => CardCounts::of_indexed(epochs, index, &mut table),
+        // The cards of one group (each group is counted once), or a card outside the calendar
+        // as the group's error, with its index in `epochs`.
+        let mut count = |epochs: &[i64]| -> Result<CardCounts, (usize, ErrorCode)> {
+            match &index {
+                Some(index) => Ok(CardCounts::of_indexed(epochs, index, &mut table)),
                 None => CardCounts::of(epochs).map_err(|e| match &e {
                     crate::allocation::AllocationError::Card { index, .. } => (*index, e.code()),
                     crate::allocation::AllocationError::Pricing(_) => (0, e.code()),
-                })?,
-            };
-            *tally = CardCounts::merge([std::mem::take(tally), counted]);
-            Ok(())
+                }),
+            }
         };
-        if card_group.windows(2).all(|w| w[0] <= w[1]) {
+        if descents == 0 {
+            // Runs of one group: the end of each found by galloping from its start (probes
+            // near the run, not across the whole column).
             let mut start = 0;
             while start < card_group.len() {
-                let g = card_group[start] as usize;
-                let len = card_group[start..].iter().take_while(|&&x| x as usize == g).count();
-                if let Err((index, code)) = count(&mut input.cards[g], &card_epoch[start..start + len]) {
-                    input.card_errors[g] = Some((start + index, code));
+                let g = card_group[start];
+                let end = run_end(card_group, start);
+                match count(&card_epoch[start..end]) {
+                    Ok(counts) => input.cards[g as usize] = counts,
+                    Err((index, code)) => input.card_errors[g as usize] = Some((start + index, code)),
                 }
-                start += len;
+                start = end;
             }
         } else {
             // Gathered by group (a counting sort), each group's moments in input order.
@@ -190,11 +211,18 @@ impl GroupedInput {
             }
             for g in 0..groups {
                 let (from, to) = (starts[g], starts[g + 1]);
-                if let Err((index, code)) = count(&mut input.cards[g], &gathered[from..to]) {
-                    // The input row of the group's `index`-th card.
-                    let row =
-                        card_group.iter().enumerate().filter(|(_, &x)| x as usize == g).nth(index).map_or(0, |r| r.0);
-                    input.card_errors[g] = Some((row, code));
+                match count(&gathered[from..to]) {
+                    Ok(counts) => input.cards[g] = counts,
+                    Err((index, code)) => {
+                        // The input row of the group's `index`-th card.
+                        let row = card_group
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, &x)| x as usize == g)
+                            .nth(index)
+                            .map_or(0, |r| r.0);
+                        input.card_errors[g] = Some((row, code));
+                    }
                 }
             }
         }
@@ -341,6 +369,17 @@ mod tests {
                 prop_assert_eq!(&got.summary.missing_quarters, &r.missing_quarters);
                 prop_assert_eq!(got.summary.cards, own.len() as u64);
             }
+        }
+    }
+
+    proptest! {
+        /// The galloping search ends every run where a linear scan does.
+        #[test]
+        fn run_end_is_the_end_of_the_run(mut values in prop::collection::vec(0u32..6, 1..300), at in any::<prop::sample::Index>()) {
+            values.sort_unstable();
+            let start = at.index(values.len());
+            let linear = start + values[start..].iter().take_while(|&&v| v == values[start]).count();
+            prop_assert_eq!(run_end(&values, start), linear);
         }
     }
 
