@@ -131,8 +131,10 @@ impl Days {
         // Days come in order: each date follows from the previous one, and the quarter and the
         // price are looked up again only when a day leaves the previous one's.
         let mut previous: Option<(DayNumber, NaiveDate)> = None;
+        // The last day of the current quarter, and the day the current price ends (MIN: none
+        // looked up yet; MAX: the last price of the schedule).
         let mut quarter_until = NaiveDate::MIN;
-        let mut price_until: Option<Option<NaiveDate>> = None;
+        let mut price_until = NaiveDate::MIN;
         let mut price = Price::new(0);
         let refused = || AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
         for &(day, count) in counts.days() {
@@ -143,20 +145,19 @@ impl Days {
                 _ => date_of_day_number(day).ok_or_else(refused)?,
             };
             previous = Some((day, date));
-            if date > quarter_until || quarters.is_empty() {
+            if date > quarter_until {
+                // Days come in order: a day past the quarter's end opens the next quarter.
                 let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
                 quarter_until = quarter.last_day();
-                if quarters.last() != Some(&quarter) {
-                    quarters.push(quarter);
-                }
-            }
-            let quarter = quarters[quarters.len() - 1];
-            if price_until.is_none_or(|until| until.is_some_and(|until| date >= until)) {
-                let (p, next) = schedule.price_and_next_change(date)?;
-                price = Price::new(p.unit.cents());
-                price_until = Some(next);
+                quarters.push(quarter);
             }
             let slot = quarters.len() - 1;
+            let quarter = quarters[slot];
+            if date >= price_until {
+                let (p, next) = schedule.price_and_next_change(date)?;
+                price = Price::new(p.unit.cents());
+                price_until = next.unwrap_or(NaiveDate::MAX);
+            }
             days.push(Day { number: day, date, quarter, slot, price, signed: count, unpaid: count });
         }
         let span_start = days.first().map_or(0, |d| d.number);
