@@ -197,10 +197,10 @@ pub(crate) fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::Naive
 /// repeat the previous row's day (and periods, its fortnight). A missing day (NaT) leaves the
 /// memory as it is: in a period column, rows without a period come between rows with one.
 #[derive(Default)]
-struct DayMemo(Option<(i64, Option<chrono::NaiveDate>)>);
+pub(crate) struct DayMemo(Option<(i64, Option<chrono::NaiveDate>)>);
 
 impl DayMemo {
-    fn day(&mut self, days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
+    pub(crate) fn day(&mut self, days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
         match self.0 {
             _ if days == i64::MIN => Ok(None),
             Some((last, date)) if last == days => Ok(date),
@@ -255,7 +255,18 @@ pub(crate) fn allocate_columns(
     let period_from =
         period_from.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period_from")).transpose()?;
     let period_to = period_to.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period_to")).transpose()?;
-    let amount_cents = convert::int64_array(amount_cents, "amount_cents").map_err(|_| {
+    let amount_cents = cents_array(amount_cents)?;
+    let cents = amount_cents.as_slice().map_err(|_| contiguous("amount_cents"))?;
+    let from = period_from.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_from"))).transpose()?;
+    let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
+    let source = NumberColumn::read(numbers, joined)?;
+    let numbers = source.numbers()?;
+    columns(py, cards, numbers, dates, cents, from, to, schedule)
+}
+
+/// A column of amounts in integer cents (an int64 array); floats are `FLOAT_NOT_ALLOWED`.
+pub(crate) fn cents_array<'py>(amount_cents: &Bound<'py, PyAny>) -> PyResult<PyReadonlyArray1<'py, i64>> {
+    convert::int64_array(amount_cents, "amount_cents").map_err(|_| {
         let kind: String =
             amount_cents.getattr("dtype").and_then(|d| d.getattr("kind")).and_then(|k| k.extract()).unwrap_or_default();
         if kind == "f" {
@@ -263,42 +274,82 @@ pub(crate) fn allocate_columns(
         } else {
             coded(ErrorCode::InputFormat, "amount_cents: an int64 array of cents")
         }
-    })?;
-    let cents = amount_cents.as_slice().map_err(|_| contiguous("amount_cents"))?;
-    let from = period_from.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_from"))).transpose()?;
-    let to = period_to.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_to"))).transpose()?;
-    if let Ok(integers) = convert::int64_array(numbers, "numbers") {
-        let integers = integers.as_slice().map_err(|_| contiguous("numbers"))?;
-        return columns(py, cards, Numbers::Integers(integers), dates, cents, from, to, schedule);
-    }
-    let not_a_column = || coded(ErrorCode::InputFormat, "numbers: a sequence of order numbers");
-    let count = numbers.len().map_err(|_| not_a_column())?;
-    let joined =
-        joined.as_ref().and_then(|b| std::str::from_utf8(b.as_bytes()).ok()).and_then(|t| joined_column(t, count));
-    let items: Vec<String> = match &joined {
-        Some(_) => Vec::new(),
-        None => numbers
-            .try_iter()
-            .map_err(|_| not_a_column())?
-            .enumerate()
-            .map(|(row, item)| order_number(&item?, row))
-            .collect::<PyResult<_>>()?,
-    };
-    let numbers = match joined {
-        Some(pieces) => Numbers::Joined(pieces, count),
-        None => Numbers::Items(&items),
-    };
-    columns(py, cards, numbers, dates, cents, from, to, schedule)
+    })
 }
 
 /// The order numbers of a column, in one of the forms the Python layer passes.
-enum Numbers<'a> {
+pub(crate) enum Numbers<'a> {
     /// Joined by newlines (the count of pieces checked beforehand).
     Joined(JoinedNumbers<'a>, usize),
     /// Read one by one.
     Items(&'a [String]),
     /// An integer column, each written in decimal.
     Integers(&'a [i64]),
+}
+
+impl Numbers<'_> {
+    /// The next order of the column (row `row`), checked as by [`PaymentOrder::new`].
+    pub(crate) fn order(
+        &mut self,
+        row: usize,
+        date: chrono::NaiveDate,
+        amount: Amount,
+        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    ) -> PyResult<PaymentOrder> {
+        match self {
+            Numbers::Joined(pieces, _) => PaymentOrder::new(pieces.next().unwrap_or_default(), date, amount, period),
+            Numbers::Items(items) => PaymentOrder::new(items.get(row).map_or("", String::as_str), date, amount, period),
+            Numbers::Integers(integers) => {
+                PaymentOrder::new(&integers.get(row).copied().unwrap_or_default().to_string(), date, amount, period)
+            }
+        }
+        .py_err()
+    }
+}
+
+/// Where a column of order numbers is read from: one UTF-8 text of the numbers joined by
+/// newlines (read in place, when it splits into exactly as many numbers: no valid number has a
+/// newline inside), an int64 array, or the items one by one (each refused with its row).
+pub(crate) enum NumberColumn<'py> {
+    Joined(Bound<'py, PyBytes>, usize),
+    Items(Vec<String>),
+    Integers(PyReadonlyArray1<'py, i64>),
+}
+
+impl<'py> NumberColumn<'py> {
+    pub(crate) fn read(numbers: &Bound<'py, PyAny>, joined: Option<Bound<'py, PyBytes>>) -> PyResult<Self> {
+        if let Ok(integers) = convert::int64_array(numbers, "numbers") {
+            return Ok(NumberColumn::Integers(integers));
+        }
+        let not_a_column = || coded(ErrorCode::InputFormat, "numbers: a sequence of order numbers");
+        let count = numbers.len().map_err(|_| not_a_column())?;
+        if let Some(bytes) = joined {
+            let fits = std::str::from_utf8(bytes.as_bytes()).ok().and_then(|t| joined_column(t, count)).is_some();
+            if fits {
+                return Ok(NumberColumn::Joined(bytes, count));
+            }
+        }
+        let items = numbers
+            .try_iter()
+            .map_err(|_| not_a_column())?
+            .enumerate()
+            .map(|(row, item)| order_number(&item?, row))
+            .collect::<PyResult<_>>()?;
+        Ok(NumberColumn::Items(items))
+    }
+
+    pub(crate) fn numbers(&self) -> PyResult<Numbers<'_>> {
+        Ok(match self {
+            NumberColumn::Joined(bytes, count) => {
+                let pieces = std::str::from_utf8(bytes.as_bytes()).ok().and_then(|t| joined_column(t, *count));
+                Numbers::Joined(pieces.ok_or_else(|| coded(ErrorCode::InputFormat, "numbers: joined text"))?, *count)
+            }
+            NumberColumn::Items(items) => Numbers::Items(items),
+            NumberColumn::Integers(integers) => {
+                Numbers::Integers(integers.as_slice().map_err(|_| contiguous("numbers"))?)
+            }
+        })
+    }
 }
 
 /// Builds the order columns row by row (the checks of `PaymentOrder::new`, each refusal with

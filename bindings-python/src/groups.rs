@@ -3,15 +3,15 @@
 //! The groups are shared among threads here, the GIL released; every rule is the core's
 //! `GroupedInput::reconcile`.
 
-use cie_pagamenti::orders::{declared_period, PaymentOrder};
+use cie_pagamenti::orders::declared_period;
 use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterState};
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
 use numpy::PyArray1;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
-use crate::convert::{self, amount_out};
-use crate::engine::column_day;
+use crate::convert;
+use crate::engine::{cents_array, DayMemo, NumberColumn, Numbers};
 use crate::errors::{coded, IntoPy};
 
 fn slice<'a>(a: &'a numpy::PyReadonlyArray1<'_, i64>, what: &str) -> PyResult<&'a [i64]> {
@@ -25,12 +25,101 @@ fn group_of(value: i64, groups: usize, what: &str, row: usize) -> PyResult<u32> 
         .ok_or_else(|| coded(ErrorCode::InputFormat, &format!("{what} row {row}: group {value} out of range")))
 }
 
+/// The end of the run of rows equal to row `start` (keys of `width` bytes): the candidate end
+/// found by doubling steps and a binary search (as for sorted keys), then the whole run checked
+/// by one comparison of its bytes with themselves shifted by one row (equal exactly when every
+/// row equals the next); a failed check (keys not sorted) ends the run at the first row that
+/// differs. A run need not be maximal: the next one finds the same group by its key.
+fn key_run_end(bytes: &[u8], width: usize, start: usize) -> usize {
+    let rows = bytes.len() / width;
+    let row = |i: usize| &bytes[i * width..(i + 1) * width];
+    let key = row(start);
+    let (mut low, mut step) = (start + 1, 1usize);
+    while low + step <= rows && row(low + step - 1) == key {
+        low += step;
+        step *= 2;
+    }
+    // Rows before `low` are probably equal; the first different one is below `high`.
+    let mut high = (low + step).min(rows);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if row(middle) == key {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    if bytes[start * width..(low - 1) * width] == bytes[(start + 1) * width..low * width] {
+        return low;
+    }
+    (start + 1..rows).find(|&i| row(i) != key).unwrap_or(rows)
+}
+
+/// Group numbers of key columns whose keys are `width` bytes each (equal bytes, one group),
+/// numbered by first appearance, column after column; and for each group, the column and row
+/// where it first appears.
+fn number_keys(width: usize, columns: &[&[u8]]) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
+    let mut index: std::collections::HashMap<&[u8], u32> = std::collections::HashMap::new();
+    let mut first = Vec::new();
+    let mut out = Vec::with_capacity(columns.len());
+    for (c, bytes) in columns.iter().enumerate() {
+        let rows = bytes.len() / width;
+        let mut numbers = Vec::with_capacity(rows);
+        let mut start = 0;
+        while start < rows {
+            let key = &bytes[start * width..(start + 1) * width];
+            let next = first.len() as u32;
+            let group = *index.entry(key).or_insert_with(|| {
+                first.push((c, start));
+                next
+            });
+            let end = key_run_end(bytes, width, start);
+            numbers.resize(end, group);
+            start = end;
+        }
+        out.push(numbers);
+    }
+    (out, first)
+}
+
+/// Group numbers for the `by` columns of the national job's tables, given as numpy arrays of
+/// one fixed-width type viewed as bytes (`width` bytes per key: text of `<U`/`S` dtypes,
+/// integers): for each column its numbers (`uint32`), and for each group the column and row of
+/// its first appearance. The keys of a file partitioned by municipality come in runs, each
+/// read with one comparison rather than a lookup per row.
+#[pyfunction]
+pub(crate) fn key_groups<'py>(
+    py: Python<'py>,
+    width: usize,
+    columns: Vec<Bound<'py, PyAny>>,
+) -> PyResult<KeyGroups<'py>> {
+    let not_bytes = || coded(ErrorCode::InputFormat, "keys: contiguous uint8 arrays of whole keys");
+    let arrays = columns
+        .iter()
+        .map(|c| {
+            if !convert::is_ndarray(c) {
+                return Err(not_bytes());
+            }
+            c.extract::<numpy::PyReadonlyArray1<'py, u8>>().map_err(|_| not_bytes())
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let slices = arrays.iter().map(|a| a.as_slice().map_err(|_| not_bytes())).collect::<PyResult<Vec<_>>>()?;
+    if width == 0 || slices.iter().any(|s| s.len() % width != 0) {
+        return Err(not_bytes());
+    }
+    let (numbers, first) = py.detach(|| number_keys(width, &slices));
+    Ok((numbers.into_iter().map(|n| PyArray1::from_vec(py, n)).collect(), first))
+}
+
+/// Each key column's group numbers, and each group's first (column, row).
+type KeyGroups<'py> = (Vec<Bound<'py, PyArray1<u32>>>, Vec<(usize, usize)>);
+
 /// The rows and the summaries handed to Python.
-type Tuples<'py> = (Bound<'py, PyDict>, Vec<Bound<'py, PyTuple>>);
+type Tuples<'py> = (Bound<'py, PyDict>, Bound<'py, PyDict>);
 
 /// Reconciles every group: see the Python `reconcile_groups`.
 #[pyfunction]
-#[pyo3(signature = (groups, card_group, card_epoch, order_group, numbers, dates, amount_cents, period_from, period_to, cie_group, cie_quarter, cie_cards, tr_group, tr_quarter, now, first_quarter=None, threads=0))]
+#[pyo3(signature = (groups, card_group, card_epoch, order_group, numbers, joined, dates, amount_cents, period_from, period_to, cie_group, cie_quarter, cie_cards, tr_group, tr_quarter, now, first_quarter=None, threads=0))]
 #[allow(clippy::too_many_arguments)] // one argument per column of the Python layer
 pub(crate) fn reconcile_groups_columns<'py>(
     py: Python<'py>,
@@ -38,11 +127,12 @@ pub(crate) fn reconcile_groups_columns<'py>(
     card_group: &Bound<'py, PyAny>,
     card_epoch: &Bound<'py, PyAny>,
     order_group: &Bound<'py, PyAny>,
-    numbers: Vec<String>,
+    numbers: &Bound<'py, PyAny>,
+    joined: Option<Bound<'py, PyBytes>>,
     dates: &Bound<'py, PyAny>,
     amount_cents: &Bound<'py, PyAny>,
-    period_from: &Bound<'py, PyAny>,
-    period_to: &Bound<'py, PyAny>,
+    period_from: Option<&Bound<'py, PyAny>>,
+    period_to: Option<&Bound<'py, PyAny>>,
     cie_group: &Bound<'py, PyAny>,
     cie_quarter: Vec<Bound<'py, PyAny>>,
     cie_cards: &Bound<'py, PyAny>,
@@ -56,9 +146,6 @@ pub(crate) fn reconcile_groups_columns<'py>(
         ("card_epoch", card_epoch),
         ("order_group", order_group),
         ("dates", dates),
-        ("amount_cents", amount_cents),
-        ("period_from", period_from),
-        ("period_to", period_to),
         ("cie_group", cie_group),
         ("cie_cards", cie_cards),
         ("tr_group", tr_group),
@@ -67,10 +154,16 @@ pub(crate) fn reconcile_groups_columns<'py>(
     .map(|(what, a)| convert::int64_array(a, what))
     .collect::<PyResult<Vec<_>>>()?;
     let s = |i: usize, what: &str| slice(&arrays[i], what);
-    let ce = s(0, "card_epoch")?;
-    let (og, od, oc, pf, pt) =
-        (s(1, "order_group")?, s(2, "dates")?, s(3, "amount_cents")?, s(4, "period_from")?, s(5, "period_to")?);
-    let (ng, nc, tg) = (s(6, "cie_group")?, s(7, "cie_cards")?, s(8, "tr_group")?);
+    let (ce, og, od) = (s(0, "card_epoch")?, s(1, "order_group")?, s(2, "dates")?);
+    let (ng, nc, tg) = (s(3, "cie_group")?, s(4, "cie_cards")?, s(5, "tr_group")?);
+    let cents = cents_array(amount_cents)?;
+    let oc = slice(&cents, "amount_cents")?;
+    let periods = [period_from, period_to]
+        .map(|p| p.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period")).transpose());
+    let [from, to] = periods;
+    let (from, to) = (from?, to?);
+    let pf = from.as_ref().map(|a| slice(a, "period_from")).transpose()?;
+    let pt = to.as_ref().map(|a| slice(a, "period_to")).transpose()?;
     // The cards' groups: a uint32 array read in place (the core checks each is below `groups`).
     let not_u32 = || coded(ErrorCode::InputFormat, "card_group: a contiguous uint32 numpy array");
     if !convert::is_ndarray(card_group) {
@@ -78,7 +171,19 @@ pub(crate) fn reconcile_groups_columns<'py>(
     }
     let card_group: numpy::PyReadonlyArray1<'py, u32> = card_group.extract().map_err(|_| not_u32())?;
     let cg = card_group.as_slice().map_err(|_| not_u32())?;
-    if [od.len(), oc.len(), pf.len(), pt.len(), numbers.len()].iter().any(|&n| n != og.len()) {
+    let source = NumberColumn::read(numbers, joined)?;
+    let mut numbers = source.numbers()?;
+    let count = match &numbers {
+        Numbers::Joined(_, count) => *count,
+        Numbers::Items(items) => items.len(),
+        Numbers::Integers(integers) => integers.len(),
+    };
+    if [od.len(), oc.len(), count]
+        .iter()
+        .chain(pf.map(<[i64]>::len).as_ref())
+        .chain(pt.map(<[i64]>::len).as_ref())
+        .any(|&n| n != og.len())
+    {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
     if ce.len() != cg.len() || cie_quarter.len() != ng.len() || nc.len() != ng.len() || tr_quarter.len() != tg.len() {
@@ -87,13 +192,16 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let now = convert::moment(now)?;
     let first = first_quarter.filter(|q| !q.is_none()).map(convert::quarter).transpose()?;
     let mut orders = Vec::with_capacity(og.len());
+    let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
     for row in 0..og.len() {
         let group = group_of(og[row], groups, "order", row)?;
-        let date = column_day(od[row], row)?
+        let date = date_memo
+            .day(od[row], row)?
             .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("order row {row}: no date")))?;
-        let period = declared_period(column_day(pf[row], row)?, column_day(pt[row], row)?).py_err()?;
-        let order = PaymentOrder::new(&numbers[row], date, Amount::from_cents(oc[row]), period).py_err()?;
-        orders.push((group, order));
+        let start = pf.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
+        let end = pt.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
+        let period = declared_period(start, end).py_err()?;
+        orders.push((group, numbers.order(row, date, Amount::from_cents(oc[row]), period)?));
     }
     let cieonline = (0..ng.len())
         .map(|row| {
@@ -130,10 +238,35 @@ pub(crate) fn reconcile_groups_columns<'py>(
     tuples(py, &results)
 }
 
-/// Rows (group, quarter fields) and summaries as tuples.
+/// Python strings of the few distinct quarters and states, each made once and shared by the
+/// rows (a national job's 158 k rows name some twenty quarters).
+struct Shared<'py> {
+    py: Python<'py>,
+    quarters: std::collections::HashMap<Quarter, Bound<'py, PyString>>,
+    states: Vec<(QuarterState, Bound<'py, PyString>)>,
+}
+
+impl<'py> Shared<'py> {
+    fn quarter(&mut self, quarter: Quarter) -> Bound<'py, PyString> {
+        let py = self.py;
+        self.quarters.entry(quarter).or_insert_with(|| PyString::new(py, &quarter.to_string())).clone()
+    }
+
+    fn state(&mut self, state: Option<QuarterState>) -> Option<Bound<'py, PyString>> {
+        let state = state?;
+        if let Some((_, s)) = self.states.iter().find(|(k, _)| *k == state) {
+            return Some(s.clone());
+        }
+        let s = PyString::new(self.py, state.as_str());
+        self.states.push((state, s.clone()));
+        Some(s)
+    }
+}
+
+/// The quarter rows and the summaries as columns: numbers in numpy arrays (amounts in integer
+/// cents: exact), optional values and text as lists (None where missing).
 fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>> {
-    // The quarter rows as columns: numbers in numpy arrays (amounts in integer cents: exact),
-    // optional values as lists with None.
+    let mut shared = Shared { py, quarters: std::collections::HashMap::new(), states: Vec::new() };
     let n: usize = results.iter().map(|r| r.rows.len()).sum();
     let (mut group, mut quarter, mut amount, mut cards) =
         (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
@@ -149,7 +282,7 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
     for r in results {
         for q in &r.rows {
             group.push(i64::from(r.summary.group));
-            quarter.push(q.quarter.to_string());
+            quarter.push(shared.quarter(q.quarter));
             amount.push(q.amount.cents());
             cards.push(i64::try_from(q.cards_from_amount).unwrap_or(i64::MAX));
             exact.push(q.exact);
@@ -157,13 +290,13 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
             cieonline.push(q.cieonline_cards);
             discrepancy.push(q.discrepancy);
             mismatch.push(q.mismatch);
-            state.push(q.state.map(QuarterState::as_str));
+            state.push(shared.state(q.state));
             zero.push(q.zero_quarter);
         }
     }
     let columns = PyDict::new(py);
     columns.set_item("group", PyArray1::from_vec(py, group))?;
-    columns.set_item("quarter", quarter)?;
+    columns.set_item("quarter", PyList::new(py, quarter)?)?;
     columns.set_item("amount_cents", PyArray1::from_vec(py, amount))?;
     columns.set_item("cards_from_amount", PyArray1::from_vec(py, cards))?;
     columns.set_item("exact", PyArray1::from_vec(py, exact))?;
@@ -173,27 +306,22 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
     columns.set_item("mismatch", mismatch)?;
     columns.set_item("state", state)?;
     columns.set_item("zero_quarter", PyArray1::from_vec(py, zero))?;
-    let mut summaries = Vec::with_capacity(results.len());
-    for r in results {
-        let g = r.summary.group;
-        let s = &r.summary;
-        let missing: Vec<String> = s.missing_quarters.iter().map(ToString::to_string).collect();
-        summaries.push(PyTuple::new(
-            py,
-            [
-                g.into_pyobject(py)?.into_any(),
-                s.cards.into_pyobject(py)?.into_any(),
-                s.orders.into_pyobject(py)?.into_any(),
-                amount_out(s.credit).into_pyobject(py)?.into_any(),
-                amount_out(s.debit).into_pyobject(py)?.into_any(),
-                s.discrepancies.into_pyobject(py)?.into_any(),
-                s.mismatches.into_pyobject(py)?.into_any(),
-                missing.into_pyobject(py)?.into_any(),
-                s.error.as_ref().map(|e| e.code.as_str()).into_pyobject(py)?.into_any(),
-                s.error.as_ref().and_then(|e| e.row).into_pyobject(py)?.into_any(),
-                s.error.as_ref().map(|e| e.message_en.clone()).into_pyobject(py)?.into_any(),
-            ],
-        )?);
-    }
+    let summaries = PyDict::new(py);
+    let s = || results.iter().map(|r| &r.summary);
+    let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    summaries.set_item("group", PyArray1::from_vec(py, s().map(|s| i64::from(s.group)).collect()))?;
+    summaries.set_item("cards", PyArray1::from_vec(py, s().map(|s| int(s.cards)).collect()))?;
+    summaries.set_item("orders", PyArray1::from_vec(py, s().map(|s| int(s.orders as u64)).collect()))?;
+    summaries.set_item("credit_cents", PyArray1::from_vec(py, s().map(|s| s.credit.cents()).collect()))?;
+    summaries.set_item("debit_cents", PyArray1::from_vec(py, s().map(|s| s.debit.cents()).collect()))?;
+    summaries.set_item("discrepancies", PyArray1::from_vec(py, s().map(|s| int(s.discrepancies as u64)).collect()))?;
+    summaries.set_item("mismatches", PyArray1::from_vec(py, s().map(|s| int(s.mismatches as u64)).collect()))?;
+    let missing = s()
+        .map(|s| PyList::new(py, s.missing_quarters.iter().map(|q| shared.quarter(*q))))
+        .collect::<PyResult<Vec<_>>>()?;
+    summaries.set_item("missing_quarters", missing)?;
+    summaries.set_item("error_code", s().map(|s| s.error.as_ref().map(|e| e.code.as_str())).collect::<Vec<_>>())?;
+    summaries.set_item("error_row", s().map(|s| s.error.as_ref().and_then(|e| e.row)).collect::<Vec<_>>())?;
+    summaries.set_item("error", s().map(|s| s.error.as_ref().map(|e| e.message_en.clone())).collect::<Vec<_>>())?;
     Ok((columns, summaries))
 }

@@ -42,3 +42,44 @@ def test_parsers_never_crash(text: str) -> None:
             fn(text)
         except c.CieError:
             pass
+
+
+def _dict_numbering(columns: list) -> tuple:
+    """The reference: keys numbered by first appearance through a dict, column after column."""
+    index: dict = {}
+    numbers = []
+    for column in columns:
+        numbers.append([index.setdefault(k, len(index)) for k in (column.tolist() if column is not None else [])])
+    return list(index), numbers
+
+
+key_lists = st.lists(st.sampled_from(["058091", "032001", "1272", "", "ž", "00127"]), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key_lists, key_lists, st.booleans(), st.sampled_from(["U", "S", "int"]))
+def test_group_keys_are_numbered_as_by_a_dict(cards: list, orders: list, runs: bool, kind: str) -> None:
+    """The native numbering of fixed-width keys (runs read in one comparison) gives exactly the
+    groups and names of a dict, sorted (runs) or not, for text and integer keys."""
+    import numpy as np
+
+    from cie_pagamenti import _factorize
+
+    if runs:
+        cards = sorted(cards)
+    if kind == "int":
+        to = lambda ks: np.asarray([int.from_bytes(k.encode(), "little") for k in ks], dtype=np.int64)  # noqa: E731
+    elif kind == "S":
+        to = lambda ks: np.asarray([k.encode() for k in ks], dtype="S")  # noqa: E731
+    else:
+        to = lambda ks: np.asarray(ks, dtype="U")  # noqa: E731
+    columns = [to(cards), to(orders), None, to(orders[:3])]
+    names, groups = _factorize(np, columns)
+    expected_names, expected = _dict_numbering(columns)
+    assert [n.item() if hasattr(n, "item") else n for n in names] == expected_names
+    assert [g.tolist() for g in groups] == [e or [] for e in expected]
+    assert groups[0].dtype == np.uint32 and all(g.dtype == np.int64 for g in groups[1:])
+    # Object columns take the dict's way, with the same numbering.
+    objects = [None if c is None else c.astype(object) for c in columns]
+    names, groups = _factorize(np, objects)
+    assert [g.tolist() for g in groups] == [e or [] for e in expected]

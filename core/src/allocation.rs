@@ -389,7 +389,7 @@ fn allocate_source<O: OrderSource + ?Sized>(
     // Orders are nearly always given in processing order (date, then number): allocate them
     // as they come, checking the order on the way; at the first order out of place, start
     // over on the sorted orders.
-    let mut allocator = Allocator::new(days.clone(), count, detail);
+    let mut allocator = Allocator::new(days, count, detail);
     let mut previous: Option<Work> = None;
     let mut in_order = true;
     for work in (0..count).filter_map(|i| orders.work(i)) {
@@ -405,7 +405,7 @@ fn allocate_source<O: OrderSource + ?Sized>(
     if in_order {
         return Ok(allocator.finish(None));
     }
-    allocator.restart(days);
+    allocator.restart();
     let work = processing_order(orders);
     let sequence = work.iter().map(|w| w.index).collect();
     for w in work {

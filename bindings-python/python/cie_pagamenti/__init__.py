@@ -11,6 +11,7 @@ import dataclasses
 import os
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -300,6 +301,11 @@ _GROUP_SUMMARY_FIELDS = (
     "cards", "orders", "credit", "debit", "discrepancies", "mismatches", "missing_quarters",
     "error_code", "error_row", "error",
 )
+# The summary columns in the order of `_GROUP_SUMMARY_FIELDS` (amounts in cents).
+_GROUP_SUMMARY_COLUMNS = (
+    "cards", "orders", "credit_cents", "debit_cents", "discrepancies", "mismatches", "missing_quarters",
+    "error_code", "error_row", "error",
+)
 
 
 @dataclass(frozen=True)
@@ -308,13 +314,32 @@ class GroupedReconciliation:
     ``by`` key, ``quarter``, ``amount_cents`` and ``top_up_cents`` in exact integer cents,
     ``cards_from_amount``, ``exact``, ``cieonline_cards``, ``discrepancy``, ``mismatch``,
     ``state``, ``zero_quarter``); ``rows`` gives the same as dicts with Decimal amounts.
-    ``summaries``: one per group (cards, orders, credit, debit, discrepancies, mismatches,
-    missing quarters, and the error that kept a group from being reconciled, with its input
-    row)."""
+    ``summary_columns``: one entry per group, as columns (the ``by`` key, ``cards``,
+    ``orders``, ``credit_cents``, ``debit_cents``, ``discrepancies``, ``mismatches``,
+    ``missing_quarters``, and the error that kept a group from being reconciled:
+    ``error_code``, ``error_row`` of the input, ``error``); ``summaries`` gives the same as
+    dicts with Decimal ``credit`` and ``debit``."""
 
     by: str
     columns: Dict[str, Any]
-    summaries: List[Dict[str, Any]]
+    summary_columns: Dict[str, Any]
+
+    @cached_property
+    def summaries(self) -> List[Dict[str, Any]]:
+        """One dict per group (built when first read), amounts as Decimal."""
+        s = self.summary_columns
+        lists = [s[self.by]] + [s[name].tolist() if hasattr(s[name], "tolist") else s[name] for name in _GROUP_SUMMARY_COLUMNS]
+        out = []
+        for key, cards, orders, credit, debit, *rest in zip(*lists):
+            out.append({
+                self.by: key,
+                "cards": cards,
+                "orders": orders,
+                "credit": Decimal(credit).scaleb(-2),
+                "debit": Decimal(debit).scaleb(-2),
+                **dict(zip(_GROUP_SUMMARY_FIELDS[4:], rest)),
+            })
+        return out
 
     @property
     def rows(self) -> List[Dict[str, Any]]:
@@ -371,54 +396,72 @@ class GroupedReconciliation:
     def summary_arrow(self) -> Any:
         """The per-municipality summaries as an Arrow table (see :meth:`arrow`); ``credit`` and
         ``debit`` as ``decimal128(18, 2)``, ``missing_quarters`` as text (``2024-Q1,2024-Q2``)."""
-        s = self.summaries
-
-        def cents(name: str) -> List[Optional[int]]:
-            return [None if r[name] is None else int(r[name] * 100) for r in s]
-
+        s = self.summary_columns
         return _native.arrow_table([
-            (self.by, [r[self.by] for r in s], "text"),
-            ("cards", [r["cards"] for r in s], "int"),
-            ("orders", [r["orders"] for r in s], "int"),
-            ("credit", cents("credit"), "cents"),
-            ("debit", cents("debit"), "cents"),
-            ("discrepancies", [r["discrepancies"] for r in s], "int"),
-            ("mismatches", [r["mismatches"] for r in s], "int"),
-            ("missing_quarters", [",".join(r["missing_quarters"]) for r in s], "text"),
-            ("error_code", [r["error_code"] for r in s], "text"),
-            ("error_row", [r["error_row"] for r in s], "int"),
-            ("error", [r["error"] for r in s], "text"),
+            (self.by, s[self.by], "text"),
+            ("cards", s["cards"], "int"),
+            ("orders", s["orders"], "int"),
+            ("credit", s["credit_cents"], "cents"),
+            ("debit", s["debit_cents"], "cents"),
+            ("discrepancies", s["discrepancies"], "int"),
+            ("mismatches", s["mismatches"], "int"),
+            ("missing_quarters", [",".join(q) for q in s["missing_quarters"]], "text"),
+            ("error_code", s["error_code"], "text"),
+            ("error_row", s["error_row"], "int"),
+            ("error", s["error"], "text"),
         ])
 
 
-def _factorize(np: Any, keys: List[Any]) -> Tuple[List[Any], List[Any]]:
-    """Group numbers for the key columns (cards first): the cards' keys in runs (a file
-    partitioned by municipality) are numbered in one vectorised pass, otherwise by
-    ``numpy.unique``; the other tables' keys (a few per municipality) through a dict."""
-    cards = keys[0]
-    if len(cards) == 0:
-        names: List[Any] = []
-        card_group = np.zeros(0, dtype=np.uint32)
+def _fixed_width_keys(np: Any, keys: List[Any]) -> Optional[Tuple[int, List[Any]]]:
+    """The key columns as bytes of one fixed width, when they are all numpy text (``<U``/``S``)
+    or all integers: equal keys are then equal bytes. ``None`` otherwise (objects, floats,
+    text beside integers: compared as Python values)."""
+    arrays = [k for k in keys if k is not None]
+    kinds = {a.dtype.kind for a in arrays}
+    if not arrays or any(a.ndim != 1 for a in arrays):
+        return None
+    if kinds <= {"i", "u"}:
+        if any(a.dtype.kind == "u" and a.dtype.itemsize == 8 for a in arrays):
+            return None
+        common = np.dtype(np.int64)
+    elif len(kinds) == 1 and kinds <= {"U", "S"}:
+        common = np.result_type(*arrays)
     else:
-        starts = np.concatenate([[0], np.flatnonzero(cards[1:] != cards[:-1]) + 1])
-        run_keys = cards[starts]
-        if len(set(run_keys.tolist())) == len(run_keys):
-            names = run_keys.tolist()
-            card_group = np.repeat(np.arange(len(names), dtype=np.uint32), np.diff(np.append(starts, len(cards))))
-        else:
-            uniques, inverse = np.unique(cards, return_inverse=True)
-            names = uniques.tolist()
-            card_group = np.ascontiguousarray(inverse.reshape(-1), dtype=np.uint32)
-    index = {k: i for i, k in enumerate(names)}
-    groups = [card_group]
-    for column in keys[1:]:
-        numbers = []
-        for k in ([] if column is None else column.tolist()):
-            if k not in index:
-                index[k] = len(names)
+        return None
+    return common.itemsize, [np.ascontiguousarray(a, dtype=common).view(np.uint8) for a in arrays]
+
+
+def _factorize(np: Any, keys: List[Any]) -> Tuple[List[Any], List[Any]]:
+    """Group numbers for the key columns (cards first, then orders, CIEonline counts,
+    transmitted quarters; ``None`` for a table not given), numbered by first appearance.
+    Fixed-width keys (numpy text or integers) are numbered natively, each run of one key (a
+    file partitioned by municipality) read in one comparison; other keys through a dict."""
+    fixed = _fixed_width_keys(np, keys)
+    present = [i for i, k in enumerate(keys) if k is not None]
+    if fixed is not None:
+        width, columns = fixed
+        numbers, first = _native.key_groups(width, columns)
+        names = [keys[present[column]][row] for column, row in first]
+        groups: List[Any] = [np.zeros(0, dtype=np.int64)] * len(keys)
+        for i, n in zip(present, numbers):
+            groups[i] = n
+        groups[0] = np.ascontiguousarray(groups[0], dtype=np.uint32)
+        for i in range(1, len(keys)):
+            groups[i] = groups[i].astype(np.int64)
+        return names, groups
+    index: Dict[Any, int] = {}
+    names = []
+    groups = []
+    for column in keys:
+        numbers = np.empty(0 if column is None else len(column), dtype=np.int64)
+        for row, k in enumerate([] if column is None else column.tolist()):
+            number = index.get(k)
+            if number is None:
+                number = index[k] = len(names)
                 names.append(k)
-            numbers.append(index[k])
-        groups.append(np.asarray(numbers, dtype=np.int64))
+            numbers[row] = number
+        groups.append(numbers)
+    groups[0] = groups[0].astype(np.uint32)
     return names, groups
 
 
@@ -486,42 +529,32 @@ def reconcile_groups(
     def column(table: Any, name: str) -> Any:
         return np.asarray(table[name])
 
-    def days(values: Any) -> Any:
-        return np.ascontiguousarray(np.asarray(values, dtype="datetime64[D]").view("int64"))
-
     try:
-        uniques, group = _factorize(np, [column(t, by) if t is not None else None for t in (cards, orders, cieonline, transmitted)])
+        keys = [column(t, by) if t is not None else None for t in (cards, orders, cieonline, transmitted)]
+        if key_names is not None:
+            # Already numbered: densely, by first appearance in the cards, then the others.
+            uniques: List[Any] = key_names
+            group = [np.ascontiguousarray(keys[0], dtype=np.uint32)]
+            group += [np.asarray([] if k is None else k, dtype=np.int64) for k in keys[1:]]
+        else:
+            uniques, group = _factorize(np, keys)
         epochs = np.ascontiguousarray(_epochs(column(cards, "signed_at")), dtype=np.int64)
-        n_orders = len(group[1])
-        cents = np.asarray(orders["amount_cents"])
-        if cents.dtype.kind in "iu":
-            cents = np.ascontiguousarray(cents, dtype=np.int64)
-        has_period = "period_from" in orders and "period_to" in orders
-        no_period = np.full(n_orders, np.iinfo(np.int64).min, dtype=np.int64)
-        period_from = days(orders["period_from"]) if has_period else no_period
-        period_to = days(orders["period_to"]) if has_period else no_period
-        numbers = [str(n) for n in orders["number"]]
+        numbers, order_days, cents, period_from, period_to, joined = _order_columns(orders)
         cie_quarter = list(cieonline["quarter"]) if cieonline is not None else []
         cie_cards = np.ascontiguousarray(column(cieonline, "cards"), dtype=np.int64) if cieonline is not None else np.asarray([], dtype=np.int64)
         tr_quarter = list(transmitted["quarter"]) if transmitted is not None else []
-        order_days = days(orders["date"])
     except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise _native.coded_error("INPUT_FORMAT", f"reconcile_groups columns: {exc!r}") from exc
-    columns, summaries = _native.reconcile_groups_columns(
-        len(uniques), group[0], epochs, group[1], numbers, order_days, cents, period_from, period_to,
+    columns, summary_columns = _native.reconcile_groups_columns(
+        len(uniques), group[0], epochs, group[1], numbers, joined, order_days, cents, period_from, period_to,
         group[2], cie_quarter, cie_cards, group[3], tr_quarter, when, first_quarter, threads,
     )
-    if key_names is not None:
-        uniques = [key_names[int(k)] for k in uniques]
     names = np.asarray([k.item() if hasattr(k, "item") else k for k in uniques] + [None], dtype=object)
     group_of_row = columns.pop("group")
     out = {by: names[group_of_row] if len(group_of_row) else np.asarray([], dtype=object)}
     out.update(columns)
-    return GroupedReconciliation(
-        by=by,
-        columns=out,
-        summaries=[{by: names[r[0]], **dict(zip(_GROUP_SUMMARY_FIELDS, r[1:]))} for r in summaries],
-    )
+    group_of_summary = summary_columns.pop("group")
+    return GroupedReconciliation(by=by, columns=out, summary_columns={by: names[group_of_summary].tolist(), **summary_columns})
 
 
 def quarter_of_many(moments: Any) -> Any:

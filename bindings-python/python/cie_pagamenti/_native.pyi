@@ -414,11 +414,12 @@ def reconcile_groups_columns(
     card_group: Any,
     card_epoch: Any,
     order_group: Any,
-    numbers: List[str],
+    numbers: Union[List[Union[str, int]], Any],  # or an int64 numpy array
+    joined: Optional[bytes],
     dates: Any,
     amount_cents: Any,
-    period_from: Any,
-    period_to: Any,
+    period_from: Optional[Any],
+    period_to: Optional[Any],
     cie_group: Any,
     cie_quarter: List[Any],
     cie_cards: Any,
@@ -427,7 +428,8 @@ def reconcile_groups_columns(
     now: _MomentLike,
     first_quarter: Optional[Any] = None,
     threads: int = 0,
-) -> Tuple[Dict[str, Any], List[Tuple[Any, ...]]]: ...
+) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
+def key_groups(width: int, columns: List[Any]) -> Tuple[List[Any], List[Tuple[int, int]]]: ...
 def allocate_columns(
     cards: Any,
     numbers: Union[List[Union[str, int]], Any],  # or an int64 numpy array

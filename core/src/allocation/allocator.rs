@@ -222,13 +222,15 @@ impl Allocator {
         }
     }
 
-    /// Forgets every order allocated so far (the buffers are kept).
-    pub(super) fn restart(&mut self, days: Days) {
-        self.next = NextUnpaid::new(days.list.len());
+    /// Forgets every order allocated so far (the buffers are kept): every card unpaid again.
+    pub(super) fn restart(&mut self) {
+        for d in &mut self.days.list {
+            d.unpaid = d.signed;
+        }
+        self.next = NextUnpaid::new(self.days.list.len());
         self.cursor = 0;
         self.period = None;
-        self.slots = vec![Slot::default(); days.quarters.len()];
-        self.days = days;
+        self.slots.fill(Slot::default());
         self.other_credit.clear();
         self.ends.clear();
         self.credits.clear();
@@ -338,21 +340,23 @@ impl Allocator {
 
     /// The per-quarter totals and the table.
     pub(super) fn finish(self, sequence: Option<Vec<usize>>) -> AllocationTable {
-        let mut quarters: BTreeMap<Quarter, QuarterAllocation> = BTreeMap::new();
+        // Each quarter's days are summed in its slot (the days of a quarter are consecutive),
+        // then the quarters are keyed once each.
+        let mut sums = vec![QuarterAllocation::default(); self.days.quarters.len()];
         let mut cards = 0u64;
         for d in &self.days.list {
-            let q = quarters.entry(d.quarter).or_default();
+            let q = &mut sums[d.slot];
             q.cards_signed += d.signed;
             q.unpaid_cards += d.unpaid;
             q.debit = q.debit.saturating_add(Amount::from_cents(d.unpaid as i64 * d.price.cents));
             cards += d.signed;
         }
+        let mut quarters: BTreeMap<Quarter, QuarterAllocation> = BTreeMap::new();
         let mut entered = self.other_credit;
-        for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {
-            if let Some(q) = quarters.get_mut(quarter) {
-                q.cards_paid += slot.paid;
-                q.amount = q.amount.saturating_add(slot.amount);
-            }
+        for ((quarter, slot), mut q) in self.days.quarters.iter().zip(&self.slots).zip(sums) {
+            q.cards_paid += slot.paid;
+            q.amount = q.amount.saturating_add(slot.amount);
+            quarters.insert(*quarter, q);
             if slot.entered {
                 let a = entered.entry(*quarter).or_default();
                 *a = a.saturating_add(slot.amount).saturating_add(slot.credit);
