@@ -52,11 +52,10 @@ fn national_job(c: &mut Criterion) {
             |orders| {
                 let input = GroupedInput::new(7_900, &groups, &epochs, orders, &[], &[]).unwrap();
                 let mut results = vec![GroupResult::default(); input.len()];
-                let half = input.len().div_ceil(2);
                 std::thread::scope(|scope| {
-                    for (k, part) in results.chunks_mut(half).enumerate() {
+                    for (first, part) in input.shares(&mut results, 2) {
                         let (input, schedule) = (&input, &schedule);
-                        scope.spawn(move || input.reconcile_into(k * half, part, Lifespan::default(), now, schedule));
+                        scope.spawn(move || input.reconcile_into(first, part, Lifespan::default(), now, schedule));
                     }
                 });
                 results

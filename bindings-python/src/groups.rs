@@ -224,12 +224,12 @@ pub(crate) fn reconcile_groups_columns<'py>(
                 threads
             };
             let mut results = vec![GroupResult::default(); groups];
-            let chunk = groups.div_ceil(threads.max(1)).max(1);
-            // Groups are independent: each thread reconciles its share of them.
+            // Groups are independent: each thread reconciles its share of them (shares of
+            // about equal work: municipalities' sizes are skewed).
             std::thread::scope(|scope| {
-                for (k, part) in results.chunks_mut(chunk).enumerate() {
+                for (first, part) in input.shares(&mut results, threads) {
                     let (input, schedule) = (&input, &schedule);
-                    scope.spawn(move || input.reconcile_into(k * chunk, part, lifespan, now, schedule));
+                    scope.spawn(move || input.reconcile_into(first, part, lifespan, now, schedule));
                 }
             });
             Ok::<_, cie_pagamenti::reconciliation::GroupError>(results)

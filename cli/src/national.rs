@@ -175,11 +175,10 @@ fn reconcile_all(input: &GroupedInput, now: cie_pagamenti::Moment) -> Vec<GroupR
     let schedule = PriceSchedule::builtin();
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let mut results = vec![GroupResult::default(); input.len()];
-    let chunk = input.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        for (k, part) in results.chunks_mut(chunk).enumerate() {
+        for (first, part) in input.shares(&mut results, threads) {
             let (input, schedule) = (input, &schedule);
-            scope.spawn(move || input.reconcile_into(k * chunk, part, Lifespan::default(), now, schedule));
+            scope.spawn(move || input.reconcile_into(first, part, Lifespan::default(), now, schedule));
         }
     });
     results

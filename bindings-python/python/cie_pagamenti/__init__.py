@@ -508,10 +508,13 @@ def reconcile_groups(
                 return table
             keys = table[by]
             if isinstance(keys, tuple):
-                keys = [keys[1][k] for k in keys[0].tolist()]
-            out = np.empty(len(keys), dtype=np.int64)
-            for i, key in enumerate(keys):
-                out[i] = index.setdefault(key, len(index))
+                # Codes of this table's names (in order of first appearance): each name
+                # numbered once, the codes mapped in one vectorised step.
+                codes, names = keys
+                mapping = np.asarray([index.setdefault(k, len(index)) for k in names], dtype=np.int64)
+                out = mapping[np.asarray(codes, dtype=np.int64)] if len(codes) else np.zeros(0, dtype=np.int64)
+            else:
+                out = np.asarray([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
             return {**table, by: out}
 
         orders, cieonline, transmitted = recode(orders), recode(cieonline), recode(transmitted)

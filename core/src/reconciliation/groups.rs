@@ -5,7 +5,9 @@
 //! of the others, so a caller may share the groups among threads or machines (the core starts
 //! no thread).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -48,11 +50,20 @@ impl CieError for GroupError {
     }
 }
 
-/// Every municipality's input, split by group.
+/// Every municipality's input, split by group. The cards' moments are borrowed from the
+/// caller when they come in runs of one group (as a partitioned file gives them), else gathered
+/// by group (a copy); each group's cards are counted when the group is reconciled, so that
+/// threads sharing the groups share the counting too.
 #[derive(Clone, Debug, Default)]
-pub struct GroupedInput {
-    cards: Vec<CardCounts>,
-    card_errors: Vec<Option<(usize, ErrorCode)>>,
+pub struct GroupedInput<'a> {
+    /// The moments, each group's in one range.
+    epochs: Cow<'a, [i64]>,
+    /// Each group's range of `epochs`.
+    ranges: Vec<Range<usize>>,
+    /// The caller's group column when the moments were gathered (to find a refused card's row).
+    gathered_from: Option<&'a [u32]>,
+    /// One day index for every group when all moments are within the calendar and a few years.
+    index: Option<DayIndex>,
     orders: Vec<Vec<PaymentOrder>>,
     cieonline: Vec<BTreeMap<Quarter, u64>>,
     transmitted: Vec<BTreeSet<Quarter>>,
@@ -126,30 +137,23 @@ fn check_group(what: &'static str, row: usize, group: u32, groups: usize) -> Res
     }
 }
 
-impl GroupedInput {
+impl<'a> GroupedInput<'a> {
     /// Splits the columns by group. `card_group[i]` is the group of card `i` signed at
     /// `card_epoch[i]` (UTC seconds); orders, CIEonline counts and transmitted quarters carry
     /// their group. Cards in runs of one group (input sorted by group, as a partitioned file
-    /// is) are counted where they lie; otherwise they are first gathered by group (a copy of
-    /// the moments).
+    /// is) are read where they lie; otherwise they are first gathered by group (a copy of the
+    /// moments).
     pub fn new(
         groups: usize,
-        card_group: &[u32],
-        card_epoch: &[i64],
+        card_group: &'a [u32],
+        card_epoch: &'a [i64],
         orders: Vec<(u32, PaymentOrder)>,
         cieonline: &[(u32, Quarter, u64)],
         transmitted: &[(u32, Quarter)],
-    ) -> Result<GroupedInput, GroupError> {
+    ) -> Result<GroupedInput<'a>, GroupError> {
         if card_group.len() != card_epoch.len() {
             return Err(GroupError::Lengths("card_group, card_epoch"));
         }
-        let mut input = GroupedInput {
-            cards: vec![CardCounts::default(); groups],
-            card_errors: vec![None; groups],
-            orders: vec![Vec::new(); groups],
-            cieonline: vec![BTreeMap::new(); groups],
-            transmitted: vec![BTreeSet::new(); groups],
-        };
         // The highest group number and whether the groups come in runs (a descent anywhere
         // means they do not), then the range of the moments: simple folds the compiler turns
         // into vector code.
@@ -168,31 +172,17 @@ impl GroupedInput {
             && rome_day_of_epoch(max).is_ok()
             && (max - min) / 86_400 < 1 << 16)
             .then(|| DayIndex::new(min, max));
-        let mut table = vec![0u64; index.as_ref().map_or(0, DayIndex::slots)];
-        // The cards of one group (each group is counted once), or a card outside the calendar
-        // as the group's error, with its index in `epochs`.
-        let mut count = |epochs: &[i64]| -> Result<CardCounts, (usize, ErrorCode)> {
-            match &index {
-                Some(index) => Ok(CardCounts::of_indexed(epochs, index, &mut table)),
-                None => CardCounts::of(epochs).map_err(|e| match &e {
-                    crate::allocation::AllocationError::Card { index, .. } => (*index, e.code()),
-                    crate::allocation::AllocationError::Pricing(_) => (0, e.code()),
-                }),
-            }
-        };
-        if descents == 0 {
+        let mut ranges = vec![0..0; groups];
+        let (epochs, gathered_from) = if descents == 0 {
             // Runs of one group: the end of each found by galloping from its start (probes
             // near the run, not across the whole column).
             let mut start = 0;
             while start < card_group.len() {
-                let g = card_group[start];
                 let end = run_end(card_group, start);
-                match count(&card_epoch[start..end]) {
-                    Ok(counts) => input.cards[g as usize] = counts,
-                    Err((index, code)) => input.card_errors[g as usize] = Some((start + index, code)),
-                }
+                ranges[card_group[start] as usize] = start..end;
                 start = end;
             }
+            (Cow::Borrowed(card_epoch), None)
         } else {
             // Gathered by group (a counting sort), each group's moments in input order.
             let mut starts = vec![0usize; groups + 1];
@@ -209,23 +199,20 @@ impl GroupedInput {
                 gathered[*at] = t;
                 *at += 1;
             }
-            for g in 0..groups {
-                let (from, to) = (starts[g], starts[g + 1]);
-                match count(&gathered[from..to]) {
-                    Ok(counts) => input.cards[g] = counts,
-                    Err((index, code)) => {
-                        // The input row of the group's `index`-th card.
-                        let row = card_group
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, &x)| x as usize == g)
-                            .nth(index)
-                            .map_or(0, |r| r.0);
-                        input.card_errors[g] = Some((row, code));
-                    }
-                }
+            for (g, range) in ranges.iter_mut().enumerate() {
+                *range = starts[g]..starts[g + 1];
             }
-        }
+            (Cow::Owned(gathered), Some(card_group))
+        };
+        let mut input = GroupedInput {
+            epochs,
+            ranges,
+            gathered_from,
+            index,
+            orders: vec![Vec::new(); groups],
+            cieonline: vec![BTreeMap::new(); groups],
+            transmitted: vec![BTreeSet::new(); groups],
+        };
         for (row, (g, order)) in orders.into_iter().enumerate() {
             let g = check_group("order", row, g, groups)?;
             input.orders[g].push(order);
@@ -241,14 +228,77 @@ impl GroupedInput {
         Ok(input)
     }
 
+    /// The cards of one group counted per day (`table`: a zeroed table of the day index's
+    /// slots, left zeroed), or a card outside the calendar as the group's error, with its row
+    /// in the caller's columns.
+    fn count(&self, group: usize, table: &mut Vec<u64>) -> Result<CardCounts, (usize, ErrorCode)> {
+        let range = self.ranges[group].clone();
+        let epochs = &self.epochs[range.clone()];
+        let error = match &self.index {
+            Some(index) => {
+                table.resize(index.slots(), 0);
+                return Ok(CardCounts::of_indexed(epochs, index, table));
+            }
+            None => match CardCounts::of(epochs) {
+                Ok(counts) => return Ok(counts),
+                Err(e) => e,
+            },
+        };
+        let (index, code) = match &error {
+            crate::allocation::AllocationError::Card { index, .. } => (*index, error.code()),
+            crate::allocation::AllocationError::Pricing(_) => (0, error.code()),
+        };
+        let row = match self.gathered_from {
+            None => range.start + index,
+            // The input row of the group's `index`-th card.
+            Some(card_group) => {
+                card_group.iter().enumerate().filter(|(_, &x)| x as usize == group).nth(index).map_or(0, |r| r.0)
+            }
+        };
+        Err((row, code))
+    }
+
     /// Number of groups.
     pub fn len(&self) -> usize {
-        self.cards.len()
+        self.ranges.len()
     }
 
     /// True when there is no group.
     pub fn is_empty(&self) -> bool {
-        self.cards.is_empty()
+        self.ranges.is_empty()
+    }
+
+    /// `results` (one slot per group) cut into at most `parts` shares of consecutive groups
+    /// of about equal work (cards, and a fixed cost per group), each with its first group: what
+    /// [`GroupedInput::reconcile_into`] takes on each thread. Municipalities' sizes are skewed
+    /// (the largest has hundreds of thousands of cards): equal numbers of groups would leave
+    /// one thread with most of the cards.
+    pub fn shares<'r>(&self, results: &'r mut [GroupResult], parts: usize) -> Vec<(usize, &'r mut [GroupResult])> {
+        /// A group's own cost, in cards: its day list, allocation and quarter rows.
+        const PER_GROUP: usize = 2_048;
+        let weight = |r: &Range<usize>| r.len() + PER_GROUP;
+        let total: usize = self.ranges.iter().map(weight).sum();
+        let parts = parts.max(1);
+        let mut out = Vec::with_capacity(parts);
+        let (mut rest, mut first, mut done) = (results, 0usize, 0usize);
+        for k in 1..parts {
+            let target = total / parts * k;
+            let mut end = first;
+            while end < self.ranges.len().min(first + rest.len()) && done < target {
+                done += weight(&self.ranges[end]);
+                end += 1;
+            }
+            if end > first {
+                let (share, tail) = rest.split_at_mut(end - first);
+                out.push((first, share));
+                rest = tail;
+                first = end;
+            }
+        }
+        if !rest.is_empty() {
+            out.push((first, rest));
+        }
+        out
     }
 
     /// Reconciles the groups `first..first + slots.len()` into `slots`: one thread's share of
@@ -261,18 +311,35 @@ impl GroupedInput {
         now: Moment,
         schedule: &PriceSchedule,
     ) {
+        let mut table = Vec::new();
         for (i, slot) in slots.iter_mut().enumerate() {
-            *slot = self.reconcile(first + i, lifespan, now, schedule);
+            *slot = self.reconcile_with(first + i, &mut table, lifespan, now, schedule);
         }
     }
 
     /// Allocates and reconciles one group on its own (§3, §4): exactly what reconciling that
     /// municipality alone gives.
     pub fn reconcile(&self, group: usize, lifespan: Lifespan, now: Moment, schedule: &PriceSchedule) -> GroupResult {
-        let Some(cards) = self.cards.get(group) else { return GroupResult::default() };
+        self.reconcile_with(group, &mut Vec::new(), lifespan, now, schedule)
+    }
+
+    /// [`GroupedInput::reconcile`] with a day table kept from one group to the next.
+    fn reconcile_with(
+        &self,
+        group: usize,
+        table: &mut Vec<u64>,
+        lifespan: Lifespan,
+        now: Moment,
+        schedule: &PriceSchedule,
+    ) -> GroupResult {
+        if group >= self.len() {
+            return GroupResult::default();
+        }
         let id = u32::try_from(group).unwrap_or(u32::MAX);
         let orders = &self.orders[group];
-        let summary = GroupSummary { group: id, cards: cards.cards(), orders: orders.len(), ..GroupSummary::default() };
+        let counted = self.count(group, table);
+        let cards = counted.as_ref().map_or(0, CardCounts::cards);
+        let summary = GroupSummary { group: id, cards, orders: orders.len(), ..GroupSummary::default() };
         let failed = |code: ErrorCode, row: Option<usize>, detail: Option<String>| {
             let it = detail
                 .as_ref()
@@ -286,10 +353,11 @@ impl GroupedInput {
                 },
             }
         };
-        if let Some((row, code)) = self.card_errors[group] {
-            return failed(code, Some(row), None);
-        }
-        let totals = match allocate_totals_of(cards, orders, schedule) {
+        let cards = match counted {
+            Ok(cards) => cards,
+            Err((row, code)) => return failed(code, Some(row), None),
+        };
+        let totals = match allocate_totals_of(&cards, orders, schedule) {
             Ok(t) => t,
             Err(e) => return failed(e.code(), None, e.detail(Lang::It)),
         };
@@ -301,7 +369,7 @@ impl GroupedInput {
                 debit: totals.debit,
                 discrepancies: r.discrepancies,
                 mismatches: r.mismatches,
-                missing_quarters: r.missing_quarters.clone(),
+                missing_quarters: r.missing_quarters,
                 ..summary
             },
             rows: r.quarters,
@@ -380,6 +448,31 @@ mod tests {
             let start = at.index(values.len());
             let linear = start + values[start..].iter().take_while(|&&v| v == values[start]).count();
             prop_assert_eq!(run_end(&values, start), linear);
+        }
+    }
+
+    proptest! {
+        /// The shares cover every group once, in order, and none holds much more than its part
+        /// of the work.
+        #[test]
+        fn shares_cover_the_groups_evenly(sizes in prop::collection::vec(0usize..5_000, 0..40), parts in 1usize..5) {
+            let groups: Vec<u32> = sizes.iter().enumerate().flat_map(|(g, &n)| std::iter::repeat_n(g as u32, n)).collect();
+            let epochs = vec![1_704_067_200i64; groups.len()];
+            let input = GroupedInput::new(sizes.len(), &groups, &epochs, Vec::new(), &[], &[]).unwrap();
+            let mut results = vec![GroupResult::default(); sizes.len()];
+            let shares = input.shares(&mut results, parts);
+            prop_assert!(shares.len() <= parts);
+            let mut next = 0;
+            let weight = |g: usize| sizes[g] + 2_048;
+            let total: usize = (0..sizes.len()).map(weight).sum();
+            let heaviest = (0..sizes.len()).map(weight).max().unwrap_or(0);
+            for (first, share) in &shares {
+                prop_assert_eq!(*first, next);
+                next += share.len();
+                let work: usize = (*first..next).map(weight).sum();
+                prop_assert!(work <= total / parts + 2 * heaviest, "share of {} over {}", work, total / parts);
+            }
+            prop_assert_eq!(next, sizes.len());
         }
     }
 
