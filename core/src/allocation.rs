@@ -27,11 +27,12 @@ mod counting;
 mod processing;
 pub mod reference;
 
+pub(crate) use allocator::AllocationBuffers;
 #[cfg(test)]
 use allocator::{whole_cards, Price};
 use allocator::{Allocator, Days};
 pub use counting::CardCounts;
-pub(crate) use counting::DayIndex;
+pub(crate) use counting::{range_of, DayIndex};
 use processing::{may_follow, processing_order, OrderSource, Work};
 
 /// The part of an order imputed to one quarter.
@@ -288,7 +289,7 @@ pub fn allocate_table(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(&CardCounts::of(cards)?, orders, schedule, true)
+    allocate_source(&CardCounts::of(cards)?, orders, schedule, true, &mut AllocationBuffers::default())
 }
 
 /// [`allocate_table`] of orders given as [`OrderColumns`] (no allocation per order anywhere:
@@ -298,7 +299,7 @@ pub fn allocate_columns(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(&CardCounts::of(cards)?, orders, schedule, true)
+    allocate_source(&CardCounts::of(cards)?, orders, schedule, true, &mut AllocationBuffers::default())
 }
 
 /// [`allocate_columns`] of cards counted beforehand ([`CardCounts`], possibly in parts on
@@ -308,7 +309,7 @@ pub fn allocate_counted(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(cards, orders, schedule, true)
+    allocate_source(cards, orders, schedule, true, &mut AllocationBuffers::default())
 }
 
 /// The totals of an allocation, without the detail of each order: what a national batch
@@ -351,7 +352,8 @@ pub fn allocate_totals(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(cards, orders, schedule, false).map(|table| table.into_totals(orders.len()))
+    allocate_source(cards, orders, schedule, false, &mut AllocationBuffers::default())
+        .map(|table| table.into_totals(orders.len()))
 }
 
 /// [`allocate_totals`] of orders given as a slice (one municipality of a national batch).
@@ -360,7 +362,19 @@ pub fn allocate_totals_of(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(cards, orders, schedule, false).map(|table| table.into_totals(orders.len()))
+    allocate_source(cards, orders, schedule, false, &mut AllocationBuffers::default())
+        .map(|table| table.into_totals(orders.len()))
+}
+
+/// [`allocate_totals_of`] in working memory kept from one allocation to the next (the
+/// national job's municipalities, one after the other on a thread).
+pub(crate) fn allocate_totals_in(
+    cards: &CardCounts,
+    orders: &[PaymentOrder],
+    schedule: &PriceSchedule,
+    buffers: &mut AllocationBuffers,
+) -> Result<AllocationTotals, AllocationError> {
+    allocate_source(cards, orders, schedule, false, buffers).map(|table| table.into_totals(orders.len()))
 }
 
 impl AllocationTable {
@@ -383,13 +397,14 @@ fn allocate_source<O: OrderSource + ?Sized>(
     orders: &O,
     schedule: &PriceSchedule,
     detail: bool,
+    buffers: &mut AllocationBuffers,
 ) -> Result<AllocationTable, AllocationError> {
     let count = orders.count();
-    let days = Days::new(cards, count, schedule)?;
+    let days = Days::new(cards, count, schedule, buffers)?;
     // Orders are nearly always given in processing order (date, then number): allocate them
     // as they come, checking the order on the way; at the first order out of place, start
     // over on the sorted orders.
-    let mut allocator = Allocator::new(days, count, detail);
+    let mut allocator = Allocator::new(days, count, detail, buffers);
     let mut previous: Option<Work> = None;
     let mut in_order = true;
     for work in (0..count).filter_map(|i| orders.work(i)) {
@@ -403,7 +418,7 @@ fn allocate_source<O: OrderSource + ?Sized>(
         allocator.order(work);
     }
     if in_order {
-        return Ok(allocator.finish(None));
+        return Ok(allocator.finish(None, buffers));
     }
     allocator.restart();
     let work = processing_order(orders);
@@ -411,7 +426,7 @@ fn allocate_source<O: OrderSource + ?Sized>(
     for w in work {
         allocator.order(w);
     }
-    Ok(allocator.finish(Some(sequence)))
+    Ok(allocator.finish(Some(sequence), buffers))
 }
 
 /// Allocates payment orders to the quarters of the cards they pay (§3). `cards` are signing
@@ -433,7 +448,8 @@ pub fn allocate_counts(
     orders: Vec<PaymentOrder>,
     schedule: &PriceSchedule,
 ) -> Result<Allocation, AllocationError> {
-    allocate_source(cards, &orders[..], schedule, true).map(|table| table.into_allocation(orders))
+    allocate_source(cards, &orders[..], schedule, true, &mut AllocationBuffers::default())
+        .map(|table| table.into_allocation(orders))
 }
 
 impl AllocationTable {

@@ -60,8 +60,10 @@ pub(super) fn whole_cards(budget: i64, price: Price) -> u64 {
 struct NextUnpaid(Vec<u32>);
 
 impl NextUnpaid {
-    fn new(n: usize) -> NextUnpaid {
-        NextUnpaid((0..=n as u32).collect())
+    fn new(n: usize, mut buffer: Vec<u32>) -> NextUnpaid {
+        buffer.clear();
+        buffer.extend(0..=n as u32);
+        NextUnpaid(buffer)
     }
 
     fn find(&mut self, mut i: usize) -> usize {
@@ -109,6 +111,19 @@ fn add_portion(portions: &mut Vec<Portion>, first: usize, quarter: Quarter, card
     }
 }
 
+/// The allocation's working memory, kept from one allocation to the next by a caller that
+/// makes many (the national job: one per municipality), so that each costs no allocation of
+/// its own for the days, the quarters and the union-find.
+#[derive(Default)]
+pub(crate) struct AllocationBuffers {
+    days: Vec<Day>,
+    quarters: Vec<Quarter>,
+    first_at: Vec<usize>,
+    next: Vec<u32>,
+    slots: Vec<Slot>,
+    sums: Vec<QuarterAllocation>,
+}
+
 /// The days with cards, and how to find them.
 #[derive(Clone)]
 pub(super) struct Days {
@@ -125,9 +140,17 @@ pub(super) struct Days {
 }
 
 impl Days {
-    pub(super) fn new(counts: &CardCounts, orders: usize, schedule: &PriceSchedule) -> Result<Days, AllocationError> {
-        let mut days = Vec::with_capacity(counts.days().len());
-        let mut quarters: Vec<Quarter> = Vec::new();
+    pub(super) fn new(
+        counts: &CardCounts,
+        orders: usize,
+        schedule: &PriceSchedule,
+        buffers: &mut AllocationBuffers,
+    ) -> Result<Days, AllocationError> {
+        let mut days = std::mem::take(&mut buffers.days);
+        days.clear();
+        days.reserve(counts.days().len());
+        let mut quarters = std::mem::take(&mut buffers.quarters);
+        quarters.clear();
         // Days come in order: each date follows from the previous one, and the quarter and the
         // price are looked up again only when a day leaves the previous one's.
         let mut previous: Option<(DayNumber, NaiveDate)> = None;
@@ -139,6 +162,7 @@ impl Days {
         let refused = || AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
         for &(day, count) in counts.days() {
             let date = match previous {
+                Some((before, date)) if day == before + 1 => date.succ_opt().ok_or_else(refused)?,
                 Some((before, date)) if day > before && day - before < 31 => {
                     date.checked_add_days(chrono::Days::new((day - before) as u64)).ok_or_else(refused)?
                 }
@@ -162,12 +186,16 @@ impl Days {
         }
         let span_start = days.first().map_or(0, |d| d.number);
         let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
-        let mut first_at = Vec::new();
+        let mut first_at = std::mem::take(&mut buffers.first_at);
+        first_at.clear();
         // O(span) to build: only when the orders are enough to repay it.
         if span <= (1 << 18).min(4 * (days.len() + orders) + 1024) {
-            first_at.reserve_exact(span);
+            first_at.resize(span, 0);
+            let mut from = 0;
             for (i, d) in days.iter().enumerate() {
-                first_at.resize((d.number - span_start) as usize + 1, i);
+                let to = (d.number - span_start) as usize + 1;
+                first_at[from..to].fill(i);
+                from = to;
             }
         }
         Ok(Days { list: days, quarters, span_start, span, first_at })
@@ -205,13 +233,16 @@ pub(super) struct Allocator {
 }
 
 impl Allocator {
-    pub(super) fn new(days: Days, orders: usize, detail: bool) -> Allocator {
+    pub(super) fn new(days: Days, orders: usize, detail: bool, buffers: &mut AllocationBuffers) -> Allocator {
         let room = if detail { orders } else { 0 };
+        let mut slots = std::mem::take(&mut buffers.slots);
+        slots.clear();
+        slots.resize(days.quarters.len(), Slot::default());
         Allocator {
-            next: NextUnpaid::new(days.list.len()),
+            next: NextUnpaid::new(days.list.len(), std::mem::take(&mut buffers.next)),
             cursor: 0,
             period: None,
-            slots: vec![Slot::default(); days.quarters.len()],
+            slots,
             days,
             other_credit: BTreeMap::new(),
             detail,
@@ -227,7 +258,7 @@ impl Allocator {
         for d in &mut self.days.list {
             d.unpaid = d.signed;
         }
-        self.next = NextUnpaid::new(self.days.list.len());
+        self.next = NextUnpaid::new(self.days.list.len(), std::mem::take(&mut self.next.0));
         self.cursor = 0;
         self.period = None;
         self.slots.fill(Slot::default());
@@ -339,10 +370,12 @@ impl Allocator {
     }
 
     /// The per-quarter totals and the table.
-    pub(super) fn finish(self, sequence: Option<Vec<usize>>) -> AllocationTable {
+    pub(super) fn finish(self, sequence: Option<Vec<usize>>, buffers: &mut AllocationBuffers) -> AllocationTable {
         // Each quarter's days are summed in its slot (the days of a quarter are consecutive),
         // then the quarters are keyed once each.
-        let mut sums = vec![QuarterAllocation::default(); self.days.quarters.len()];
+        let mut sums = std::mem::take(&mut buffers.sums);
+        sums.clear();
+        sums.resize(self.days.quarters.len(), QuarterAllocation::default());
         let mut cards = 0u64;
         for d in &self.days.list {
             let q = &mut sums[d.slot];
@@ -353,7 +386,8 @@ impl Allocator {
         }
         let mut quarters: BTreeMap<Quarter, QuarterAllocation> = BTreeMap::new();
         let mut entered = self.other_credit;
-        for ((quarter, slot), mut q) in self.days.quarters.iter().zip(&self.slots).zip(sums) {
+        for ((quarter, slot), q) in self.days.quarters.iter().zip(&self.slots).zip(&sums) {
+            let mut q = *q;
             q.cards_paid += slot.paid;
             q.amount = q.amount.saturating_add(slot.amount);
             quarters.insert(*quarter, q);
@@ -363,6 +397,15 @@ impl Allocator {
             }
         }
         let debit = quarters.values().fold(Amount::ZERO, |t, q| t.saturating_add(q.debit));
+        // The working memory goes back to the caller's buffers for the next allocation.
+        *buffers = AllocationBuffers {
+            days: self.days.list,
+            quarters: self.days.quarters,
+            first_at: self.days.first_at,
+            next: self.next.0,
+            slots: self.slots,
+            sums,
+        };
         AllocationTable {
             sequence,
             ends: self.ends,

@@ -12,7 +12,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::{reconcile, Lifespan, QuarterRow, QuarterState};
-use crate::allocation::{allocate_totals_of, CardCounts, DayIndex};
+use crate::allocation::{allocate_totals_in, range_of, AllocationBuffers, CardCounts, DayIndex};
 use crate::calendar::rome_day_of_epoch;
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
@@ -115,6 +115,14 @@ pub struct GroupResult {
     pub summary: GroupSummary,
 }
 
+/// Working memory of one thread reconciling groups one after the other: the day table of the
+/// cards' count and the allocation's buffers.
+#[derive(Default)]
+struct Scratch {
+    table: Vec<u64>,
+    allocation: AllocationBuffers,
+}
+
 /// The end of the run of equal values starting at `start` in sorted `values`: doubling steps
 /// until past the run, then a binary search within the last step.
 fn run_end(values: &[u32], start: usize) -> usize {
@@ -159,7 +167,7 @@ impl<'a> GroupedInput<'a> {
         // into vector code.
         let top = card_group.iter().copied().fold(0u32, u32::max);
         let descents = card_group.iter().zip(card_group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a));
-        let (min, max) = card_epoch.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        let (min, max) = range_of(card_epoch);
         if !card_group.is_empty() && top as usize >= groups {
             for (row, &g) in card_group.iter().enumerate() {
                 check_group("card", row, g, groups)?;
@@ -311,23 +319,23 @@ impl<'a> GroupedInput<'a> {
         now: Moment,
         schedule: &PriceSchedule,
     ) {
-        let mut table = Vec::new();
+        let mut scratch = Scratch::default();
         for (i, slot) in slots.iter_mut().enumerate() {
-            *slot = self.reconcile_with(first + i, &mut table, lifespan, now, schedule);
+            *slot = self.reconcile_with(first + i, &mut scratch, lifespan, now, schedule);
         }
     }
 
     /// Allocates and reconciles one group on its own (§3, §4): exactly what reconciling that
     /// municipality alone gives.
     pub fn reconcile(&self, group: usize, lifespan: Lifespan, now: Moment, schedule: &PriceSchedule) -> GroupResult {
-        self.reconcile_with(group, &mut Vec::new(), lifespan, now, schedule)
+        self.reconcile_with(group, &mut Scratch::default(), lifespan, now, schedule)
     }
 
-    /// [`GroupedInput::reconcile`] with a day table kept from one group to the next.
+    /// [`GroupedInput::reconcile`] in working memory kept from one group to the next.
     fn reconcile_with(
         &self,
         group: usize,
-        table: &mut Vec<u64>,
+        scratch: &mut Scratch,
         lifespan: Lifespan,
         now: Moment,
         schedule: &PriceSchedule,
@@ -337,7 +345,7 @@ impl<'a> GroupedInput<'a> {
         }
         let id = u32::try_from(group).unwrap_or(u32::MAX);
         let orders = &self.orders[group];
-        let counted = self.count(group, table);
+        let counted = self.count(group, &mut scratch.table);
         let cards = counted.as_ref().map_or(0, CardCounts::cards);
         let summary = GroupSummary { group: id, cards, orders: orders.len(), ..GroupSummary::default() };
         let failed = |code: ErrorCode, row: Option<usize>, detail: Option<String>| {
@@ -357,7 +365,7 @@ impl<'a> GroupedInput<'a> {
             Ok(cards) => cards,
             Err((row, code)) => return failed(code, Some(row), None),
         };
-        let totals = match allocate_totals_of(&cards, orders, schedule) {
+        let totals = match allocate_totals_in(&cards, orders, schedule, &mut scratch.allocation) {
             Ok(t) => t,
             Err(e) => return failed(e.code(), None, e.detail(Lang::It)),
         };
@@ -396,9 +404,12 @@ mod tests {
     use crate::allocation::allocate;
     use proptest::prelude::*;
 
-    fn order(number: u32, day: u32, cards: i64) -> PaymentOrder {
+    /// An order of `cards` cards dated `day` of 2024; with `period`, declaring the 15 days up
+    /// to its date.
+    fn order(number: u32, day: u32, cards: i64, period: bool) -> PaymentOrder {
         let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(day));
-        PaymentOrder::new(&number.to_string(), date, Amount::from_cents(1679 * cards), None).unwrap()
+        let period = period.then(|| (date - chrono::Days::new(14), date));
+        PaymentOrder::new(&number.to_string(), date, Amount::from_cents(1679 * cards), period).unwrap()
     }
 
     proptest! {
@@ -407,7 +418,7 @@ mod tests {
         #[test]
         fn every_group_as_if_alone(
             cards in prop::collection::vec((0u32..4, 0i64..300 * 86_400), 0..200),
-            orders in prop::collection::vec((0u32..4, 1u32..9999, 0u32..330, 1i64..40), 0..16),
+            orders in prop::collection::vec((0u32..4, 1u32..9999, 0u32..330, 1i64..40, any::<bool>()), 0..16),
             counts in prop::collection::vec((0u32..4, 1u32..5, 0u64..80), 0..8),
             sorted in any::<bool>(),
         ) {
@@ -416,7 +427,7 @@ mod tests {
             if sorted { cards.sort_by_key(|c| c.0); }
             let groups: Vec<u32> = cards.iter().map(|c| c.0).collect();
             let epochs: Vec<i64> = cards.iter().map(|c| c.1).collect();
-            let orders: Vec<(u32, PaymentOrder)> = orders.iter().enumerate().map(|(i, &(g, n, d, c))| (g, order(n * 100 + i as u32, d, c))).collect();
+            let orders: Vec<(u32, PaymentOrder)> = orders.iter().enumerate().map(|(i, &(g, n, d, c, p))| (g, order(n * 100 + i as u32, d, c, p))).collect();
             let counts: Vec<(u32, Quarter, u64)> = counts.iter().map(|&(g, q, n)| (g, Quarter::new(2024, q).unwrap(), n)).collect();
             let transmitted = vec![(1u32, Quarter::new(2024, 1).unwrap())];
             let input = GroupedInput::new(4, &groups, &epochs, orders.clone(), &counts, &transmitted).unwrap();
@@ -474,6 +485,32 @@ mod tests {
             }
             prop_assert_eq!(next, sizes.len());
         }
+    }
+
+    /// Groups reconciled one after the other in the same working memory: the second, with a
+    /// day every third day and an order declaring a fortnight, gets what it gets alone.
+    #[test]
+    fn working_memory_is_not_carried_to_the_next_group() {
+        let base = 1_704_070_800i64; // 2024-01-01T01:00:00Z
+        let mut groups = Vec::new();
+        let mut epochs = Vec::new();
+        for day in 0..60 {
+            groups.push(0u32);
+            epochs.push(base + day * 86_400);
+        }
+        for day in (0..60).step_by(3) {
+            groups.push(1u32);
+            epochs.push(base + day * 86_400);
+        }
+        let own = order(1, 23, 5, true); // 2024-01-24, declaring 10–24 January: five cards
+        let input = GroupedInput::new(2, &groups, &epochs, vec![(1, own.clone())], &[], &[]).unwrap();
+        let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+        let schedule = PriceSchedule::builtin();
+        let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+        let alone = allocate(&epochs[60..], vec![own], &schedule).unwrap();
+        assert_eq!(alone.credit, Amount::ZERO);
+        assert_eq!(all[1].summary.credit, alone.credit);
+        assert_eq!(all[1].summary.debit, alone.debit);
     }
 
     #[test]

@@ -112,3 +112,12 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The eight-lane range is the plain fold's, for any length (the lanes and the rest).
+    #[test]
+    fn range_of_is_the_least_and_greatest(moments in prop::collection::vec(any::<i64>(), 0..70)) {
+        let plain = moments.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        prop_assert_eq!(super::range_of(&moments), plain);
+    }
+}
