@@ -146,24 +146,12 @@ fn read<'py>(py: Python<'py>, array: &ArrayRef, column: &str, kind: Kind) -> PyR
             numpy_of(py, values.into())
         }
         (Kind::Key, _) => {
+            // Numbered on the text's bytes, by first appearance; files come sorted or
+            // partitioned by municipality, and each run is read whole (see `keys`).
             let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;
-            let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-            let mut names: Vec<&str> = Vec::new();
-            let mut codes = Vec::with_capacity(text.len());
-            let mut previous: Option<(&str, u32)> = None;
-            for value in text.as_string::<i32>() {
-                let key = value.unwrap_or_default();
-                // Files come sorted or partitioned by municipality: a run reuses its code.
-                let code = match previous {
-                    Some((p, code)) if p == key => code,
-                    _ => *index.entry(key).or_insert_with(|| {
-                        names.push(key);
-                        (names.len() - 1) as u32
-                    }),
-                };
-                previous = Some((key, code));
-                codes.push(code);
-            }
+            let text = text.as_string::<i32>();
+            let (codes, first) = crate::keys::number_text(text.offsets(), text.values());
+            let names: Vec<&str> = first.iter().map(|&row| text.value(row)).collect();
             let codes = PyArray1::from_vec(py, codes).into_any();
             Ok((codes, PyList::new(py, names)?).into_pyobject(py)?.into_any())
         }

@@ -13,6 +13,7 @@ mod errors;
 mod groups;
 mod identifiers;
 mod import;
+mod keys;
 mod money;
 mod orders;
 mod password;
@@ -40,7 +41,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sites::PySiteRegistry>()?;
     m.add_function(wrap_pyfunction!(money::parse_amount, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::arrow_columns, m)?)?;
-    m.add_function(wrap_pyfunction!(groups::key_groups, m)?)?;
+    m.add_function(wrap_pyfunction!(keys::key_groups, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::read_arrow_array, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::arrow_table, m)?)?;
     m.add_function(wrap_pyfunction!(money::parse_amount_machine, m)?)?;

@@ -83,3 +83,27 @@ def test_group_keys_are_numbered_as_by_a_dict(cards: list, orders: list, runs: b
     objects = [None if c is None else c.astype(object) for c in columns]
     names, groups = _factorize(np, objects)
     assert [g.tolist() for g in groups] == [e or [] for e in expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(key_lists, st.booleans(), st.integers(0, 3))
+def test_arrow_keys_are_numbered_as_by_a_dict(keys: list, runs: bool, offset: int) -> None:
+    """Arrow text keys (runs read whole on their bytes) get a dict's numbering, also for a
+    slice of an array (offsets not starting at zero)."""
+    import pyarrow as pa
+
+    from cie_pagamenti import _native
+
+    if runs:
+        keys = sorted(keys)
+    array = pa.array(["x"] * offset + keys, pa.string()).slice(offset)
+    codes, names = _native.arrow_columns(pa.table({"m": array}), [("m", "key")])["m"]
+    expected_names, expected = _dict_numbering([np_array(keys)])
+    assert names == expected_names
+    assert codes.tolist() == expected[0]
+
+
+def np_array(values: list):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    return np.asarray(values, dtype=object)

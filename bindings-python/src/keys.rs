@@ -1,0 +1,138 @@
+//! Group keys numbered for the national job, on their bytes: numpy fixed-width columns
+//! (`<U`/`S` text, integers) and Arrow text columns. Equal bytes, one group; groups numbered
+//! by first appearance. Keys of a file partitioned by municipality come in runs: each run is
+//! found with a few probes and checked whole by comparing its bytes with themselves shifted by
+//! one key (equal exactly when every key equals the next), instead of one lookup per row.
+
+use std::collections::HashMap;
+
+use cie_pagamenti::ErrorCode;
+use numpy::PyArray1;
+use pyo3::prelude::*;
+
+use crate::convert;
+use crate::errors::coded;
+
+/// The end of the run of rows equal to row `start`, among `rows`: `same(i)` tells whether row
+/// `i` equals row `start`, `whole(start, end)` whether all of `start..end` do. The candidate
+/// end is found by doubling steps and a binary search (as for sorted keys), then checked whole;
+/// a failed check (keys not sorted) ends the run at the first row that differs. A run need not
+/// be maximal: the next one finds the same group by its key.
+fn run_end(rows: usize, start: usize, same: impl Fn(usize) -> bool, whole: impl Fn(usize, usize) -> bool) -> usize {
+    let (mut low, mut step) = (start + 1, 1usize);
+    while low + step <= rows && same(low + step - 1) {
+        low += step;
+        step *= 2;
+    }
+    // Rows before `low` are probably equal; the first different one is below `high`.
+    let mut high = (low + step).min(rows);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if same(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    if whole(start, low) {
+        return low;
+    }
+    (start + 1..rows).find(|&i| !same(i)).unwrap_or(rows)
+}
+
+/// Numbers the rows of key columns by first appearance, column after column: `key(c, i)` is
+/// row `i`'s key in column `c`, `runs` finds the end of a run in a column. Returns each
+/// column's numbers and each group's first (column, row).
+fn number<'k>(
+    rows: &[usize],
+    key: impl Fn(usize, usize) -> &'k [u8],
+    run: impl Fn(usize, usize) -> usize,
+) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
+    let mut index: HashMap<&[u8], u32> = HashMap::new();
+    let mut first = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (c, &n) in rows.iter().enumerate() {
+        let mut numbers = Vec::with_capacity(n);
+        let mut start = 0;
+        while start < n {
+            let next = first.len() as u32;
+            let group = *index.entry(key(c, start)).or_insert_with(|| {
+                first.push((c, start));
+                next
+            });
+            let end = run(c, start);
+            numbers.resize(end, group);
+            start = end;
+        }
+        out.push(numbers);
+    }
+    (out, first)
+}
+
+/// Group numbers of columns whose keys are `width` bytes each.
+pub(crate) fn number_fixed(width: usize, columns: &[&[u8]]) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
+    let rows: Vec<usize> = columns.iter().map(|c| c.len() / width).collect();
+    let key = |c: usize, i: usize| &columns[c][i * width..(i + 1) * width];
+    let run = |c: usize, start: usize| {
+        let bytes = columns[c];
+        let first = key(c, start);
+        let same = |i: usize| key(c, i) == first;
+        let whole = |s: usize, e: usize| bytes[s * width..(e - 1) * width] == bytes[(s + 1) * width..e * width];
+        run_end(rows[c], start, same, whole)
+    };
+    number(&rows, key, run)
+}
+
+/// Group numbers of one text column given as Arrow's offsets (one more than the rows) and
+/// values.
+pub(crate) fn number_text(offsets: &[i32], values: &[u8]) -> (Vec<u32>, Vec<usize>) {
+    let rows = offsets.len().saturating_sub(1);
+    let at = |i: usize| offsets[i].max(0) as usize;
+    let key = |_: usize, i: usize| values.get(at(i)..at(i + 1)).unwrap_or_default();
+    let run = |_: usize, start: usize| {
+        let first = key(0, start);
+        let len = first.len();
+        let same = |i: usize| key(0, i) == first;
+        // Every key of the run as long as the first, and the run's bytes equal to themselves
+        // shifted by one key.
+        let whole = |s: usize, e: usize| {
+            let lengths =
+                offsets[s..=e].windows(2).fold(0i64, |d, w| d | (i64::from(w[1]) - i64::from(w[0]) - len as i64));
+            lengths == 0 && values.get(at(s) + len..at(e)) == values.get(at(s)..at(e).saturating_sub(len))
+        };
+        run_end(rows, start, same, whole)
+    };
+    let (mut numbers, first) = number(&[rows], key, run);
+    (numbers.pop().unwrap_or_default(), first.into_iter().map(|(_, row)| row).collect())
+}
+
+/// Each key column's group numbers, and each group's first (column, row).
+type KeyGroups<'py> = (Vec<Bound<'py, PyArray1<u32>>>, Vec<(usize, usize)>);
+
+/// Group numbers for the `by` columns of the national job's tables, given as numpy arrays of
+/// one fixed-width type viewed as bytes (`width` bytes per key: text of `<U`/`S` dtypes,
+/// integers): for each column its numbers (`uint32`), and for each group the column and row of
+/// its first appearance.
+#[pyfunction]
+pub(crate) fn key_groups<'py>(
+    py: Python<'py>,
+    width: usize,
+    columns: Vec<Bound<'py, PyAny>>,
+) -> PyResult<KeyGroups<'py>> {
+    let not_bytes = || coded(ErrorCode::InputFormat, "keys: contiguous uint8 arrays of whole keys");
+    let arrays = columns
+        .iter()
+        .map(|c| {
+            if !convert::is_ndarray(c) {
+                return Err(not_bytes());
+            }
+            c.extract::<numpy::PyReadonlyArray1<'py, u8>>().map_err(|_| not_bytes())
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let slices = arrays.iter().map(|a| a.as_slice().map_err(|_| not_bytes())).collect::<PyResult<Vec<_>>>()?;
+    if width == 0 || slices.iter().any(|s| s.len() % width != 0) {
+        return Err(not_bytes());
+    }
+    let (numbers, first) = py.detach(|| number_fixed(width, &slices));
+    Ok((numbers.into_iter().map(|n| PyArray1::from_vec(py, n)).collect(), first))
+}
