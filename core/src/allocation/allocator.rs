@@ -15,9 +15,7 @@ use crate::pricing::PriceSchedule;
 #[derive(Clone, Copy, Debug)]
 struct Day {
     number: DayNumber,
-    date: NaiveDate,
-    quarter: Quarter,
-    /// Index of the quarter among the quarters with cards.
+    /// Index of the quarter among the quarters with cards ([`Days::quarters`]).
     slot: usize,
     price: Price,
     signed: u64,
@@ -151,38 +149,32 @@ impl Days {
         days.reserve(counts.days().len());
         let mut quarters = std::mem::take(&mut buffers.quarters);
         quarters.clear();
-        // Days come in order: each date follows from the previous one, and the quarter and the
-        // price are looked up again only when a day leaves the previous one's.
-        let mut previous: Option<(DayNumber, NaiveDate)> = None;
+        // Days come in order: the quarter and the price are looked up (and the day's date
+        // computed) only when a day leaves the previous one's quarter or price; every other
+        // day is compared by its number alone.
         // The last day of the current quarter, and the day the current price ends (MIN: none
         // looked up yet; MAX: the last price of the schedule).
-        let mut quarter_until = NaiveDate::MIN;
-        let mut price_until = NaiveDate::MIN;
+        let (mut quarter_until, mut price_until) = (i64::MIN, i64::MIN);
         let mut price = Price::new(0);
         let refused = || AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
         for &(day, count) in counts.days() {
-            let date = match previous {
-                Some((before, date)) if day == before + 1 => date.succ_opt().ok_or_else(refused)?,
-                Some((before, date)) if day > before && day - before < 31 => {
-                    date.checked_add_days(chrono::Days::new((day - before) as u64)).ok_or_else(refused)?
+            let number = i64::from(day);
+            if number > quarter_until || number >= price_until {
+                let date = date_of_day_number(day).ok_or_else(refused)?;
+                if number > quarter_until {
+                    // Days come in order: a day past the quarter's end opens the next quarter.
+                    let quarter =
+                        Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
+                    quarter_until = i64::from(day_number(quarter.last_day()));
+                    quarters.push(quarter);
                 }
-                _ => date_of_day_number(day).ok_or_else(refused)?,
-            };
-            previous = Some((day, date));
-            if date > quarter_until {
-                // Days come in order: a day past the quarter's end opens the next quarter.
-                let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-                quarter_until = quarter.last_day();
-                quarters.push(quarter);
+                if number >= price_until {
+                    let (p, next) = schedule.price_and_next_change(date)?;
+                    price = Price::new(p.unit.cents());
+                    price_until = next.map_or(i64::MAX, |n| i64::from(day_number(n)));
+                }
             }
-            let slot = quarters.len() - 1;
-            let quarter = quarters[slot];
-            if date >= price_until {
-                let (p, next) = schedule.price_and_next_change(date)?;
-                price = Price::new(p.unit.cents());
-                price_until = next.unwrap_or(NaiveDate::MAX);
-            }
-            days.push(Day { number: day, date, quarter, slot, price, signed: count, unpaid: count });
+            days.push(Day { number: day, slot: quarters.len() - 1, price, signed: count, unpaid: count });
         }
         let span_start = days.first().map_or(0, |d| d.number);
         let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
@@ -207,7 +199,10 @@ impl Days {
         let offset = i64::from(day_number(date)) - i64::from(self.span_start);
         match usize::try_from(offset) {
             Err(_) => 0,
-            Ok(o) if self.first_at.is_empty() && o < self.span => self.list.partition_point(|d| d.date < date),
+            Ok(o) if self.first_at.is_empty() && o < self.span => {
+                let day = day_number(date);
+                self.list.partition_point(|d| d.number < day)
+            }
             Ok(o) => self.first_at.get(o).copied().unwrap_or(self.list.len()),
         }
     }
@@ -307,7 +302,7 @@ impl Allocator {
             self.slots[d.slot].pay(take, cost);
             last_slot = Some(d.slot);
             if self.detail {
-                add_portion(&mut self.portions, first, d.quarter, take, cost);
+                add_portion(&mut self.portions, first, self.days.quarters[d.slot], take, cost);
             }
             if d.unpaid > 0 {
                 break;
@@ -363,7 +358,7 @@ impl Allocator {
         self.slots[d.slot].pay(take, cost);
         if self.detail {
             let first = self.portions.len();
-            add_portion(&mut self.portions, first, d.quarter, take, cost);
+            add_portion(&mut self.portions, first, self.days.quarters[d.slot], take, cost);
             self.ends.push(self.portions.len());
         }
         true
