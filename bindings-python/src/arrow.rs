@@ -96,42 +96,51 @@ fn per_second(unit: TimeUnit) -> i64 {
     }
 }
 
-fn read<'py>(py: Python<'py>, array: &ArrayRef, column: &str, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
+/// A chunk's missing values and floating point refused (for every kind but text).
+fn check(array: &ArrayRef, column: &str, kind: Kind) -> PyResult<()> {
     if array.null_count() > 0 {
         let first = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
         return Err(bad(column, &format!("{} missing values (the first at row {first})", array.null_count())));
     }
-    let data_type = array.data_type().clone();
-    if matches!(data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) && !matches!(kind, Kind::Text) {
+    if matches!(array.data_type(), DataType::Float16 | DataType::Float32 | DataType::Float64)
+        && !matches!(kind, Kind::Text)
+    {
         return Err(coded(
             ErrorCode::FloatNotAllowed,
             &format!("Arrow column {column:?} is floating point: give integers (epoch seconds, cents, counts)"),
         ));
     }
+    Ok(())
+}
+
+/// One chunk of a column of an integer kind (seconds, days, int) as int64 values: the
+/// chunk's own buffer when it already holds them.
+fn int64_of(array: &ArrayRef, column: &str, kind: Kind) -> PyResult<ScalarBuffer<i64>> {
+    check(array, column, kind)?;
+    let data_type = array.data_type().clone();
     match (kind, &data_type) {
         (Kind::Seconds, DataType::Timestamp(TimeUnit::Second, _)) => {
-            numpy_of(py, array.as_primitive::<TimestampSecondType>().values().clone())
+            Ok(array.as_primitive::<TimestampSecondType>().values().clone())
         }
-        (Kind::Seconds, DataType::Int64) => numpy_of(py, array.as_primitive::<Int64Type>().values().clone()),
+        (Kind::Seconds, DataType::Int64) => Ok(array.as_primitive::<Int64Type>().values().clone()),
         (Kind::Seconds, DataType::Timestamp(unit, _)) => {
             let n = per_second(*unit);
-            let values: Vec<i64> = int64_values(array, column)?.iter().map(|v| v.div_euclid(n)).collect();
-            numpy_of(py, values.into())
+            Ok(int64_values(array, column)?.iter().map(|v| v.div_euclid(n)).collect::<Vec<i64>>().into())
         }
-        (Kind::Seconds | Kind::Int, t) if t.is_integer() => numpy_of(py, int64_values(array, column)?),
+        (Kind::Seconds | Kind::Int, t) if t.is_integer() => int64_values(array, column),
         (Kind::Days, DataType::Date32) => {
-            let values: Vec<i64> = array.as_primitive::<Date32Type>().values().iter().map(|&d| i64::from(d)).collect();
-            numpy_of(py, values.into())
+            Ok(array.as_primitive::<Date32Type>().values().iter().map(|&d| i64::from(d)).collect::<Vec<i64>>().into())
         }
-        (Kind::Days, DataType::Date64) => {
-            let values: Vec<i64> =
-                array.as_primitive::<Date64Type>().values().iter().map(|&ms| ms.div_euclid(86_400_000)).collect();
-            numpy_of(py, values.into())
-        }
+        (Kind::Days, DataType::Date64) => Ok(array
+            .as_primitive::<Date64Type>()
+            .values()
+            .iter()
+            .map(|&ms| ms.div_euclid(86_400_000))
+            .collect::<Vec<i64>>()
+            .into()),
         (Kind::Days, DataType::Timestamp(unit, _)) => {
             let n = per_second(*unit) * 86_400;
-            let values: Vec<i64> = int64_values(array, column)?.iter().map(|v| v.div_euclid(n)).collect();
-            numpy_of(py, values.into())
+            Ok(int64_values(array, column)?.iter().map(|v| v.div_euclid(n)).collect::<Vec<i64>>().into())
         }
         (Kind::Days, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
             // ISO dates as text: parsed by the core, each failure named with its row.
@@ -143,25 +152,66 @@ fn read<'py>(py: Python<'py>, array: &ArrayRef, column: &str, kind: Kind) -> PyR
                     .map_err(|e| bad(column, &format!("row {row}: {e}")))?;
                 values.push((day - epoch).num_days());
             }
-            numpy_of(py, values.into())
-        }
-        (Kind::Key, _) => {
-            // Numbered on the text's bytes, by first appearance; files come sorted or
-            // partitioned by municipality, and each run is read whole (see `keys`).
-            let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;
-            let text = text.as_string::<i32>();
-            let (codes, first) = crate::keys::number_text(text.offsets(), text.values());
-            let names: Vec<&str> = first.iter().map(|&row| text.value(row)).collect();
-            let codes = PyArray1::from_vec(py, codes).into_any();
-            Ok((codes, PyList::new(py, names)?).into_pyobject(py)?.into_any())
-        }
-        (Kind::Text, _) => {
-            let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;
-            let strings: Vec<&str> = text.as_string::<i32>().iter().map(Option::unwrap_or_default).collect();
-            Ok(PyList::new(py, strings)?.into_any())
+            Ok(values.into())
         }
         (_, t) => Err(bad(column, &format!("type {t} cannot be read here"))),
     }
+}
+
+/// A column given as chunks, read as `kind`: integer kinds as one int64 numpy array (a single
+/// chunk's buffer shared, several chunks' values copied once into one buffer); keys numbered
+/// across the chunks without joining them; text as a list of `str`.
+fn read_chunks<'py>(
+    py: Python<'py>,
+    chunks: &[ArrayRef],
+    column: &str,
+    data_type: &DataType,
+    kind: Kind,
+) -> PyResult<Bound<'py, PyAny>> {
+    match kind {
+        Kind::Seconds | Kind::Days | Kind::Int => {
+            let parts = chunks.iter().map(|c| int64_of(c, column, kind)).collect::<PyResult<Vec<_>>>()?;
+            let values = match parts.as_slice() {
+                [one] => one.clone(),
+                many => {
+                    let mut all = Vec::with_capacity(many.iter().map(|p| p.len()).sum());
+                    for part in many {
+                        all.extend_from_slice(part);
+                    }
+                    all.into()
+                }
+            };
+            numpy_of(py, values)
+        }
+        Kind::Key => {
+            // Numbered on the text's bytes, by first appearance, chunk after chunk; files come
+            // sorted or partitioned by municipality, and each run is read whole (see `keys`).
+            let texts = chunks
+                .iter()
+                .map(|c| {
+                    check(c, column, kind)?;
+                    arrow_cast::cast(c, &DataType::Utf8).map_err(|e| arrow_error(column, &e))
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            let parts: Vec<_> = texts.iter().map(|t| t.as_string::<i32>()).collect();
+            let bytes: Vec<(&[i32], &[u8])> = parts.iter().map(|t| (&t.offsets()[..], t.values().as_slice())).collect();
+            let (codes, first) = crate::keys::number_text(&bytes);
+            let names: Vec<&str> = first.iter().map(|&(chunk, row)| parts[chunk].value(row)).collect();
+            let codes = PyArray1::from_vec(py, codes).into_any();
+            Ok((codes, PyList::new(py, names)?).into_pyobject(py)?.into_any())
+        }
+        Kind::Text => {
+            let array = joined(chunks, column, data_type)?;
+            check(&array, column, kind)?;
+            let text = arrow_cast::cast(&array, &DataType::Utf8).map_err(|e| arrow_error(column, &e))?;
+            let strings: Vec<&str> = text.as_string::<i32>().iter().map(Option::unwrap_or_default).collect();
+            Ok(PyList::new(py, strings)?.into_any())
+        }
+    }
+}
+
+fn read<'py>(py: Python<'py>, array: &ArrayRef, column: &str, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
+    read_chunks(py, std::slice::from_ref(array), column, array.data_type(), kind)
 }
 
 /// The named columns of an Arrow table (`__arrow_c_stream__`/`__arrow_c_array__`) as numpy
@@ -180,8 +230,7 @@ pub(crate) fn arrow_columns(
         let kind = Kind::parse(&kind)?;
         let Ok(index) = schema.index_of(&name) else { continue };
         let chunks: Vec<ArrayRef> = batches.iter().map(|b| b.column(index).clone()).collect();
-        let array = joined(&chunks, &name, schema.field(index).data_type())?;
-        out.set_item(&name, read(py, &array, &name, kind)?)?;
+        out.set_item(&name, read_chunks(py, &chunks, &name, schema.field(index).data_type(), kind)?)?;
     }
     Ok(out)
 }

@@ -83,27 +83,28 @@ pub(crate) fn number_fixed(width: usize, columns: &[&[u8]]) -> (Vec<Vec<u32>>, V
     number(&rows, key, run)
 }
 
-/// Group numbers of one text column given as Arrow's offsets (one more than the rows) and
-/// values.
-pub(crate) fn number_text(offsets: &[i32], values: &[u8]) -> (Vec<u32>, Vec<usize>) {
-    let rows = offsets.len().saturating_sub(1);
-    let at = |i: usize| offsets[i].max(0) as usize;
-    let key = |_: usize, i: usize| values.get(at(i)..at(i + 1)).unwrap_or_default();
-    let run = |_: usize, start: usize| {
-        let first = key(0, start);
+/// Group numbers of one text column given in chunks, each as Arrow's offsets (one more than
+/// its rows) and values: the numbers of all the rows, and each group's first (chunk, row).
+pub(crate) fn number_text(chunks: &[(&[i32], &[u8])]) -> (Vec<u32>, Vec<(usize, usize)>) {
+    let rows: Vec<usize> = chunks.iter().map(|(offsets, _)| offsets.len().saturating_sub(1)).collect();
+    let at = |c: usize, i: usize| chunks[c].0[i].max(0) as usize;
+    let key = |c: usize, i: usize| chunks[c].1.get(at(c, i)..at(c, i + 1)).unwrap_or_default();
+    let run = |c: usize, start: usize| {
+        let (offsets, values) = chunks[c];
+        let first = key(c, start);
         let len = first.len();
-        let same = |i: usize| key(0, i) == first;
+        let same = |i: usize| key(c, i) == first;
         // Every key of the run as long as the first, and the run's bytes equal to themselves
         // shifted by one key.
         let whole = |s: usize, e: usize| {
             let lengths =
                 offsets[s..=e].windows(2).fold(0i64, |d, w| d | (i64::from(w[1]) - i64::from(w[0]) - len as i64));
-            lengths == 0 && values.get(at(s) + len..at(e)) == values.get(at(s)..at(e).saturating_sub(len))
+            lengths == 0 && values.get(at(c, s) + len..at(c, e)) == values.get(at(c, s)..at(c, e).saturating_sub(len))
         };
-        run_end(rows, start, same, whole)
+        run_end(rows[c], start, same, whole)
     };
-    let (mut numbers, first) = number(&[rows], key, run);
-    (numbers.pop().unwrap_or_default(), first.into_iter().map(|(_, row)| row).collect())
+    let (numbers, first) = number(&rows, key, run);
+    (numbers.concat(), first)
 }
 
 /// Each key column's group numbers, and each group's first (column, row).

@@ -86,21 +86,27 @@ def test_group_keys_are_numbered_as_by_a_dict(cards: list, orders: list, runs: b
 
 
 @settings(max_examples=200, deadline=None)
-@given(key_lists, st.booleans(), st.integers(0, 3))
-def test_arrow_keys_are_numbered_as_by_a_dict(keys: list, runs: bool, offset: int) -> None:
-    """Arrow text keys (runs read whole on their bytes) get a dict's numbering, also for a
-    slice of an array (offsets not starting at zero)."""
+@given(key_lists, st.booleans(), st.integers(0, 3), st.lists(st.integers(0, 60), max_size=3))
+def test_arrow_keys_are_numbered_as_by_a_dict(keys: list, runs: bool, offset: int, cuts: list) -> None:
+    """Arrow text keys (runs read whole on their bytes, chunk after chunk) get a dict's
+    numbering, also for slices of arrays (offsets not starting at zero); the moments of a
+    column in chunks are the same as in one."""
     import pyarrow as pa
 
     from cie_pagamenti import _native
 
     if runs:
         keys = sorted(keys)
-    array = pa.array(["x"] * offset + keys, pa.string()).slice(offset)
-    codes, names = _native.arrow_columns(pa.table({"m": array}), [("m", "key")])["m"]
+    bounds = [0, *sorted(min(c, len(keys)) for c in cuts), len(keys)]
+    chunks = [pa.array(["x"] * offset + keys[a:b], pa.string()).slice(offset) for a, b in zip(bounds, bounds[1:])]
+    seconds = [pa.array(list(range(a, b)), pa.timestamp("s")) for a, b in zip(bounds, bounds[1:])]
+    table = pa.table({"m": pa.chunked_array(chunks, pa.string()), "t": pa.chunked_array(seconds, pa.timestamp("s"))})
+    columns = _native.arrow_columns(table, [("m", "key"), ("t", "seconds")])
+    codes, names = columns["m"]
     expected_names, expected = _dict_numbering([np_array(keys)])
     assert names == expected_names
     assert codes.tolist() == expected[0]
+    assert columns["t"].tolist() == list(range(len(keys)))
 
 
 def np_array(values: list):  # type: ignore[no-untyped-def]
