@@ -174,7 +174,7 @@ fn read_chunks<'py>(
             let values = match parts.as_slice() {
                 [one] => one.clone(),
                 many => {
-                    let mut all = Vec::with_capacity(many.iter().map(|p| p.len()).sum());
+                    let mut all = Vec::with_capacity(many.iter().map(ScalarBuffer::len).sum());
                     for part in many {
                         all.extend_from_slice(part);
                     }
@@ -193,7 +193,7 @@ fn read_chunks<'py>(
                     arrow_cast::cast(c, &DataType::Utf8).map_err(|e| arrow_error(column, &e))
                 })
                 .collect::<PyResult<Vec<_>>>()?;
-            let parts: Vec<_> = texts.iter().map(|t| t.as_string::<i32>()).collect();
+            let parts: Vec<_> = texts.iter().map(AsArray::as_string::<i32>).collect();
             let bytes: Vec<(&[i32], &[u8])> = parts.iter().map(|t| (&t.offsets()[..], t.values().as_slice())).collect();
             let (codes, first) = crate::keys::number_text(&bytes);
             let names: Vec<&str> = first.iter().map(|&(chunk, row)| parts[chunk].value(row)).collect();
