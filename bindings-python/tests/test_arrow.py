@@ -106,6 +106,8 @@ def test_results_as_arrow_tables_with_exact_money() -> None:
     table = pa.table(result.arrow())
     assert table.num_rows == len(result.rows)
     assert table.schema.field("amount").type == pa.decimal128(18, 2)
+    # Differences of cards are integers, as discrepancies are (and as the CLI writes them).
+    assert table.schema.field("mismatch").type == table.schema.field("discrepancy").type == pa.int64()
     q1 = [r for r in table.to_pylist() if r["municipality"] == "032001" and r["quarter"] == "2024-Q1"]
     assert q1[0]["amount"] == Decimal("50.37") and q1[0]["cards_from_amount"] == 3
     assert pl.DataFrame(result.arrow()).height == table.num_rows, "polars reads it too"

@@ -388,7 +388,7 @@ class GroupedReconciliation:
             ("top_up", cols["top_up_cents"], "cents"),
             ("cieonline_cards", cols["cieonline_cards"], "int"),
             ("discrepancy", cols["discrepancy"], "int"),
-            ("mismatch", cols["mismatch"], "text"),
+            ("mismatch", cols["mismatch"], "int"),
             ("state", cols["state"], "text"),
             ("zero_quarter", cols["zero_quarter"], "bool"),
         ])
