@@ -126,6 +126,14 @@ pub(crate) fn int64_array<'py>(ob: &Bound<'py, PyAny>, what: &str) -> PyResult<n
     ob.extract().map_err(|_| coded(ErrorCode::InputFormat, &format!("{what}: an int64 numpy array")))
 }
 
+/// An optional int64 numpy array (`None` or absent: `None`), or a coded error naming it.
+pub(crate) fn optional_int64_array<'py>(
+    ob: Option<&Bound<'py, PyAny>>,
+    what: &str,
+) -> PyResult<Option<numpy::PyReadonlyArray1<'py, i64>>> {
+    ob.filter(|o| !o.is_none()).map(|o| int64_array(o, what)).transpose()
+}
+
 /// A report as the bindings hand it over: its JSON and its PDF, rendered now (the footer's
 /// "generato il" is the binding's clock, never the core's, which has none; the report's own
 /// `now` decides only the rules).

@@ -252,9 +252,8 @@ pub(crate) fn allocate_columns(
     let cards = convert::int64_array(cards, "cards")?;
     let dates = convert::int64_array(dates, "dates")?;
     let dates = dates.as_slice().map_err(|_| contiguous("dates"))?;
-    let period_from =
-        period_from.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period_from")).transpose()?;
-    let period_to = period_to.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period_to")).transpose()?;
+    let period_from = convert::optional_int64_array(period_from, "period_from")?;
+    let period_to = convert::optional_int64_array(period_to, "period_to")?;
     let amount_cents = cents_array(amount_cents)?;
     let cents = amount_cents.as_slice().map_err(|_| contiguous("amount_cents"))?;
     let from = period_from.as_ref().map(|a| a.as_slice().map_err(|_| contiguous("period_from"))).transpose()?;
@@ -288,6 +287,15 @@ pub(crate) enum Numbers<'a> {
 }
 
 impl Numbers<'_> {
+    /// Number of orders in the column.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Numbers::Joined(_, count) => *count,
+            Numbers::Items(items) => items.len(),
+            Numbers::Integers(integers) => integers.len(),
+        }
+    }
+
     /// The next order of the column (row `row`), checked as by [`PaymentOrder::new`].
     pub(crate) fn order(
         &mut self,
@@ -365,11 +373,7 @@ fn columns(
     to: Option<&[i64]>,
     schedule: PriceSchedule,
 ) -> PyResult<PyAllocation> {
-    let n = match &numbers {
-        Numbers::Joined(_, count) => *count,
-        Numbers::Items(items) => items.len(),
-        Numbers::Integers(integers) => integers.len(),
-    };
+    let n = numbers.len();
     if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }

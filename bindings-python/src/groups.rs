@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::convert;
-use crate::engine::{cents_array, DayMemo, NumberColumn, Numbers};
+use crate::engine::{cents_array, DayMemo, NumberColumn};
 use crate::errors::{coded, IntoPy};
 
 fn slice<'a>(a: &'a numpy::PyReadonlyArray1<'_, i64>, what: &str) -> PyResult<&'a [i64]> {
@@ -69,10 +69,8 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let (ng, nc, tg) = (s(3, "cie_group")?, s(4, "cie_cards")?, s(5, "tr_group")?);
     let cents = cents_array(amount_cents)?;
     let oc = slice(&cents, "amount_cents")?;
-    let periods = [period_from, period_to]
-        .map(|p| p.filter(|p| !p.is_none()).map(|p| convert::int64_array(p, "period")).transpose());
-    let [from, to] = periods;
-    let (from, to) = (from?, to?);
+    let from = convert::optional_int64_array(period_from, "period_from")?;
+    let to = convert::optional_int64_array(period_to, "period_to")?;
     let pf = from.as_ref().map(|a| slice(a, "period_from")).transpose()?;
     let pt = to.as_ref().map(|a| slice(a, "period_to")).transpose()?;
     // The cards' groups: a uint32 array read in place (the core checks each is below `groups`).
@@ -84,12 +82,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let cg = card_group.as_slice().map_err(|_| not_u32())?;
     let source = NumberColumn::read(numbers, joined)?;
     let mut numbers = source.numbers()?;
-    let count = match &numbers {
-        Numbers::Joined(_, count) => *count,
-        Numbers::Items(items) => items.len(),
-        Numbers::Integers(integers) => integers.len(),
-    };
-    if [od.len(), oc.len(), count]
+    if [od.len(), oc.len(), numbers.len()]
         .iter()
         .chain(pf.map(<[i64]>::len).as_ref())
         .chain(pt.map(<[i64]>::len).as_ref())

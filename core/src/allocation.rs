@@ -362,8 +362,7 @@ pub fn allocate_totals_of(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(cards, orders, schedule, false, &mut AllocationBuffers::default())
-        .map(|table| table.into_totals(orders.len()))
+    allocate_totals_in(cards, orders, schedule, &mut AllocationBuffers::default())
 }
 
 /// [`allocate_totals_of`] in working memory kept from one allocation to the next (the

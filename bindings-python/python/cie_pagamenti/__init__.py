@@ -443,11 +443,8 @@ def _factorize(np: Any, keys: List[Any]) -> Tuple[List[Any], List[Any]]:
         numbers, first = _native.key_groups(width, columns)
         names = [keys[present[column]][row] for column, row in first]
         groups: List[Any] = [np.zeros(0, dtype=np.int64)] * len(keys)
-        for i, n in zip(present, numbers):
-            groups[i] = n
-        groups[0] = np.ascontiguousarray(groups[0], dtype=np.uint32)
-        for i in range(1, len(keys)):
-            groups[i] = groups[i].astype(np.int64)
+        for i, n in zip(present, numbers):  # uint32 for the cards, int64 for the other tables
+            groups[i] = n if i == 0 else n.astype(np.int64)
         return names, groups
     index: Dict[Any, int] = {}
     names = []

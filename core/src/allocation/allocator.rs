@@ -59,7 +59,6 @@ struct NextUnpaid(Vec<u32>);
 
 impl NextUnpaid {
     fn new(n: usize, mut buffer: Vec<u32>) -> NextUnpaid {
-        buffer.clear();
         buffer.extend(0..=n as u32);
         NextUnpaid(buffer)
     }
@@ -122,8 +121,14 @@ pub(crate) struct AllocationBuffers {
     sums: Vec<QuarterAllocation>,
 }
 
+/// A buffer of [`AllocationBuffers`] taken for use, emptied (its capacity kept).
+fn emptied<T>(buffer: &mut Vec<T>) -> Vec<T> {
+    let mut taken = std::mem::take(buffer);
+    taken.clear();
+    taken
+}
+
 /// The days with cards, and how to find them.
-#[derive(Clone)]
 pub(super) struct Days {
     list: Vec<Day>,
     /// The distinct quarters of the days, in order (`Day::slot` indexes it).
@@ -144,11 +149,9 @@ impl Days {
         schedule: &PriceSchedule,
         buffers: &mut AllocationBuffers,
     ) -> Result<Days, AllocationError> {
-        let mut days = std::mem::take(&mut buffers.days);
-        days.clear();
+        let mut days = emptied(&mut buffers.days);
         days.reserve(counts.days().len());
-        let mut quarters = std::mem::take(&mut buffers.quarters);
-        quarters.clear();
+        let mut quarters = emptied(&mut buffers.quarters);
         // Days come in order: the quarter and the price are looked up (and the day's date
         // computed) only when a day leaves the previous one's quarter or price; every other
         // day is compared by its number alone.
@@ -178,8 +181,7 @@ impl Days {
         }
         let span_start = days.first().map_or(0, |d| d.number);
         let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
-        let mut first_at = std::mem::take(&mut buffers.first_at);
-        first_at.clear();
+        let mut first_at = emptied(&mut buffers.first_at);
         // O(span) to build: only when the orders are enough to repay it.
         if span <= (1 << 18).min(4 * (days.len() + orders) + 1024) {
             first_at.resize(span, 0);
@@ -230,11 +232,10 @@ pub(super) struct Allocator {
 impl Allocator {
     pub(super) fn new(days: Days, orders: usize, detail: bool, buffers: &mut AllocationBuffers) -> Allocator {
         let room = if detail { orders } else { 0 };
-        let mut slots = std::mem::take(&mut buffers.slots);
-        slots.clear();
+        let mut slots = emptied(&mut buffers.slots);
         slots.resize(days.quarters.len(), Slot::default());
         Allocator {
-            next: NextUnpaid::new(days.list.len(), std::mem::take(&mut buffers.next)),
+            next: NextUnpaid::new(days.list.len(), emptied(&mut buffers.next)),
             cursor: 0,
             period: None,
             slots,
@@ -253,7 +254,7 @@ impl Allocator {
         for d in &mut self.days.list {
             d.unpaid = d.signed;
         }
-        self.next = NextUnpaid::new(self.days.list.len(), std::mem::take(&mut self.next.0));
+        self.next = NextUnpaid::new(self.days.list.len(), emptied(&mut self.next.0));
         self.cursor = 0;
         self.period = None;
         self.slots.fill(Slot::default());
@@ -368,8 +369,7 @@ impl Allocator {
     pub(super) fn finish(self, sequence: Option<Vec<usize>>, buffers: &mut AllocationBuffers) -> AllocationTable {
         // Each quarter's days are summed in its slot (the days of a quarter are consecutive),
         // then the quarters are keyed once each.
-        let mut sums = std::mem::take(&mut buffers.sums);
-        sums.clear();
+        let mut sums = emptied(&mut buffers.sums);
         sums.resize(self.days.quarters.len(), QuarterAllocation::default());
         let mut cards = 0u64;
         for d in &self.days.list {
