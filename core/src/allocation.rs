@@ -289,7 +289,7 @@ pub fn allocate_table(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(&CardCounts::of(cards)?, orders, schedule, true, &mut AllocationBuffers::default())
+    allocate_source(Cards::Counts(&CardCounts::of(cards)?), orders, schedule, true, &mut AllocationBuffers::default())
 }
 
 /// [`allocate_table`] of orders given as [`OrderColumns`] (no allocation per order anywhere:
@@ -299,7 +299,7 @@ pub fn allocate_columns(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(&CardCounts::of(cards)?, orders, schedule, true, &mut AllocationBuffers::default())
+    allocate_source(Cards::Counts(&CardCounts::of(cards)?), orders, schedule, true, &mut AllocationBuffers::default())
 }
 
 /// [`allocate_columns`] of cards counted beforehand ([`CardCounts`], possibly in parts on
@@ -309,7 +309,7 @@ pub fn allocate_counted(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTable, AllocationError> {
-    allocate_source(cards, orders, schedule, true, &mut AllocationBuffers::default())
+    allocate_source(Cards::Counts(cards), orders, schedule, true, &mut AllocationBuffers::default())
 }
 
 /// The totals of an allocation, without the detail of each order: what a national batch
@@ -352,7 +352,7 @@ pub fn allocate_totals(
     orders: &OrderColumns,
     schedule: &PriceSchedule,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(cards, orders, schedule, false, &mut AllocationBuffers::default())
+    allocate_source(Cards::Counts(cards), orders, schedule, false, &mut AllocationBuffers::default())
         .map(|table| table.into_totals(orders.len()))
 }
 
@@ -373,7 +373,26 @@ pub(crate) fn allocate_totals_in(
     schedule: &PriceSchedule,
     buffers: &mut AllocationBuffers,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(cards, orders, schedule, false, buffers).map(|table| table.into_totals(orders.len()))
+    allocate_source(Cards::Counts(cards), orders, schedule, false, buffers).map(|table| table.into_totals(orders.len()))
+}
+
+/// [`allocate_totals_in`] of cards counted by [`DayIndex::count`] into `table` (left zeroed):
+/// the day list is read straight from the table.
+pub(crate) fn allocate_totals_indexed(
+    index: &DayIndex,
+    table: &mut [u64],
+    orders: &[PaymentOrder],
+    schedule: &PriceSchedule,
+    buffers: &mut AllocationBuffers,
+) -> Result<AllocationTotals, AllocationError> {
+    allocate_source(Cards::Table(index, table), orders, schedule, false, buffers)
+        .map(|table| table.into_totals(orders.len()))
+}
+
+/// The cards an allocation takes: counted per day, or a counting table of a day index.
+enum Cards<'a> {
+    Counts(&'a CardCounts),
+    Table(&'a DayIndex, &'a mut [u64]),
 }
 
 impl AllocationTable {
@@ -392,14 +411,17 @@ impl AllocationTable {
 
 /// The allocation loop; `detail`: whether each order's portions and credit are written.
 fn allocate_source<O: OrderSource + ?Sized>(
-    cards: &CardCounts,
+    cards: Cards<'_>,
     orders: &O,
     schedule: &PriceSchedule,
     detail: bool,
     buffers: &mut AllocationBuffers,
 ) -> Result<AllocationTable, AllocationError> {
     let count = orders.count();
-    let days = Days::new(cards, count, schedule, buffers)?;
+    let days = match cards {
+        Cards::Counts(cards) => Days::new(cards, count, schedule, buffers)?,
+        Cards::Table(index, table) => Days::from_table(index, table, schedule, buffers)?,
+    };
     // Orders are nearly always given in processing order (date, then number): allocate them
     // as they come, checking the order on the way; at the first order out of place, start
     // over on the sorted orders.
@@ -447,7 +469,7 @@ pub fn allocate_counts(
     orders: Vec<PaymentOrder>,
     schedule: &PriceSchedule,
 ) -> Result<Allocation, AllocationError> {
-    allocate_source(cards, &orders[..], schedule, true, &mut AllocationBuffers::default())
+    allocate_source(Cards::Counts(cards), &orders[..], schedule, true, &mut AllocationBuffers::default())
         .map(|table| table.into_allocation(orders))
 }
 

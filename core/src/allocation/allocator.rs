@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::counting::TABLES;
 use super::processing::Work;
-use super::{AllocationError, AllocationTable, CardCounts, Portion, QuarterAllocation};
+use super::{AllocationError, AllocationTable, CardCounts, DayIndex, Portion, QuarterAllocation};
 use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
 use crate::money::Amount;
 use crate::pricing::PriceSchedule;
@@ -193,6 +194,57 @@ impl Days {
             }
         }
         Ok(Days { list: days, quarters, span_start, span, first_at })
+    }
+
+    /// The day list straight from a counting table of `index` (every slot read once, left
+    /// zeroed): what [`Days::new`] makes of [`DayIndex::days`], without the list of counts in
+    /// between. The first-day table covers the index's whole range.
+    pub(super) fn from_table(
+        index: &DayIndex,
+        table: &mut [u64],
+        schedule: &PriceSchedule,
+        buffers: &mut AllocationBuffers,
+    ) -> Result<Days, AllocationError> {
+        let span = table.len() / TABLES;
+        let mut days = emptied(&mut buffers.days);
+        days.resize(span, Day { number: 0, slot: 0, price: Price::new(0), signed: 0, unpaid: 0 });
+        let mut quarters = emptied(&mut buffers.quarters);
+        let mut first_at = emptied(&mut buffers.first_at);
+        first_at.resize(span, 0);
+        let (mut quarter_until, mut price_until) = (i64::MIN, i64::MIN);
+        let mut price = Price::new(0);
+        let first = index.first_day();
+        let mut n = 0;
+        for (k, lanes) in table.chunks_exact_mut(TABLES).enumerate() {
+            let count: u64 = lanes.iter().sum();
+            lanes.fill(0);
+            let day = first + k as DayNumber;
+            let number = i64::from(day);
+            first_at[k] = n;
+            // As in `Days::new`, looked up only on a day with cards past a boundary; a day
+            // without cards leaves the bounds as they are.
+            if (number > quarter_until || number >= price_until) && count > 0 {
+                let date = date_of_day_number(day)
+                    .ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
+                if number > quarter_until {
+                    let quarter =
+                        Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
+                    quarter_until = i64::from(day_number(quarter.last_day()));
+                    quarters.push(quarter);
+                }
+                if number >= price_until {
+                    let (p, next) = schedule.price_and_next_change(date)?;
+                    price = Price::new(p.unit.cents());
+                    price_until = next.map_or(i64::MAX, |n| i64::from(day_number(n)));
+                }
+            }
+            // Every day written, the length advanced past a day with cards only: no branch to
+            // mispredict on a small municipality's days, with and without cards at random.
+            days[n] = Day { number: day, slot: quarters.len().saturating_sub(1), price, signed: count, unpaid: count };
+            n += usize::from(count > 0);
+        }
+        days.truncate(n);
+        Ok(Days { list: days, quarters, span_start: first, span, first_at })
     }
 
     /// Index of the first day with cards on or after `date`: one step within the span, a

@@ -12,7 +12,10 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::{reconcile, Lifespan, QuarterRow, QuarterState};
-use crate::allocation::{allocate_totals_in, range_of, AllocationBuffers, CardCounts, DayIndex};
+use crate::allocation::{
+    allocate_totals_in, allocate_totals_indexed, range_of, AllocationBuffers, CardCounts, DayIndex,
+};
+use crate::allocation::{AllocationError, AllocationTotals};
 use crate::calendar::rome_day_of_epoch;
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
@@ -239,22 +242,15 @@ impl<'a> GroupedInput<'a> {
     /// The cards of one group counted per day (`table`: a zeroed table of the day index's
     /// slots, left zeroed), or a card outside the calendar as the group's error, with its row
     /// in the caller's columns.
-    fn count(&self, group: usize, table: &mut Vec<u64>) -> Result<CardCounts, (usize, ErrorCode)> {
+    fn count(&self, group: usize) -> Result<CardCounts, (usize, ErrorCode)> {
         let range = self.ranges[group].clone();
-        let epochs = &self.epochs[range.clone()];
-        let error = match &self.index {
-            Some(index) => {
-                table.resize(index.slots(), 0);
-                return Ok(CardCounts::of_indexed(epochs, index, table));
-            }
-            None => match CardCounts::of(epochs) {
-                Ok(counts) => return Ok(counts),
-                Err(e) => e,
-            },
+        let error = match CardCounts::of(&self.epochs[range.clone()]) {
+            Ok(counts) => return Ok(counts),
+            Err(e) => e,
         };
         let (index, code) = match &error {
-            crate::allocation::AllocationError::Card { index, .. } => (*index, error.code()),
-            crate::allocation::AllocationError::Pricing(_) => (0, error.code()),
+            AllocationError::Card { index, .. } => (*index, error.code()),
+            AllocationError::Pricing(_) => (0, error.code()),
         };
         let row = match self.gathered_from {
             None => range.start + index,
@@ -264,6 +260,30 @@ impl<'a> GroupedInput<'a> {
             }
         };
         Err((row, code))
+    }
+
+    /// The allocation totals of one group: with the shared day index when there is one (the
+    /// cards counted in `scratch`'s table), else from the group's own count.
+    fn allocate(
+        &self,
+        group: usize,
+        scratch: &mut Scratch,
+        schedule: &PriceSchedule,
+    ) -> Result<AllocationTotals, (ErrorCode, Option<usize>, Option<String>)> {
+        let orders = &self.orders[group];
+        let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
+        if let Some(index) = &self.index {
+            scratch.table.resize(index.slots(), 0);
+            index.count(&self.epochs[self.ranges[group].clone()], &mut scratch.table);
+            let totals = allocate_totals_indexed(index, &mut scratch.table, orders, schedule, &mut scratch.allocation);
+            if totals.is_err() {
+                // The table is zeroed as it is read: the days after the one refused are not.
+                scratch.table.fill(0);
+            }
+            return totals.map_err(failed);
+        }
+        let cards = self.count(group).map_err(|(row, code)| (code, Some(row), None))?;
+        allocate_totals_in(&cards, orders, schedule, &mut scratch.allocation).map_err(failed)
     }
 
     /// Number of groups.
@@ -344,30 +364,19 @@ impl<'a> GroupedInput<'a> {
             return GroupResult::default();
         }
         let id = u32::try_from(group).unwrap_or(u32::MAX);
-        let orders = &self.orders[group];
-        let counted = self.count(group, &mut scratch.table);
-        let cards = counted.as_ref().map_or(0, CardCounts::cards);
-        let summary = GroupSummary { group: id, cards, orders: orders.len(), ..GroupSummary::default() };
-        let failed = |code: ErrorCode, row: Option<usize>, detail: Option<String>| {
-            let it = detail
-                .as_ref()
-                .map_or_else(|| code.message_it().to_owned(), |d| format!("{} ({d})", code.message_it()));
-            let en = detail.map_or_else(|| code.message_en().to_owned(), |d| format!("{} ({d})", code.message_en()));
-            GroupResult {
-                rows: Vec::new(),
-                summary: GroupSummary {
-                    error: Some(GroupFinding { code, row, message_it: it, message_en: en }),
-                    ..summary.clone()
-                },
-            }
-        };
-        let cards = match counted {
-            Ok(cards) => cards,
-            Err((row, code)) => return failed(code, Some(row), None),
-        };
-        let totals = match allocate_totals_in(&cards, orders, schedule, &mut scratch.allocation) {
+        let cards = self.ranges[group].len() as u64;
+        let summary = GroupSummary { group: id, cards, orders: self.orders[group].len(), ..GroupSummary::default() };
+        let totals = match self.allocate(group, scratch, schedule) {
             Ok(t) => t,
-            Err(e) => return failed(e.code(), None, e.detail(Lang::It)),
+            Err((code, row, detail)) => {
+                let it = detail
+                    .as_ref()
+                    .map_or_else(|| code.message_it().to_owned(), |d| format!("{} ({d})", code.message_it()));
+                let en =
+                    detail.map_or_else(|| code.message_en().to_owned(), |d| format!("{} ({d})", code.message_en()));
+                let error = Some(GroupFinding { code, row, message_it: it, message_en: en });
+                return GroupResult { rows: Vec::new(), summary: GroupSummary { error, ..summary } };
+            }
         };
         let states = self.transmitted[group].iter().map(|q| (*q, QuarterState::Transmitted)).collect();
         let r = reconcile(&totals.entered, &self.cieonline[group], &states, lifespan, now, schedule);
@@ -412,6 +421,31 @@ mod tests {
         PaymentOrder::new(&number.to_string(), date, Amount::from_cents(1679 * cards), period).unwrap()
     }
 
+    /// The built-in price, then `prices` (day of 2024, unit price in cents); with `starts_late`,
+    /// no price before 2024-03-01.
+    pub(super) fn schedule_changing_in_2024(prices: &[(i64, i64)], starts_late: bool) -> PriceSchedule {
+        let base = crate::pricing::BUILTIN_PRICE;
+        let first = if starts_late { chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap() } else { base.valid_from };
+        let mut entries = vec![crate::pricing::Price { valid_from: first, ..base }];
+        for &(day, unit) in prices {
+            let valid_from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(day as u64);
+            if valid_from > first && entries.iter().all(|p| p.valid_from != valid_from) {
+                let unit = Amount::from_cents(unit);
+                let (zero, rate) = (Amount::ZERO, 0);
+                entries.push(crate::pricing::Price {
+                    valid_from,
+                    unit,
+                    net: unit,
+                    vat: zero,
+                    vat_rate_percent: rate,
+                    municipal_share: zero,
+                    ministry_share: zero,
+                });
+            }
+        }
+        PriceSchedule::new(entries).unwrap()
+    }
+
     proptest! {
         /// Each group's rows and summary are what reconciling that municipality alone gives,
         /// whatever the order of the rows.
@@ -421,6 +455,8 @@ mod tests {
             orders in prop::collection::vec((0u32..4, 1u32..9999, 0u32..330, 1i64..40, any::<bool>()), 0..16),
             counts in prop::collection::vec((0u32..4, 1u32..5, 0u64..80), 0..8),
             sorted in any::<bool>(),
+            prices in prop::collection::vec((0i64..320, 1000i64..2500), 0..3),
+            starts_late in any::<bool>(),
         ) {
             let base = 1_704_067_200i64; // 2024-01-01T00:00:00Z
             let mut cards: Vec<(u32, i64)> = cards.into_iter().map(|(g, t)| (g, base + t)).collect();
@@ -432,12 +468,23 @@ mod tests {
             let transmitted = vec![(1u32, Quarter::new(2024, 1).unwrap())];
             let input = GroupedInput::new(4, &groups, &epochs, orders.clone(), &counts, &transmitted).unwrap();
             let now = Moment::parse("2025-02-01T00:00:00").unwrap();
-            let schedule = PriceSchedule::builtin();
+            // Prices changing within the cards' days (each day's price looked up where the day
+            // list is built), and a schedule that starts after some cards (no price for them).
+            let schedule = schedule_changing_in_2024(&prices, starts_late);
             let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
             for g in 0..4u32 {
                 let own: Vec<i64> = cards.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
                 let own_orders: Vec<PaymentOrder> = orders.iter().filter(|o| o.0 == g).map(|o| o.1.clone()).collect();
-                let alone = allocate(&own, own_orders, &schedule).unwrap();
+                let alone = match allocate(&own, own_orders, &schedule) {
+                    Ok(alone) => alone,
+                    Err(e) => {
+                        let got = &all[g as usize];
+                        prop_assert_eq!(got.summary.error.as_ref().map(|f| f.code), Some(e.code()));
+                        prop_assert!(got.rows.is_empty());
+                        continue;
+                    }
+                };
+                prop_assert_eq!(&all[g as usize].summary.error, &None);
                 let cie: BTreeMap<Quarter, u64> = counts.iter().filter(|c| c.0 == g).map(|c| (c.1, c.2)).collect();
                 let states = transmitted.iter().filter(|t| t.0 == g).map(|t| (t.1, QuarterState::Transmitted)).collect();
                 let r = reconcile(&alone.entered_amounts(), &cie, &states, Lifespan::default(), now, &schedule);
