@@ -10,7 +10,7 @@ use super::processing::Work;
 use super::{AllocationError, AllocationTable, CardCounts, DayIndex, Portion, QuarterAllocation};
 use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
 use crate::money::Amount;
-use crate::pricing::PriceSchedule;
+use crate::pricing::{PriceSchedule, PricingError};
 
 /// Cards signed on one Rome civil day.
 #[derive(Clone, Copy, Debug)]
@@ -129,6 +129,33 @@ fn emptied<T>(buffer: &mut Vec<T>) -> Vec<T> {
     taken
 }
 
+/// Days of one quarter and one price read from a counting table (zeroed as it is read) into
+/// `days` from position `n`, each day's first-day entry written; the new length. Every day is
+/// written and the length advanced past a day with cards only: no branch to mispredict on a
+/// small municipality's days, with and without cards at random.
+#[inline(never)]
+fn fill_days(
+    table: &mut [u64],
+    first_at: &mut [usize],
+    days: &mut [Day],
+    mut n: usize,
+    first: DayNumber,
+    slot: usize,
+    price: Option<Price>,
+) -> usize {
+    let price = price.unwrap_or(Price::new(0));
+    for (k, (lanes, at)) in table.chunks_exact_mut(TABLES).zip(first_at).enumerate() {
+        let count: u64 = lanes.iter().sum();
+        lanes.fill(0);
+        *at = n;
+        if let Some(d) = days.get_mut(n) {
+            *d = Day { number: first + k as DayNumber, slot, price, signed: count, unpaid: count };
+        }
+        n += usize::from(count > 0);
+    }
+    n
+}
+
 /// The days with cards, and how to find them.
 pub(super) struct Days {
     list: Vec<Day>,
@@ -198,7 +225,8 @@ impl Days {
 
     /// The day list straight from a counting table of `index` (every slot read once, left
     /// zeroed): what [`Days::new`] makes of [`DayIndex::days`], without the list of counts in
-    /// between. The first-day table covers the index's whole range.
+    /// between. The first-day table covers the index's whole range. The range is cut where the
+    /// quarter or the price changes; each piece is then read by a loop with nothing to look up.
     pub(super) fn from_table(
         index: &DayIndex,
         table: &mut [u64],
@@ -211,37 +239,40 @@ impl Days {
         let mut quarters = emptied(&mut buffers.quarters);
         let mut first_at = emptied(&mut buffers.first_at);
         first_at.resize(span, 0);
-        let (mut quarter_until, mut price_until) = (i64::MIN, i64::MIN);
-        let mut price = Price::new(0);
         let first = index.first_day();
-        let mut n = 0;
-        for (k, lanes) in table.chunks_exact_mut(TABLES).enumerate() {
-            let count: u64 = lanes.iter().sum();
-            lanes.fill(0);
+        let refused = AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
+        let entries = schedule.entries();
+        let (mut k, mut n) = (0usize, 0usize);
+        while k < span {
             let day = first + k as DayNumber;
-            let number = i64::from(day);
-            first_at[k] = n;
-            // As in `Days::new`, looked up only on a day with cards past a boundary; a day
-            // without cards leaves the bounds as they are.
-            if (number > quarter_until || number >= price_until) && count > 0 {
-                let date = date_of_day_number(day)
-                    .ok_or(AllocationError::Card { index: 0, source: CalendarError::MomentFormat })?;
-                if number > quarter_until {
-                    let quarter =
-                        Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-                    quarter_until = i64::from(day_number(quarter.last_day()));
+            let date = date_of_day_number(day).ok_or(refused.clone())?;
+            let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
+            // The price in force and the day the next one starts (as `price_and_next_change`,
+            // without failing on a piece that may turn out to have no card).
+            let next = entries.partition_point(|p| p.valid_from <= date);
+            let price = next.checked_sub(1).map(|i| Price::new(entries[i].unit.cents()));
+            let mut end = i64::from(day_number(quarter.last_day())) + 1;
+            if let Some(change) = entries.get(next) {
+                end = end.min(i64::from(day_number(change.valid_from)));
+            }
+            let end = (end - i64::from(first)).clamp(k as i64 + 1, span as i64) as usize;
+            // A quarter gets its slot with its first card.
+            let slot = match quarters.last() {
+                Some(&q) if q == quarter => quarters.len() - 1,
+                _ => quarters.len(),
+            };
+            let before = n;
+            n = fill_days(&mut table[k * TABLES..end * TABLES], &mut first_at[k..end], &mut days, n, day, slot, price);
+            if n > before {
+                if price.is_none() {
+                    let date = date_of_day_number(days[before].number).ok_or(refused)?;
+                    return Err(PricingError::NotDefined { date }.into());
+                }
+                if slot == quarters.len() {
                     quarters.push(quarter);
                 }
-                if number >= price_until {
-                    let (p, next) = schedule.price_and_next_change(date)?;
-                    price = Price::new(p.unit.cents());
-                    price_until = next.map_or(i64::MAX, |n| i64::from(day_number(n)));
-                }
             }
-            // Every day written, the length advanced past a day with cards only: no branch to
-            // mispredict on a small municipality's days, with and without cards at random.
-            days[n] = Day { number: day, slot: quarters.len().saturating_sub(1), price, signed: count, unpaid: count };
-            n += usize::from(count > 0);
+            k = end;
         }
         days.truncate(n);
         Ok(Days { list: days, quarters, span_start: first, span, first_at })
