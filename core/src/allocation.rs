@@ -376,23 +376,25 @@ pub(crate) fn allocate_totals_in(
     allocate_source(Cards::Counts(cards), orders, schedule, false, buffers).map(|table| table.into_totals(orders.len()))
 }
 
-/// [`allocate_totals_in`] of cards counted by [`DayIndex::count`] into `table` (left zeroed):
-/// the day list is read straight from the table.
+/// [`allocate_totals_in`] of cards counted by [`DayIndex::count`]: `table` is the part of the
+/// counting table where they fall ([`DayIndex::window`], left zeroed), its first day `first`;
+/// the day list is read straight from it.
 pub(crate) fn allocate_totals_indexed(
-    index: &DayIndex,
+    first: crate::calendar::DayNumber,
     table: &mut [u64],
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
     buffers: &mut AllocationBuffers,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(Cards::Table(index, table), orders, schedule, false, buffers)
+    allocate_source(Cards::Table(first, table), orders, schedule, false, buffers)
         .map(|table| table.into_totals(orders.len()))
 }
 
-/// The cards an allocation takes: counted per day, or a counting table of a day index.
+/// The cards an allocation takes: counted per day, or a part of a day index's counting table
+/// with the day of its first counter.
 enum Cards<'a> {
     Counts(&'a CardCounts),
-    Table(&'a DayIndex, &'a mut [u64]),
+    Table(crate::calendar::DayNumber, &'a mut [u64]),
 }
 
 impl AllocationTable {
@@ -420,7 +422,7 @@ fn allocate_source<O: OrderSource + ?Sized>(
     let count = orders.count();
     let days = match cards {
         Cards::Counts(cards) => Days::new(cards, count, schedule, buffers)?,
-        Cards::Table(index, table) => Days::from_table(index, table, schedule, buffers)?,
+        Cards::Table(first, table) => Days::from_table(first, table, schedule, buffers)?,
     };
     // Orders are nearly always given in processing order (date, then number): allocate them
     // as they come, checking the order on the way; at the first order out of place, start

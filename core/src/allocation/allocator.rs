@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::counting::TABLES;
 use super::processing::Work;
-use super::{AllocationError, AllocationTable, CardCounts, DayIndex, Portion, QuarterAllocation};
+use super::{AllocationError, AllocationTable, CardCounts, Portion, QuarterAllocation};
 use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
@@ -223,12 +223,13 @@ impl Days {
         Ok(Days { list: days, quarters, span_start, span, first_at })
     }
 
-    /// The day list straight from a counting table of `index` (every slot read once, left
-    /// zeroed): what [`Days::new`] makes of [`DayIndex::days`], without the list of counts in
-    /// between. The first-day table covers the index's whole range. The range is cut where the
+    /// The day list straight from (a part of) a day index's counting table whose first day is
+    /// `first` (every counter read once, left zeroed): what [`Days::new`] makes of
+    /// [`DayIndex::days`], without the list of counts in between. The first-day table covers
+    /// the table's days. The range is cut where the
     /// quarter or the price changes; each piece is then read by a loop with nothing to look up.
     pub(super) fn from_table(
-        index: &DayIndex,
+        first: DayNumber,
         table: &mut [u64],
         schedule: &PriceSchedule,
         buffers: &mut AllocationBuffers,
@@ -239,7 +240,6 @@ impl Days {
         let mut quarters = emptied(&mut buffers.quarters);
         let mut first_at = emptied(&mut buffers.first_at);
         first_at.resize(span, 0);
-        let first = index.first_day();
         let refused = AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
         let entries = schedule.entries();
         let (mut k, mut n) = (0usize, 0usize);
@@ -374,25 +374,39 @@ impl Allocator {
         let days = &mut self.days.list;
         let mut budget = order.cents;
         let mut i = self.next.find(start);
+        // What the order pays in the current quarter, added to the quarter's slot when the
+        // quarter changes and at the end (one update per quarter, not one per day: each would
+        // wait for the one before through memory).
+        let (mut paid, mut cost_in_slot) = (0u64, 0i64);
         while i < days.len() && days[i].number <= end_day {
             let d = &mut days[i];
             let take = d.unpaid.min(whole_cards(budget, d.price));
             if take == 0 {
                 break;
             }
-            let cost = Amount::from_cents(take as i64 * d.price.cents);
+            let cost = take as i64 * d.price.cents;
             d.unpaid -= take;
-            budget -= cost.cents();
-            self.slots[d.slot].pay(take, cost);
-            last_slot = Some(d.slot);
+            budget -= cost;
+            if last_slot != Some(d.slot) {
+                if let Some(s) = last_slot {
+                    self.slots[s].pay(paid, Amount::from_cents(cost_in_slot));
+                }
+                (paid, cost_in_slot) = (0, 0);
+                last_slot = Some(d.slot);
+            }
+            paid += take;
+            cost_in_slot += cost;
             if self.detail {
-                add_portion(&mut self.portions, first, self.days.quarters[d.slot], take, cost);
+                add_portion(&mut self.portions, first, self.days.quarters[d.slot], take, Amount::from_cents(cost));
             }
             if d.unpaid > 0 {
                 break;
             }
             self.next.mark_paid(i);
             i = self.next.find(i + 1);
+        }
+        if let Some(s) = last_slot {
+            self.slots[s].pay(paid, Amount::from_cents(cost_in_slot));
         }
         if start == self.cursor {
             self.cursor = self.next.find(self.cursor);

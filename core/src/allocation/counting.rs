@@ -2,6 +2,7 @@
 //! works on these counts, never per card).
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use super::AllocationError;
 use crate::calendar::{rome_day_of_epoch, rome_midnight_of_day, CalendarError, DayNumber};
@@ -239,9 +240,26 @@ impl DayIndex {
         DayIndex { utc_first, first_second: utc_first * 86_400, midnights }
     }
 
-    /// The day number of the table's first day.
-    pub(super) fn first_day(&self) -> DayNumber {
-        self.utc_first as DayNumber
+    /// Whether every moment from `min` to `max` is within the index.
+    pub(crate) fn covers(&self, min: i64, max: i64) -> bool {
+        min >= self.first_second && ((max - self.first_second) as u64 / 86_400) < self.midnights.len() as u64
+    }
+
+    /// The first and the last second of the index's range; `None` for an empty index.
+    pub(crate) fn range(&self) -> Option<(i64, i64)> {
+        let days = i64::try_from(self.midnights.len()).ok().filter(|&d| d > 0)?;
+        Some((self.first_second, self.first_second + days * 86_400 - 1))
+    }
+
+    /// The counters of the days of the moments from `min` to `max` (within the index): the
+    /// part of a counting table they are counted in.
+    pub(crate) fn window(&self, min: i64, max: i64) -> Range<usize> {
+        self.slot(min) * TABLES..(self.slot(max) + 1) * TABLES
+    }
+
+    /// The day a counter of a counting table counts.
+    pub(crate) fn day_of_counter(&self, counter: usize) -> DayNumber {
+        (self.utc_first + (counter / TABLES) as i64) as DayNumber
     }
 
     /// Length of a counting table: [`TABLES`] counters for each UTC day of the range, and for

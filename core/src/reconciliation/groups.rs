@@ -65,8 +65,6 @@ pub struct GroupedInput<'a> {
     ranges: Vec<Range<usize>>,
     /// The caller's group column when the moments were gathered (to find a refused card's row).
     gathered_from: Option<&'a [u32]>,
-    /// One day index for every group when all moments are within the calendar and a few years.
-    index: Option<DayIndex>,
     orders: Vec<Vec<PaymentOrder>>,
     cieonline: Vec<BTreeMap<Quarter, u64>>,
     transmitted: Vec<BTreeSet<Quarter>>,
@@ -118,12 +116,45 @@ pub struct GroupResult {
     pub summary: GroupSummary,
 }
 
-/// Working memory of one thread reconciling groups one after the other: the day table of the
-/// cards' count and the allocation's buffers.
+/// Working memory of one thread reconciling groups one after the other: a day index covering
+/// the moments of the groups seen so far, its counting table (all zero between groups) and the
+/// allocation's buffers.
 #[derive(Default)]
 struct Scratch {
+    index: DayIndex,
     table: Vec<u64>,
     allocation: AllocationBuffers,
+}
+
+impl Scratch {
+    /// The part of the counting table where `epochs` fall, the index extended to them first
+    /// when they are outside it (to the days of both, or of theirs alone when both together
+    /// would span too long); `None` when they are empty, outside the calendar or more than a
+    /// few years apart (counted without the index).
+    fn window(&mut self, epochs: &[i64]) -> Option<Range<usize>> {
+        /// UTC days an index may span: its table is read for every group.
+        const LONGEST: i64 = 1 << 16;
+        let (min, max) = range_of(epochs);
+        if epochs.is_empty() {
+            return None;
+        }
+        // An index covers only moments within the calendar (its ends were checked): the
+        // moments are checked only when they are outside it.
+        if !self.index.covers(min, max) {
+            if rome_day_of_epoch(min).is_err() || rome_day_of_epoch(max).is_err() {
+                return None;
+            }
+            let (low, high) = self.index.range().map_or((min, max), |(l, h)| (l.min(min), h.max(max)));
+            let (low, high) = if (high - low) / 86_400 < LONGEST { (low, high) } else { (min, max) };
+            if (high - low) / 86_400 >= LONGEST {
+                return None;
+            }
+            self.index = DayIndex::new(low, high);
+            self.table.clear();
+            self.table.resize(self.index.slots(), 0);
+        }
+        Some(self.index.window(min, max))
+    }
 }
 
 /// The end of the run of equal values starting at `start` in sorted `values`: doubling steps
@@ -165,26 +196,22 @@ impl<'a> GroupedInput<'a> {
         if card_group.len() != card_epoch.len() {
             return Err(GroupError::Lengths("card_group, card_epoch"));
         }
-        // The highest group number and whether the groups come in runs (a descent anywhere
-        // means they do not), then the range of the moments: simple folds the compiler turns
-        // into vector code.
-        let top = card_group.iter().copied().fold(0u32, u32::max);
-        let descents = card_group.iter().zip(card_group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a));
-        let (min, max) = range_of(card_epoch);
+        // Whether the groups come in runs (a descent anywhere means they do not), then the
+        // highest group number (the last one when they do): simple folds the compiler turns
+        // into vector code. The moments are read by the threads, group by group.
+        let in_runs =
+            card_group.iter().zip(card_group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a)) == 0;
+        let top = match card_group.last() {
+            Some(&last) if in_runs => last,
+            _ => card_group.iter().copied().fold(0u32, u32::max),
+        };
         if !card_group.is_empty() && top as usize >= groups {
             for (row, &g) in card_group.iter().enumerate() {
                 check_group("card", row, g, groups)?;
             }
         }
-        // All moments within the calendar and a few years: one day index for every group
-        // (a table per UTC day), no time-zone lookup per card.
-        let index = (!card_epoch.is_empty()
-            && rome_day_of_epoch(min).is_ok()
-            && rome_day_of_epoch(max).is_ok()
-            && (max - min) / 86_400 < 1 << 16)
-            .then(|| DayIndex::new(min, max));
         let mut ranges = vec![0..0; groups];
-        let (epochs, gathered_from) = if descents == 0 {
+        let (epochs, gathered_from) = if in_runs {
             // Runs of one group: the end of each found by galloping from its start (probes
             // near the run, not across the whole column).
             let mut start = 0;
@@ -215,19 +242,23 @@ impl<'a> GroupedInput<'a> {
             }
             (Cow::Owned(gathered), Some(card_group))
         };
+        // Each group's orders in a list of its size, in input order.
+        let mut sizes = vec![0usize; groups];
+        for (row, (g, _)) in orders.iter().enumerate() {
+            sizes[check_group("order", row, *g, groups)?] += 1;
+        }
+        let mut by_group: Vec<Vec<PaymentOrder>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        for (g, order) in orders {
+            by_group[g as usize].push(order);
+        }
         let mut input = GroupedInput {
             epochs,
             ranges,
             gathered_from,
-            index,
-            orders: vec![Vec::new(); groups],
+            orders: by_group,
             cieonline: vec![BTreeMap::new(); groups],
             transmitted: vec![BTreeSet::new(); groups],
         };
-        for (row, (g, order)) in orders.into_iter().enumerate() {
-            let g = check_group("order", row, g, groups)?;
-            input.orders[g].push(order);
-        }
         for (row, &(g, quarter, cards)) in cieonline.iter().enumerate() {
             let g = check_group("cieonline", row, g, groups)?;
             input.cieonline[g].insert(quarter, cards);
@@ -262,8 +293,9 @@ impl<'a> GroupedInput<'a> {
         Err((row, code))
     }
 
-    /// The allocation totals of one group: with the shared day index when there is one (the
-    /// cards counted in `scratch`'s table), else from the group's own count.
+    /// The allocation totals of one group: counted with the thread's day index when its
+    /// moments are within the calendar and a few years (the index extended to them if need
+    /// be), else from the group's own count.
     fn allocate(
         &self,
         group: usize,
@@ -272,13 +304,15 @@ impl<'a> GroupedInput<'a> {
     ) -> Result<AllocationTotals, (ErrorCode, Option<usize>, Option<String>)> {
         let orders = &self.orders[group];
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
-        if let Some(index) = &self.index {
-            scratch.table.resize(index.slots(), 0);
-            index.count(&self.epochs[self.ranges[group].clone()], &mut scratch.table);
-            let totals = allocate_totals_indexed(index, &mut scratch.table, orders, schedule, &mut scratch.allocation);
+        let epochs = &self.epochs[self.ranges[group].clone()];
+        if let Some(window) = scratch.window(epochs) {
+            let Scratch { index, table, allocation } = scratch;
+            index.count(epochs, table);
+            let first = index.day_of_counter(window.start);
+            let totals = allocate_totals_indexed(first, &mut table[window], orders, schedule, allocation);
             if totals.is_err() {
                 // The table is zeroed as it is read: the days after the one refused are not.
-                scratch.table.fill(0);
+                table.fill(0);
             }
             return totals.map_err(failed);
         }
@@ -457,9 +491,14 @@ mod tests {
             sorted in any::<bool>(),
             prices in prop::collection::vec((0i64..320, 1000i64..2500), 0..3),
             starts_late in any::<bool>(),
+            outliers in prop::collection::vec((0u32..4, 0usize..3), 0..3),
         ) {
             let base = 1_704_067_200i64; // 2024-01-01T00:00:00Z
             let mut cards: Vec<(u32, i64)> = cards.into_iter().map(|(g, t)| (g, base + t)).collect();
+            // A card a year later (the thread's day index extended), two centuries later (too
+            // far from the others for one index), or outside the calendar (the group refused).
+            let far = [base + 400 * 86_400, base + 80_000 * 86_400, -(1i64 << 50)];
+            cards.extend(outliers.iter().map(|&(g, k)| (g, far[k])));
             if sorted { cards.sort_by_key(|c| c.0); }
             let groups: Vec<u32> = cards.iter().map(|c| c.0).collect();
             let epochs: Vec<i64> = cards.iter().map(|c| c.1).collect();
