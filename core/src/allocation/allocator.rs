@@ -235,10 +235,13 @@ impl Days {
         buffers: &mut AllocationBuffers,
     ) -> Result<Days, AllocationError> {
         let span = table.len() / TABLES;
-        let mut days = emptied(&mut buffers.days);
+        // Room for every day of the table; what the last allocation left in the list is
+        // written over (only the days beyond it are initialised).
+        let mut days = std::mem::take(&mut buffers.days);
         days.resize(span, Day { number: 0, slot: 0, price: Price::new(0), signed: 0, unpaid: 0 });
         let mut quarters = emptied(&mut buffers.quarters);
-        let mut first_at = emptied(&mut buffers.first_at);
+        // Every entry is written below.
+        let mut first_at = std::mem::take(&mut buffers.first_at);
         first_at.resize(span, 0);
         let refused = AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
         let entries = schedule.entries();
