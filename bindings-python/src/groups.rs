@@ -143,17 +143,26 @@ pub(crate) fn reconcile_groups_columns<'py>(
 }
 
 /// Python strings of the few distinct quarters and states, each made once and shared by the
-/// rows (a national job's 158 k rows name some twenty quarters).
+/// rows (a national job's 158 k rows name some twenty quarters). Rows come by quarter within
+/// each group: the quarter looked up last, or the one after it, is nearly always the one.
 struct Shared<'py> {
     py: Python<'py>,
-    quarters: std::collections::HashMap<Quarter, Bound<'py, PyString>>,
+    quarters: Vec<(Quarter, Bound<'py, PyString>)>,
+    last: usize,
     states: Vec<(QuarterState, Bound<'py, PyString>)>,
 }
 
 impl<'py> Shared<'py> {
     fn quarter(&mut self, quarter: Quarter) -> Bound<'py, PyString> {
-        let py = self.py;
-        self.quarters.entry(quarter).or_insert_with(|| PyString::new(py, &quarter.to_string())).clone()
+        let near =
+            [self.last, self.last + 1].into_iter().find(|&i| self.quarters.get(i).is_some_and(|(q, _)| *q == quarter));
+        let found = near.or_else(|| self.quarters.iter().position(|(q, _)| *q == quarter));
+        let at = found.unwrap_or_else(|| {
+            self.quarters.push((quarter, PyString::new(self.py, &quarter.to_string())));
+            self.quarters.len() - 1
+        });
+        self.last = at;
+        self.quarters[at].1.clone()
     }
 
     fn state(&mut self, state: Option<QuarterState>) -> Option<Bound<'py, PyString>> {
@@ -167,10 +176,40 @@ impl<'py> Shared<'py> {
     }
 }
 
+/// Python's cyclic garbage collector paused while the result columns are built, and restored as
+/// it was when dropped (also on an error). Building them makes thousands of small lists, each
+/// of which counts towards the next collection, and every collection would walk the big row
+/// columns already made (lists of 158 k values) to find cycles that none of them has.
+struct GcPause<'py> {
+    gc: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> GcPause<'py> {
+        let gc = py.import("gc").ok().map(Bound::into_any);
+        let enabled =
+            gc.as_ref().and_then(|gc| gc.call_method0("isenabled").ok()).and_then(|e| e.extract::<bool>().ok());
+        match (gc, enabled) {
+            (Some(gc), Some(true)) if gc.call_method0("disable").is_ok() => GcPause { gc: Some(gc) },
+            _ => GcPause { gc: None },
+        }
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.gc {
+            // Nothing to report from a drop: enabling the collector does not fail.
+            let _ = gc.call_method0("enable");
+        }
+    }
+}
+
 /// The quarter rows and the summaries as columns: numbers in numpy arrays (amounts in integer
 /// cents: exact), optional values and text as lists (None where missing).
 fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>> {
-    let mut shared = Shared { py, quarters: std::collections::HashMap::new(), states: Vec::new() };
+    let _paused = GcPause::new(py);
+    let mut shared = Shared { py, quarters: Vec::new(), last: 0, states: Vec::new() };
     let n: usize = results.iter().map(|r| r.rows.len()).sum();
     let (mut group, mut quarter, mut amount, mut cards) =
         (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));

@@ -493,3 +493,24 @@ def test_a_malformed_mapping_is_a_coded_error() -> None:
     with pytest.raises(e.CieError) as raised:
         c.Portal().register_municipality("support", "2024-01-01T00:00:00", "099999", "X", "2024-Q1", {"fiscal_code": "RSSMRA80A01H501U"})
     assert raised.value.code == "INPUT_FORMAT" and "first_name" in str(raised.value)
+
+
+def test_reconcile_groups_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    cards = {"municipality": np.array(["001272", "058091"]), "signed_at": np.array([1_704_100_000, 1_704_200_000])}
+    orders = {"municipality": np.array(["001272"]), "number": np.array(["1"]),
+              "date": np.array(["2024-01-15"], dtype="datetime64[D]"), "amount_cents": np.array([1679])}
+    now = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        c.reconcile_groups(cards, orders, now=now)
+        assert gc.isenabled()  # paused while the result columns are built, then enabled again
+        gc.disable()
+        result = c.reconcile_groups(cards, orders, now=now)
+        assert not gc.isenabled()  # a caller's disabled collector is not turned on
+        assert result.summary_columns["cards"].tolist() == [1, 1]
+    finally:
+        if was:
+            gc.enable()
