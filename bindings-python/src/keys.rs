@@ -40,56 +40,95 @@ fn run_end(rows: usize, start: usize, same: impl Fn(usize) -> bool, whole: impl 
     (start + 1..rows).find(|&i| !same(i)).unwrap_or(rows)
 }
 
+/// The runs of rows `from..to` of a column: `run(start, to)` is the end of the run starting
+/// at `start`, at most `to`.
+fn runs(from: usize, to: usize, run: impl Fn(usize, usize) -> usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    while start < to {
+        let end = run(start, to);
+        out.push((start, end));
+        start = end;
+    }
+    out
+}
+
 /// Numbers the rows of key columns by first appearance, column after column: `key(c, i)` is
-/// row `i`'s key in column `c`, `runs` finds the end of a run in a column. Returns each
-/// column's numbers and each group's first (column, row).
+/// row `i`'s key in column `c`, `runs[c]` the runs of column `c` in order (rows of one key).
+/// Returns each column's numbers and each group's first (column, row).
 fn number<'k>(
     rows: &[usize],
     key: impl Fn(usize, usize) -> &'k [u8],
-    run: impl Fn(usize, usize) -> usize,
+    runs: &[Vec<(usize, usize)>],
 ) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
     let mut index: HashMap<&[u8], u32> = HashMap::new();
     let mut first = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for (c, &n) in rows.iter().enumerate() {
         let mut numbers = Vec::with_capacity(n);
-        let mut start = 0;
-        while start < n {
+        for &(start, end) in runs.get(c).map_or(&[][..], Vec::as_slice) {
             let next = first.len() as u32;
             let group = *index.entry(key(c, start)).or_insert_with(|| {
                 first.push((c, start));
                 next
             });
-            let end = run(c, start);
             numbers.resize(end, group);
-            start = end;
         }
         out.push(numbers);
     }
     (out, first)
 }
 
-/// Group numbers of columns whose keys are `width` bytes each.
-pub(crate) fn number_fixed(width: usize, columns: &[&[u8]]) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
+/// Rows of a column from which its runs are found on several threads.
+const PARALLEL_ROWS: usize = 1 << 20;
+
+/// Group numbers of columns whose keys are `width` bytes each. The runs of a long column are
+/// found on `threads` threads, each in its own part of the rows (a run cut at a part's end
+/// continues as the next part's first run, of the same group).
+pub(crate) fn number_fixed(width: usize, columns: &[&[u8]], threads: usize) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
     let rows: Vec<usize> = columns.iter().map(|c| c.len() / width).collect();
     let key = |c: usize, i: usize| &columns[c][i * width..(i + 1) * width];
-    let run = |c: usize, start: usize| {
+    let run = |c: usize, start: usize, to: usize| {
         let bytes = columns[c];
         let first = key(c, start);
         let same = |i: usize| key(c, i) == first;
         let whole = |s: usize, e: usize| bytes[s * width..(e - 1) * width] == bytes[(s + 1) * width..e * width];
-        run_end(rows[c], start, same, whole)
+        run_end(to, start, same, whole)
     };
-    number(&rows, key, run)
+    let column_runs: Vec<Vec<(usize, usize)>> = (0..columns.len())
+        .map(|c| {
+            let n = rows[c];
+            let parts = if n >= PARALLEL_ROWS { threads.max(1) } else { 1 };
+            if parts == 1 {
+                return runs(0, n, |start, to| run(c, start, to));
+            }
+            let bounds: Vec<usize> = (0..=parts).map(|k| n * k / parts).collect();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = bounds
+                    .windows(2)
+                    .map(|w| {
+                        let (from, to, run) = (w[0], w[1], &run);
+                        (from, to, scope.spawn(move || runs(from, to, |start, to| run(c, start, to))))
+                    })
+                    .collect();
+                // A part whose thread failed is read again here.
+                let mut all = Vec::new();
+                for (from, to, handle) in handles {
+                    all.extend(handle.join().unwrap_or_else(|_| runs(from, to, |start, to| run(c, start, to))));
+                }
+                all
+            })
+        })
+        .collect();
+    number(&rows, key, &column_runs)
 }
-
 /// Group numbers of one text column given in chunks, each as Arrow's offsets (one more than
 /// its rows) and values: the numbers of all the rows, and each group's first (chunk, row).
 pub(crate) fn number_text(chunks: &[(&[i32], &[u8])]) -> (Vec<u32>, Vec<(usize, usize)>) {
     let rows: Vec<usize> = chunks.iter().map(|(offsets, _)| offsets.len().saturating_sub(1)).collect();
     let at = |c: usize, i: usize| chunks[c].0[i].max(0) as usize;
     let key = |c: usize, i: usize| chunks[c].1.get(at(c, i)..at(c, i + 1)).unwrap_or_default();
-    let run = |c: usize, start: usize| {
+    let run = |c: usize, start: usize, to: usize| {
         let (offsets, values) = chunks[c];
         let first = key(c, start);
         let len = first.len();
@@ -101,24 +140,28 @@ pub(crate) fn number_text(chunks: &[(&[i32], &[u8])]) -> (Vec<u32>, Vec<(usize, 
                 offsets[s..=e].windows(2).fold(0i64, |d, w| d | (i64::from(w[1]) - i64::from(w[0]) - len as i64));
             lengths == 0 && values.get(at(c, s) + len..at(c, e)) == values.get(at(c, s)..at(c, e).saturating_sub(len))
         };
-        run_end(rows[c], start, same, whole)
+        run_end(to, start, same, whole)
     };
-    let (numbers, first) = number(&rows, key, run);
+    let chunk_runs: Vec<Vec<(usize, usize)>> =
+        (0..chunks.len()).map(|c| runs(0, rows[c], |s, to| run(c, s, to))).collect();
+    let (numbers, first) = number(&rows, key, &chunk_runs);
     (numbers.concat(), first)
 }
 
-/// Each key column's group numbers, and each group's first (column, row).
-type KeyGroups<'py> = (Vec<Bound<'py, PyArray1<u32>>>, Vec<(usize, usize)>);
+/// Each key column's group numbers, and each group's first column and row (two arrays: no
+/// Python tuple per group, which would each count towards a garbage collection).
+type KeyGroups<'py> = (Vec<Bound<'py, PyArray1<u32>>>, Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>);
 
 /// Group numbers for the `by` columns of the national job's tables, given as numpy arrays of
 /// one fixed-width type viewed as bytes (`width` bytes per key: text of `<U`/`S` dtypes,
-/// integers): for each column its numbers (`uint32`), and for each group the column and row of
-/// its first appearance.
+/// integers): for each column its numbers (`uint32`), and for each group the column and the
+/// row of its first appearance (`uint64` arrays). A long column is read on `threads` threads.
 #[pyfunction]
 pub(crate) fn key_groups<'py>(
     py: Python<'py>,
     width: usize,
     columns: Vec<Bound<'py, PyAny>>,
+    threads: usize,
 ) -> PyResult<KeyGroups<'py>> {
     let not_bytes = || coded(ErrorCode::InputFormat, "keys: contiguous uint8 arrays of whole keys");
     let arrays = columns
@@ -134,6 +177,13 @@ pub(crate) fn key_groups<'py>(
     if width == 0 || slices.iter().any(|s| s.len() % width != 0) {
         return Err(not_bytes());
     }
-    let (numbers, first) = py.detach(|| number_fixed(width, &slices));
-    Ok((numbers.into_iter().map(|n| PyArray1::from_vec(py, n)).collect(), first))
+    let threads =
+        if threads == 0 { std::thread::available_parallelism().map_or(1, std::num::NonZero::get) } else { threads };
+    let (numbers, first) = py.detach(|| number_fixed(width, &slices, threads));
+    let (first_column, first_row): (Vec<u64>, Vec<u64>) = first.into_iter().map(|(c, r)| (c as u64, r as u64)).unzip();
+    Ok((
+        numbers.into_iter().map(|n| PyArray1::from_vec(py, n)).collect(),
+        PyArray1::from_vec(py, first_column),
+        PyArray1::from_vec(py, first_row),
+    ))
 }

@@ -85,6 +85,29 @@ def test_group_keys_are_numbered_as_by_a_dict(cards: list, orders: list, runs: b
     assert [g.tolist() for g in groups] == [e or [] for e in expected]
 
 
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 5))
+def test_long_key_columns_are_numbered_alike_on_several_threads(seed: int, threads: int) -> None:
+    """A column long enough to be read on several threads (runs cut at the parts' ends, an
+    unsorted stretch inside one part or across two) gets the numbering of one thread, which
+    the test above holds to a dict's."""
+    import numpy as np
+
+    from cie_pagamenti import _factorize
+
+    rng = np.random.default_rng(seed)
+    names = np.asarray([f"{k:06d}" for k in rng.integers(0, 400, 300)], dtype="U6")
+    column = np.repeat(names, rng.integers(1, 9000, len(names)))[: 1 << 21]
+    start = int(rng.integers(0, len(column) - 5000))
+    column[start:start + 5000] = rng.permutation(column[start:start + 5000])
+    orders = names[rng.integers(0, len(names), 50)]
+    one_names, one = _factorize(np, [column, orders], 1)
+    many_names, many = _factorize(np, [column, orders], threads)
+    assert len(column) >= 1 << 20
+    assert list(many_names) == list(one_names)
+    assert all(np.array_equal(a, b) for a, b in zip(many, one))
+
+
 @settings(max_examples=200, deadline=None)
 @given(key_lists, st.booleans(), st.integers(0, 3), st.lists(st.integers(0, 60), max_size=3))
 def test_arrow_keys_are_numbered_as_by_a_dict(keys: list, runs: bool, offset: int, cuts: list) -> None:

@@ -431,17 +431,18 @@ def _fixed_width_keys(np: Any, keys: List[Any]) -> Optional[Tuple[int, List[Any]
     return common.itemsize, [np.ascontiguousarray(a, dtype=common).view(np.uint8) for a in arrays]
 
 
-def _factorize(np: Any, keys: List[Any]) -> Tuple[List[Any], List[Any]]:
+def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], List[Any]]:
     """Group numbers for the key columns (cards first, then orders, CIEonline counts,
     transmitted quarters; ``None`` for a table not given), numbered by first appearance.
-    Fixed-width keys (numpy text or integers) are numbered natively, each run of one key (a
-    file partitioned by municipality) read in one comparison; other keys through a dict."""
+    Fixed-width keys (numpy text or integers) are numbered natively (a long column on
+    ``threads`` threads, 0: one per core), each run of one key (a file partitioned by
+    municipality) read in one comparison; other keys through a dict."""
     fixed = _fixed_width_keys(np, keys)
     present = [i for i, k in enumerate(keys) if k is not None]
     if fixed is not None:
         width, columns = fixed
-        numbers, first = _native.key_groups(width, columns)
-        names = [keys[present[column]][row] for column, row in first]
+        numbers, first_column, first_row = _native.key_groups(width, columns, threads)
+        names = [keys[present[column]][row] for column, row in zip(first_column.tolist(), first_row.tolist())]
         groups: List[Any] = [np.zeros(0, dtype=np.int64)] * len(keys)
         for i, n in zip(present, numbers):  # uint32 for the cards, int64 for the other tables
             groups[i] = n if i == 0 else n.astype(np.int64)
@@ -537,7 +538,7 @@ def reconcile_groups(
             group = [np.ascontiguousarray(keys[0], dtype=np.uint32)]
             group += [np.asarray([] if k is None else k, dtype=np.int64) for k in keys[1:]]
         else:
-            uniques, group = _factorize(np, keys)
+            uniques, group = _factorize(np, keys, threads)
         epochs = np.ascontiguousarray(_epochs(column(cards, "signed_at")), dtype=np.int64)
         numbers, order_days, cents, period_from, period_to, joined = _order_columns(orders)
         cie_quarter = list(cieonline["quarter"]) if cieonline is not None else []
