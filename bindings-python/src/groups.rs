@@ -179,7 +179,11 @@ impl<'py> Shared<'py> {
 /// Python's cyclic garbage collector paused while the result columns are built, and restored as
 /// it was when dropped (also on an error). Building them makes thousands of small lists, each
 /// of which counts towards the next collection, and every collection would walk the big row
-/// columns already made (lists of 158 k values) to find cycles that none of them has.
+/// columns already made (lists of 158 k values) to find cycles that none of them has. On
+/// resuming, the objects made meanwhile are moved to the oldest generation (`gc.freeze()` then
+/// `gc.unfreeze()`), so that the next young collection does not walk the columns either;
+/// skipped when the caller keeps objects frozen (`gc.freeze()` before forking), which an
+/// `unfreeze` would release.
 struct GcPause<'py> {
     gc: Option<Bound<'py, PyAny>>,
 }
@@ -198,10 +202,15 @@ impl<'py> GcPause<'py> {
 
 impl Drop for GcPause<'_> {
     fn drop(&mut self) {
-        if let Some(gc) = &self.gc {
-            // Nothing to report from a drop: enabling the collector does not fail.
-            let _ = gc.call_method0("enable");
+        let Some(gc) = &self.gc else {
+            return;
+        };
+        let frozen = gc.call_method0("get_freeze_count").ok().and_then(|n| n.extract::<usize>().ok());
+        if frozen == Some(0) && gc.call_method0("freeze").is_ok() {
+            // Nothing to report from a drop: these calls do not fail.
+            let _ = gc.call_method0("unfreeze");
         }
+        let _ = gc.call_method0("enable");
     }
 }
 

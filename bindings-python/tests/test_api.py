@@ -511,6 +511,20 @@ def test_reconcile_groups_leaves_the_garbage_collector_as_it_found_it() -> None:
         result = c.reconcile_groups(cards, orders, now=now)
         assert not gc.isenabled()  # a caller's disabled collector is not turned on
         assert result.summary_columns["cards"].tolist() == [1, 1]
+        # The columns made while paused are in the oldest generation, not walked by the next
+        # young collection; objects a caller keeps frozen stay frozen.
+        gc.enable()
+        result = c.reconcile_groups(cards, orders, now=now)
+        young = {id(o) for o in gc.get_objects(generation=0)}
+        assert id(result.columns["top_up_cents"]) not in young
+        assert gc.get_freeze_count() == 0
+        kept = [[] for _ in range(3)]
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        c.reconcile_groups(cards, orders, now=now)
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        gc.unfreeze()
+        del kept
     finally:
         if was:
             gc.enable()
