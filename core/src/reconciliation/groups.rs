@@ -129,8 +129,8 @@ struct Scratch {
 impl Scratch {
     /// The part of the counting table where `epochs` fall, the index extended to them first
     /// when they are outside it (to the days of both, or of theirs alone when both together
-    /// would span too long); `None` when they are empty, outside the calendar or more than a
-    /// few years apart (counted without the index).
+    /// would span too long); `None` when they are empty, outside the calendar or more than
+    /// 2^16 days apart (counted without the index).
     fn window(&mut self, epochs: &[i64]) -> Option<Range<usize>> {
         /// UTC days an index may span: its table is read for every group.
         const LONGEST: i64 = 1 << 16;
@@ -270,9 +270,8 @@ impl<'a> GroupedInput<'a> {
         Ok(input)
     }
 
-    /// The cards of one group counted per day (`table`: a zeroed table of the day index's
-    /// slots, left zeroed), or a card outside the calendar as the group's error, with its row
-    /// in the caller's columns.
+    /// The cards of one group counted per day on their own (no day index), or a card outside
+    /// the calendar as the group's error, with its row in the caller's columns.
     fn count(&self, group: usize) -> Result<CardCounts, (usize, ErrorCode)> {
         let range = self.ranges[group].clone();
         let error = match CardCounts::of(&self.epochs[range.clone()]) {
@@ -294,7 +293,7 @@ impl<'a> GroupedInput<'a> {
     }
 
     /// The allocation totals of one group: counted with the thread's day index when its
-    /// moments are within the calendar and a few years (the index extended to them if need
+    /// moments are within the calendar and 2^16 days (the index extended to them if need
     /// be), else from the group's own count.
     fn allocate(
         &self,
