@@ -10,7 +10,7 @@ use cie_pagamenti::orders::{declared_period, joined_column, JoinedNumbers, Order
 use cie_pagamenti::reconciliation::{reconcile as core_reconcile, Lifespan, QuarterState};
 use cie_pagamenti::report::QuarterlyReport;
 use cie_pagamenti::{Amount, CieError, ErrorCode, PriceSchedule, Quarter};
-use numpy::PyReadonlyArray1;
+use numpy::{PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyString};
 use rust_decimal::Decimal;
@@ -284,6 +284,33 @@ pub(crate) enum Numbers<'a> {
     Items(&'a [String]),
     /// An integer column, each written in decimal.
     Integers(&'a [i64]),
+    /// A numpy text column's code points.
+    Points(PointNumbers<'a>),
+}
+
+/// The numbers of a numpy text column (`<U`): `width` code points per number, padded with
+/// zeros (as numpy pads them); each decoded into one reused buffer.
+pub(crate) struct PointNumbers<'a> {
+    points: &'a [u32],
+    width: usize,
+    text: String,
+}
+
+impl PointNumbers<'_> {
+    /// Number `row`'s text, its padding dropped (a zero inside it is kept, as numpy keeps it);
+    /// a code point that is no character (a lone surrogate) is refused with its row.
+    fn get(&mut self, row: usize) -> PyResult<&str> {
+        let cell = self.points.get(row * self.width..(row + 1) * self.width).unwrap_or_default();
+        let used = cell.iter().rposition(|&p| p != 0).map_or(0, |last| last + 1);
+        self.text.clear();
+        for &point in &cell[..used] {
+            let ch = char::from_u32(point).ok_or_else(|| {
+                coded(ErrorCode::OrderNumberInvalid, &format!("row {row}: the order number is not text"))
+            })?;
+            self.text.push(ch);
+        }
+        Ok(&self.text)
+    }
 }
 
 impl Numbers<'_> {
@@ -293,6 +320,7 @@ impl Numbers<'_> {
             Numbers::Joined(_, count) => *count,
             Numbers::Items(items) => items.len(),
             Numbers::Integers(integers) => integers.len(),
+            Numbers::Points(p) => p.points.len().checked_div(p.width).unwrap_or(0),
         }
     }
 
@@ -310,6 +338,7 @@ impl Numbers<'_> {
             Numbers::Integers(integers) => {
                 PaymentOrder::new(&integers.get(row).copied().unwrap_or_default().to_string(), date, amount, period)
             }
+            Numbers::Points(points) => PaymentOrder::new(points.get(row)?, date, amount, period),
         }
         .py_err()
     }
@@ -322,10 +351,17 @@ pub(crate) enum NumberColumn<'py> {
     Joined(Bound<'py, PyBytes>, usize),
     Items(Vec<String>),
     Integers(PyReadonlyArray1<'py, i64>),
+    /// A numpy text column viewed as its code points: one row per number.
+    Points(PyReadonlyArray2<'py, u32>),
 }
 
 impl<'py> NumberColumn<'py> {
     pub(crate) fn read(numbers: &Bound<'py, PyAny>, joined: Option<Bound<'py, PyBytes>>) -> PyResult<Self> {
+        if convert::is_ndarray(numbers) {
+            if let Ok(points) = numbers.extract::<PyReadonlyArray2<'py, u32>>() {
+                return Ok(NumberColumn::Points(points));
+            }
+        }
         if let Ok(integers) = convert::int64_array(numbers, "numbers") {
             return Ok(NumberColumn::Integers(integers));
         }
@@ -356,6 +392,11 @@ impl<'py> NumberColumn<'py> {
             NumberColumn::Integers(integers) => {
                 Numbers::Integers(integers.as_slice().map_err(|_| contiguous("numbers"))?)
             }
+            NumberColumn::Points(points) => Numbers::Points(PointNumbers {
+                points: points.as_slice().map_err(|_| contiguous("numbers"))?,
+                width: points.shape()[1],
+                text: String::new(),
+            }),
         })
     }
 }
@@ -394,6 +435,7 @@ fn columns(
                 Numbers::Integers(integers) => {
                     orders.push_integer(integers.get(row).copied().unwrap_or_default(), date, amount, period)
                 }
+                Numbers::Points(points) => orders.push(points.get(row)?, date, amount, period),
             }
             .py_err()?;
         }

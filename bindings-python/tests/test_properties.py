@@ -85,6 +85,41 @@ def test_group_keys_are_numbered_as_by_a_dict(cards: list, orders: list, runs: b
     assert [g.tolist() for g in groups] == [e or [] for e in expected]
 
 
+def _allocation_or_code(call):  # type: ignore[no-untyped-def]
+    try:
+        return [(o.number, [(str(p.quarter), p.cards) for p in o.portions]) for o in call().orders]
+    except c.CieError as error:
+        return error.code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(["0", "7", "A", "/", " ", "\n", "\x00", "é", "\ud800"]), max_size=5), min_size=1, max_size=12))
+def test_numpy_text_numbers_read_as_their_python_strings(numbers: list) -> None:
+    """Order numbers in a numpy text column (read natively on their code points) allocate as
+    the same column's Python strings do, refusals (empty, not text) included, in `allocate`
+    and in `reconcile_groups`."""
+    import numpy as np
+
+    array = np.asarray(numbers, dtype="U")
+    dates = np.asarray(["2024-03-10"] * len(numbers), dtype="datetime64[D]")
+    cents = np.arange(1, len(numbers) + 1, dtype=np.int64) * 1679
+    cards = [int(datetime(2024, 3, 1, 9).timestamp())] * 40
+    as_array = _allocation_or_code(lambda: c.allocate(cards, {"number": array, "date": dates, "amount_cents": cents}))
+    as_list = _allocation_or_code(lambda: c.allocate(cards, {"number": array.tolist(), "date": dates, "amount_cents": cents}))
+    assert as_array == as_list
+    now = datetime(2025, 2, 1)
+    groups = {"municipality": np.asarray(["001272"] * len(cards)), "signed_at": np.asarray(cards)}
+
+    def grouped(number_column):  # type: ignore[no-untyped-def]
+        orders = {"municipality": np.asarray(["001272"] * len(numbers)), "number": number_column, "date": dates, "amount_cents": cents}
+        try:
+            return c.reconcile_groups(groups, orders, now=now).columns["amount_cents"].tolist()
+        except c.CieError as error:
+            return error.code
+
+    assert grouped(array) == grouped(array.tolist())
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(2, 5))
 def test_long_key_columns_are_numbered_alike_on_several_threads(seed: int, threads: int) -> None:

@@ -222,8 +222,9 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
     """Columns of orders given as a pandas DataFrame or a mapping of columns: ``number``,
     ``date``, ``amount_cents`` (integers: exact cents) and optionally ``period_from``/``period_to``
     (missing = NaT/None). A float amount column is refused: money is never binary floating point.
-    Numbers: ``str`` (joined into one string, split natively), ``int`` or an integer numpy/pandas
-    column (read in place and written in decimal natively)."""
+    Numbers: ``str`` (joined into one string, split natively), ``int``, an integer numpy/pandas
+    column (read in place and written in decimal natively) or a numpy text column (its code
+    points read natively)."""
     np = _optional("numpy")
 
     def days(column: Any) -> Any:
@@ -251,6 +252,12 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
         if integer and array.ndim == 1:
             integers = np.ascontiguousarray(array, dtype=np.int64)
             return (integers, days(orders["date"]), cents, *periods(), None)
+        if array.dtype.kind == "U" and array.ndim == 1:
+            # numpy text: its code points, one row per number (in native byte order), decoded
+            # natively without a Python string per number.
+            width = max(1, array.dtype.itemsize // 4)
+            points = np.ascontiguousarray(array, dtype=np.dtype(("U", width))).view(np.uint32).reshape(len(array), width)
+            return (points, days(orders["date"]), cents, *periods(), None)
     if not isinstance(numbers, list):
         numbers = numbers.tolist() if hasattr(numbers, "tolist") else list(numbers)
     try:  # one string for the native layer to split: no Python object read per order
