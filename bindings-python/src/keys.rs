@@ -55,26 +55,33 @@ fn runs(from: usize, to: usize, run: impl Fn(usize, usize) -> usize) -> Vec<(usi
 
 /// Numbers the rows of key columns by first appearance, column after column: `key(c, i)` is
 /// row `i`'s key in column `c`, `runs[c]` the runs of column `c` in order (rows of one key).
-/// Returns each column's numbers and each group's first (column, row).
+/// Returns each column's numbers (with `joined`, all the columns' in one list, column after
+/// column) and each group's first (column, row).
 fn number<'k>(
     rows: &[usize],
     key: impl Fn(usize, usize) -> &'k [u8],
     runs: &[Vec<(usize, usize)>],
+    joined: bool,
 ) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
     let mut index: HashMap<&[u8], u32> = HashMap::new();
     let mut first = Vec::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for (c, &n) in rows.iter().enumerate() {
-        let mut numbers = Vec::with_capacity(n);
+    // One list per column, or one for all of them (`joined`: the chunks of one column).
+    let mut out: Vec<Vec<u32>> = if joined {
+        vec![Vec::with_capacity(rows.iter().sum())]
+    } else {
+        rows.iter().map(|&n| Vec::with_capacity(n)).collect()
+    };
+    for c in 0..rows.len() {
+        let Some(numbers) = out.get_mut(if joined { 0 } else { c }) else { continue };
+        let base = numbers.len();
         for &(start, end) in runs.get(c).map_or(&[][..], Vec::as_slice) {
             let next = first.len() as u32;
             let group = *index.entry(key(c, start)).or_insert_with(|| {
                 first.push((c, start));
                 next
             });
-            numbers.resize(end, group);
+            numbers.resize(base + end, group);
         }
-        out.push(numbers);
     }
     (out, first)
 }
@@ -120,7 +127,7 @@ pub(crate) fn number_fixed(width: usize, columns: &[&[u8]], threads: usize) -> (
             })
         })
         .collect();
-    number(&rows, key, &column_runs)
+    number(&rows, key, &column_runs, false)
 }
 /// Group numbers of one text column given in chunks, each as Arrow's offsets (one more than
 /// its rows) and values: the numbers of all the rows, and each group's first (chunk, row).
@@ -144,8 +151,8 @@ pub(crate) fn number_text(chunks: &[(&[i32], &[u8])]) -> (Vec<u32>, Vec<(usize, 
     };
     let chunk_runs: Vec<Vec<(usize, usize)>> =
         (0..chunks.len()).map(|c| runs(0, rows[c], |s, to| run(c, s, to))).collect();
-    let (numbers, first) = number(&rows, key, &chunk_runs);
-    (numbers.concat(), first)
+    let (numbers, first) = number(&rows, key, &chunk_runs, true);
+    (numbers.into_iter().next().unwrap_or_default(), first)
 }
 
 /// Each key column's group numbers, and each group's first column and row (two arrays: no
