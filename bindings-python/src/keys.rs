@@ -42,7 +42,7 @@ fn run_end(rows: usize, start: usize, same: impl Fn(usize) -> bool, whole: impl 
 
 /// The runs of rows `from..to` of a column: `run(start, to)` is the end of the run starting
 /// at `start`, at most `to`.
-fn runs(from: usize, to: usize, run: impl Fn(usize, usize) -> usize) -> Vec<(usize, usize)> {
+fn runs(from: usize, to: usize, run: &(dyn Fn(usize, usize) -> usize + Sync)) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = from;
     while start < to {
@@ -89,6 +89,26 @@ fn number<'k>(
 /// Rows of a column from which its runs are found on several threads.
 const PARALLEL_ROWS: usize = 1 << 20;
 
+/// The runs of a column of `n` rows (`run(start, to)`: the end of the run at `start`, at most
+/// `to`), found on `threads` threads when the column is long, each in its own part of the
+/// rows; a part whose thread failed is read again on this one.
+fn runs_on_threads(n: usize, threads: usize, run: &(dyn Fn(usize, usize) -> usize + Sync)) -> Vec<(usize, usize)> {
+    let parts = if n >= PARALLEL_ROWS { threads.max(1) } else { 1 };
+    if parts == 1 {
+        return runs(0, n, run);
+    }
+    let bounds: Vec<usize> = (0..=parts).map(|k| n * k / parts).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            bounds.windows(2).map(|w| (w[0], w[1], scope.spawn(move || runs(w[0], w[1], run)))).collect();
+        let mut all = Vec::new();
+        for (from, to, handle) in handles {
+            all.extend(handle.join().unwrap_or_else(|_| runs(from, to, run)));
+        }
+        all
+    })
+}
+
 /// Group numbers of columns whose keys are `width` bytes each. The runs of a long column are
 /// found on `threads` threads, each in its own part of the rows (a run cut at a part's end
 /// continues as the next part's first run, of the same group).
@@ -102,36 +122,15 @@ pub(crate) fn number_fixed(width: usize, columns: &[&[u8]], threads: usize) -> (
         let whole = |s: usize, e: usize| bytes[s * width..(e - 1) * width] == bytes[(s + 1) * width..e * width];
         run_end(to, start, same, whole)
     };
-    let column_runs: Vec<Vec<(usize, usize)>> = (0..columns.len())
-        .map(|c| {
-            let n = rows[c];
-            let parts = if n >= PARALLEL_ROWS { threads.max(1) } else { 1 };
-            if parts == 1 {
-                return runs(0, n, |start, to| run(c, start, to));
-            }
-            let bounds: Vec<usize> = (0..=parts).map(|k| n * k / parts).collect();
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = bounds
-                    .windows(2)
-                    .map(|w| {
-                        let (from, to, run) = (w[0], w[1], &run);
-                        (from, to, scope.spawn(move || runs(from, to, |start, to| run(c, start, to))))
-                    })
-                    .collect();
-                // A part whose thread failed is read again here.
-                let mut all = Vec::new();
-                for (from, to, handle) in handles {
-                    all.extend(handle.join().unwrap_or_else(|_| runs(from, to, |start, to| run(c, start, to))));
-                }
-                all
-            })
-        })
-        .collect();
+    let column_runs: Vec<Vec<(usize, usize)>> =
+        (0..columns.len()).map(|c| runs_on_threads(rows[c], threads, &|start, to| run(c, start, to))).collect();
     number(&rows, key, &column_runs, false)
 }
+
 /// Group numbers of one text column given in chunks, each as Arrow's offsets (one more than
-/// its rows) and values: the numbers of all the rows, and each group's first (chunk, row).
-pub(crate) fn number_text(chunks: &[(&[i32], &[u8])]) -> (Vec<u32>, Vec<(usize, usize)>) {
+/// its rows) and values: the numbers of all the rows, and each group's first (chunk, row). A
+/// long chunk's runs are found on `threads` threads.
+pub(crate) fn number_text(chunks: &[(&[i32], &[u8])], threads: usize) -> (Vec<u32>, Vec<(usize, usize)>) {
     let rows: Vec<usize> = chunks.iter().map(|(offsets, _)| offsets.len().saturating_sub(1)).collect();
     let at = |c: usize, i: usize| chunks[c].0[i].max(0) as usize;
     let key = |c: usize, i: usize| chunks[c].1.get(at(c, i)..at(c, i + 1)).unwrap_or_default();
@@ -150,7 +149,7 @@ pub(crate) fn number_text(chunks: &[(&[i32], &[u8])]) -> (Vec<u32>, Vec<(usize, 
         run_end(to, start, same, whole)
     };
     let chunk_runs: Vec<Vec<(usize, usize)>> =
-        (0..chunks.len()).map(|c| runs(0, rows[c], |s, to| run(c, s, to))).collect();
+        (0..chunks.len()).map(|c| runs_on_threads(rows[c], threads, &|start, to| run(c, start, to))).collect();
     let (numbers, first) = number(&rows, key, &chunk_runs, true);
     (numbers.into_iter().next().unwrap_or_default(), first)
 }

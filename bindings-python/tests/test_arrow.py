@@ -128,3 +128,30 @@ def test_arrow_keys_only_in_orders_still_form_groups() -> None:
     assert rows(by_arrow) == rows(by_numpy)
     assert [s["municipality"] for s in by_arrow.summaries] == ["032001", "058091", "099999"]
     assert by_arrow.summaries[2]["credit"] == Decimal("16.79"), "an order without cards is a credit"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_long_arrow_key_columns_are_numbered_alike_on_several_threads(seed: int) -> None:
+    """An Arrow key column long enough to be read on several threads, in chunks (runs cut at
+    the parts' and the chunks' ends, an unsorted stretch, keys of different lengths) gets the
+    numbering of one thread."""
+    from cie_pagamenti import _native
+
+    rng = np.random.default_rng(seed)
+    names = np.asarray([f"{k:0{int(rng.integers(1, 8))}d}" for k in rng.integers(0, 400, 300)])
+    keys = np.repeat(names, rng.integers(1, 9000, len(names)))[: 1 << 21]
+    start = int(rng.integers(0, len(keys) - 5000))
+    keys[start:start + 5000] = rng.permutation(keys[start:start + 5000])
+    cut = int(rng.integers(1, len(keys)))
+    table = pa.Table.from_batches([
+        pa.record_batch({"k": pa.array(keys[:cut])}),
+        pa.record_batch({"k": pa.array(keys[cut:])}),
+    ])
+    one_codes, one_names = _native.arrow_columns(table, [("k", "key")], 1)["k"]
+    many_codes, many_names = _native.arrow_columns(table, [("k", "key")], 3)["k"]
+    assert len(one_codes) == len(keys) >= 1 << 20
+    assert list(many_names) == list(one_names)
+    assert np.array_equal(many_codes, one_codes)
+    # and the one-thread numbering is a dict's
+    index: dict = {}
+    assert np.array_equal(one_codes, np.asarray([index.setdefault(k, len(index)) for k in keys.tolist()]))

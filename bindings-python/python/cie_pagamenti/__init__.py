@@ -195,12 +195,13 @@ def _is_arrow(data: Any) -> bool:
     return hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__")
 
 
-def _arrow_columns(data: Any, kinds: Mapping[str, str]) -> Any:
+def _arrow_columns(data: Any, kinds: Mapping[str, str], threads: int = 0) -> Any:
     """The columns of an Arrow table as numpy arrays and lists (``int64`` epoch seconds, days
-    since 1970, cents; text); anything else passes unchanged."""
+    since 1970, cents; text; keys numbered on ``threads`` threads, 0: one per core); anything
+    else passes unchanged."""
     if not _is_arrow(data):
         return data
-    return _native.arrow_columns(data, list(kinds.items()))
+    return _native.arrow_columns(data, list(kinds.items()), threads)
 
 
 def _arrow_cards(cards: Any) -> Any:
@@ -496,7 +497,7 @@ def reconcile_groups(
     group's rows are exactly those of reconciling that municipality alone."""
     np = _optional("numpy")
     when = now if now is not None else datetime.now(timezone.utc)
-    cards = _arrow_columns(cards, {by: "key", "signed_at": "seconds"})
+    cards = _arrow_columns(cards, {by: "key", "signed_at": "seconds"}, threads)
     orders = _arrow_columns(orders, {by: "key", **_ORDER_KINDS})
     cieonline = _arrow_columns(cieonline, {by: "key", "quarter": "text", "cards": "int"})
     transmitted = _arrow_columns(transmitted, {by: "key", "quarter": "text"})
