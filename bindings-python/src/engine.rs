@@ -193,23 +193,31 @@ pub(crate) fn column_day(days: i64, row: usize) -> PyResult<Option<chrono::Naive
         .ok_or_else(|| coded(ErrorCode::DateInvalid, &format!("row {row}: day out of range")))
 }
 
-/// [`column_day`] remembering the last day read: dates come sorted or nearly, so most rows
-/// repeat the previous row's day (and periods, its fortnight). A missing day (NaT) leaves the
-/// memory as it is: in a period column, rows without a period come between rows with one.
-#[derive(Default)]
-pub(crate) struct DayMemo(Option<(i64, Option<chrono::NaiveDate>)>);
+/// [`column_day`] remembering the days read, in 64 slots by the day's last bits: dates come
+/// sorted or nearly, or (a national file, municipality after municipality) cycle through the
+/// year's few dozen order dates, so nearly every row finds its day without a date computed.
+/// A missing day (NaT) is not remembered.
+pub(crate) struct DayMemo([(i64, Option<chrono::NaiveDate>); 64]);
+
+impl Default for DayMemo {
+    fn default() -> DayMemo {
+        // i64::MIN is NaT, never looked up: an empty slot.
+        DayMemo([(i64::MIN, None); 64])
+    }
+}
 
 impl DayMemo {
     pub(crate) fn day(&mut self, days: i64, row: usize) -> PyResult<Option<chrono::NaiveDate>> {
-        match self.0 {
-            _ if days == i64::MIN => Ok(None),
-            Some((last, date)) if last == days => Ok(date),
-            _ => {
-                let date = column_day(days, row)?;
-                self.0 = Some((days, date));
-                Ok(date)
-            }
+        if days == i64::MIN {
+            return Ok(None);
         }
+        let slot = &mut self.0[(days & 63) as usize];
+        if slot.0 == days {
+            return Ok(slot.1);
+        }
+        let date = column_day(days, row)?;
+        *slot = (days, date);
+        Ok(date)
     }
 }
 

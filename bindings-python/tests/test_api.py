@@ -528,3 +528,17 @@ def test_reconcile_groups_leaves_the_garbage_collector_as_it_found_it() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def test_order_dates_64_days_apart_keep_their_own_day() -> None:
+    """Order dates are remembered in 64 slots by day: dates 64 days apart share a slot, and
+    each order still gets its own date (an order of 1 January pays no card of February)."""
+    jan, mar = np.datetime64("2024-01-01"), np.datetime64("2024-01-01") + 64
+    cards = [int(datetime(2024, 2, 1, 10, tzinfo=timezone.utc).timestamp())] * 3
+    orders = {"number": np.array(["1", "2", "3"]), "date": np.array([mar, jan, mar]),
+              "amount_cents": np.array([1679, 1679, 1679])}
+    a = c.allocate(cards, orders)
+    by_number = {o.number: o for o in a.orders}
+    assert [p.cards for p in by_number["2"].portions] == []  # 1 January: nothing signed yet
+    assert by_number["2"].credit == Decimal("16.79")
+    assert [p.cards for p in by_number["1"].portions] == [1] and [p.cards for p in by_number["3"].portions] == [1]
