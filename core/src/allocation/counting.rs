@@ -242,7 +242,7 @@ impl DayIndex {
 
     /// Whether every moment from `min` to `max` is within the index.
     pub(crate) fn covers(&self, min: i64, max: i64) -> bool {
-        min >= self.first_second && ((max - self.first_second) as u64 / 86_400) < self.midnights.len() as u64
+        min >= self.first_second && max.abs_diff(self.first_second) / 86_400 < self.midnights.len() as u64
     }
 
     /// The first and the last second of the index's range; `None` for an empty index.
