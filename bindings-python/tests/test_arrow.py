@@ -155,3 +155,14 @@ def test_long_arrow_key_columns_are_numbered_alike_on_several_threads(seed: int)
     # and the one-thread numbering is a dict's
     index: dict = {}
     assert np.array_equal(one_codes, np.asarray([index.setdefault(k, len(index)) for k in keys.tolist()]))
+
+
+@pytest.mark.parametrize("threads", [-1, "2", 2.5, None])
+def test_reconcile_groups_refuses_a_thread_count_that_is_no_whole_number(threads: object) -> None:
+    """A bad ``threads`` is a coded error whatever the input's form (Arrow tables are read on
+    threads before anything else), and numpy integers are taken."""
+    for cards in (CARDS, pa.table(CARDS)):
+        with pytest.raises(e.CieError) as bad:
+            c.reconcile_groups(cards, ORDERS, now=NOW, threads=threads)
+        assert bad.value.code == "INPUT_FORMAT"
+    assert c.reconcile_groups(pa.table(CARDS), ORDERS, now=NOW, threads=np.int64(2)).summary_columns["cards"].tolist() == [3, 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import json
+import operator
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date, datetime, timezone
@@ -496,6 +497,12 @@ def reconcile_groups(
     The groups are reconciled on ``threads`` threads (0: one per core), the GIL released. Each
     group's rows are exactly those of reconciling that municipality alone."""
     np = _optional("numpy")
+    try:
+        threads = operator.index(threads)
+    except TypeError:
+        threads = -1
+    if threads < 0:
+        raise _native.coded_error("INPUT_FORMAT", "threads: a whole number, 0 (one per core) or more")
     when = now if now is not None else datetime.now(timezone.utc)
     cards = _arrow_columns(cards, {by: "key", "signed_at": "seconds"}, threads)
     orders = _arrow_columns(orders, {by: "key", **_ORDER_KINDS})
