@@ -96,31 +96,25 @@ fn per_second(unit: TimeUnit) -> i64 {
     }
 }
 
-/// True when the chunks are consecutive parts of one buffer: each starts where the one before
-/// it ends, in the same allocation (a table's column cut into record batches to match another
-/// column's chunks, as Arrow's stream export does).
-fn adjacent(parts: &[ScalarBuffer<i64>]) -> bool {
-    let Some(first) = parts.first() else { return false };
-    let mut end = first.inner().as_ptr() as usize + first.inner().len();
-    for part in &parts[1..] {
-        let buffer = part.inner();
-        if buffer.data_ptr() != first.inner().data_ptr() || buffer.as_ptr() as usize != end {
-            return false;
-        }
-        end += buffer.len();
-    }
-    true
-}
-
-/// [`adjacent`] chunks as one buffer over the same memory, which the chunks keep alive: no
-/// copy of the column (64 MB for 8 M cards).
+/// The chunks as one buffer over the same memory, which the chunks keep alive, when they are
+/// consecutive parts of one buffer: each starts where the one before it ends, in the same
+/// allocation (a table's column cut into record batches to match another column's chunks, as
+/// Arrow's stream export does). No copy of the column (64 MB for 8 M cards); `None` otherwise.
 #[allow(unsafe_code)]
 fn joined_in_place(parts: &[ScalarBuffer<i64>]) -> Option<ScalarBuffer<i64>> {
     let first = parts.first()?.inner();
-    let bytes = parts.iter().map(|p| p.inner().len()).sum::<usize>();
+    let mut end = first.as_ptr() as usize + first.len();
+    for part in &parts[1..] {
+        let buffer = part.inner();
+        if buffer.data_ptr() != first.data_ptr() || buffer.as_ptr() as usize != end {
+            return None;
+        }
+        end += buffer.len();
+    }
+    let bytes = end - first.as_ptr() as usize;
     let start = std::ptr::NonNull::new(first.as_ptr().cast_mut())?;
     let owner: std::sync::Arc<dyn arrow_buffer::alloc::Allocation> = std::sync::Arc::new(parts.to_vec());
-    // SAFETY: the chunks lie end to end (`adjacent`) in one allocation (the same start of
+    // SAFETY: the chunks lie end to end (checked above) in one allocation (the same start of
     // their underlying storage: two live allocations cannot start at the same address), so the
     // `bytes` from the first chunk's start are the chunks' own, initialised, immutable values;
     // `owner` holds every chunk, and so keeps that storage alive as long as the new buffer.
@@ -215,8 +209,7 @@ fn read_chunks<'py>(
             let parts = chunks.iter().map(|c| int64_of(c, column, kind)).collect::<PyResult<Vec<_>>>()?;
             let values = match parts.as_slice() {
                 [one] => one.clone(),
-                many if adjacent(many) => joined_in_place(many).unwrap_or_else(|| copied(many)),
-                many => copied(many),
+                many => joined_in_place(many).unwrap_or_else(|| copied(many)),
             };
             numpy_of(py, values)
         }
@@ -263,8 +256,7 @@ pub(crate) fn arrow_columns(
     columns: Vec<(String, String)>,
     threads: usize,
 ) -> PyResult<Bound<'_, PyDict>> {
-    let threads =
-        if threads == 0 { std::thread::available_parallelism().map_or(1, std::num::NonZero::get) } else { threads };
+    let threads = crate::convert::threads(threads);
     let table = data.into_table().map_err(|e| coded(ErrorCode::InputFormat, &format!("Arrow stream: {e}")))?;
     let (batches, schema) = table.into_inner();
     let out = PyDict::new(py);

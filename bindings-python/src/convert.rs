@@ -13,6 +13,15 @@ use crate::calendar::PyQuarter;
 use crate::errors::{coded, IntoPy};
 
 /// Money from Python.
+/// A `threads` argument: 0 means one per core.
+pub(crate) fn threads(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    } else {
+        threads
+    }
+}
+
 pub(crate) fn amount(ob: &Bound<'_, PyAny>) -> PyResult<Amount> {
     if ob.is_instance_of::<PyFloat>() {
         return Err(coded(

@@ -122,11 +122,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
         .detach(|| {
             let input = GroupedInput::new(groups, cg, ce, orders, &cieonline, &transmitted)?;
             let schedule = PriceSchedule::builtin();
-            let threads = if threads == 0 {
-                std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-            } else {
-                threads
-            };
+            let threads = convert::threads(threads);
             let mut results = vec![GroupResult::default(); groups];
             // Groups are independent: each thread reconciles its share of them (shares of
             // about equal work: municipalities' sizes are skewed).

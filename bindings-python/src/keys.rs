@@ -183,8 +183,7 @@ pub(crate) fn key_groups<'py>(
     if width == 0 || slices.iter().any(|s| s.len() % width != 0) {
         return Err(not_bytes());
     }
-    let threads =
-        if threads == 0 { std::thread::available_parallelism().map_or(1, std::num::NonZero::get) } else { threads };
+    let threads = crate::convert::threads(threads);
     let (numbers, first) = py.detach(|| number_fixed(width, &slices, threads));
     let (first_column, first_row): (Vec<u64>, Vec<u64>) = first.into_iter().map(|(c, r)| (c as u64, r as u64)).unzip();
     Ok((

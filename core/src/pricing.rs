@@ -175,9 +175,16 @@ impl PriceSchedule {
     /// The price in force on a date, and the date the next one takes over (none after the
     /// last): a caller walking through days in order looks the schedule up again only there.
     pub(crate) fn price_and_next_change(&self, date: NaiveDate) -> Result<(&Price, Option<NaiveDate>), PricingError> {
+        let (price, next) = self.in_force(date);
+        Ok((price.ok_or(PricingError::NotDefined { date })?, next))
+    }
+
+    /// The price in force on a date (none before the first) and the date the next one takes
+    /// over: [`PriceSchedule::price_and_next_change`] for a caller that fails only later, if
+    /// at all (a stretch of days that may turn out to have no card).
+    pub(crate) fn in_force(&self, date: NaiveDate) -> (Option<&Price>, Option<NaiveDate>) {
         let i = self.entries.partition_point(|p| p.valid_from <= date);
-        let price = i.checked_sub(1).and_then(|i| self.entries.get(i)).ok_or(PricingError::NotDefined { date })?;
-        Ok((price, self.entries.get(i).map(|p| p.valid_from)))
+        (i.checked_sub(1).and_then(|i| self.entries.get(i)), self.entries.get(i).map(|p| p.valid_from))
     }
 
     /// The latest price ("currently €16,79").

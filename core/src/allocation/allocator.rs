@@ -226,8 +226,8 @@ impl Days {
     /// The day list straight from (a part of) a day index's counting table whose first day is
     /// `first` (every counter read once, left zeroed): what [`Days::new`] makes of
     /// [`DayIndex::days`], without the list of counts in between. The first-day table covers
-    /// the table's days. The range is cut where the
-    /// quarter or the price changes; each piece is then read by a loop with nothing to look up.
+    /// the table's days. The range is cut where the quarter or the price changes; each piece is
+    /// then read by a loop with nothing to look up.
     pub(super) fn from_table(
         first: DayNumber,
         table: &mut [u64],
@@ -244,19 +244,18 @@ impl Days {
         let mut first_at = std::mem::take(&mut buffers.first_at);
         first_at.resize(span, 0);
         let refused = AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
-        let entries = schedule.entries();
         let (mut k, mut n) = (0usize, 0usize);
         while k < span {
             let day = first + k as DayNumber;
             let date = date_of_day_number(day).ok_or(refused.clone())?;
             let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-            // The price in force and the day the next one starts (as `price_and_next_change`,
-            // without failing on a piece that may turn out to have no card).
-            let next = entries.partition_point(|p| p.valid_from <= date);
-            let price = next.checked_sub(1).map(|i| Price::new(entries[i].unit.cents()));
+            // The price in force (failing only if a card of the piece needs it) and the day the
+            // next one starts.
+            let (price, change) = schedule.in_force(date);
+            let price = price.map(|p| Price::new(p.unit.cents()));
             let mut end = i64::from(day_number(quarter.last_day())) + 1;
-            if let Some(change) = entries.get(next) {
-                end = end.min(i64::from(day_number(change.valid_from)));
+            if let Some(change) = change {
+                end = end.min(i64::from(day_number(change)));
             }
             let end = (end - i64::from(first)).clamp(k as i64 + 1, span as i64) as usize;
             // A quarter gets its slot with its first card.
