@@ -7,6 +7,7 @@ use std::hint::black_box;
 
 use cie_pagamenti::allocation::CardCounts;
 use cie_pagamenti::allocation::{allocate, allocate_table};
+use cie_pagamenti::orders::OrderColumns;
 use cie_pagamenti::reconciliation::{reconcile_allocation, reconcile_groups, GroupResult, GroupedInput, Lifespan};
 use cie_pagamenti::users::{Actor, NewUser, Profile};
 use cie_pagamenti::workflow::{Command, Portal};
@@ -28,6 +29,9 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
 /// side by side with one pass that only reads the cards (per-day counting of all of them).
 fn national_job(c: &mut Criterion) {
     let (groups, epochs, orders) = national_groups(8_000_000, 7_900, 2024);
+    // The orders in columns, as the bindings give them: each group's in a range of one list.
+    let order_group: Vec<u32> = orders.iter().map(|o| o.0).collect();
+    let orders: OrderColumns = orders.iter().map(|o| &o.1).collect();
     let schedule = PriceSchedule::builtin();
     let now = Moment::parse("2025-01-15T12:00:00").unwrap();
     let mut group = c.benchmark_group("national job (8 M cards, 7 900 municipalities)");
@@ -40,7 +44,8 @@ fn national_job(c: &mut Criterion) {
         b.iter_batched(
             || orders.clone(),
             |orders| {
-                let input = GroupedInput::new(7_900, &groups, &epochs, orders, &[], &[]).unwrap();
+                let input =
+                    GroupedInput::with_order_columns(7_900, &groups, &epochs, &order_group, orders, &[], &[]).unwrap();
                 reconcile_groups(&input, Lifespan::default(), now, &schedule)
             },
             BatchSize::LargeInput,
@@ -50,7 +55,8 @@ fn national_job(c: &mut Criterion) {
         b.iter_batched(
             || orders.clone(),
             |orders| {
-                let input = GroupedInput::new(7_900, &groups, &epochs, orders, &[], &[]).unwrap();
+                let input =
+                    GroupedInput::with_order_columns(7_900, &groups, &epochs, &order_group, orders, &[], &[]).unwrap();
                 let mut results = vec![GroupResult::default(); input.len()];
                 std::thread::scope(|scope| {
                     for (first, part) in input.shares(&mut results, 2) {

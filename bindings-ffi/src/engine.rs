@@ -452,28 +452,30 @@ pub unsafe extern "C" fn cie_reconcile_groups_json(
             )
         };
         let now = core(Moment::parse(now))?;
-        let mut grouped = Vec::with_capacity(raw.len());
-        for (o, &g) in raw.iter().zip(order_group) {
+        let mut orders = OrderColumns::with_capacity(raw.len());
+        for o in raw {
             // SAFETY: each string is null or NUL-terminated per the contract.
             let (number, date) = unsafe { (text(o.number)?, optional_day(o.date)?) };
             let date = date.ok_or_else(|| invalid("null order date"))?;
             // SAFETY: as above.
             let (from, to) = unsafe { (optional_day(o.period_from)?, optional_day(o.period_to)?) };
             let period = core(declared_period(from, to))?;
-            let order = core(cie_pagamenti::orders::PaymentOrder::new(
-                number,
-                date,
-                Amount::from_cents(o.amount_cents),
-                period,
-            ))?;
-            grouped.push((g, order));
+            core(orders.push(number, date, Amount::from_cents(o.amount_cents), period))?;
         }
         let counts = counts
             .iter()
             .map(|c| Ok((c.group, quarter(c.quarter)?, c.cards)))
             .collect::<Result<Vec<_>, CieStatus>>()?;
         let sent = sent.iter().map(|t| Ok((t.group, quarter(t.quarter)?))).collect::<Result<Vec<_>, CieStatus>>()?;
-        let input = core(GroupedInput::new(groups, card_group, card_epoch, grouped, &counts, &sent))?;
+        let input = core(GroupedInput::with_order_columns(
+            groups,
+            card_group,
+            card_epoch,
+            order_group,
+            orders,
+            &counts,
+            &sent,
+        ))?;
         let results = reconcile_groups(&input, Lifespan::default(), now, &PriceSchedule::builtin());
         let json = serde_json::to_string(&results).map_err(|_| invalid("results not serialisable"))?;
         unsafe { put_string(out, &json) }

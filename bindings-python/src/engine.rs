@@ -331,25 +331,6 @@ impl Numbers<'_> {
             Numbers::Points(p) => p.points.len().checked_div(p.width).unwrap_or(0),
         }
     }
-
-    /// The next order of the column (row `row`), checked as by [`PaymentOrder::new`].
-    pub(crate) fn order(
-        &mut self,
-        row: usize,
-        date: chrono::NaiveDate,
-        amount: Amount,
-        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
-    ) -> PyResult<PaymentOrder> {
-        match self {
-            Numbers::Joined(pieces, _) => PaymentOrder::new(pieces.next().unwrap_or_default(), date, amount, period),
-            Numbers::Items(items) => PaymentOrder::new(items.get(row).map_or("", String::as_str), date, amount, period),
-            Numbers::Integers(integers) => {
-                PaymentOrder::new(&integers.get(row).copied().unwrap_or_default().to_string(), date, amount, period)
-            }
-            Numbers::Points(points) => PaymentOrder::new(points.get(row)?, date, amount, period),
-        }
-        .py_err()
-    }
 }
 
 /// Where a column of order numbers is read from: one UTF-8 text of the numbers joined by
@@ -409,8 +390,40 @@ impl<'py> NumberColumn<'py> {
     }
 }
 
-/// Builds the order columns row by row (the checks of `PaymentOrder::new`, each refusal with
-/// its row) and allocates them without the GIL.
+/// The order columns built row by row from the Python layer's columns (`cents` and the periods
+/// as long as `dates`): the checks of `PaymentOrder::new`, each refusal with its row.
+pub(crate) fn order_columns(
+    numbers: &mut Numbers<'_>,
+    dates: &[i64],
+    cents: &[i64],
+    from: Option<&[i64]>,
+    to: Option<&[i64]>,
+) -> PyResult<OrderColumns> {
+    let mut orders = OrderColumns::with_capacity(dates.len());
+    let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
+    for (row, (&date, &cents)) in dates.iter().zip(cents).enumerate() {
+        let date = date_memo
+            .day(date, row)?
+            .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
+        let start = from.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
+        let end = to.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
+        let period = declared_period(start, end).map_err(|e| coded(e.code(), &format!("row {row}: {e}")))?;
+        let amount = Amount::from_cents(cents);
+        match numbers {
+            Numbers::Joined(pieces, _) => orders.push(pieces.next().unwrap_or_default(), date, amount, period),
+            Numbers::Items(items) => orders.push(items.get(row).map_or("", String::as_str), date, amount, period),
+            Numbers::Integers(integers) => {
+                orders.push_integer(integers.get(row).copied().unwrap_or_default(), date, amount, period)
+            }
+            Numbers::Points(points) => orders.push(points.get(row)?, date, amount, period),
+        }
+        .py_err()?;
+    }
+    Ok(orders)
+}
+
+/// Builds the order columns row by row ([`order_columns`]) and allocates them without the
+/// GIL.
 #[allow(clippy::too_many_arguments)] // the columns of `allocate_columns`, passed on
 fn columns(
     py: Python<'_>,
@@ -426,29 +439,7 @@ fn columns(
     if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {
         return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
     }
-    let build = || -> PyResult<OrderColumns> {
-        let mut orders = OrderColumns::with_capacity(n);
-        let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
-        for row in 0..n {
-            let date = date_memo
-                .day(dates[row], row)?
-                .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
-            let start = from.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
-            let end = to.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
-            let period = declared_period(start, end).map_err(|e| coded(e.code(), &format!("row {row}: {e}")))?;
-            let amount = Amount::from_cents(cents[row]);
-            match &mut numbers {
-                Numbers::Joined(pieces, _) => orders.push(pieces.next().unwrap_or_default(), date, amount, period),
-                Numbers::Items(items) => orders.push(items.get(row).map_or("", String::as_str), date, amount, period),
-                Numbers::Integers(integers) => {
-                    orders.push_integer(integers.get(row).copied().unwrap_or_default(), date, amount, period)
-                }
-                Numbers::Points(points) => orders.push(points.get(row)?, date, amount, period),
-            }
-            .py_err()?;
-        }
-        Ok(orders)
-    };
+    let build = || order_columns(&mut numbers, dates, cents, from, to);
     let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
     let (counts, orders) = count_cards_while(py, cards, build)?;
     run(py, counts, orders, schedule)

@@ -3,7 +3,6 @@
 //! The groups are shared among threads here, the GIL released; every rule is the core's
 //! `GroupedInput::reconcile`.
 
-use cie_pagamenti::orders::declared_period;
 use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterState};
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
 use numpy::PyArray1;
@@ -11,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::convert;
-use crate::engine::{cents_array, DayMemo, NumberColumn};
+use crate::engine::{cents_array, order_columns, NumberColumn};
 use crate::errors::{coded, IntoPy};
 
 fn slice<'a>(a: &'a numpy::PyReadonlyArray1<'_, i64>, what: &str) -> PyResult<&'a [i64]> {
@@ -95,18 +94,9 @@ pub(crate) fn reconcile_groups_columns<'py>(
     }
     let now = convert::moment(now)?;
     let first = first_quarter.filter(|q| !q.is_none()).map(convert::quarter).transpose()?;
-    let mut orders = Vec::with_capacity(og.len());
-    let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
-    for row in 0..og.len() {
-        let group = group_of(og[row], groups, "order", row)?;
-        let date = date_memo
-            .day(od[row], row)?
-            .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("order row {row}: no date")))?;
-        let start = pf.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
-        let end = pt.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
-        let period = declared_period(start, end).py_err()?;
-        orders.push((group, numbers.order(row, date, Amount::from_cents(oc[row]), period)?));
-    }
+    let order_group =
+        og.iter().enumerate().map(|(row, &g)| group_of(g, groups, "order", row)).collect::<PyResult<Vec<_>>>()?;
+    let orders = order_columns(&mut numbers, od, oc, pf, pt)?;
     let cieonline = (0..ng.len())
         .map(|row| {
             let cards =
@@ -120,7 +110,8 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let lifespan = Lifespan { first: first.unwrap_or(Quarter::PORTAL_FIRST), last: None };
     let results: Vec<GroupResult> = py
         .detach(|| {
-            let input = GroupedInput::new(groups, cg, ce, orders, &cieonline, &transmitted)?;
+            let input =
+                GroupedInput::with_order_columns(groups, cg, ce, &order_group, orders, &cieonline, &transmitted)?;
             let schedule = PriceSchedule::builtin();
             let threads = convert::threads(threads);
             let mut results = vec![GroupResult::default(); groups];

@@ -19,7 +19,7 @@ use thiserror::Error;
 use crate::calendar::{CalendarError, Quarter};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::Amount;
-use crate::orders::{OrderColumns, PaymentOrder};
+use crate::orders::{OrderColumns, OrderRange, PaymentOrder};
 use crate::pricing::{PriceSchedule, PricingError};
 
 mod allocator;
@@ -362,18 +362,21 @@ pub fn allocate_totals_of(
     orders: &[PaymentOrder],
     schedule: &PriceSchedule,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_totals_in(cards, orders, schedule, &mut AllocationBuffers::default())
+    allocate_source(Cards::Counts(cards), orders, schedule, false, &mut AllocationBuffers::default())
+        .map(|table| table.into_totals(orders.len()))
 }
 
-/// [`allocate_totals_of`] in working memory kept from one allocation to the next (the
-/// national job's municipalities, one after the other on a thread).
+/// [`allocate_totals`] of a range of order columns, in working memory kept from one
+/// allocation to the next (the national job's municipalities, one after the other on a
+/// thread).
 pub(crate) fn allocate_totals_in(
     cards: &CardCounts,
-    orders: &[PaymentOrder],
+    orders: OrderRange<'_>,
     schedule: &PriceSchedule,
     buffers: &mut AllocationBuffers,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(Cards::Counts(cards), orders, schedule, false, buffers).map(|table| table.into_totals(orders.len()))
+    allocate_source(Cards::Counts(cards), &orders, schedule, false, buffers)
+        .map(|table| table.into_totals(orders.len()))
 }
 
 /// [`allocate_totals_in`] of cards counted by [`DayIndex::count`]: `table` is the part of the
@@ -382,11 +385,11 @@ pub(crate) fn allocate_totals_in(
 pub(crate) fn allocate_totals_indexed(
     first: crate::calendar::DayNumber,
     table: &mut [u64],
-    orders: &[PaymentOrder],
+    orders: OrderRange<'_>,
     schedule: &PriceSchedule,
     buffers: &mut AllocationBuffers,
 ) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(Cards::Table(first, table), orders, schedule, false, buffers)
+    allocate_source(Cards::Table(first, table), &orders, schedule, false, buffers)
         .map(|table| table.into_totals(orders.len()))
 }
 

@@ -466,6 +466,45 @@ impl OrderColumns {
     pub fn to_orders(&self) -> Vec<PaymentOrder> {
         self.iter().map(|o| o.to_order()).collect()
     }
+
+    /// The orders at `rows`, in that order (rows past the end left out): columns of their own.
+    pub(crate) fn gather(&self, rows: impl IntoIterator<Item = usize>) -> OrderColumns {
+        let mut out = OrderColumns::default();
+        for row in rows {
+            if let (Some(o), Some(&value)) = (self.get(row), self.values.get(row)) {
+                out.append(o.number, value, o.date, o.amount, o.period);
+            }
+        }
+        out
+    }
+
+    /// The orders `range` (clamped to the columns) as a list of their own, without a copy: one
+    /// municipality's orders among a national batch's.
+    pub(crate) fn range(&self, range: std::ops::Range<usize>) -> OrderRange<'_> {
+        let end = range.end.min(self.len());
+        OrderRange { columns: self, start: range.start.min(end), end }
+    }
+}
+
+/// Consecutive orders of [`OrderColumns`], numbered from 0: what one municipality's allocation
+/// reads of a national batch.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OrderRange<'a> {
+    pub(crate) columns: &'a OrderColumns,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+impl OrderRange<'_> {
+    /// Number of orders.
+    pub(crate) fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// The columns' row of the order at `index` of the range (`None` past its end).
+    pub(crate) fn row(&self, index: usize) -> Option<usize> {
+        (index < self.len()).then_some(self.start + index)
+    }
 }
 
 impl<'a> FromIterator<&'a PaymentOrder> for OrderColumns {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::calendar::{day_number, DayNumber};
 
 pub(super) use crate::orders::small_value;
-use crate::orders::{OrderColumns, OrderView, PaymentOrder};
+use crate::orders::{OrderColumns, OrderRange, OrderView, PaymentOrder};
 
 /// The largest number that still counts as numeric (`u128::MAX`): longer all-digit numbers are
 /// compared as text.
@@ -171,5 +171,20 @@ impl OrderSource for OrderColumns {
             cents: amount.cents(),
             period,
         })
+    }
+}
+
+impl OrderSource for OrderRange<'_> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn view(&self, index: usize) -> Option<OrderView<'_>> {
+        self.columns.get(self.row(index)?)
+    }
+
+    /// From the columns (the number's text not read), numbered within the range.
+    fn work(&self, index: usize) -> Option<Work> {
+        self.columns.work(self.row(index)?).map(|w| Work { index, ..w })
     }
 }

@@ -20,7 +20,7 @@ use crate::calendar::rome_day_of_epoch;
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
 use crate::money::Amount;
-use crate::orders::PaymentOrder;
+use crate::orders::{OrderColumns, PaymentOrder};
 use crate::pricing::PriceSchedule;
 
 /// Why grouped input cannot be used.
@@ -65,7 +65,10 @@ pub struct GroupedInput<'a> {
     ranges: Vec<Range<usize>>,
     /// The caller's group column when the moments were gathered (to find a refused card's row).
     gathered_from: Option<&'a [u32]>,
-    orders: Vec<Vec<PaymentOrder>>,
+    /// The orders, each group's consecutive (in input order within the group).
+    orders: OrderColumns,
+    /// Each group's range of `orders`.
+    order_ranges: Vec<Range<usize>>,
     cieonline: Vec<BTreeMap<Quarter, u64>>,
     transmitted: Vec<BTreeSet<Quarter>>,
 }
@@ -179,12 +182,70 @@ fn check_group(what: &'static str, row: usize, group: u32, groups: usize) -> Res
     }
 }
 
+/// Each group's range of rows once a column's rows are taken group by group, and `value` of each
+/// row in that order when the rows must be gathered (`None`: the groups come in runs, and each
+/// group's range is where its rows lie). Every group is checked to be below `groups`.
+#[allow(clippy::type_complexity)]
+fn split<T: Copy + Default>(
+    what: &'static str,
+    group: &[u32],
+    groups: usize,
+    value: impl Fn(usize) -> T,
+) -> Result<(Vec<Range<usize>>, Option<Vec<T>>), GroupError> {
+    // Whether the groups come in runs (a descent anywhere means they do not), then the highest
+    // group number (the last one when they do): simple folds the compiler turns into vector
+    // code.
+    let in_runs = group.iter().zip(group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a)) == 0;
+    let top = match group.last() {
+        Some(&last) if in_runs => last,
+        _ => group.iter().copied().fold(0u32, u32::max),
+    };
+    if !group.is_empty() && top as usize >= groups {
+        for (row, &g) in group.iter().enumerate() {
+            check_group(what, row, g, groups)?;
+        }
+    }
+    let mut ranges = vec![0..0; groups];
+    if in_runs {
+        // Runs of one group: the end of each found by galloping from its start (probes near
+        // the run, not across the whole column).
+        let mut start = 0;
+        while start < group.len() {
+            let end = run_end(group, start);
+            ranges[group[start] as usize] = start..end;
+            start = end;
+        }
+        return Ok((ranges, None));
+    }
+    // A counting sort: each group's rows in input order.
+    let mut starts = vec![0usize; groups + 1];
+    for &g in group {
+        starts[g as usize + 1] += 1;
+    }
+    for g in 0..groups {
+        starts[g + 1] += starts[g];
+    }
+    let mut next = starts.clone();
+    let mut gathered = vec![T::default(); group.len()];
+    for (row, &g) in group.iter().enumerate() {
+        let at = &mut next[g as usize];
+        gathered[*at] = value(row);
+        *at += 1;
+    }
+    for (g, range) in ranges.iter_mut().enumerate() {
+        *range = starts[g]..starts[g + 1];
+    }
+    Ok((ranges, Some(gathered)))
+}
+
 impl<'a> GroupedInput<'a> {
     /// Splits the columns by group. `card_group[i]` is the group of card `i` signed at
     /// `card_epoch[i]` (UTC seconds); orders, CIEonline counts and transmitted quarters carry
     /// their group. Cards in runs of one group (input sorted by group, as a partitioned file
     /// is) are read where they lie; otherwise they are first gathered by group (a copy of the
-    /// moments).
+    /// moments). The orders are put in columns ([`GroupedInput::with_order_columns`] takes
+    /// them so).
+    #[allow(clippy::needless_pass_by_value)] // the signature callers have used since the first release
     pub fn new(
         groups: usize,
         card_group: &'a [u32],
@@ -193,69 +254,46 @@ impl<'a> GroupedInput<'a> {
         cieonline: &[(u32, Quarter, u64)],
         transmitted: &[(u32, Quarter)],
     ) -> Result<GroupedInput<'a>, GroupError> {
+        let order_group: Vec<u32> = orders.iter().map(|(g, _)| *g).collect();
+        let columns = orders.iter().map(|(_, o)| o).collect();
+        GroupedInput::with_order_columns(groups, card_group, card_epoch, &order_group, columns, cieonline, transmitted)
+    }
+
+    /// [`GroupedInput::new`] of orders in columns, `order_group[i]` the group of order `i`: a
+    /// national batch's orders then cost a handful of allocations, not one per order. Orders
+    /// in runs of one group are kept where they are; otherwise they are gathered by group.
+    pub fn with_order_columns(
+        groups: usize,
+        card_group: &'a [u32],
+        card_epoch: &'a [i64],
+        order_group: &[u32],
+        orders: OrderColumns,
+        cieonline: &[(u32, Quarter, u64)],
+        transmitted: &[(u32, Quarter)],
+    ) -> Result<GroupedInput<'a>, GroupError> {
         if card_group.len() != card_epoch.len() {
             return Err(GroupError::Lengths("card_group, card_epoch"));
         }
-        // Whether the groups come in runs (a descent anywhere means they do not), then the
-        // highest group number (the last one when they do): simple folds the compiler turns
-        // into vector code. The moments are read by the threads, group by group.
-        let in_runs =
-            card_group.iter().zip(card_group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a)) == 0;
-        let top = match card_group.last() {
-            Some(&last) if in_runs => last,
-            _ => card_group.iter().copied().fold(0u32, u32::max),
+        if order_group.len() != orders.len() {
+            return Err(GroupError::Lengths("order_group, orders"));
+        }
+        // The moments gathered by group (a copy) unless they come in runs of one group.
+        let (ranges, gathered) = split("card", card_group, groups, |row| card_epoch[row])?;
+        let (epochs, gathered_from) = match gathered {
+            None => (Cow::Borrowed(card_epoch), None),
+            Some(moments) => (Cow::Owned(moments), Some(card_group)),
         };
-        if !card_group.is_empty() && top as usize >= groups {
-            for (row, &g) in card_group.iter().enumerate() {
-                check_group("card", row, g, groups)?;
-            }
-        }
-        let mut ranges = vec![0..0; groups];
-        let (epochs, gathered_from) = if in_runs {
-            // Runs of one group: the end of each found by galloping from its start (probes
-            // near the run, not across the whole column).
-            let mut start = 0;
-            while start < card_group.len() {
-                let end = run_end(card_group, start);
-                ranges[card_group[start] as usize] = start..end;
-                start = end;
-            }
-            (Cow::Borrowed(card_epoch), None)
-        } else {
-            // Gathered by group (a counting sort), each group's moments in input order.
-            let mut starts = vec![0usize; groups + 1];
-            for &g in card_group {
-                starts[g as usize + 1] += 1;
-            }
-            for g in 0..groups {
-                starts[g + 1] += starts[g];
-            }
-            let mut next = starts.clone();
-            let mut gathered = vec![0i64; card_epoch.len()];
-            for (&g, &t) in card_group.iter().zip(card_epoch) {
-                let at = &mut next[g as usize];
-                gathered[*at] = t;
-                *at += 1;
-            }
-            for (g, range) in ranges.iter_mut().enumerate() {
-                *range = starts[g]..starts[g + 1];
-            }
-            (Cow::Owned(gathered), Some(card_group))
+        let (order_ranges, gathered) = split("order", order_group, groups, |row| row)?;
+        let orders = match gathered {
+            None => orders,
+            Some(rows) => orders.gather(rows),
         };
-        // Each group's orders in a list of its size, in input order.
-        let mut sizes = vec![0usize; groups];
-        for (row, (g, _)) in orders.iter().enumerate() {
-            sizes[check_group("order", row, *g, groups)?] += 1;
-        }
-        let mut by_group: Vec<Vec<PaymentOrder>> = sizes.into_iter().map(Vec::with_capacity).collect();
-        for (g, order) in orders {
-            by_group[g as usize].push(order);
-        }
         let mut input = GroupedInput {
             epochs,
             ranges,
             gathered_from,
-            orders: by_group,
+            orders,
+            order_ranges,
             cieonline: vec![BTreeMap::new(); groups],
             transmitted: vec![BTreeSet::new(); groups],
         };
@@ -301,7 +339,7 @@ impl<'a> GroupedInput<'a> {
         scratch: &mut Scratch,
         schedule: &PriceSchedule,
     ) -> Result<AllocationTotals, (ErrorCode, Option<usize>, Option<String>)> {
-        let orders = &self.orders[group];
+        let orders = self.orders.range(self.order_ranges[group].clone());
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
         let epochs = &self.epochs[self.ranges[group].clone()];
         if let Some(window) = scratch.window(epochs) {
@@ -398,7 +436,8 @@ impl<'a> GroupedInput<'a> {
         }
         let id = u32::try_from(group).unwrap_or(u32::MAX);
         let cards = self.ranges[group].len() as u64;
-        let summary = GroupSummary { group: id, cards, orders: self.orders[group].len(), ..GroupSummary::default() };
+        let summary =
+            GroupSummary { group: id, cards, orders: self.order_ranges[group].len(), ..GroupSummary::default() };
         let totals = match self.allocate(group, scratch, schedule) {
             Ok(t) => t,
             Err((code, row, detail)) => {
@@ -502,7 +541,10 @@ mod tests {
             if sorted { cards.sort_by_key(|c| c.0); }
             let groups: Vec<u32> = cards.iter().map(|c| c.0).collect();
             let epochs: Vec<i64> = cards.iter().map(|c| c.1).collect();
-            let orders: Vec<(u32, PaymentOrder)> = orders.iter().enumerate().map(|(i, &(g, n, d, c, p))| (g, order(n * 100 + i as u32, d, c, p))).collect();
+            let mut orders: Vec<(u32, PaymentOrder)> = orders.iter().enumerate().map(|(i, &(g, n, d, c, p))| (g, order(n * 100 + i as u32, d, c, p))).collect();
+            // Sorted: the cards and the orders in runs of one group (kept where they are);
+            // else gathered by group.
+            if sorted { orders.sort_by_key(|o| o.0); }
             let counts: Vec<(u32, Quarter, u64)> = counts.iter().map(|&(g, q, n)| (g, Quarter::new(2024, q).unwrap(), n)).collect();
             let transmitted = vec![(1u32, Quarter::new(2024, 1).unwrap())];
             let input = GroupedInput::new(4, &groups, &epochs, orders.clone(), &counts, &transmitted).unwrap();
@@ -511,6 +553,11 @@ mod tests {
             // list is built), and a schedule that starts after some cards (no price for them).
             let schedule = schedule_changing_in_2024(&prices, starts_late);
             let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+            // The orders given in columns: the same input.
+            let order_group: Vec<u32> = orders.iter().map(|o| o.0).collect();
+            let columns: OrderColumns = orders.iter().map(|o| &o.1).collect();
+            let from_columns = GroupedInput::with_order_columns(4, &groups, &epochs, &order_group, columns, &counts, &transmitted).unwrap();
+            prop_assert_eq!(&reconcile_groups(&from_columns, Lifespan::default(), now, &schedule), &all);
             for g in 0..4u32 {
                 let own: Vec<i64> = cards.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
                 let own_orders: Vec<PaymentOrder> = orders.iter().filter(|o| o.0 == g).map(|o| o.1.clone()).collect();
