@@ -63,7 +63,10 @@ fn number<'k>(
     runs: &[Vec<(usize, usize)>],
     joined: bool,
 ) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
-    let mut index: HashMap<&[u8], u32> = HashMap::new();
+    // One entry per run at most: sized for them once (each growth hashes every key again), up
+    // to a bound (keys not in runs make about one run per row, of few distinct keys).
+    let runs_given: usize = runs.iter().map(Vec::len).sum();
+    let mut index: HashMap<&[u8], u32> = HashMap::with_capacity(runs_given.min(1 << 16));
     let mut first = Vec::new();
     // One list per column, or one for all of them (`joined`: the chunks of one column).
     let mut out: Vec<Vec<u32>> = if joined {
