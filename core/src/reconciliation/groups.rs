@@ -12,16 +12,19 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::{reconcile, Lifespan, QuarterRow, QuarterState};
-use crate::allocation::{
-    allocate_totals_in, allocate_totals_indexed, range_of, AllocationBuffers, CardCounts, DayIndex,
-};
+use crate::allocation::{allocate_totals_in, allocate_totals_indexed, CardCounts};
 use crate::allocation::{AllocationError, AllocationTotals};
-use crate::calendar::rome_day_of_epoch;
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
 use crate::money::Amount;
 use crate::orders::{OrderColumns, PaymentOrder};
 use crate::pricing::PriceSchedule;
+
+mod scratch;
+mod split;
+
+use scratch::Scratch;
+use split::{check_group, split};
 
 /// Why grouped input cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -117,125 +120,6 @@ pub struct GroupResult {
     pub rows: Vec<QuarterRow>,
     /// The summary.
     pub summary: GroupSummary,
-}
-
-/// Working memory of one thread reconciling groups one after the other: a day index covering
-/// the moments of the groups seen so far, its counting table (all zero between groups) and the
-/// allocation's buffers.
-#[derive(Default)]
-struct Scratch {
-    index: DayIndex,
-    table: Vec<u64>,
-    allocation: AllocationBuffers,
-}
-
-impl Scratch {
-    /// The part of the counting table where `epochs` fall, the index extended to them first
-    /// when they are outside it (to the days of both, or of theirs alone when both together
-    /// would span too long); `None` when they are empty, outside the calendar or more than
-    /// 2^16 days apart (counted without the index).
-    fn window(&mut self, epochs: &[i64]) -> Option<Range<usize>> {
-        /// UTC days an index may span: its table is read for every group.
-        const LONGEST: i64 = 1 << 16;
-        let (min, max) = range_of(epochs);
-        if epochs.is_empty() {
-            return None;
-        }
-        // An index covers only moments within the calendar (its ends were checked): the
-        // moments are checked only when they are outside it.
-        if !self.index.covers(min, max) {
-            if rome_day_of_epoch(min).is_err() || rome_day_of_epoch(max).is_err() {
-                return None;
-            }
-            let (low, high) = self.index.range().map_or((min, max), |(l, h)| (l.min(min), h.max(max)));
-            let (low, high) = if (high - low) / 86_400 < LONGEST { (low, high) } else { (min, max) };
-            if (high - low) / 86_400 >= LONGEST {
-                return None;
-            }
-            self.index = DayIndex::new(low, high);
-            self.table.clear();
-            self.table.resize(self.index.slots(), 0);
-        }
-        Some(self.index.window(min, max))
-    }
-}
-
-/// The end of the run of equal values starting at `start` in sorted `values`: doubling steps
-/// until past the run, then a binary search within the last step.
-fn run_end(values: &[u32], start: usize) -> usize {
-    let g = values[start];
-    let (mut low, mut step) = (start + 1, 1usize);
-    while low + step <= values.len() && values[low + step - 1] == g {
-        low += step;
-        step *= 2;
-    }
-    let high = (low + step).min(values.len());
-    low + values[low..high].partition_point(|&x| x <= g)
-}
-
-fn check_group(what: &'static str, row: usize, group: u32, groups: usize) -> Result<usize, GroupError> {
-    let g = group as usize;
-    if g < groups {
-        Ok(g)
-    } else {
-        Err(GroupError::Group { what, row, group, groups })
-    }
-}
-
-/// Each group's range of rows once a column's rows are taken group by group, and `value` of each
-/// row in that order when the rows must be gathered (`None`: the groups come in runs, and each
-/// group's range is where its rows lie). Every group is checked to be below `groups`.
-#[allow(clippy::type_complexity)]
-fn split<T: Copy + Default>(
-    what: &'static str,
-    group: &[u32],
-    groups: usize,
-    value: impl Fn(usize) -> T,
-) -> Result<(Vec<Range<usize>>, Option<Vec<T>>), GroupError> {
-    // Whether the groups come in runs (a descent anywhere means they do not), then the highest
-    // group number (the last one when they do): simple folds the compiler turns into vector
-    // code.
-    let in_runs = group.iter().zip(group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a)) == 0;
-    let top = match group.last() {
-        Some(&last) if in_runs => last,
-        _ => group.iter().copied().fold(0u32, u32::max),
-    };
-    if !group.is_empty() && top as usize >= groups {
-        for (row, &g) in group.iter().enumerate() {
-            check_group(what, row, g, groups)?;
-        }
-    }
-    let mut ranges = vec![0..0; groups];
-    if in_runs {
-        // Runs of one group: the end of each found by galloping from its start (probes near
-        // the run, not across the whole column).
-        let mut start = 0;
-        while start < group.len() {
-            let end = run_end(group, start);
-            ranges[group[start] as usize] = start..end;
-            start = end;
-        }
-        return Ok((ranges, None));
-    }
-    // A counting sort: each group's rows in input order.
-    let mut starts = vec![0usize; groups + 1];
-    for &g in group {
-        starts[g as usize + 1] += 1;
-    }
-    for g in 0..groups {
-        starts[g + 1] += starts[g];
-    }
-    let mut next = starts.clone();
-    let mut gathered = vec![T::default(); group.len()];
-    for (row, &g) in group.iter().enumerate() {
-        let at = &mut next[g as usize];
-        gathered[*at] = value(row);
-        *at += 1;
-    }
-    for (g, range) in ranges.iter_mut().enumerate() {
-        *range = starts[g]..starts[g + 1];
-    }
-    Ok((ranges, Some(gathered)))
 }
 
 impl<'a> GroupedInput<'a> {
@@ -581,17 +465,6 @@ mod tests {
                 prop_assert_eq!(&got.summary.missing_quarters, &r.missing_quarters);
                 prop_assert_eq!(got.summary.cards, own.len() as u64);
             }
-        }
-    }
-
-    proptest! {
-        /// The galloping search ends every run where a linear scan does.
-        #[test]
-        fn run_end_is_the_end_of_the_run(mut values in prop::collection::vec(0u32..6, 1..300), at in any::<prop::sample::Index>()) {
-            values.sort_unstable();
-            let start = at.index(values.len());
-            let linear = start + values[start..].iter().take_while(|&&v| v == values[start]).count();
-            prop_assert_eq!(run_end(&values, start), linear);
         }
     }
 

@@ -1,0 +1,47 @@
+//! The working memory of one thread of the national job.
+
+use std::ops::Range;
+
+use crate::allocation::{range_of, AllocationBuffers, DayIndex};
+use crate::calendar::rome_day_of_epoch;
+
+/// Working memory of one thread reconciling groups one after the other: a day index covering
+/// the moments of the groups seen so far, its counting table (all zero between groups) and the
+/// allocation's buffers.
+#[derive(Default)]
+pub(super) struct Scratch {
+    pub(super) index: DayIndex,
+    pub(super) table: Vec<u64>,
+    pub(super) allocation: AllocationBuffers,
+}
+
+impl Scratch {
+    /// The part of the counting table where `epochs` fall, the index extended to them first
+    /// when they are outside it (to the days of both, or of theirs alone when both together
+    /// would span too long); `None` when they are empty, outside the calendar or more than
+    /// 2^16 days apart (counted without the index).
+    pub(super) fn window(&mut self, epochs: &[i64]) -> Option<Range<usize>> {
+        /// UTC days an index may span: its table is read for every group.
+        const LONGEST: i64 = 1 << 16;
+        let (min, max) = range_of(epochs);
+        if epochs.is_empty() {
+            return None;
+        }
+        // An index covers only moments within the calendar (its ends were checked): the
+        // moments are checked only when they are outside it.
+        if !self.index.covers(min, max) {
+            if rome_day_of_epoch(min).is_err() || rome_day_of_epoch(max).is_err() {
+                return None;
+            }
+            let (low, high) = self.index.range().map_or((min, max), |(l, h)| (l.min(min), h.max(max)));
+            let (low, high) = if (high - low) / 86_400 < LONGEST { (low, high) } else { (min, max) };
+            if (high - low) / 86_400 >= LONGEST {
+                return None;
+            }
+            self.index = DayIndex::new(low, high);
+            self.table.clear();
+            self.table.resize(self.index.slots(), 0);
+        }
+        Some(self.index.window(min, max))
+    }
+}
