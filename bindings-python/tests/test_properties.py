@@ -76,7 +76,8 @@ def test_group_keys_are_numbered_as_by_a_dict(cards: list, orders: list, runs: b
     columns = [to(cards), to(orders), None, to(orders[:3])]
     names, groups = _factorize(np, columns)
     expected_names, expected = _dict_numbering(columns)
-    assert [n.item() if hasattr(n, "item") else n for n in names] == expected_names
+    # Plain Python values (str, bytes, int), not numpy scalars.
+    assert names == expected_names and not any(hasattr(n, "item") for n in names)
     assert [g.tolist() for g in groups] == [e or [] for e in expected]
     assert groups[0].dtype == np.uint32 and all(g.dtype == np.int64 for g in groups[1:])
     # Object columns take the dict's way, with the same numbering.

@@ -451,7 +451,12 @@ def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], L
     if fixed is not None:
         width, columns = fixed
         numbers, first_column, first_row = _native.key_groups(width, columns, threads)
-        names = [keys[present[column]][row] for column, row in zip(first_column.tolist(), first_row.tolist())]
+        # Groups are numbered column after column (first appearances in column order): each
+        # column's new keys taken in one step, as Python values.
+        bounds = np.searchsorted(first_column, np.arange(len(present) + 1))
+        names = []
+        for position, i in enumerate(present):
+            names += keys[i][first_row[bounds[position]:bounds[position + 1]]].tolist()
         groups: List[Any] = [np.zeros(0, dtype=np.int64)] * len(keys)
         for i, n in zip(present, numbers):  # uint32 for the cards, int64 for the other tables
             groups[i] = n if i == 0 else n.astype(np.int64)
