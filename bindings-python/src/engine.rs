@@ -321,7 +321,20 @@ impl PointNumbers<'_> {
     }
 }
 
-impl Numbers<'_> {
+impl<'a> Numbers<'a> {
+    /// The same column for another thread to read rows of it at random (a number's text
+    /// decoded in a buffer of its own); `None` for numbers joined in one text, read in order.
+    fn part(&self) -> Option<Numbers<'a>> {
+        match self {
+            Numbers::Joined(..) => None,
+            Numbers::Items(items) => Some(Numbers::Items(items)),
+            Numbers::Integers(integers) => Some(Numbers::Integers(integers)),
+            Numbers::Points(p) => {
+                Some(Numbers::Points(PointNumbers { points: p.points, width: p.width, text: String::new() }))
+            }
+        }
+    }
+
     /// Number of orders in the column.
     pub(crate) fn len(&self) -> usize {
         match self {
@@ -399,16 +412,31 @@ pub(crate) fn order_columns(
     from: Option<&[i64]>,
     to: Option<&[i64]>,
 ) -> PyResult<OrderColumns> {
-    let mut orders = OrderColumns::with_capacity(dates.len());
+    order_rows(numbers, 0..dates.len().min(cents.len()), dates, cents, from, to)
+}
+
+/// [`order_columns`] of the rows `rows` (within every column).
+fn order_rows(
+    numbers: &mut Numbers<'_>,
+    rows: std::ops::Range<usize>,
+    dates: &[i64],
+    cents: &[i64],
+    from: Option<&[i64]>,
+    to: Option<&[i64]>,
+) -> PyResult<OrderColumns> {
+    let mut orders = OrderColumns::with_capacity(rows.len());
     let (mut date_memo, mut from_memo, mut to_memo) = (DayMemo::default(), DayMemo::default(), DayMemo::default());
-    for (row, (&date, &cents)) in dates.iter().zip(cents).enumerate() {
-        let date = date_memo
-            .day(date, row)?
+    let day = |memo: &mut DayMemo, column: Option<&[i64]>, row: usize| match column.and_then(|c| c.get(row)) {
+        Some(&days) => memo.day(days, row),
+        None => Ok(None),
+    };
+    for row in rows {
+        let date = day(&mut date_memo, Some(dates), row)?
             .ok_or_else(|| coded(ErrorCode::DateFormat, &format!("row {row}: the order date is missing")))?;
-        let start = from.map(|f| from_memo.day(f[row], row)).transpose()?.flatten();
-        let end = to.map(|t| to_memo.day(t[row], row)).transpose()?.flatten();
+        let start = day(&mut from_memo, from, row)?;
+        let end = day(&mut to_memo, to, row)?;
         let period = declared_period(start, end).map_err(|e| coded(e.code(), &format!("row {row}: {e}")))?;
-        let amount = Amount::from_cents(cents);
+        let amount = Amount::from_cents(cents.get(row).copied().unwrap_or_default());
         match numbers {
             Numbers::Joined(pieces, _) => orders.push(pieces.next().unwrap_or_default(), date, amount, period),
             Numbers::Items(items) => orders.push(items.get(row).map_or("", String::as_str), date, amount, period),
@@ -417,9 +445,46 @@ pub(crate) fn order_columns(
             }
             Numbers::Points(points) => orders.push(points.get(row)?, date, amount, period),
         }
-        .py_err()?;
+        .map_err(|e| coded(e.code(), &format!("row {row}")))?;
     }
     Ok(orders)
+}
+
+/// Orders from which [`order_columns_on_threads`] builds its columns on several threads.
+const PARALLEL_ORDERS: usize = 1 << 16;
+
+/// [`order_columns`] of a long column on `threads` threads, each building the columns of its
+/// own rows (the GIL released meanwhile), the parts then put end to end; the first refused
+/// row's error, as on one thread. Numbers joined in one text are read in order, on this thread.
+pub(crate) fn order_columns_on_threads(
+    py: Python<'_>,
+    numbers: &mut Numbers<'_>,
+    dates: &[i64],
+    cents: &[i64],
+    from: Option<&[i64]>,
+    to: Option<&[i64]>,
+    threads: usize,
+) -> PyResult<OrderColumns> {
+    let n = dates.len().min(cents.len());
+    let parts = if n >= PARALLEL_ORDERS { threads.max(1) } else { 1 };
+    if parts == 1 || numbers.part().is_none() {
+        return order_columns(numbers, dates, cents, from, to);
+    }
+    let bounds: Vec<usize> = (0..=parts).map(|k| n * k / parts).collect();
+    let shared: &Numbers<'_> = numbers;
+    let built: Vec<PyResult<OrderColumns>> = py.detach(|| {
+        let part = |rows: std::ops::Range<usize>| match shared.part() {
+            Some(mut own) => order_rows(&mut own, rows, dates, cents, from, to),
+            None => Ok(OrderColumns::default()),
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                bounds.windows(2).map(|w| (w[0]..w[1], scope.spawn(move || part(w[0]..w[1])))).collect();
+            // A part whose thread failed is built again on this one.
+            handles.into_iter().map(|(rows, handle)| handle.join().unwrap_or_else(|_| part(rows))).collect()
+        })
+    });
+    Ok(OrderColumns::concat(built.into_iter().collect::<PyResult<Vec<_>>>()?))
 }
 
 /// Builds the order columns row by row ([`order_columns`]) and allocates them without the

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::convert;
-use crate::engine::{cents_array, order_columns, NumberColumn};
+use crate::engine::{cents_array, order_columns_on_threads, NumberColumn};
 use crate::errors::{coded, IntoPy};
 
 fn slice<'a>(a: &'a numpy::PyReadonlyArray1<'_, i64>, what: &str) -> PyResult<&'a [i64]> {
@@ -96,7 +96,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let first = first_quarter.filter(|q| !q.is_none()).map(convert::quarter).transpose()?;
     let order_group =
         og.iter().enumerate().map(|(row, &g)| group_of(g, groups, "order", row)).collect::<PyResult<Vec<_>>>()?;
-    let orders = order_columns(&mut numbers, od, oc, pf, pt)?;
+    let orders = order_columns_on_threads(py, &mut numbers, od, oc, pf, pt, convert::threads(threads))?;
     let cieonline = (0..ng.len())
         .map(|row| {
             let cards =

@@ -542,3 +542,40 @@ def test_order_dates_64_days_apart_keep_their_own_day() -> None:
     assert [p.cards for p in by_number["2"].portions] == []  # 1 January: nothing signed yet
     assert by_number["2"].credit == Decimal("16.79")
     assert [p.cards for p in by_number["1"].portions] == [1] and [p.cards for p in by_number["3"].portions] == [1]
+
+
+@pytest.mark.parametrize("form", ["text", "int", "list", "joined"])
+def test_a_long_order_column_is_read_alike_on_several_threads(form: str) -> None:
+    """Orders of a national batch (70 000 rows, beyond which they are read on the call's threads,
+    each thread its own rows): the same results on one and on two threads, whatever form the
+    numbers come in, and the first refused row reported, as read in order."""
+    n, groups = 70_000, 700
+    keys = np.array([f"{g:06d}" for g in range(groups)])
+    order_keys = np.repeat(keys, n // groups)
+    numbers = np.tile(np.arange(1, n // groups + 1), groups)
+    days = np.tile(np.arange(n // groups) * 3 + 1, groups)
+    orders = {
+        "municipality": order_keys,
+        "number": {"text": numbers.astype(str), "int": numbers, "list": [str(x) for x in numbers], "joined": [f" {x} " for x in numbers]}[form],
+        "date": np.datetime64("2024-01-01") + days.astype("timedelta64[D]"),
+        "amount_cents": np.full(n, 1679 * 2, dtype=np.int64),
+        "period_from": np.where(days % 2 == 0, np.datetime64("2024-01-01") + (days - 10).astype("timedelta64[D]"), np.datetime64("NaT")).astype("datetime64[D]"),
+        "period_to": np.where(days % 2 == 0, np.datetime64("2024-01-01") + days.astype("timedelta64[D]"), np.datetime64("NaT")).astype("datetime64[D]"),
+    }
+    base = np.datetime64("2024-01-01T00:00:00", "s").astype(np.int64)
+    cards = {"municipality": np.repeat(keys, 300), "signed_at": base + np.tile(np.arange(300) * 86_400, groups)}
+    now = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    one = c.reconcile_groups(cards, orders, now=now, threads=1)
+    two = c.reconcile_groups(cards, orders, now=now, threads=2)
+    assert one.columns.keys() == two.columns.keys()
+    for name in one.columns:
+        assert list(one.columns[name]) == list(two.columns[name]), name
+    assert one.summaries == two.summaries
+    assert sum(s["orders"] for s in two.summaries) == n
+    # Refused rows in both halves: the first one, in row order, is the error on any thread count.
+    bad = dict(orders, amount_cents=orders["amount_cents"].copy())
+    bad["amount_cents"][[60_000, 20_000]] = 0
+    for threads in (1, 2):
+        with pytest.raises(e.CieError) as raised:
+            c.reconcile_groups(cards, bad, now=now, threads=threads)
+        assert "row 20000" in str(raised.value)

@@ -467,6 +467,28 @@ impl OrderColumns {
         self.iter().map(|o| o.to_order()).collect()
     }
 
+    /// The orders of `parts`, one part after the other, in one set of columns (parts built on
+    /// several threads, each from its own rows).
+    pub fn concat(parts: Vec<OrderColumns>) -> OrderColumns {
+        let mut parts = parts.into_iter();
+        let Some(mut out) = parts.next() else {
+            return OrderColumns::default();
+        };
+        for part in parts {
+            let (offset, before) = (out.text.len(), out.len());
+            if !part.periods.is_empty() || !out.periods.is_empty() {
+                out.periods.resize(before, None);
+                out.periods.extend((0..part.len()).map(|i| part.period(i)));
+            }
+            out.text.push_str(&part.text);
+            out.ends.extend(part.ends.iter().map(|end| end + offset));
+            out.dates.extend_from_slice(&part.dates);
+            out.amounts.extend_from_slice(&part.amounts);
+            out.values.extend_from_slice(&part.values);
+        }
+        out
+    }
+
     /// The orders at `rows`, in that order (rows past the end left out): columns of their own.
     pub(crate) fn gather(&self, rows: impl IntoIterator<Item = usize>) -> OrderColumns {
         let mut out = OrderColumns::default();
@@ -522,6 +544,34 @@ impl<'a> FromIterator<&'a PaymentOrder> for OrderColumns {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// Columns built in parts and concatenated are the columns built at once, periods or
+        /// not in each part.
+        #[test]
+        fn concatenated_parts_are_the_whole(
+            orders in prop::collection::vec(("[0-9A-Z/]{1,6}", 0u32..300, 1i64..90_000, any::<bool>()), 0..40),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+        ) {
+            let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+            let orders: Vec<PaymentOrder> = orders
+                .iter()
+                .filter_map(|(number, day, cents, period)| {
+                    let date = start + chrono::Days::new(u64::from(*day));
+                    let period = period.then(|| (date - chrono::Days::new(14), date));
+                    PaymentOrder::new(number, date, Amount::from_cents(*cents), period).ok()
+                })
+                .collect();
+            let whole: OrderColumns = orders.iter().collect();
+            let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(orders.len() + 1)).collect();
+            bounds.extend([0, orders.len()]);
+            bounds.sort_unstable();
+            let parts = bounds.windows(2).map(|w| orders[w[0]..w[1]].iter().collect()).collect();
+            let joined = OrderColumns::concat(parts);
+            prop_assert_eq!(joined.to_orders(), whole.to_orders());
+            prop_assert_eq!((0..joined.len()).map(|i| joined.key(i)).collect::<Vec<_>>(), (0..whole.len()).map(|i| whole.key(i)).collect::<Vec<_>>());
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
