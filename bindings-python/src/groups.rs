@@ -255,9 +255,18 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
     summaries.set_item("debit_cents", PyArray1::from_vec(py, s().map(|s| s.debit.cents()).collect()))?;
     summaries.set_item("discrepancies", PyArray1::from_vec(py, s().map(|s| int(s.discrepancies as u64)).collect()))?;
     summaries.set_item("mismatches", PyArray1::from_vec(py, s().map(|s| int(s.mismatches as u64)).collect()))?;
-    let missing = s()
-        .map(|s| PyList::new(py, s.missing_quarters.iter().map(|q| shared.quarter(*q))))
-        .collect::<PyResult<Vec<_>>>()?;
+    // Municipalities mostly miss the same quarters: a list equal to the previous one is copied
+    // from it (one copy in C), not built again quarter by quarter.
+    let mut missing: Vec<Bound<'py, PyList>> = Vec::with_capacity(results.len());
+    let mut previous: Option<&[Quarter]> = None;
+    for summary in s() {
+        let list = match (previous, missing.last()) {
+            (Some(p), Some(last)) if p == summary.missing_quarters.as_slice() => last.get_slice(0, p.len()),
+            _ => PyList::new(py, summary.missing_quarters.iter().map(|q| shared.quarter(*q)))?,
+        };
+        missing.push(list);
+        previous = Some(&summary.missing_quarters);
+    }
     summaries.set_item("missing_quarters", missing)?;
     summaries.set_item("error_code", s().map(|s| s.error.as_ref().map(|e| e.code.as_str())).collect::<Vec<_>>())?;
     summaries.set_item("error_row", s().map(|s| s.error.as_ref().and_then(|e| e.row)).collect::<Vec<_>>())?;

@@ -579,3 +579,21 @@ def test_a_long_order_column_is_read_alike_on_several_threads(form: str) -> None
         with pytest.raises(e.CieError) as raised:
             c.reconcile_groups(cards, bad, now=now, threads=threads)
         assert "row 20000" in str(raised.value)
+
+
+def test_each_municipality_has_its_own_list_of_missing_quarters() -> None:
+    """Equal lists of missing quarters are separate lists (one changed, the others are not), and
+    a municipality after one with other missing quarters gets its own."""
+    keys = np.array(["A", "B", "C", "D"])
+    base = np.datetime64("2024-02-01T10:00:00", "s").astype(np.int64)
+    cards = {"municipality": keys, "signed_at": np.full(4, base)}
+    orders = {"municipality": np.array([], dtype="U1"), "number": np.array([], dtype="U1"),
+              "date": np.array([], dtype="datetime64[D]"), "amount_cents": np.array([], dtype=np.int64)}
+    transmitted = {"municipality": np.array(["C"]), "quarter": ["2020-Q1"]}
+    result = c.reconcile_groups(cards, orders, transmitted=transmitted, now=datetime(2025, 2, 1, tzinfo=timezone.utc))
+    missing = result.summary_columns["missing_quarters"]
+    everything = [f"{y}-Q{q}" for y in range(2020, 2025) for q in range(1, 5)]
+    assert missing == [everything, everything, everything[1:], everything]
+    assert missing[0] is not missing[1]
+    missing[0].clear()
+    assert missing[1] == everything
