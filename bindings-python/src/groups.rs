@@ -3,7 +3,7 @@
 //! The groups are shared among threads here, the GIL released; every rule is the core's
 //! `GroupedInput::reconcile`.
 
-use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterState};
+use cie_pagamenti::reconciliation::{GroupResult, GroupSummary, GroupedInput, Lifespan, QuarterState};
 use cie_pagamenti::{Amount, ErrorCode, PriceSchedule, Quarter};
 use numpy::PyArray1;
 use pyo3::prelude::*;
@@ -108,25 +108,97 @@ pub(crate) fn reconcile_groups_columns<'py>(
         .map(|row| Ok((group_of(tg[row], groups, "transmitted", row)?, convert::quarter(&tr_quarter[row])?)))
         .collect::<PyResult<Vec<_>>>()?;
     let lifespan = Lifespan { first: first.unwrap_or(Quarter::PORTAL_FIRST), last: None };
-    let results: Vec<GroupResult> = py
+    let parts: Vec<RowColumns> = py
         .detach(|| {
             let input =
                 GroupedInput::with_order_columns(groups, cg, ce, &order_group, orders, &cieonline, &transmitted)?;
             let schedule = PriceSchedule::builtin();
-            let threads = convert::threads(threads);
-            let mut results = vec![GroupResult::default(); groups];
             // Groups are independent: each thread reconciles its share of them (shares of
-            // about equal work: municipalities' sizes are skewed).
-            std::thread::scope(|scope| {
-                for (first, part) in input.shares(&mut results, threads) {
-                    let (input, schedule) = (&input, &schedule);
-                    scope.spawn(move || input.reconcile_into(first, part, lifespan, now, schedule));
-                }
+            // about equal work: municipalities' sizes are skewed), and turns each group's
+            // result into its columns as it comes (the memory of a group's rows is then reused
+            // by the next group's, not 16 MB of fresh pages for a national call).
+            let share = |range: std::ops::Range<usize>| {
+                let mut columns = RowColumns { groups: range.len(), ..RowColumns::default() };
+                input.reconcile_each(range, lifespan, now, &schedule, |_, result| columns.add(result));
+                columns
+            };
+            let parts = std::thread::scope(|scope| {
+                let handles: Vec<_> = input
+                    .share_ranges(convert::threads(threads))
+                    .into_iter()
+                    .map(|range| (range.clone(), scope.spawn(|| share(range))))
+                    .collect();
+                // A share whose thread failed is reconciled again on this one.
+                handles.into_iter().map(|(range, handle)| handle.join().unwrap_or_else(|_| share(range))).collect()
             });
-            Ok::<_, cie_pagamenti::reconciliation::GroupError>(results)
+            Ok::<_, cie_pagamenti::reconciliation::GroupError>(parts)
         })
         .py_err()?;
-    tuples(py, &results)
+    tuples(py, &parts)
+}
+
+/// One thread's groups as columns: each group's quarter rows field by field, and its summary.
+#[derive(Default)]
+struct RowColumns {
+    /// The groups to come: the columns get room for as many rows as the first group's each.
+    groups: usize,
+    group: Vec<i64>,
+    quarter: Vec<Quarter>,
+    amount: Vec<i64>,
+    cards: Vec<i64>,
+    exact: Vec<bool>,
+    top_up: Vec<Option<i64>>,
+    cieonline: Vec<Option<u64>>,
+    discrepancy: Vec<Option<i64>>,
+    mismatch: Vec<Option<i64>>,
+    state: Vec<Option<QuarterState>>,
+    zero: Vec<bool>,
+    summaries: Vec<GroupSummary>,
+}
+
+impl RowColumns {
+    fn add(&mut self, result: GroupResult) {
+        if self.summaries.is_empty() {
+            // Groups have about as many quarter rows each (one per quarter of the portal); an
+            // odd first group (cards over decades) does not make the others' room.
+            let rows = result.rows.len().min(64).saturating_mul(self.groups);
+            self.group.reserve(rows);
+            self.quarter.reserve(rows);
+            self.amount.reserve(rows);
+            self.cards.reserve(rows);
+            self.exact.reserve(rows);
+            self.top_up.reserve(rows);
+            self.cieonline.reserve(rows);
+            self.discrepancy.reserve(rows);
+            self.mismatch.reserve(rows);
+            self.state.reserve(rows);
+            self.zero.reserve(rows);
+            self.summaries.reserve(self.groups);
+        }
+        for q in &result.rows {
+            self.group.push(i64::from(result.summary.group));
+            self.quarter.push(q.quarter);
+            self.amount.push(q.amount.cents());
+            self.cards.push(i64::try_from(q.cards_from_amount).unwrap_or(i64::MAX));
+            self.exact.push(q.exact);
+            self.top_up.push(q.top_up.map(Amount::cents));
+            self.cieonline.push(q.cieonline_cards);
+            self.discrepancy.push(q.discrepancy);
+            self.mismatch.push(q.mismatch);
+            self.state.push(q.state);
+            self.zero.push(q.zero_quarter);
+        }
+        self.summaries.push(result.summary);
+    }
+}
+
+/// A column of every thread's part, the parts end to end.
+fn joined<T: Clone>(parts: &[RowColumns], column: impl Fn(&RowColumns) -> &Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| column(p).len()).sum());
+    for part in parts {
+        out.extend_from_slice(column(part));
+    }
+    out
 }
 
 /// Python strings of the few distinct quarters and states, each made once and shared by the
@@ -203,50 +275,25 @@ impl Drop for GcPause<'_> {
 
 /// The quarter rows and the summaries as columns: numbers in numpy arrays (amounts in integer
 /// cents: exact), optional values and text as lists (None where missing).
-fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>> {
+fn tuples<'py>(py: Python<'py>, parts: &[RowColumns]) -> PyResult<Tuples<'py>> {
     let _paused = GcPause::new(py);
     let mut shared = Shared { py, quarters: Vec::new(), last: 0, states: Vec::new() };
-    let n: usize = results.iter().map(|r| r.rows.len()).sum();
-    let (mut group, mut quarter, mut amount, mut cards) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut exact, mut top_up, mut cieonline, mut discrepancy, mut mismatch, mut state, mut zero) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for r in results {
-        for q in &r.rows {
-            group.push(i64::from(r.summary.group));
-            quarter.push(shared.quarter(q.quarter));
-            amount.push(q.amount.cents());
-            cards.push(i64::try_from(q.cards_from_amount).unwrap_or(i64::MAX));
-            exact.push(q.exact);
-            top_up.push(q.top_up.map(Amount::cents));
-            cieonline.push(q.cieonline_cards);
-            discrepancy.push(q.discrepancy);
-            mismatch.push(q.mismatch);
-            state.push(shared.state(q.state));
-            zero.push(q.zero_quarter);
-        }
-    }
+    let quarter: Vec<_> = parts.iter().flat_map(|p| &p.quarter).map(|q| shared.quarter(*q)).collect();
+    let state: Vec<_> = parts.iter().flat_map(|p| &p.state).map(|s| shared.state(*s)).collect();
     let columns = PyDict::new(py);
-    columns.set_item("group", PyArray1::from_vec(py, group))?;
+    columns.set_item("group", PyArray1::from_vec(py, joined(parts, |p| &p.group)))?;
     columns.set_item("quarter", PyList::new(py, quarter)?)?;
-    columns.set_item("amount_cents", PyArray1::from_vec(py, amount))?;
-    columns.set_item("cards_from_amount", PyArray1::from_vec(py, cards))?;
-    columns.set_item("exact", PyArray1::from_vec(py, exact))?;
-    columns.set_item("top_up_cents", top_up)?;
-    columns.set_item("cieonline_cards", cieonline)?;
-    columns.set_item("discrepancy", discrepancy)?;
-    columns.set_item("mismatch", mismatch)?;
+    columns.set_item("amount_cents", PyArray1::from_vec(py, joined(parts, |p| &p.amount)))?;
+    columns.set_item("cards_from_amount", PyArray1::from_vec(py, joined(parts, |p| &p.cards)))?;
+    columns.set_item("exact", PyArray1::from_vec(py, joined(parts, |p| &p.exact)))?;
+    columns.set_item("top_up_cents", joined(parts, |p| &p.top_up))?;
+    columns.set_item("cieonline_cards", joined(parts, |p| &p.cieonline))?;
+    columns.set_item("discrepancy", joined(parts, |p| &p.discrepancy))?;
+    columns.set_item("mismatch", joined(parts, |p| &p.mismatch))?;
     columns.set_item("state", state)?;
-    columns.set_item("zero_quarter", PyArray1::from_vec(py, zero))?;
+    columns.set_item("zero_quarter", PyArray1::from_vec(py, joined(parts, |p| &p.zero)))?;
     let summaries = PyDict::new(py);
-    let s = || results.iter().map(|r| &r.summary);
+    let s = || parts.iter().flat_map(|p| &p.summaries);
     let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     summaries.set_item("group", PyArray1::from_vec(py, s().map(|s| i64::from(s.group)).collect()))?;
     summaries.set_item("cards", PyArray1::from_vec(py, s().map(|s| int(s.cards)).collect()))?;
@@ -257,7 +304,7 @@ fn tuples<'py>(py: Python<'py>, results: &[GroupResult]) -> PyResult<Tuples<'py>
     summaries.set_item("mismatches", PyArray1::from_vec(py, s().map(|s| int(s.mismatches as u64)).collect()))?;
     // Municipalities mostly miss the same quarters: a list equal to the previous one is copied
     // from it (one copy in C), not built again quarter by quarter.
-    let mut missing: Vec<Bound<'py, PyList>> = Vec::with_capacity(results.len());
+    let mut missing: Vec<Bound<'py, PyList>> = Vec::with_capacity(parts.iter().map(|p| p.summaries.len()).sum());
     let mut previous: Option<&[Quarter]> = None;
     for summary in s() {
         let list = match (previous, missing.last()) {

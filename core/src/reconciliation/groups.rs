@@ -251,35 +251,51 @@ impl<'a> GroupedInput<'a> {
         self.ranges.is_empty()
     }
 
-    /// `results` (one slot per group) cut into at most `parts` shares of consecutive groups
-    /// of about equal work (cards, and a fixed cost per group), each with its first group: what
-    /// [`GroupedInput::reconcile_into`] takes on each thread. Municipalities' sizes are skewed
-    /// (the largest has hundreds of thousands of cards): equal numbers of groups would leave
-    /// one thread with most of the cards.
-    pub fn shares<'r>(&self, results: &'r mut [GroupResult], parts: usize) -> Vec<(usize, &'r mut [GroupResult])> {
+    /// The groups cut into at most `parts` shares of consecutive groups of about equal work
+    /// (cards, and a fixed cost per group), for as many threads. Municipalities' sizes are skewed
+    /// (the largest has hundreds of thousands of cards): equal numbers of groups would leave one
+    /// thread with most of the cards.
+    pub fn share_ranges(&self, parts: usize) -> Vec<Range<usize>> {
         /// A group's own cost, in cards: its day list, allocation and quarter rows.
         const PER_GROUP: usize = 2_048;
         let weight = |r: &Range<usize>| r.len() + PER_GROUP;
         let total: usize = self.ranges.iter().map(weight).sum();
         let parts = parts.max(1);
         let mut out = Vec::with_capacity(parts);
-        let (mut rest, mut first, mut done) = (results, 0usize, 0usize);
+        let (mut first, mut done) = (0usize, 0usize);
         for k in 1..parts {
             let target = total / parts * k;
             let mut end = first;
-            while end < self.ranges.len().min(first + rest.len()) && done < target {
+            while end < self.ranges.len() && done < target {
                 done += weight(&self.ranges[end]);
                 end += 1;
             }
             if end > first {
-                let (share, tail) = rest.split_at_mut(end - first);
-                out.push((first, share));
-                rest = tail;
+                out.push(first..end);
                 first = end;
             }
         }
-        if !rest.is_empty() {
-            out.push((first, rest));
+        if first < self.ranges.len() {
+            out.push(first..self.ranges.len());
+        }
+        out
+    }
+
+    /// `results` (one slot per group) cut as [`GroupedInput::share_ranges`], each share with its
+    /// first group: what [`GroupedInput::reconcile_into`] takes on each thread.
+    pub fn shares<'r>(&self, results: &'r mut [GroupResult], parts: usize) -> Vec<(usize, &'r mut [GroupResult])> {
+        let mut out = Vec::with_capacity(parts);
+        let mut rest = results;
+        let mut taken = 0;
+        for range in self.share_ranges(parts) {
+            let take = range.end.min(taken + rest.len()) - taken;
+            if take == 0 {
+                break;
+            }
+            let (share, tail) = std::mem::take(&mut rest).split_at_mut(take);
+            out.push((taken, share));
+            rest = tail;
+            taken += take;
         }
         out
     }
@@ -294,9 +310,26 @@ impl<'a> GroupedInput<'a> {
         now: Moment,
         schedule: &PriceSchedule,
     ) {
+        self.reconcile_each(first..first + slots.len(), lifespan, now, schedule, |group, result| {
+            slots[group - first] = result;
+        });
+    }
+
+    /// Reconciles the groups `groups` one after the other (the thread's working memory kept
+    /// from one to the next), handing each result to `each` with its group as soon as it is
+    /// made: a caller that turns the results into a form of its own (columns, a file) holds one
+    /// group's result at a time.
+    pub fn reconcile_each(
+        &self,
+        groups: Range<usize>,
+        lifespan: Lifespan,
+        now: Moment,
+        schedule: &PriceSchedule,
+        mut each: impl FnMut(usize, GroupResult),
+    ) {
         let mut scratch = Scratch::default();
-        for (i, slot) in slots.iter_mut().enumerate() {
-            *slot = self.reconcile_with(first + i, &mut scratch, lifespan, now, schedule);
+        for group in groups.start..groups.end.min(self.len()) {
+            each(group, self.reconcile_with(group, &mut scratch, lifespan, now, schedule));
         }
     }
 
@@ -442,6 +475,13 @@ mod tests {
             let columns: OrderColumns = orders.iter().map(|o| &o.1).collect();
             let from_columns = GroupedInput::with_order_columns(4, &groups, &epochs, &order_group, columns, &counts, &transmitted).unwrap();
             prop_assert_eq!(&reconcile_groups(&from_columns, Lifespan::default(), now, &schedule), &all);
+            // Handed over one at a time, share after share: the same results, in group order.
+            let mut handed = Vec::new();
+            for range in input.share_ranges(3) {
+                input.reconcile_each(range, Lifespan::default(), now, &schedule, |g, r| handed.push((g, r)));
+            }
+            prop_assert_eq!(handed.iter().map(|h| h.0).collect::<Vec<_>>(), (0..4).collect::<Vec<_>>());
+            prop_assert!(handed.into_iter().map(|h| h.1).eq(all.iter().cloned()));
             for g in 0..4u32 {
                 let own: Vec<i64> = cards.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
                 let own_orders: Vec<PaymentOrder> = orders.iter().filter(|o| o.0 == g).map(|o| o.1.clone()).collect();
@@ -477,8 +517,10 @@ mod tests {
             let epochs = vec![1_704_067_200i64; groups.len()];
             let input = GroupedInput::new(sizes.len(), &groups, &epochs, Vec::new(), &[], &[]).unwrap();
             let mut results = vec![GroupResult::default(); sizes.len()];
+            let ranges = input.share_ranges(parts);
             let shares = input.shares(&mut results, parts);
             prop_assert!(shares.len() <= parts);
+            prop_assert_eq!(ranges, shares.iter().map(|(first, share)| *first..first + share.len()).collect::<Vec<_>>());
             let mut next = 0;
             let weight = |g: usize| sizes[g] + 2_048;
             let total: usize = (0..sizes.len()).map(weight).sum();
