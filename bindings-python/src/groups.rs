@@ -115,8 +115,8 @@ pub(crate) fn reconcile_groups_columns<'py>(
             let schedule = PriceSchedule::builtin();
             // Groups are independent: each thread reconciles its share of them (shares of
             // about equal work: municipalities' sizes are skewed), and turns each group's
-            // result into its columns as it comes (the memory of a group's rows is then reused
-            // by the next group's, not 16 MB of fresh pages for a national call).
+            // result into its columns as it comes: the rows are read on the threads, and a
+            // group's rows are dropped at once (their memory reused by the next group's).
             let share = |range: std::ops::Range<usize>| {
                 let mut columns = RowColumns { groups: range.len(), ..RowColumns::default() };
                 input.reconcile_each(range, lifespan, now, &schedule, |_, result| columns.add(result));
