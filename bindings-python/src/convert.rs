@@ -12,7 +12,6 @@ use rust_decimal::Decimal;
 use crate::calendar::PyQuarter;
 use crate::errors::{coded, IntoPy};
 
-/// Money from Python.
 /// A `threads` argument: 0 means one per core.
 pub(crate) fn threads(threads: usize) -> usize {
     if threads == 0 {
@@ -22,6 +21,26 @@ pub(crate) fn threads(threads: usize) -> usize {
     }
 }
 
+/// `0..n` cut into `parts` consecutive ranges of about equal length.
+pub(crate) fn equal_parts(n: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+    let parts = parts.max(1);
+    (0..parts).map(|k| n * k / parts..n * (k + 1) / parts).collect()
+}
+
+/// `work` of each range on a thread of its own, the results in the ranges' order; a range whose
+/// thread failed is worked again on the calling thread (no panic leaves a worker).
+pub(crate) fn on_threads<T: Send>(
+    ranges: Vec<std::ops::Range<usize>>,
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges.into_iter().map(|r| (r.clone(), scope.spawn(move || work(r)))).collect();
+        handles.into_iter().map(|(r, handle)| handle.join().unwrap_or_else(|_| work(r))).collect()
+    })
+}
+
+/// Money from Python.
 pub(crate) fn amount(ob: &Bound<'_, PyAny>) -> PyResult<Amount> {
     if ob.is_instance_of::<PyFloat>() {
         return Err(coded(

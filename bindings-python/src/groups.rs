@@ -10,8 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::convert;
-use crate::engine::{cents_array, order_columns_on_threads, NumberColumn};
 use crate::errors::{coded, IntoPy};
+use crate::order_columns::{cents_array, order_columns_on_threads, NumberColumn};
 
 fn slice<'a>(a: &'a numpy::PyReadonlyArray1<'_, i64>, what: &str) -> PyResult<&'a [i64]> {
     a.as_slice().map_err(|_| coded(ErrorCode::InputFormat, &format!("{what}: a contiguous int64 array")))
@@ -122,15 +122,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
                 input.reconcile_each(range, lifespan, now, &schedule, |_, result| columns.add(result));
                 columns
             };
-            let parts = std::thread::scope(|scope| {
-                let handles: Vec<_> = input
-                    .share_ranges(convert::threads(threads))
-                    .into_iter()
-                    .map(|range| (range.clone(), scope.spawn(|| share(range))))
-                    .collect();
-                // A share whose thread failed is reconciled again on this one.
-                handles.into_iter().map(|(range, handle)| handle.join().unwrap_or_else(|_| share(range))).collect()
-            });
+            let parts = convert::on_threads(input.share_ranges(convert::threads(threads)), share);
             Ok::<_, cie_pagamenti::reconciliation::GroupError>(parts)
         })
         .py_err()?;

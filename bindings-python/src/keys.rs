@@ -94,22 +94,13 @@ const PARALLEL_ROWS: usize = 1 << 20;
 
 /// The runs of a column of `n` rows (`run(start, to)`: the end of the run at `start`, at most
 /// `to`), found on `threads` threads when the column is long, each in its own part of the
-/// rows; a part whose thread failed is read again on this one.
+/// rows.
 fn runs_on_threads(n: usize, threads: usize, run: &(dyn Fn(usize, usize) -> usize + Sync)) -> Vec<(usize, usize)> {
     let parts = if n >= PARALLEL_ROWS { threads.max(1) } else { 1 };
     if parts == 1 {
         return runs(0, n, run);
     }
-    let bounds: Vec<usize> = (0..=parts).map(|k| n * k / parts).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            bounds.windows(2).map(|w| (w[0], w[1], scope.spawn(move || runs(w[0], w[1], run)))).collect();
-        let mut all = Vec::new();
-        for (from, to, handle) in handles {
-            all.extend(handle.join().unwrap_or_else(|_| runs(from, to, run)));
-        }
-        all
-    })
+    crate::convert::on_threads(crate::convert::equal_parts(n, parts), |rows| runs(rows.start, rows.end, run)).concat()
 }
 
 /// Group numbers of columns whose keys are `width` bytes each. The runs of a long column are

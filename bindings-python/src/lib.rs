@@ -15,6 +15,7 @@ mod identifiers;
 mod import;
 mod keys;
 mod money;
+mod order_columns;
 mod orders;
 mod password;
 mod portal;
