@@ -226,9 +226,15 @@ pub fn reconcile(
         (e, None) => e,
         (None, Some(_)) => None,
     };
-    let mut all: BTreeSet<Quarter> = amounts.keys().chain(cieonline.keys()).chain(states.keys()).copied().collect();
-    if let Some(end) = end {
-        all.extend(first.through(end));
+    // The quarters of the lifespan up to the last ended one, then the others with data. The
+    // data usually fall within the lifespan: no sort then.
+    let mut all: Vec<Quarter> = end.map(|end| first.through(end).collect()).unwrap_or_default();
+    let keys = || amounts.keys().chain(cieonline.keys()).chain(states.keys());
+    let within = |q: &Quarter| all.first().is_some_and(|f| f <= q) && all.last().is_some_and(|l| q <= l);
+    if !keys().all(within) {
+        all.extend(keys());
+        all.sort_unstable();
+        all.dedup();
     }
     let running = now.quarter().ok();
     let transmitted = |q: &Quarter| states.get(q) == Some(&QuarterState::Transmitted);

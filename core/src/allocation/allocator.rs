@@ -410,8 +410,10 @@ impl Allocator {
         if let Some(s) = last_slot {
             self.slots[s].pay(paid, Amount::from_cents(cost_in_slot));
         }
+        // `i` is the first unpaid day from `start` on (every day the loop passed is paid): the
+        // cursor moves there without walking the days just paid again.
         if start == self.cursor {
-            self.cursor = self.next.find(self.cursor);
+            self.cursor = i;
         }
         let credit = Amount::from_cents(budget);
         if !credit.is_zero() {
