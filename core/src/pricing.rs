@@ -213,6 +213,14 @@ impl Price {
             return Err(AmountError::Negative.into());
         }
         let unit = self.unit.cents();
+        if unit <= 0 {
+            // A price built by hand outside a schedule (whose prices are positive).
+            return Err(PricingError::ScheduleInvalid);
+        }
+        if amount.is_zero() {
+            // Most quarters of a national reconciliation: no division.
+            return Ok(0);
+        }
         let cards_below = (amount.cents() / unit) as u64;
         let remainder = amount.cents() % unit;
         if remainder == 0 {
@@ -324,6 +332,12 @@ mod tests {
         assert_eq!(err.code(), ErrorCode::AmountNotMultiple);
         assert!(err.message_it().contains("16,78"), "{}", err.message_it());
         assert_eq!(p().cards_for_amount(Amount::ZERO), Ok(0));
+        // A price made by hand with no unit price: an error, not a division by zero.
+        for unit in [0, -1679] {
+            let free = Price { unit: Amount::from_cents(unit), ..p() };
+            assert_eq!(free.cards_for_amount(Amount::from_cents(1679)), Err(PricingError::ScheduleInvalid));
+            assert_eq!(free.cards_for_amount(Amount::ZERO), Err(PricingError::ScheduleInvalid));
+        }
         assert_eq!(p().amount_for_cards(3), Ok(Amount::from_cents(5037)));
         assert_eq!(p().amount_for_cards(u64::MAX), Err(PricingError::CardCountTooLarge));
         assert_eq!(p().net.saturating_add(p().vat), p().unit);
