@@ -366,36 +366,35 @@ pub fn allocate_totals_of(
         .map(|table| table.into_totals(orders.len()))
 }
 
-/// [`allocate_totals`] of a range of order columns, in working memory kept from one
-/// allocation to the next (the national job's municipalities, one after the other on a
-/// thread).
-pub(crate) fn allocate_totals_in(
-    cards: &CardCounts,
-    orders: OrderRange<'_>,
-    schedule: &PriceSchedule,
-    buffers: &mut AllocationBuffers,
-) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(Cards::Counts(cards), &orders, schedule, false, buffers)
-        .map(|table| table.into_totals(orders.len()))
+/// What the national job reads of one municipality's allocation ([`allocate_entered_in`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// Per-quarter amounts as entered on the portal.
+    pub(crate) entered: BTreeMap<Quarter, Amount>,
+    /// Total credit of the orders.
+    pub(crate) credit: Amount,
+    /// Total value of unpaid cards.
+    pub(crate) debit: Amount,
 }
 
-/// [`allocate_totals_in`] of cards counted by [`DayIndex::count`]: `table` is the part of the
-/// counting table where they fall ([`DayIndex::window`], left zeroed), its first day `first`;
-/// the day list is read straight from it.
-pub(crate) fn allocate_totals_indexed(
-    first: crate::calendar::DayNumber,
-    table: &mut [u64],
+/// The entered amounts, the credit and the debit of an allocation of cards counted per day
+/// ([`Cards::Counts`]) or read from a day index's counting table ([`Cards::Table`]): what
+/// [`allocate_totals`] gives of them, without the per-quarter table, in working memory kept
+/// from one allocation to the next (the national job's municipalities, one after the other on
+/// a thread).
+pub(crate) fn allocate_entered_in(
+    cards: Cards<'_>,
     orders: OrderRange<'_>,
     schedule: &PriceSchedule,
     buffers: &mut AllocationBuffers,
-) -> Result<AllocationTotals, AllocationError> {
-    allocate_source(Cards::Table(first, table), &orders, schedule, false, buffers)
-        .map(|table| table.into_totals(orders.len()))
+) -> Result<Outcome, AllocationError> {
+    let (allocator, _) = run(cards, &orders, schedule, false, buffers)?;
+    Ok(allocator.finish_entered(buffers))
 }
 
 /// The cards an allocation takes: counted per day, or a part of a day index's counting table
 /// with the day of its first counter.
-enum Cards<'a> {
+pub(crate) enum Cards<'a> {
     Counts(&'a CardCounts),
     Table(crate::calendar::DayNumber, &'a mut [u64]),
 }
@@ -422,6 +421,19 @@ fn allocate_source<O: OrderSource + ?Sized>(
     detail: bool,
     buffers: &mut AllocationBuffers,
 ) -> Result<AllocationTable, AllocationError> {
+    let (allocator, sequence) = run(cards, orders, schedule, detail, buffers)?;
+    Ok(allocator.finish(sequence, buffers))
+}
+
+/// The allocation loop run over every order, and the processing sequence when the orders were
+/// not given in processing order.
+fn run<O: OrderSource + ?Sized>(
+    cards: Cards<'_>,
+    orders: &O,
+    schedule: &PriceSchedule,
+    detail: bool,
+    buffers: &mut AllocationBuffers,
+) -> Result<(Allocator, Option<Vec<usize>>), AllocationError> {
     let count = orders.count();
     let days = match cards {
         Cards::Counts(cards) => Days::new(cards, count, schedule, buffers)?,
@@ -444,7 +456,7 @@ fn allocate_source<O: OrderSource + ?Sized>(
         allocator.order(work);
     }
     if in_order {
-        return Ok(allocator.finish(None, buffers));
+        return Ok((allocator, None));
     }
     allocator.restart();
     let work = processing_order(orders);
@@ -452,7 +464,7 @@ fn allocate_source<O: OrderSource + ?Sized>(
     for w in work {
         allocator.order(w);
     }
-    Ok(allocator.finish(Some(sequence), buffers))
+    Ok((allocator, Some(sequence)))
 }
 
 /// Allocates payment orders to the quarters of the cards they pay (§3). `cards` are signing

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::counting::TABLES;
 use super::processing::Work;
-use super::{AllocationError, AllocationTable, CardCounts, Portion, QuarterAllocation};
+use super::{AllocationError, AllocationTable, CardCounts, Outcome, Portion, QuarterAllocation};
 use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
@@ -467,7 +467,7 @@ impl Allocator {
     }
 
     /// The per-quarter totals and the table.
-    pub(super) fn finish(self, sequence: Option<Vec<usize>>, buffers: &mut AllocationBuffers) -> AllocationTable {
+    pub(super) fn finish(mut self, sequence: Option<Vec<usize>>, buffers: &mut AllocationBuffers) -> AllocationTable {
         // Each quarter's days are summed in its slot (the days of a quarter are consecutive),
         // then the quarters are keyed once each.
         let mut sums = emptied(&mut buffers.sums);
@@ -477,23 +477,48 @@ impl Allocator {
             let q = &mut sums[d.slot];
             q.cards_signed += d.signed;
             q.unpaid_cards += d.unpaid;
-            q.debit = q.debit.saturating_add(Amount::from_cents(d.unpaid as i64 * d.price.cents));
+            q.debit = q.debit.saturating_add(unpaid_value(d));
             cards += d.signed;
         }
         let mut quarters: BTreeMap<Quarter, QuarterAllocation> = BTreeMap::new();
-        let mut entered = self.other_credit;
         for ((quarter, slot), q) in self.days.quarters.iter().zip(&self.slots).zip(&sums) {
             let mut q = *q;
             q.cards_paid += slot.paid;
             q.amount = q.amount.saturating_add(slot.amount);
             quarters.insert(*quarter, q);
+        }
+        let debit = quarters.values().fold(Amount::ZERO, |t, q| t.saturating_add(q.debit));
+        let (ends, credits, portions) =
+            (std::mem::take(&mut self.ends), std::mem::take(&mut self.credits), std::mem::take(&mut self.portions));
+        let (entered, credit) = self.give_back(sums, buffers);
+        AllocationTable { sequence, ends, credits, portions, entered, quarters, credit, debit, cards }
+    }
+
+    /// What [`Allocator::finish`] gives of the amounts entered, the credit and the debit,
+    /// without the per-quarter table (the national job reads no more).
+    pub(super) fn finish_entered(self, buffers: &mut AllocationBuffers) -> Outcome {
+        // Every term is at least zero: the sum saturates where the per-quarter sums would.
+        let debit = self.days.list.iter().fold(Amount::ZERO, |t, d| t.saturating_add(unpaid_value(d)));
+        let sums = emptied(&mut buffers.sums);
+        let (entered, credit) = self.give_back(sums, buffers);
+        Outcome { entered, credit, debit }
+    }
+
+    /// The amounts entered per quarter (§4.1: what the orders paid in each quarter with their
+    /// credit, and the credit of orders that paid nothing) and the credit; the working memory
+    /// goes back to the caller's buffers for the next allocation.
+    fn give_back(
+        self,
+        sums: Vec<QuarterAllocation>,
+        buffers: &mut AllocationBuffers,
+    ) -> (BTreeMap<Quarter, Amount>, Amount) {
+        let mut entered = self.other_credit;
+        for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {
             if slot.entered {
                 let a = entered.entry(*quarter).or_default();
                 *a = a.saturating_add(slot.amount).saturating_add(slot.credit);
             }
         }
-        let debit = quarters.values().fold(Amount::ZERO, |t, q| t.saturating_add(q.debit));
-        // The working memory goes back to the caller's buffers for the next allocation.
         *buffers = AllocationBuffers {
             days: self.days.list,
             quarters: self.days.quarters,
@@ -502,16 +527,11 @@ impl Allocator {
             slots: self.slots,
             sums,
         };
-        AllocationTable {
-            sequence,
-            ends: self.ends,
-            credits: self.credits,
-            portions: self.portions,
-            entered,
-            quarters,
-            credit: self.credit,
-            debit,
-            cards,
-        }
+        (entered, self.credit)
     }
+}
+
+/// The value of a day's unpaid cards.
+fn unpaid_value(d: &Day) -> Amount {
+    Amount::from_cents(d.unpaid as i64 * d.price.cents)
 }

@@ -326,6 +326,10 @@ proptest! {
         let totals = allocate_totals(&parts, &columns, &PriceSchedule::builtin()).unwrap();
         prop_assert_eq!(&totals, &table.totals());
         prop_assert_eq!(totals.orders, orders.len());
+        // What the national job reads: the same entered amounts, credit and debit.
+        let range = columns.range(0..columns.len());
+        let entered = allocate_entered_in(Cards::Counts(&parts), range, &PriceSchedule::builtin(), &mut AllocationBuffers::default()).unwrap();
+        prop_assert_eq!(entered, Outcome { entered: totals.entered.clone(), credit: totals.credit, debit: totals.debit });
         prop_assert_eq!(by_columns.into_allocation(columns.to_orders()), a);
     }
 }

@@ -12,8 +12,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::{reconcile, Lifespan, QuarterRow, QuarterState};
-use crate::allocation::{allocate_totals_in, allocate_totals_indexed, CardCounts};
-use crate::allocation::{AllocationError, AllocationTotals};
+use crate::allocation::{allocate_entered_in, AllocationError, CardCounts, Cards, Outcome};
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
 use crate::money::Amount;
@@ -214,15 +213,15 @@ impl<'a> GroupedInput<'a> {
         Err((row, code))
     }
 
-    /// The allocation totals of one group: counted with the thread's day index when its
-    /// moments are within the calendar and 2^16 days (the index extended to them if need
-    /// be), else from the group's own count.
+    /// The amounts entered, credit and debit of one group's allocation: its cards counted with
+    /// the thread's day index when its moments are within the calendar and 2^16 days (the
+    /// index extended to them if need be), else on their own.
     fn allocate(
         &self,
         group: usize,
         scratch: &mut Scratch,
         schedule: &PriceSchedule,
-    ) -> Result<AllocationTotals, (ErrorCode, Option<usize>, Option<String>)> {
+    ) -> Result<Outcome, (ErrorCode, Option<usize>, Option<String>)> {
         let orders = self.orders.range(self.order_ranges[group].clone());
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
         let epochs = &self.epochs[self.ranges[group].clone()];
@@ -230,15 +229,15 @@ impl<'a> GroupedInput<'a> {
             let Scratch { index, table, allocation } = scratch;
             index.count(epochs, table);
             let first = index.day_of_counter(window.start);
-            let totals = allocate_totals_indexed(first, &mut table[window], orders, schedule, allocation);
-            if totals.is_err() {
+            let entered = allocate_entered_in(Cards::Table(first, &mut table[window]), orders, schedule, allocation);
+            if entered.is_err() {
                 // The table is zeroed as it is read: the days after the one refused are not.
                 table.fill(0);
             }
-            return totals.map_err(failed);
+            return entered.map_err(failed);
         }
         let cards = self.count(group).map_err(|(row, code)| (code, Some(row), None))?;
-        allocate_totals_in(&cards, orders, schedule, &mut scratch.allocation).map_err(failed)
+        allocate_entered_in(Cards::Counts(&cards), orders, schedule, &mut scratch.allocation).map_err(failed)
     }
 
     /// Number of groups.
