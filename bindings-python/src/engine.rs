@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use crate::calendar::PyQuarter;
 use crate::convert::{self, amount_out};
 use crate::errors::{coded, IntoPy};
-use crate::order_columns::{cents_array, contiguous, order_columns, NumberColumn, Numbers};
+use crate::order_columns::{cents_array, contiguous, order_columns, same_lengths, NumberColumn, Numbers};
 use crate::results::{PyOrderAllocation, PyQuarterAllocation, PyReconciliation};
 
 /// The outcome of `allocate`; the Python layer reads it through the `*_json` methods. It keeps
@@ -230,10 +230,7 @@ fn columns(
     to: Option<&[i64]>,
     schedule: PriceSchedule,
 ) -> PyResult<PyAllocation> {
-    let n = numbers.len();
-    if dates.len() != n || cents.len() != n || from.is_some_and(|f| f.len() != n) || to.is_some_and(|t| t.len() != n) {
-        return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
-    }
+    same_lengths(numbers.len(), &numbers, dates, cents, from, to)?;
     let build = || order_columns(&mut numbers, dates, cents, from, to);
     let cards = cards.as_slice().map_err(|_| contiguous("cards"))?;
     let (counts, orders) = count_cards_while(py, cards, build)?;

@@ -11,7 +11,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::convert;
 use crate::errors::{coded, IntoPy};
-use crate::order_columns::{cents_array, order_columns_on_threads, NumberColumn};
+use crate::order_columns::{cents_array, order_columns_on_threads, same_lengths, NumberColumn};
 
 fn slice<'a>(a: &'a numpy::PyReadonlyArray1<'_, i64>, what: &str) -> PyResult<&'a [i64]> {
     a.as_slice().map_err(|_| coded(ErrorCode::InputFormat, &format!("{what}: a contiguous int64 array")))
@@ -81,14 +81,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let cg = card_group.as_slice().map_err(|_| not_u32())?;
     let source = NumberColumn::read(numbers, joined)?;
     let mut numbers = source.numbers()?;
-    if [od.len(), oc.len(), numbers.len()]
-        .iter()
-        .chain(pf.map(<[i64]>::len).as_ref())
-        .chain(pt.map(<[i64]>::len).as_ref())
-        .any(|&n| n != og.len())
-    {
-        return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
-    }
+    same_lengths(og.len(), &numbers, od, oc, pf, pt)?;
     if ce.len() != cg.len() || cie_quarter.len() != ng.len() || nc.len() != ng.len() || tr_quarter.len() != tg.len() {
         return Err(coded(ErrorCode::InputFormat, "columns of different lengths"));
     }

@@ -245,6 +245,24 @@ fn order_rows(
     Ok(orders)
 }
 
+/// The order columns all `n` rows long (the numbers, dates, cents and either period end), or
+/// `INPUT_FORMAT`.
+pub(crate) fn same_lengths(
+    n: usize,
+    numbers: &Numbers<'_>,
+    dates: &[i64],
+    cents: &[i64],
+    from: Option<&[i64]>,
+    to: Option<&[i64]>,
+) -> PyResult<()> {
+    let lengths =
+        [numbers.len(), dates.len(), cents.len()].into_iter().chain(from.map(<[i64]>::len)).chain(to.map(<[i64]>::len));
+    if lengths.into_iter().any(|len| len != n) {
+        return Err(coded(ErrorCode::InputFormat, "order columns of different lengths"));
+    }
+    Ok(())
+}
+
 /// Orders from which [`order_columns_on_threads`] builds its columns on several threads.
 const PARALLEL_ORDERS: usize = 1 << 16;
 

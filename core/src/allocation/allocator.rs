@@ -487,31 +487,25 @@ impl Allocator {
             q.amount = q.amount.saturating_add(slot.amount);
             quarters.insert(*quarter, q);
         }
-        let debit = quarters.values().fold(Amount::ZERO, |t, q| t.saturating_add(q.debit));
         let (ends, credits, portions) =
             (std::mem::take(&mut self.ends), std::mem::take(&mut self.credits), std::mem::take(&mut self.portions));
-        let (entered, credit) = self.give_back(sums, buffers);
+        let Outcome { entered, credit, debit } = self.outcome(sums, buffers);
         AllocationTable { sequence, ends, credits, portions, entered, quarters, credit, debit, cards }
     }
 
     /// What [`Allocator::finish`] gives of the amounts entered, the credit and the debit,
     /// without the per-quarter table (the national job reads no more).
     pub(super) fn finish_entered(self, buffers: &mut AllocationBuffers) -> Outcome {
-        // Every term is at least zero: the sum saturates where the per-quarter sums would.
-        let debit = self.days.list.iter().fold(Amount::ZERO, |t, d| t.saturating_add(unpaid_value(d)));
         let sums = emptied(&mut buffers.sums);
-        let (entered, credit) = self.give_back(sums, buffers);
-        Outcome { entered, credit, debit }
+        self.outcome(sums, buffers)
     }
 
     /// The amounts entered per quarter (§4.1: what the orders paid in each quarter with their
-    /// credit, and the credit of orders that paid nothing) and the credit; the working memory
-    /// goes back to the caller's buffers for the next allocation.
-    fn give_back(
-        self,
-        sums: Vec<QuarterAllocation>,
-        buffers: &mut AllocationBuffers,
-    ) -> (BTreeMap<Quarter, Amount>, Amount) {
+    /// credit, and the credit of orders that paid nothing), the credit and the debit; the
+    /// working memory (with `sums`) goes back to the caller's buffers for the next allocation.
+    fn outcome(self, sums: Vec<QuarterAllocation>, buffers: &mut AllocationBuffers) -> Outcome {
+        // Every term is at least zero: the total saturates where a sum of per-quarter sums would.
+        let debit = self.days.list.iter().fold(Amount::ZERO, |t, d| t.saturating_add(unpaid_value(d)));
         let mut entered = self.other_credit;
         for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {
             if slot.entered {
@@ -527,7 +521,7 @@ impl Allocator {
             slots: self.slots,
             sums,
         };
-        (entered, self.credit)
+        Outcome { entered, credit: self.credit, debit }
     }
 }
 

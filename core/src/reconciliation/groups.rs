@@ -229,12 +229,12 @@ impl<'a> GroupedInput<'a> {
             let Scratch { index, table, allocation } = scratch;
             index.count(epochs, table);
             let first = index.day_of_counter(window.start);
-            let entered = allocate_entered_in(Cards::Table(first, &mut table[window]), orders, schedule, allocation);
-            if entered.is_err() {
+            let outcome = allocate_entered_in(Cards::Table(first, &mut table[window]), orders, schedule, allocation);
+            if outcome.is_err() {
                 // The table is zeroed as it is read: the days after the one refused are not.
                 table.fill(0);
             }
-            return entered.map_err(failed);
+            return outcome.map_err(failed);
         }
         let cards = self.count(group).map_err(|(row, code)| (code, Some(row), None))?;
         allocate_entered_in(Cards::Counts(&cards), orders, schedule, &mut scratch.allocation).map_err(failed)
