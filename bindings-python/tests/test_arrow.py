@@ -4,6 +4,7 @@ errors, never misread."""
 
 from __future__ import annotations
 
+import inspect
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -166,3 +167,42 @@ def test_reconcile_groups_refuses_a_thread_count_that_is_no_whole_number(threads
             c.reconcile_groups(cards, ORDERS, now=NOW, threads=threads)
         assert bad.value.code == "INPUT_FORMAT"
     assert c.reconcile_groups(pa.table(CARDS), ORDERS, now=NOW, threads=np.int64(2)).summary_columns["cards"].tolist() == [3, 1]
+
+
+def _required_parameters(fn) -> bool:
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return True  # not introspectable: not called
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+               for p in signature.parameters.values())
+
+
+def test_arrow_results_work_with_the_wheels_dependencies_alone() -> None:
+    """Every public attribute of the object `arrow()` returns works with what the wheel
+    installs (no arro3, no pyarrow needed): a script that prints its schema or its rows must
+    not meet a ModuleNotFoundError of a package nobody told it to install."""
+    result = c.reconcile_groups(CARDS, ORDERS, now=NOW)
+    for table, reference in ((result.arrow(), pa.table(result.arrow())), (result.summary_arrow(), pa.table(result.summary_arrow()))):
+        for name in (n for n in dir(table) if not n.startswith("_")):
+            value = getattr(table, name)  # a property is read here
+            if callable(value) and not _required_parameters(value):
+                try:
+                    value()
+                except e.CieError:
+                    pass  # a coded error (an optional package missing) is a documented answer
+        assert table.num_rows == reference.num_rows and len(table) == reference.num_rows
+        assert table.column_names == reference.column_names
+        assert table.shape == (reference.num_rows, reference.num_columns)
+        assert "decimal128(18, 2)" in repr(table) or "Decimal128(18, 2)" in repr(table)
+        assert table.to_pyarrow().equals(reference)
+        assert table.to_polars().height == reference.num_rows
+
+
+def test_arrow_conversions_name_the_missing_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = c.reconcile_groups(CARDS, ORDERS, now=NOW).arrow()
+    for module, convert in (("pyarrow", table.to_pyarrow), ("polars", table.to_polars)):
+        monkeypatch.setitem(__import__("sys").modules, module, None)  # `import` now fails
+        with pytest.raises(e.CieError) as raised:
+            convert()
+        assert raised.value.code == "INPUT_FORMAT" and f"pip install {module}" in str(raised.value)

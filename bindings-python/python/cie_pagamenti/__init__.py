@@ -83,8 +83,74 @@ def _optional(module: str) -> Any:
     try:
         return __import__(module)
     except ImportError as exc:
-        extra = {"pandas": "pip install 'cie-pagamenti[pandas]'", "numpy": "pip install numpy"}[module]
+        extra = {
+            "pandas": "pip install 'cie-pagamenti[pandas]'",
+            "numpy": "pip install numpy",
+            "pyarrow": "pip install pyarrow",
+            "polars": "pip install polars",
+        }[module]
         raise _native.coded_error("INPUT_FORMAT", f"{module} is needed for this call: {extra}") from exc
+
+
+# The Arrow type each column kind of `_native.arrow_table` gets (for `ArrowTable`'s repr).
+_ARROW_TYPES = {"text": "string", "cents": "decimal128(18, 2)", "int": "int64", "bool": "bool"}
+
+
+class ArrowTable:
+    """Result rows as Arrow data, through the Arrow PyCapsule interface
+    (``__arrow_c_stream__``): ``pyarrow.table(t)``, ``polars.DataFrame(t)`` and DuckDB
+    (``select ... from t``) read it without a copy, and making it needs no Arrow package.
+    ``to_pyarrow()`` and ``to_polars()`` convert it (each needs its package: a coded error
+    ``INPUT_FORMAT`` names it otherwise)."""
+
+    __slots__ = ("_table", "_fields")
+
+    def __init__(self, columns: List[Tuple[str, Any, str]]) -> None:
+        self._table = _native.arrow_table(columns)
+        self._fields = [(name, _ARROW_TYPES.get(kind, kind)) for name, _, kind in columns]
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The rows as an Arrow C stream (the PyCapsule interface)."""
+        return self._table.__arrow_c_stream__(requested_schema)
+
+    def __arrow_c_schema__(self) -> Any:
+        """The schema as an Arrow C schema (the PyCapsule interface)."""
+        return self._table.__arrow_c_schema__()
+
+    @property
+    def num_rows(self) -> int:
+        """Number of rows."""
+        return int(self._table.num_rows)
+
+    @property
+    def num_columns(self) -> int:
+        """Number of columns."""
+        return len(self._fields)
+
+    @property
+    def column_names(self) -> List[str]:
+        """The column names, in order."""
+        return [name for name, _ in self._fields]
+
+    @property
+    def shape(self) -> Tuple[int, int]:
+        """(rows, columns)."""
+        return (self.num_rows, self.num_columns)
+
+    def __len__(self) -> int:
+        return self.num_rows
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}: {kind}" for name, kind in self._fields)
+        return f"ArrowTable({self.num_rows} rows; {fields})"
+
+    def to_pyarrow(self) -> Any:
+        """A ``pyarrow.Table`` of the rows (needs pyarrow)."""
+        return _optional("pyarrow").table(self)
+
+    def to_polars(self) -> Any:
+        """A ``polars.DataFrame`` of the rows (needs polars)."""
+        return _optional("polars").DataFrame(self)
 
 
 class _Result:
@@ -383,12 +449,12 @@ class GroupedReconciliation:
         pd = _optional("pandas")
         return pd.DataFrame(self.summaries, columns=[self.by, *_GROUP_SUMMARY_FIELDS])
 
-    def arrow(self) -> Any:
-        """The quarter rows as an Arrow table: an object with ``__arrow_c_stream__`` that
+    def arrow(self) -> ArrowTable:
+        """The quarter rows as an :class:`ArrowTable` (``__arrow_c_stream__``), which
         ``pyarrow.table(...)``, ``polars.DataFrame(...)`` or DuckDB read (no extra needed here).
         ``amount`` and ``top_up`` are ``decimal128(18, 2)``: exact euros, never floats."""
         cols = self.columns
-        return _native.arrow_table([
+        return ArrowTable([
             (self.by, cols[self.by], "text"),
             ("quarter", cols["quarter"], "text"),
             ("amount", cols["amount_cents"], "cents"),
@@ -402,11 +468,12 @@ class GroupedReconciliation:
             ("zero_quarter", cols["zero_quarter"], "bool"),
         ])
 
-    def summary_arrow(self) -> Any:
-        """The per-municipality summaries as an Arrow table (see :meth:`arrow`); ``credit`` and
-        ``debit`` as ``decimal128(18, 2)``, ``missing_quarters`` as text (``2024-Q1,2024-Q2``)."""
+    def summary_arrow(self) -> ArrowTable:
+        """The per-municipality summaries as an :class:`ArrowTable` (see :meth:`arrow`);
+        ``credit`` and ``debit`` as ``decimal128(18, 2)``, ``missing_quarters`` as text
+        (``2024-Q1,2024-Q2``)."""
         s = self.summary_columns
-        return _native.arrow_table([
+        return ArrowTable([
             (self.by, s[self.by], "text"),
             ("cards", s["cards"], "int"),
             ("orders", s["orders"], "int"),
@@ -756,6 +823,7 @@ class Portal(_native.Portal):
 Credentials = _native.Credentials
 
 __all__ = [
+    "ArrowTable",
     "GroupedReconciliation",
     "reconcile_groups",
     "Allocation",
