@@ -6,9 +6,7 @@ processes. With `--check`, the result is compared with one single-process call o
     pip install "dask[distributed]" pyarrow pandas
     python examples/dask_national.py [--municipalities 300] [--workers 2] [--check]
 
-The same function serves Spark 4: `cards.groupBy("bucket").cogroup(orders.groupBy("bucket"))
-.applyInArrow(f, schema)`, where `f(cards_table, orders_table)` calls `reconcile_groups` on the
-two Arrow tables' columns and returns `result.frame()` as an Arrow table.
+The same function serves Spark 4: see `spark_national.py` (`cogroup(...).applyInArrow`).
 """
 
 from __future__ import annotations
