@@ -206,3 +206,27 @@ def test_arrow_conversions_name_the_missing_package(monkeypatch: pytest.MonkeyPa
         with pytest.raises(e.CieError) as raised:
             convert()
         assert raised.value.code == "INPUT_FORMAT" and f"pip install {module}" in str(raised.value)
+
+
+def test_time_zone_aware_pandas_moments_are_the_same_instants() -> None:
+    """`pd.to_datetime(..., utc=True)` and `.dt.tz_convert("Europe/Rome")` give the moments the
+    int64 column holds: the same rows, for the grouped call, `allocate` and `quarter_of_many`."""
+    pd = pytest.importorskip("pandas")
+    instants = pd.to_datetime(pd.Series(EPOCHS), unit="s", utc=True)
+    expected_rows = rows(c.reconcile_groups(CARDS, ORDERS, now=NOW))
+    single_orders = {k: v[:1] for k, v in ORDERS.items() if k != "municipality"}
+    expected_allocation = c.allocate(EPOCHS[:3], single_orders).to_dict()
+    for zone in (None, "UTC", "Europe/Rome"):
+        moments = instants.dt.tz_convert(zone) if zone else instants.dt.tz_localize(None)
+        cards = pd.DataFrame({"municipality": CARDS["municipality"], "signed_at": moments})
+        assert rows(c.reconcile_groups(cards, ORDERS, now=NOW)) == expected_rows
+        assert c.allocate(moments[:3], single_orders).to_dict() == expected_allocation
+        assert c.quarter_of_many(moments).tolist() == c.quarter_of_many(EPOCHS).tolist()
+
+
+def test_a_polars_lazy_frame_is_collected() -> None:
+    cards, orders = pl.DataFrame(CARDS), pl.DataFrame(ORDERS)
+    expected = rows(c.reconcile_groups(cards, orders, now=NOW))
+    assert rows(c.reconcile_groups(cards.lazy(), orders.lazy(), now=NOW)) == expected
+    allocated = c.allocate(cards.lazy().select("signed_at").head(3), orders.lazy().drop("municipality").head(1))
+    assert allocated.to_dict() == c.allocate(EPOCHS[:3], {k: v[:1] for k, v in ORDERS.items() if k != "municipality"}).to_dict()

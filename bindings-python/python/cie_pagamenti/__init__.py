@@ -262,10 +262,19 @@ def _is_arrow(data: Any) -> bool:
     return hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__")
 
 
+def _collected(data: Any) -> Any:
+    """A polars ``LazyFrame`` is a query: the call reads its result (``collect()``)."""
+    kind = type(data)
+    if kind.__name__ == "LazyFrame" and kind.__module__.startswith("polars") and hasattr(data, "collect"):
+        return data.collect()
+    return data
+
+
 def _arrow_columns(data: Any, kinds: Mapping[str, str], threads: int = 0) -> Any:
     """The columns of an Arrow table as numpy arrays and lists (``int64`` epoch seconds, days
     since 1970, cents; text; keys numbered on ``threads`` threads, 0: one per core); anything
-    else passes unchanged."""
+    else passes unchanged. A polars ``LazyFrame`` is collected first."""
+    data = _collected(data)
     if not _is_arrow(data):
         return data
     return _native.arrow_columns(data, list(kinds.items()), threads)
@@ -275,11 +284,18 @@ def _arrow_cards(cards: Any) -> Any:
     """Cards given as an Arrow array (timestamps or int64 epoch seconds) or a table with
     ``signed_at``: an int64 numpy array, sharing the Arrow buffer when it is one chunk of
     ``timestamp[s]``/``int64`` without nulls."""
+    cards = _collected(cards)
     return _native.arrow_array(cards, "seconds", "signed_at") if _is_arrow(cards) else cards
 
 
 def _epochs(cards: Any) -> Any:
-    """A numpy datetime64 array becomes an int64 epoch-seconds view; anything else passes."""
+    """A numpy datetime64 array becomes an int64 epoch-seconds view, a time-zone-aware pandas
+    column the same instants' epoch seconds; anything else passes."""
+    if getattr(getattr(cards, "dtype", None), "tz", None) is not None and hasattr(cards, "dt"):
+        # `datetime64[ns, Europe/Rome]`: the instants in UTC, then without the zone.
+        cards = cards.dt.tz_convert("UTC").dt.tz_localize(None)
+    if hasattr(cards, "to_numpy") and getattr(getattr(cards, "dtype", None), "kind", "") == "M":
+        cards = cards.to_numpy()  # a pandas column of moments: its numpy datetime64 values
     dtype = getattr(cards, "dtype", None)
     if dtype is not None and getattr(dtype, "kind", "") == "M":
         return cards.astype("datetime64[s]").view("int64")
@@ -347,8 +363,9 @@ def allocate(cards: Any, orders: Any, schedule: Optional[Sequence[Price]] = None
     ``cards``: a numpy ``int64`` epoch-seconds or ``datetime64`` array (read in place, the GIL
     released while working), an Arrow array of timestamps or epoch seconds (or a table with
     ``signed_at``: pyarrow, polars, DuckDB; one chunk of ``timestamp[s]``/``int64`` is read
-    without a copy), or any iterable of ``datetime`` (naive = Rome local), ``date``, ISO
-    ``str`` or ``int`` epoch seconds.
+    without a copy; a polars ``LazyFrame`` is collected), a pandas column with a time zone, or
+    any iterable of ``datetime`` (naive = Rome local), ``date``, ISO ``str`` or ``int`` epoch
+    seconds.
 
     ``orders``: an iterable of :class:`PaymentOrder`, or — for national volumes — columns: an
     Arrow table, a pandas DataFrame or a mapping with ``number``, ``date``, ``amount_cents`` (integer cents) and
@@ -557,10 +574,11 @@ def reconcile_groups(
 ) -> GroupedReconciliation:
     """Every municipality allocated and reconciled on its own (SPEC §3.4), in one call: the
     national job. Each argument is an Arrow table (any object with ``__arrow_c_stream__``:
-    pyarrow, polars, a DuckDB relation), a pandas DataFrame or a mapping of columns, with a
-    ``by`` column (ISTAT code or name):
+    pyarrow, polars, a DuckDB relation; a polars ``LazyFrame`` is collected), a pandas
+    DataFrame or a mapping of columns, with a ``by`` column (ISTAT code or name):
 
-    - ``cards``: ``signed_at`` (numpy ``datetime64`` or ``int64`` epoch seconds);
+    - ``cards``: ``signed_at`` (numpy ``datetime64``, ``int64`` epoch seconds, or a pandas
+      column with a time zone: the same instants);
     - ``orders``: ``number``, ``date``, ``amount_cents`` (integer cents; floats are refused) and
       optionally ``period_from``/``period_to``;
     - ``cieonline`` (optional): ``quarter`` (``2024-Q1``) and ``cards``;
@@ -626,7 +644,7 @@ def reconcile_groups(
             group += [np.asarray([] if k is None else k, dtype=np.int64) for k in keys[1:]]
         else:
             uniques, group = _factorize(np, keys, threads)
-        epochs = np.ascontiguousarray(_epochs(column(cards, "signed_at")), dtype=np.int64)
+        epochs = np.ascontiguousarray(_epochs(cards["signed_at"]), dtype=np.int64)
         numbers, order_days, cents, period_from, period_to, joined = _order_columns(orders)
         cie_quarter = list(cieonline["quarter"]) if cieonline is not None else []
         cie_cards = np.ascontiguousarray(column(cieonline, "cards"), dtype=np.int64) if cieonline is not None else np.asarray([], dtype=np.int64)
