@@ -230,3 +230,22 @@ def test_a_polars_lazy_frame_is_collected() -> None:
     assert rows(c.reconcile_groups(cards.lazy(), orders.lazy(), now=NOW)) == expected
     allocated = c.allocate(cards.lazy().select("signed_at").head(3), orders.lazy().drop("municipality").head(1))
     assert allocated.to_dict() == c.allocate(EPOCHS[:3], {k: v[:1] for k, v in ORDERS.items() if k != "municipality"}).to_dict()
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), "pd.NA"])
+def test_a_missing_key_is_refused_with_its_row_in_every_input_form(missing) -> None:
+    """A card or an order without a municipality belongs to none: refused (as the Arrow path
+    refuses a null key), never counted for a municipality called "nan" or None."""
+    pd = pytest.importorskip("pandas")
+    value = pd.NA if missing == "pd.NA" else missing
+    keys = ["032001", value, "058091", "032001"]
+    cards = {"municipality": keys, "signed_at": np.append(EPOCHS[:3], EPOCHS[0])}
+    for given in (cards, pd.DataFrame(cards), pd.DataFrame(cards).astype({"municipality": "string"})):
+        with pytest.raises(e.CieError) as raised:
+            c.reconcile_groups(given, ORDERS, now=NOW)
+        assert raised.value.code == "INPUT_FORMAT"
+        assert "cards" in str(raised.value) and "row 1" in str(raised.value), str(raised.value)
+    orders = {**ORDERS, "municipality": [ORDERS["municipality"][0], value]}
+    with pytest.raises(e.CieError) as raised:
+        c.reconcile_groups(CARDS, orders, now=NOW)
+    assert raised.value.code == "INPUT_FORMAT" and "orders" in str(raised.value) and "row 1" in str(raised.value)

@@ -524,6 +524,20 @@ def _fixed_width_keys(np: Any, keys: List[Any]) -> Optional[Tuple[int, List[Any]
     return common.itemsize, [np.ascontiguousarray(a, dtype=common).view(np.uint8) for a in arrays]
 
 
+# The tables whose key columns `_factorize` numbers, in order.
+_KEY_TABLES = ("cards", "orders", "cieonline", "transmitted")
+
+
+def _missing_key(key: Any) -> bool:
+    """None, NaN, NaT or pandas' NA: no municipality (a key never equal to itself is missing)."""
+    if key is None:
+        return True
+    try:
+        return bool(key != key)
+    except TypeError:  # pandas.NA: its comparisons are NA, which has no truth value
+        return True
+
+
 def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], List[Any]]:
     """Group numbers for the key columns (cards first, then orders, CIEonline counts,
     transmitted quarters; ``None`` for a table not given), numbered by first appearance.
@@ -548,11 +562,17 @@ def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], L
     index: Dict[Any, int] = {}
     names = []
     groups = []
-    for column in keys:
-        numbers = np.empty(0 if column is None else len(column), dtype=np.int64)
-        for row, k in enumerate([] if column is None else column.tolist()):
+    for table, column in zip(_KEY_TABLES, keys):
+        values = [] if column is None else column.tolist()
+        numbers = np.empty(len(values), dtype=np.int64)
+        for row, k in enumerate(values):
             number = index.get(k)
             if number is None:
+                if _missing_key(k):
+                    count = sum(1 for v in values if _missing_key(v))
+                    raise _native.coded_error(
+                        "INPUT_FORMAT", f"{table}: {count} missing values of the key column (the first at row {row})"
+                    )
                 number = index[k] = len(names)
                 names.append(k)
             numbers[row] = number
@@ -635,8 +655,15 @@ def reconcile_groups(
     def column(table: Any, name: str) -> Any:
         return np.asarray(table[name])
 
+    def key_column(table: Any) -> Any:
+        keys = table[by]
+        if isinstance(keys, (list, tuple)) and any(_missing_key(k) for k in keys):
+            # numpy would turn ["032001", nan] into the text "nan": kept as objects, refused.
+            return np.asarray(keys, dtype=object)
+        return np.asarray(keys)
+
     try:
-        keys = [column(t, by) if t is not None else None for t in (cards, orders, cieonline, transmitted)]
+        keys = [key_column(t) if t is not None else None for t in (cards, orders, cieonline, transmitted)]
         if key_names is not None:
             # Already numbered: densely, by first appearance in the cards, then the others.
             uniques: List[Any] = key_names
