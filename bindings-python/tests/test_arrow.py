@@ -249,3 +249,16 @@ def test_a_missing_key_is_refused_with_its_row_in_every_input_form(missing) -> N
     with pytest.raises(e.CieError) as raised:
         c.reconcile_groups(CARDS, orders, now=NOW)
     assert raised.value.code == "INPUT_FORMAT" and "orders" in str(raised.value) and "row 1" in str(raised.value)
+
+
+def test_a_card_or_order_after_now_refuses_only_its_municipality() -> None:
+    late_card = {**CARDS, "signed_at": np.append(EPOCHS[:3], int(NOW.timestamp()) + 1)}
+    result = c.reconcile_groups(late_card, ORDERS, now=NOW)
+    by_key = {s["municipality"]: s for s in result.summaries}
+    assert by_key["032001"]["error_code"] is None
+    assert (by_key["058091"]["error_code"], by_key["058091"]["error_row"]) == ("CARD_DATE_FUTURE", 3)
+    assert {r["municipality"] for r in result.rows} == {"032001"}
+    late_order = {**ORDERS, "date": np.array(["2024-04-10", "2024-11-16"], dtype="datetime64[D]")}
+    summary = {s["municipality"]: s for s in c.reconcile_groups(CARDS, late_order, now=NOW).summaries}
+    assert summary["058091"]["error_code"] == "ORDER_DATE_FUTURE" and "1, 2024-11-16" in summary["058091"]["error"]
+    assert summary["032001"]["error_code"] is None

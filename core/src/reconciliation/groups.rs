@@ -9,10 +9,11 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{reconcile, Lifespan, QuarterRow, QuarterState};
-use crate::allocation::{allocate_entered_in, AllocationError, CardCounts, Cards, Outcome};
+use crate::allocation::{allocate_entered_in, range_of, AllocationError, CardCounts, Cards, Outcome};
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
 use crate::money::Amount;
@@ -74,6 +75,10 @@ pub struct GroupedInput<'a> {
     cieonline: Vec<BTreeMap<Quarter, u64>>,
     transmitted: Vec<BTreeSet<Quarter>>,
 }
+
+/// Why one group was not reconciled: its code, the card's row when a card is concerned, and a
+/// detail for the message.
+type Failure = (ErrorCode, Option<usize>, Option<String>);
 
 /// A summary of one group.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -195,7 +200,7 @@ impl<'a> GroupedInput<'a> {
     /// the calendar as the group's error, with its row in the caller's columns.
     fn count(&self, group: usize) -> Result<CardCounts, (usize, ErrorCode)> {
         let range = self.ranges[group].clone();
-        let error = match CardCounts::of(&self.epochs[range.clone()]) {
+        let error = match CardCounts::of(&self.epochs[range]) {
             Ok(counts) => return Ok(counts),
             Err(e) => e,
         };
@@ -203,14 +208,36 @@ impl<'a> GroupedInput<'a> {
             AllocationError::Card { index, .. } => (*index, error.code()),
             AllocationError::Pricing(_) => (0, error.code()),
         };
-        let row = match self.gathered_from {
-            None => range.start + index,
-            // The input row of the group's `index`-th card.
+        Err((self.card_row(group, index), code))
+    }
+
+    /// The row in the caller's columns of the group's `index`-th card.
+    fn card_row(&self, group: usize, index: usize) -> usize {
+        match self.gathered_from {
+            None => self.ranges[group].start + index,
             Some(card_group) => {
                 card_group.iter().enumerate().filter(|(_, &x)| x as usize == group).nth(index).map_or(0, |r| r.0)
             }
-        };
-        Err((row, code))
+        }
+    }
+
+    /// A card signed after `now` (the group's latest moment is `latest`) or an order dated
+    /// after `today` (now's date in Rome) as the group's error: data that cannot be true yet
+    /// (§11: "an order or a card dated after `now`"), refused as the importers refuse it. The
+    /// card's row, or the order's number and date, say which.
+    fn refuse_future(&self, group: usize, latest: i64, now: Moment, today: NaiveDate) -> Result<(), Failure> {
+        if latest > now.epoch() {
+            let epochs = &self.epochs[self.ranges[group].clone()];
+            let index = epochs.iter().position(|&t| t > now.epoch()).unwrap_or(0);
+            let moment = Moment::from_epoch(epochs.get(index).copied().unwrap_or(latest));
+            return Err((ErrorCode::CardDateFuture, Some(self.card_row(group, index)), Some(moment.to_string())));
+        }
+        let mut rows = self.order_ranges[group].clone();
+        let late = rows.find(|&i| self.orders.key(i).is_some_and(|(date, ..)| date > today));
+        match late.and_then(|i| self.orders.get(i)) {
+            Some(o) => Err((ErrorCode::OrderDateFuture, None, Some(format!("{}, {}", o.number, o.date)))),
+            None => Ok(()),
+        }
     }
 
     /// The amounts entered, credit and debit of one group's allocation: its cards counted with
@@ -220,13 +247,18 @@ impl<'a> GroupedInput<'a> {
         &self,
         group: usize,
         scratch: &mut Scratch,
+        now: Moment,
         schedule: &PriceSchedule,
-    ) -> Result<Outcome, (ErrorCode, Option<usize>, Option<String>)> {
+    ) -> Result<Outcome, Failure> {
         let orders = self.orders.range(self.order_ranges[group].clone());
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
         let epochs = &self.epochs[self.ranges[group].clone()];
-        if let Some(window) = scratch.window(epochs) {
-            let Scratch { index, table, allocation } = scratch;
+        let (earliest, latest) = range_of(epochs);
+        let today = scratch.today(now);
+        if let Some(window) = scratch.window(epochs, earliest, latest) {
+            // Every card within the calendar: the future is checked before the table is touched.
+            self.refuse_future(group, latest, now, today)?;
+            let Scratch { index, table, allocation, .. } = scratch;
             index.count(epochs, table);
             let first = index.day_of_counter(window.start);
             let outcome = allocate_entered_in(Cards::Table(first, &mut table[window]), orders, schedule, allocation);
@@ -237,6 +269,7 @@ impl<'a> GroupedInput<'a> {
             return outcome.map_err(failed);
         }
         let cards = self.count(group).map_err(|(row, code)| (code, Some(row), None))?;
+        self.refuse_future(group, latest, now, today)?;
         allocate_entered_in(Cards::Counts(&cards), orders, schedule, &mut scratch.allocation).map_err(failed)
     }
 
@@ -354,7 +387,7 @@ impl<'a> GroupedInput<'a> {
         let cards = self.ranges[group].len() as u64;
         let summary =
             GroupSummary { group: id, cards, orders: self.order_ranges[group].len(), ..GroupSummary::default() };
-        let totals = match self.allocate(group, scratch, schedule) {
+        let totals = match self.allocate(group, scratch, now, schedule) {
             Ok(t) => t,
             Err((code, row, detail)) => {
                 let it = detail
@@ -484,6 +517,16 @@ mod tests {
             for g in 0..4u32 {
                 let own: Vec<i64> = cards.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
                 let own_orders: Vec<PaymentOrder> = orders.iter().filter(|o| o.0 == g).map(|o| o.1.clone()).collect();
+                // A card signed after `now` (every card within the calendar): the group refused,
+                // naming the first such card's row.
+                let readable = own.iter().all(|&t| crate::calendar::rome_day_of_epoch(t).is_ok());
+                if readable && own.iter().any(|&t| t > now.epoch()) {
+                    let first = cards.iter().position(|c| c.0 == g && c.1 > now.epoch());
+                    let got = &all[g as usize];
+                    prop_assert_eq!(got.summary.error.as_ref().map(|f| (f.code, f.row)), Some((ErrorCode::CardDateFuture, first)));
+                    prop_assert!(got.rows.is_empty());
+                    continue;
+                }
                 let alone = match allocate(&own, own_orders, &schedule) {
                     Ok(alone) => alone,
                     Err(e) => {
@@ -558,6 +601,52 @@ mod tests {
         assert_eq!(alone.credit, Amount::ZERO);
         assert_eq!(all[1].summary.credit, alone.credit);
         assert_eq!(all[1].summary.debit, alone.debit);
+    }
+
+    /// A card signed after `now`, or an order dated after now's day in Rome, refuses its group
+    /// (with the card's row, or the order's number and date), and only its group, whether the
+    /// rows come in runs of one group or not.
+    #[test]
+    fn the_future_refuses_its_group() {
+        let now = Moment::parse("2024-06-30T21:59:59Z").unwrap(); // 23:59:59 in Rome
+        let schedule = PriceSchedule::builtin();
+        let early = 1_704_067_200i64; // 2024-01-01T00:00:00Z
+                                      // Group 1's third card is one second after `now`; in runs, and interleaved.
+        for (groups, epochs, row) in [
+            (vec![0u32, 1, 1, 1], vec![early, early, now.epoch(), now.epoch() + 1], 3),
+            (vec![1u32, 0, 1, 1], vec![early, early, now.epoch() + 1, now.epoch()], 2),
+        ] {
+            let input = GroupedInput::new(2, &groups, &epochs, Vec::new(), &[], &[]).unwrap();
+            let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+            assert!(all[0].summary.error.is_none() && !all[0].rows.is_empty());
+            let e = all[1].summary.error.as_ref().unwrap();
+            assert_eq!((e.code, e.row), (ErrorCode::CardDateFuture, Some(row)));
+            assert!(e.message_en.contains("2024-07-01T00:00:00+02:00"), "{}", e.message_en);
+            assert!(all[1].rows.is_empty());
+        }
+        // An order of 30 June is today's; one of 1 July is in the future.
+        let today = PaymentOrder::new(
+            "7",
+            chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
+            Amount::from_cents(1679),
+            None,
+        )
+        .unwrap();
+        let tomorrow = PaymentOrder::new(
+            "8",
+            chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap(),
+            Amount::from_cents(1679),
+            None,
+        )
+        .unwrap();
+        let orders = vec![(0, today.clone()), (1, today), (1, tomorrow)];
+        let epochs = [early, early];
+        let input = GroupedInput::new(2, &[0, 1], &epochs, orders, &[], &[]).unwrap();
+        let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+        assert!(all[0].summary.error.is_none());
+        let e = all[1].summary.error.as_ref().unwrap();
+        assert_eq!((e.code, e.row), (ErrorCode::OrderDateFuture, None));
+        assert!(e.message_it.contains("8, 2024-07-01"), "{}", e.message_it);
     }
 
     #[test]

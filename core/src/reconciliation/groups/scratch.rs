@@ -2,8 +2,10 @@
 
 use std::ops::Range;
 
-use crate::allocation::{range_of, AllocationBuffers, DayIndex};
-use crate::calendar::rome_day_of_epoch;
+use chrono::NaiveDate;
+
+use crate::allocation::{AllocationBuffers, DayIndex};
+use crate::calendar::{rome_day_of_epoch, Moment};
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
 /// the moments of the groups seen so far, its counting table (all zero between groups) and the
@@ -13,17 +15,31 @@ pub(super) struct Scratch {
     pub(super) index: DayIndex,
     pub(super) table: Vec<u64>,
     pub(super) allocation: AllocationBuffers,
+    /// The last `now` seen and its date in Rome.
+    today: Option<(Moment, NaiveDate)>,
 }
 
 impl Scratch {
-    /// The part of the counting table where `epochs` fall, the index extended to them first
-    /// when they are outside it (to the days of both, or of theirs alone when both together
-    /// would span too long); `None` when they are empty, outside the calendar or more than
-    /// 2^16 days apart (counted without the index).
-    pub(super) fn window(&mut self, epochs: &[i64]) -> Option<Range<usize>> {
+    /// `now`'s civil date in Rome, worked out once per thread (`MAX` for a `now` outside the
+    /// calendar: no order is after it).
+    pub(super) fn today(&mut self, now: Moment) -> NaiveDate {
+        match self.today {
+            Some((moment, date)) if moment == now => date,
+            _ => {
+                let date = now.rome_date().unwrap_or(NaiveDate::MAX);
+                self.today = Some((now, date));
+                date
+            }
+        }
+    }
+
+    /// The part of the counting table where `epochs` (from `min` to `max`) fall, the index
+    /// extended to them first when they are outside it (to the days of both, or of theirs alone
+    /// when both together would span too long); `None` when they are empty, outside the
+    /// calendar or more than 2^16 days apart (counted without the index).
+    pub(super) fn window(&mut self, epochs: &[i64], min: i64, max: i64) -> Option<Range<usize>> {
         /// UTC days an index may span: its table is read for every group.
         const LONGEST: i64 = 1 << 16;
-        let (min, max) = range_of(epochs);
         if epochs.is_empty() {
             return None;
         }
