@@ -611,7 +611,8 @@ mod tests {
         let now = Moment::parse("2024-06-30T21:59:59Z").unwrap(); // 23:59:59 in Rome
         let schedule = PriceSchedule::builtin();
         let early = 1_704_067_200i64; // 2024-01-01T00:00:00Z
-                                      // Group 1's third card is one second after `now`; in runs, and interleaved.
+
+        // Group 1's third card is one second after `now`; in runs, and interleaved.
         for (groups, epochs, row) in [
             (vec![0u32, 1, 1, 1], vec![early, early, now.epoch(), now.epoch() + 1], 3),
             (vec![1u32, 0, 1, 1], vec![early, early, now.epoch() + 1, now.epoch()], 2),
