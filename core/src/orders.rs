@@ -436,6 +436,11 @@ impl OrderColumns {
         self.ends.len()
     }
 
+    /// The orders' dates, in order.
+    pub(crate) fn dates(&self) -> &[NaiveDate] {
+        &self.dates
+    }
+
     /// True when there are no orders.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()

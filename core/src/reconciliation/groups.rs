@@ -232,8 +232,9 @@ impl<'a> GroupedInput<'a> {
             let moment = Moment::from_epoch(epochs.get(index).copied().unwrap_or(latest));
             return Err((ErrorCode::CardDateFuture, Some(self.card_row(group, index)), Some(moment.to_string())));
         }
-        let mut rows = self.order_ranges[group].clone();
-        let late = rows.find(|&i| self.orders.key(i).is_some_and(|(date, ..)| date > today));
+        let rows = self.order_ranges[group].clone();
+        let dates = self.orders.dates().get(rows.clone()).unwrap_or_default();
+        let late = dates.iter().position(|&date| date > today).map(|i| rows.start + i);
         match late.and_then(|i| self.orders.get(i)) {
             Some(o) => Err((ErrorCode::OrderDateFuture, None, Some(format!("{}, {}", o.number, o.date)))),
             None => Ok(()),
