@@ -249,6 +249,7 @@ def test_a_missing_key_is_refused_with_its_row_in_every_input_form(missing) -> N
     with pytest.raises(e.CieError) as raised:
         c.reconcile_groups(CARDS, orders, now=NOW)
     assert raised.value.code == "INPUT_FORMAT" and "orders" in str(raised.value) and "row 1" in str(raised.value)
+    assert "InputError(" not in str(raised.value), "one message, not an error inside another"
 
 
 def test_a_card_or_order_after_now_refuses_only_its_municipality() -> None:
@@ -262,3 +263,39 @@ def test_a_card_or_order_after_now_refuses_only_its_municipality() -> None:
     summary = {s["municipality"]: s for s in c.reconcile_groups(CARDS, late_order, now=NOW).summaries}
     assert summary["058091"]["error_code"] == "ORDER_DATE_FUTURE" and "1, 2024-11-16" in summary["058091"]["error"]
     assert summary["032001"]["error_code"] is None
+
+
+def test_arrow_cards_with_tables_of_other_forms_keep_their_keys() -> None:
+    """Arrow cards beside a pandas DataFrame of orders (or CIEonline counts): the frame's keys
+    are matched by value. They were read as group numbers ("032001" became group 32001, and a
+    key "1" would have been the second municipality)."""
+    pd = pytest.importorskip("pandas")
+    expected = rows(c.reconcile_groups(CARDS, ORDERS, now=NOW))
+    cards = pa.table(CARDS)
+    for orders in (pd.DataFrame(ORDERS), ORDERS, pl.DataFrame(ORDERS)):
+        assert rows(c.reconcile_groups(cards, orders, now=NOW)) == expected
+    # Keys that look like group numbers: the municipalities "1" and "0".
+    small = {**CARDS, "municipality": ["1", "1", "1", "0"]}
+    small_orders = {**ORDERS, "municipality": ["1", "0"]}
+    want = rows(c.reconcile_groups(small, small_orders, now=NOW))
+    assert rows(c.reconcile_groups(pa.table(small), pd.DataFrame(small_orders), now=NOW)) == want
+    counts = pd.DataFrame({"municipality": ["0"], "quarter": ["2024-Q2"], "cards": [1]})
+    summary = c.reconcile_groups(pa.table(small), small_orders, counts, now=NOW).summaries
+    assert {s["municipality"]: s["discrepancies"] + s["mismatches"] for s in summary} == {"1": 0, "0": 0}
+    with pytest.raises(e.CieError) as raised:
+        c.reconcile_groups(pa.table(small), {**small_orders, "municipality": ["1", None]}, now=NOW)
+    assert raised.value.code == "INPUT_FORMAT" and "orders" in str(raised.value) and "row 1" in str(raised.value)
+    assert "InputError(" not in str(raised.value), "one message, not an error inside another"
+
+
+def test_cieonline_counts_are_whole_numbers() -> None:
+    """A count of 5.5 cards is not read as 5: floating-point counts are refused in every input
+    form, as the Arrow path refuses them."""
+    pd = pytest.importorskip("pandas")
+    counts = {"municipality": ["032001"], "quarter": ["2024-Q1"], "cards": [5.5]}
+    for given in (counts, pd.DataFrame(counts), {**counts, "cards": np.array([3.0])}):
+        with pytest.raises(e.CieError) as raised:
+            c.reconcile_groups(CARDS, ORDERS, given, now=NOW)
+        assert raised.value.code == "FLOAT_NOT_ALLOWED", raised.value
+    whole = c.reconcile_groups(CARDS, ORDERS, {**counts, "cards": [3]}, now=NOW)
+    assert [r["cieonline_cards"] for r in whole.rows if r["quarter"] == "2024-Q1" and r["municipality"] == "032001"] == [3]

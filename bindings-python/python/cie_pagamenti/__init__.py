@@ -630,7 +630,9 @@ def reconcile_groups(
         cards = {**cards, by: codes}
         index = {name: i for i, name in enumerate(key_names)}
 
-        def recode(table: Any) -> Any:
+        def recode(table: Any, name: str) -> Any:
+            if table is not None and not isinstance(table, Mapping) and hasattr(table, "columns"):
+                table = {column: table[column] for column in table.columns}  # a pandas DataFrame
             if table is None or not isinstance(table, Mapping) or by not in table:
                 return table
             keys = table[by]
@@ -641,10 +643,18 @@ def reconcile_groups(
                 mapping = np.asarray([index.setdefault(k, len(index)) for k in names], dtype=np.int64)
                 out = mapping[np.asarray(codes, dtype=np.int64)] if len(codes) else np.zeros(0, dtype=np.int64)
             else:
-                out = np.asarray([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+                values = keys.tolist() if hasattr(keys, "tolist") else list(keys)
+                missing = [row for row, k in enumerate(values) if _missing_key(k)]
+                if missing:
+                    raise _native.coded_error(
+                        "INPUT_FORMAT",
+                        f"{name}: {len(missing)} missing values of the key column (the first at row {missing[0]})",
+                    )
+                out = np.asarray([index.setdefault(k, len(index)) for k in values], dtype=np.int64)
             return {**table, by: out}
 
-        orders, cieonline, transmitted = recode(orders), recode(cieonline), recode(transmitted)
+        orders, cieonline = recode(orders, "orders"), recode(cieonline, "cieonline")
+        transmitted = recode(transmitted, "transmitted")
         key_names = sorted(index, key=index.__getitem__)
     else:
         # Arrow tables beside non-Arrow cards: their keys as plain values.
@@ -672,14 +682,27 @@ def reconcile_groups(
             # Already numbered: densely, by first appearance in the cards, then the others.
             uniques: List[Any] = key_names
             group = [np.ascontiguousarray(keys[0], dtype=np.uint32)]
-            group += [np.asarray([] if k is None else k, dtype=np.int64) for k in keys[1:]]
+            for table, k in zip(_KEY_TABLES[1:], keys[1:]):
+                if k is not None and k.dtype.kind not in "iu":
+                    # Keys not numbered above are never taken for group numbers.
+                    raise _native.coded_error("INPUT_FORMAT", f"{table}: keys of a kind that cannot be matched with the cards'")
+                group.append(np.asarray([] if k is None else k, dtype=np.int64))
         else:
             uniques, group = _factorize(np, keys, threads)
         epochs = np.ascontiguousarray(_epochs(cards["signed_at"]), dtype=np.int64)
         numbers, order_days, cents, period_from, period_to, joined = _order_columns(orders)
         cie_quarter = list(cieonline["quarter"]) if cieonline is not None else []
-        cie_cards = np.ascontiguousarray(column(cieonline, "cards"), dtype=np.int64) if cieonline is not None else np.asarray([], dtype=np.int64)
+        cie_cards = np.asarray([], dtype=np.int64)
+        if cieonline is not None:
+            cie_cards = column(cieonline, "cards")
+            if cie_cards.dtype.kind == "f":
+                raise _native.coded_error(
+                    "FLOAT_NOT_ALLOWED", "cieonline cards: floating point (leave a quarter of unknown count out): give whole numbers"
+                )
+            cie_cards = np.ascontiguousarray(cie_cards, dtype=np.int64)
         tr_quarter = list(transmitted["quarter"]) if transmitted is not None else []
+    except CieError:
+        raise  # already coded, with its own message
     except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise _native.coded_error("INPUT_FORMAT", f"reconcile_groups columns: {exc!r}") from exc
     columns, summary_columns = _native.reconcile_groups_columns(
