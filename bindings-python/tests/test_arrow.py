@@ -299,3 +299,10 @@ def test_cieonline_counts_are_whole_numbers() -> None:
         assert raised.value.code == "FLOAT_NOT_ALLOWED", raised.value
     whole = c.reconcile_groups(CARDS, ORDERS, {**counts, "cards": [3]}, now=NOW)
     assert [r["cieonline_cards"] for r in whole.rows if r["quarter"] == "2024-Q1" and r["municipality"] == "032001"] == [3]
+
+
+def test_two_cieonline_counts_for_one_quarter_refuse_that_municipality() -> None:
+    counts = {"municipality": ["032001", "058091", "032001"], "quarter": ["2024-Q1", "2024-Q1", "2024-Q1"], "cards": [3, 0, 2]}
+    summary = {s["municipality"]: s for s in c.reconcile_groups(CARDS, ORDERS, counts, now=NOW).summaries}
+    assert summary["032001"]["error_code"] == "CIEONLINE_DUPLICATE" and "cieonline row 2" in summary["032001"]["error"]
+    assert summary["058091"]["error_code"] is None

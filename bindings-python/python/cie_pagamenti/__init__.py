@@ -608,8 +608,9 @@ def reconcile_groups(
     group's rows are exactly those of reconciling that municipality alone. A group that cannot
     be reconciled has no rows and its summary says why (``error_code``, ``error_row`` of the
     cards, ``error``): a card outside the calendar, a price missing, a card signed after ``now``
-    (``CARD_DATE_FUTURE``) or an order dated after now's day in Rome (``ORDER_DATE_FUTURE``);
-    the other groups are not affected."""
+    (``CARD_DATE_FUTURE``), an order dated after now's day in Rome (``ORDER_DATE_FUTURE``),
+    two CIEonline counts for one quarter (``CIEONLINE_DUPLICATE``); the other groups are not
+    affected."""
     np = _optional("numpy")
     try:
         threads = operator.index(threads)

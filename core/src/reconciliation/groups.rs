@@ -73,6 +73,8 @@ pub struct GroupedInput<'a> {
     /// Each group's range of `orders`.
     order_ranges: Vec<Range<usize>>,
     cieonline: Vec<BTreeMap<Quarter, u64>>,
+    /// Each group's first CIEonline count given twice for one quarter (its row and quarter).
+    cieonline_twice: Vec<Option<(usize, Quarter)>>,
     transmitted: Vec<BTreeSet<Quarter>>,
 }
 
@@ -183,11 +185,14 @@ impl<'a> GroupedInput<'a> {
             orders,
             order_ranges,
             cieonline: vec![BTreeMap::new(); groups],
+            cieonline_twice: vec![None; groups],
             transmitted: vec![BTreeSet::new(); groups],
         };
         for (row, &(g, quarter, cards)) in cieonline.iter().enumerate() {
             let g = check_group("cieonline", row, g, groups)?;
-            input.cieonline[g].insert(quarter, cards);
+            if input.cieonline[g].insert(quarter, cards).is_some() && input.cieonline_twice[g].is_none() {
+                input.cieonline_twice[g] = Some((row, quarter));
+            }
         }
         for (row, &(g, quarter)) in transmitted.iter().enumerate() {
             let g = check_group("transmitted", row, g, groups)?;
@@ -388,7 +393,15 @@ impl<'a> GroupedInput<'a> {
         let cards = self.ranges[group].len() as u64;
         let summary =
             GroupSummary { group: id, cards, orders: self.order_ranges[group].len(), ..GroupSummary::default() };
-        let totals = match self.allocate(group, scratch, now, schedule) {
+        // Two CIEonline counts for one quarter: which is right is the municipality's to say
+        // (§11, as the importers refuse the second).
+        let checked = match self.cieonline_twice.get(group).copied().flatten() {
+            Some((row, quarter)) => {
+                Err((ErrorCode::CieonlineDuplicate, None, Some(format!("cieonline row {row}, {quarter}"))))
+            }
+            None => self.allocate(group, scratch, now, schedule),
+        };
+        let totals = match checked {
             Ok(t) => t,
             Err((code, row, detail)) => {
                 let it = detail
@@ -518,6 +531,14 @@ mod tests {
             for g in 0..4u32 {
                 let own: Vec<i64> = cards.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
                 let own_orders: Vec<PaymentOrder> = orders.iter().filter(|o| o.0 == g).map(|o| o.1.clone()).collect();
+                // Two counts for one quarter: the group refused, whatever its cards.
+                let own_counts: Vec<Quarter> = counts.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
+                if own_counts.iter().collect::<BTreeSet<_>>().len() < own_counts.len() {
+                    let got = &all[g as usize];
+                    prop_assert_eq!(got.summary.error.as_ref().map(|f| f.code), Some(ErrorCode::CieonlineDuplicate));
+                    prop_assert!(got.rows.is_empty());
+                    continue;
+                }
                 // A card signed after `now` (every card within the calendar): the group refused,
                 // naming the first such card's row.
                 let readable = own.iter().all(|&t| crate::calendar::rome_day_of_epoch(t).is_ok());
@@ -649,6 +670,23 @@ mod tests {
         let e = all[1].summary.error.as_ref().unwrap();
         assert_eq!((e.code, e.row), (ErrorCode::OrderDateFuture, None));
         assert!(e.message_it.contains("8, 2024-07-01"), "{}", e.message_it);
+    }
+
+    /// Two CIEonline counts for one quarter of a municipality refuse that municipality alone;
+    /// the same quarter's count for two municipalities is no duplicate.
+    #[test]
+    fn two_counts_for_one_quarter_refuse_their_group() {
+        let q1 = Quarter::new(2024, 1).unwrap();
+        let counts = [(0, q1, 3), (1, q1, 3), (1, Quarter::new(2024, 2).unwrap(), 1), (1, q1, 4)];
+        let epochs = [1_704_067_200i64, 1_704_067_200];
+        let input = GroupedInput::new(2, &[0, 1], &epochs, Vec::new(), &counts, &[]).unwrap();
+        let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+        let all = reconcile_groups(&input, Lifespan::default(), now, &PriceSchedule::builtin());
+        assert!(all[0].summary.error.is_none());
+        let e = all[1].summary.error.as_ref().unwrap();
+        assert_eq!(e.code, ErrorCode::CieonlineDuplicate);
+        assert!(e.message_en.contains("cieonline row 3, 2024-Q1"), "{}", e.message_en);
+        assert!(all[1].rows.is_empty());
     }
 
     #[test]
