@@ -173,7 +173,14 @@ fn int64_of(array: &ArrayRef, column: &str, kind: Kind) -> PyResult<ScalarBuffer
             .map(|&ms| ms.div_euclid(86_400_000))
             .collect::<Vec<i64>>()
             .into()),
-        (Kind::Days, DataType::Timestamp(unit, _)) => {
+        (Kind::Days, DataType::Timestamp(_, Some(zone))) => Err(coded(
+            ErrorCode::DateFormat,
+            &format!(
+                "Arrow column {column:?}: moments with a time zone ({zone}) where dates are expected: give dates \
+                 (date32), or timestamps without a zone"
+            ),
+        )),
+        (Kind::Days, DataType::Timestamp(unit, None)) => {
             let n = per_second(*unit) * 86_400;
             Ok(int64_values(array, column)?.iter().map(|v| v.div_euclid(n)).collect::<Vec<i64>>().into())
         }

@@ -306,3 +306,19 @@ def test_two_cieonline_counts_for_one_quarter_refuse_that_municipality() -> None
     summary = {s["municipality"]: s for s in c.reconcile_groups(CARDS, ORDERS, counts, now=NOW).summaries}
     assert summary["032001"]["error_code"] == "CIEONLINE_DUPLICATE" and "cieonline row 2" in summary["032001"]["error"]
     assert summary["058091"]["error_code"] is None
+
+
+def test_order_dates_with_a_time_zone_are_refused_not_shifted() -> None:
+    """An order at 00:30 of 11 April in Rome is 22:30 of 10 April in UTC: a date column of
+    moments with a time zone has no single reading, so it is refused (the scalar API refuses a
+    datetime where a date is expected), never read as the UTC day."""
+    pd = pytest.importorskip("pandas")
+    moments = pd.to_datetime(["2024-04-10 23:30", "2024-04-11 00:30"]).tz_localize("Europe/Rome")
+    orders = {"number": ["1", "2"], "date": moments, "amount_cents": np.array([1679, 1679])}
+    for given in (pd.DataFrame(orders), pa.table({**orders, "date": pa.array(moments)}), pl.DataFrame({**orders, "date": pl.Series(moments)})):
+        with pytest.raises(e.CieError) as raised:
+            c.allocate(EPOCHS[:3], given)
+        assert raised.value.code == "DATE_FORMAT", raised.value
+    # Naive moments are Rome's own: their day is the date, as before.
+    naive = c.allocate(EPOCHS[:3], pd.DataFrame({**orders, "date": moments.tz_localize(None)}))
+    assert [o["date"].isoformat() for o in naive.to_dict()["orders"]] == ["2024-04-10", "2024-04-11"]

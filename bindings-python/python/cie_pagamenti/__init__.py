@@ -312,6 +312,11 @@ def _order_columns(orders: Any) -> Tuple[Any, Any, Any, Any, Any, Optional[bytes
     np = _optional("numpy")
 
     def days(column: Any) -> Any:
+        if getattr(getattr(column, "dtype", None), "tz", None) is not None:
+            # 00:30 in Rome is the day before in UTC: no single date to read.
+            raise _native.coded_error(
+                "DATE_FORMAT", "moments with a time zone where dates are expected: give dates, or moments without a zone"
+            )
         return np.ascontiguousarray(np.asarray(column, dtype="datetime64[D]").view("int64"))
 
     cents = np.asarray(orders["amount_cents"])
@@ -382,6 +387,8 @@ def allocate(cards: Any, orders: Any, schedule: Optional[Sequence[Price]] = None
         try:
             epochs = np.ascontiguousarray(_epochs(cards), dtype=np.int64)
             columns = _order_columns(orders)
+        except CieError:
+            raise  # already coded, with its own message
         except (TypeError, ValueError, KeyError, OverflowError) as exc:
             # a missing column, a column that is not a sequence, text where dates are expected
             raise _native.coded_error("INPUT_FORMAT", f"orders as columns: {exc!r}") from exc
