@@ -545,6 +545,24 @@ def _missing_key(key: Any) -> bool:
         return True
 
 
+def _numbered(np: Any, table: str, values: List[Any], index: Dict[Any, int]) -> Any:
+    """The group number of each key of `values`, new keys numbered on from `index` (which they
+    are added to); a missing key is ``INPUT_FORMAT`` naming the table, how many and the first
+    row."""
+    out = np.empty(len(values), dtype=np.int64)
+    for row, k in enumerate(values):
+        number = index.get(k)
+        if number is None:
+            if _missing_key(k):
+                count = sum(1 for v in values if _missing_key(v))
+                raise _native.coded_error(
+                    "INPUT_FORMAT", f"{table}: {count} missing values of the key column (the first at row {row})"
+                )
+            number = index[k] = len(index)
+        out[row] = number
+    return out
+
+
 def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], List[Any]]:
     """Group numbers for the key columns (cards first, then orders, CIEonline counts,
     transmitted quarters; ``None`` for a table not given), numbered by first appearance.
@@ -567,23 +585,11 @@ def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], L
             groups[i] = n if i == 0 else n.astype(np.int64)
         return names, groups
     index: Dict[Any, int] = {}
-    names = []
-    groups = []
-    for table, column in zip(_KEY_TABLES, keys):
-        values = [] if column is None else column.tolist()
-        numbers = np.empty(len(values), dtype=np.int64)
-        for row, k in enumerate(values):
-            number = index.get(k)
-            if number is None:
-                if _missing_key(k):
-                    count = sum(1 for v in values if _missing_key(v))
-                    raise _native.coded_error(
-                        "INPUT_FORMAT", f"{table}: {count} missing values of the key column (the first at row {row})"
-                    )
-                number = index[k] = len(names)
-                names.append(k)
-            numbers[row] = number
-        groups.append(numbers)
+    groups = [
+        _numbered(np, table, [] if column is None else column.tolist(), index)
+        for table, column in zip(_KEY_TABLES, keys)
+    ]
+    names = list(index)  # in order of first appearance (the numbers)
     groups[0] = groups[0].astype(np.uint32)
     return names, groups
 
@@ -651,14 +657,7 @@ def reconcile_groups(
                 mapping = np.asarray([index.setdefault(k, len(index)) for k in names], dtype=np.int64)
                 out = mapping[np.asarray(codes, dtype=np.int64)] if len(codes) else np.zeros(0, dtype=np.int64)
             else:
-                values = keys.tolist() if hasattr(keys, "tolist") else list(keys)
-                missing = [row for row, k in enumerate(values) if _missing_key(k)]
-                if missing:
-                    raise _native.coded_error(
-                        "INPUT_FORMAT",
-                        f"{name}: {len(missing)} missing values of the key column (the first at row {missing[0]})",
-                    )
-                out = np.asarray([index.setdefault(k, len(index)) for k in values], dtype=np.int64)
+                out = _numbered(np, name, keys.tolist() if hasattr(keys, "tolist") else list(keys), index)
             return {**table, by: out}
 
         orders, cieonline = recode(orders, "orders"), recode(cieonline, "cieonline")
