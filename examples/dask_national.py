@@ -91,13 +91,18 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["municipality", "quarter"]).reset_index(drop=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> argparse.Namespace:
+    """The recipes' command line (this one's and `spark_national.py`'s)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--municipalities", type=int, default=300)
     parser.add_argument("--buckets", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--check", action="store_true", help="compare with one single-process call")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__)
     cards, orders = generate(args.municipalities)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

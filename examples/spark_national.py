@@ -10,7 +10,6 @@ single-process call on all the data.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 import cie_pagamenti as c
-from dask_national import NOW, canonical, generate, write_parquet
+from dask_national import NOW, arguments, canonical, generate, write_parquet
 
 # The rows `GroupedReconciliation.arrow()` gives, as Spark declares them.
 ROWS = (
@@ -60,12 +59,7 @@ def run_spark(root: Path, workers: int, buckets: int) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--municipalities", type=int, default=300)
-    parser.add_argument("--buckets", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--check", action="store_true", help="compare with one single-process call")
-    args = parser.parse_args()
+    args = arguments(__doc__)
     cards, orders = generate(args.municipalities)
     # Order dates as dates (Parquet `date32`, Spark `DateType`): a timestamp column would be
     # shifted by the session's time zone.

@@ -154,6 +154,26 @@ pub(crate) fn int64_array<'py>(ob: &Bound<'py, PyAny>, what: &str) -> PyResult<n
     ob.extract().map_err(|_| coded(ErrorCode::InputFormat, &format!("{what}: an int64 numpy array")))
 }
 
+/// An int64 numpy array of whole numbers (cents, counts): a floating-point array is
+/// `FLOAT_NOT_ALLOWED` with `float_message`, any other that is not int64 `INPUT_FORMAT` with
+/// `other_message`.
+pub(crate) fn whole_int64_array<'py>(
+    ob: &Bound<'py, PyAny>,
+    what: &str,
+    float_message: &str,
+    other_message: &str,
+) -> PyResult<numpy::PyReadonlyArray1<'py, i64>> {
+    int64_array(ob, what).map_err(|_| {
+        let kind: String =
+            ob.getattr("dtype").and_then(|d| d.getattr("kind")).and_then(|k| k.extract()).unwrap_or_default();
+        if kind == "f" {
+            coded(ErrorCode::FloatNotAllowed, float_message)
+        } else {
+            coded(ErrorCode::InputFormat, other_message)
+        }
+    })
+}
+
 /// An optional int64 numpy array (`None` or absent: `None`), or a coded error naming it.
 pub(crate) fn optional_int64_array<'py>(
     ob: Option<&Bound<'py, PyAny>>,

@@ -57,7 +57,6 @@ pub(crate) fn reconcile_groups_columns<'py>(
         ("order_group", order_group),
         ("dates", dates),
         ("cie_group", cie_group),
-        ("cie_cards", cie_cards),
         ("tr_group", tr_group),
     ]
     .iter()
@@ -65,7 +64,14 @@ pub(crate) fn reconcile_groups_columns<'py>(
     .collect::<PyResult<Vec<_>>>()?;
     let s = |i: usize, what: &str| slice(&arrays[i], what);
     let (ce, og, od) = (s(0, "card_epoch")?, s(1, "order_group")?, s(2, "dates")?);
-    let (ng, nc, tg) = (s(3, "cie_group")?, s(4, "cie_cards")?, s(5, "tr_group")?);
+    let (ng, tg) = (s(3, "cie_group")?, s(4, "tr_group")?);
+    let counts = convert::whole_int64_array(
+        cie_cards,
+        "cie_cards",
+        "cieonline cards: floating point (leave a quarter of unknown count out): give whole numbers",
+        "cie_cards: an int64 numpy array",
+    )?;
+    let nc = slice(&counts, "cie_cards")?;
     let cents = cents_array(amount_cents)?;
     let oc = slice(&cents, "amount_cents")?;
     let from = convert::optional_int64_array(period_from, "period_from")?;

@@ -68,15 +68,12 @@ fn order_number(item: &Bound<'_, PyAny>, row: usize) -> PyResult<String> {
 
 /// A column of amounts in integer cents (an int64 array); floats are `FLOAT_NOT_ALLOWED`.
 pub(crate) fn cents_array<'py>(amount_cents: &Bound<'py, PyAny>) -> PyResult<PyReadonlyArray1<'py, i64>> {
-    convert::int64_array(amount_cents, "amount_cents").map_err(|_| {
-        let kind: String =
-            amount_cents.getattr("dtype").and_then(|d| d.getattr("kind")).and_then(|k| k.extract()).unwrap_or_default();
-        if kind == "f" {
-            coded(ErrorCode::FloatNotAllowed, "amount_cents: integer cents, never floating point")
-        } else {
-            coded(ErrorCode::InputFormat, "amount_cents: an int64 array of cents")
-        }
-    })
+    convert::whole_int64_array(
+        amount_cents,
+        "amount_cents",
+        "amount_cents: integer cents, never floating point",
+        "amount_cents: an int64 array of cents",
+    )
 }
 
 /// The order numbers of a column, in one of the forms the Python layer passes.

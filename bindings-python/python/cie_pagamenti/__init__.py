@@ -702,11 +702,8 @@ def reconcile_groups(
         cie_cards = np.asarray([], dtype=np.int64)
         if cieonline is not None:
             cie_cards = column(cieonline, "cards")
-            if cie_cards.dtype.kind == "f":
-                raise _native.coded_error(
-                    "FLOAT_NOT_ALLOWED", "cieonline cards: floating point (leave a quarter of unknown count out): give whole numbers"
-                )
-            cie_cards = np.ascontiguousarray(cie_cards, dtype=np.int64)
+            if cie_cards.dtype.kind != "f":  # floats go on as they are: refused natively, as amounts are
+                cie_cards = np.ascontiguousarray(cie_cards, dtype=np.int64)
         tr_quarter = list(transmitted["quarter"]) if transmitted is not None else []
     except CieError:
         raise  # already coded, with its own message

@@ -260,7 +260,7 @@ impl<'a> GroupedInput<'a> {
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
         let epochs = &self.epochs[self.ranges[group].clone()];
         let (earliest, latest) = range_of(epochs);
-        let today = scratch.today(now);
+        let today = scratch.today;
         if let Some(window) = scratch.window(epochs, earliest, latest) {
             // Every card within the calendar: the future is checked before the table is touched.
             self.refuse_future(group, latest, now, today)?;
@@ -365,7 +365,7 @@ impl<'a> GroupedInput<'a> {
         schedule: &PriceSchedule,
         mut each: impl FnMut(usize, GroupResult),
     ) {
-        let mut scratch = Scratch::default();
+        let mut scratch = Scratch::new(now);
         for group in groups.start..groups.end.min(self.len()) {
             each(group, self.reconcile_with(group, &mut scratch, lifespan, now, schedule));
         }
@@ -374,7 +374,7 @@ impl<'a> GroupedInput<'a> {
     /// Allocates and reconciles one group on its own (§3, §4): exactly what reconciling that
     /// municipality alone gives.
     pub fn reconcile(&self, group: usize, lifespan: Lifespan, now: Moment, schedule: &PriceSchedule) -> GroupResult {
-        self.reconcile_with(group, &mut Scratch::default(), lifespan, now, schedule)
+        self.reconcile_with(group, &mut Scratch::new(now), lifespan, now, schedule)
     }
 
     /// [`GroupedInput::reconcile`] in working memory kept from one group to the next.
@@ -648,20 +648,8 @@ mod tests {
             assert!(all[1].rows.is_empty());
         }
         // An order of 30 June is today's; one of 1 July is in the future.
-        let today = PaymentOrder::new(
-            "7",
-            chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
-            Amount::from_cents(1679),
-            None,
-        )
-        .unwrap();
-        let tomorrow = PaymentOrder::new(
-            "8",
-            chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap(),
-            Amount::from_cents(1679),
-            None,
-        )
-        .unwrap();
+        // (`order` dates its orders by day of 2024: day 181 is 30 June.)
+        let (today, tomorrow) = (order(7, 181, 1, false), order(8, 182, 1, false));
         let orders = vec![(0, today.clone()), (1, today), (1, tomorrow)];
         let epochs = [early, early];
         let input = GroupedInput::new(2, &[0, 1], &epochs, orders, &[], &[]).unwrap();

@@ -8,28 +8,25 @@ use crate::allocation::{AllocationBuffers, DayIndex};
 use crate::calendar::{rome_day_of_epoch, Moment};
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
-/// the moments of the groups seen so far, its counting table (all zero between groups) and the
-/// allocation's buffers.
-#[derive(Default)]
+/// the moments of the groups seen so far, its counting table (all zero between groups), the
+/// allocation's buffers, and `now`'s day in Rome.
 pub(super) struct Scratch {
     pub(super) index: DayIndex,
     pub(super) table: Vec<u64>,
     pub(super) allocation: AllocationBuffers,
-    /// The last `now` seen and its date in Rome.
-    today: Option<(Moment, NaiveDate)>,
+    /// `now`'s civil date in Rome (`MAX` for a `now` outside the calendar: no order is after
+    /// it).
+    pub(super) today: NaiveDate,
 }
 
 impl Scratch {
-    /// `now`'s civil date in Rome, worked out once per thread (`MAX` for a `now` outside the
-    /// calendar: no order is after it).
-    pub(super) fn today(&mut self, now: Moment) -> NaiveDate {
-        match self.today {
-            Some((moment, date)) if moment == now => date,
-            _ => {
-                let date = now.rome_date().unwrap_or(NaiveDate::MAX);
-                self.today = Some((now, date));
-                date
-            }
+    /// Empty working memory for reconciling as of `now`.
+    pub(super) fn new(now: Moment) -> Scratch {
+        Scratch {
+            index: DayIndex::default(),
+            table: Vec::new(),
+            allocation: AllocationBuffers::default(),
+            today: now.rome_date().unwrap_or(NaiveDate::MAX),
         }
     }
 
