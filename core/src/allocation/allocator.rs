@@ -138,27 +138,35 @@ fn fill_days(
     table: &mut [u64],
     first_at: &mut [usize],
     days: &mut [Day],
-    mut n: usize,
+    n: usize,
     first: DayNumber,
     slot: usize,
     price: Option<Price>,
 ) -> usize {
     let price = price.unwrap_or(Price::new(0));
-    for (k, (lanes, at)) in table.chunks_exact_mut(TABLES).zip(first_at).enumerate() {
+    let span = first_at.len().min(table.len() / TABLES);
+    // Every day of the table is written at `n` (at most one position further per day): the
+    // list has room for them all, as `Days::from_table` makes it.
+    let Some(days) = days.get_mut(n..n + span) else { return n };
+    let mut m = 0;
+    for k in 0..span {
+        let lanes = &mut table[k * TABLES..(k + 1) * TABLES];
         let count: u64 = lanes.iter().sum();
         lanes.fill(0);
-        *at = n;
-        if let Some(d) = days.get_mut(n) {
-            *d = Day { number: first + k as DayNumber, slot, price, signed: count, unpaid: count };
-        }
-        n += usize::from(count > 0);
+        first_at[k] = n + m;
+        days[m.min(span - 1)] = Day { number: first + k as DayNumber, slot, price, signed: count, unpaid: count };
+        m += usize::from(count > 0);
     }
-    n
+    n + m
 }
 
 /// The days with cards, and how to find them.
 pub(super) struct Days {
+    /// The days with cards: the first `len` entries (a list read from a counting table keeps
+    /// the entries beyond, so that the next table's days are written over them rather than
+    /// initialised first).
     list: Vec<Day>,
+    len: usize,
     /// The distinct quarters of the days, in order (`Day::slot` indexes it).
     quarters: Vec<Quarter>,
     /// Day number of the first day.
@@ -220,7 +228,7 @@ impl Days {
                 from = to;
             }
         }
-        Ok(Days { list: days, quarters, span_start, span, first_at })
+        Ok(Days { len: days.len(), list: days, quarters, span_start, span, first_at })
     }
 
     /// The day list straight from (a part of) a day index's counting table whose first day is
@@ -238,7 +246,9 @@ impl Days {
         // Room for every day of the table; what the last allocation left in the list is
         // written over (only the days beyond it are initialised).
         let mut days = std::mem::take(&mut buffers.days);
-        days.resize(span, Day { number: 0, slot: 0, price: Price::new(0), signed: 0, unpaid: 0 });
+        if days.len() < span {
+            days.resize(span, Day { number: 0, slot: 0, price: Price::new(0), signed: 0, unpaid: 0 });
+        }
         let mut quarters = emptied(&mut buffers.quarters);
         // Every entry is written below.
         let mut first_at = std::mem::take(&mut buffers.first_at);
@@ -276,8 +286,17 @@ impl Days {
             }
             k = end;
         }
-        days.truncate(n);
-        Ok(Days { list: days, quarters, span_start: first, span, first_at })
+        Ok(Days { list: days, len: n, quarters, span_start: first, span, first_at })
+    }
+
+    /// The days with cards.
+    fn list(&self) -> &[Day] {
+        self.list.get(..self.len).unwrap_or_default()
+    }
+
+    /// The days with cards, to pay.
+    fn list_mut(&mut self) -> &mut [Day] {
+        self.list.get_mut(..self.len).unwrap_or_default()
     }
 
     /// Index of the first day with cards on or after `date`: one step within the span, a
@@ -288,9 +307,9 @@ impl Days {
             Err(_) => 0,
             Ok(o) if self.first_at.is_empty() && o < self.span => {
                 let day = day_number(date);
-                self.list.partition_point(|d| d.number < day)
+                self.list().partition_point(|d| d.number < day)
             }
-            Ok(o) => self.first_at.get(o).copied().unwrap_or(self.list.len()),
+            Ok(o) => self.first_at.get(o).copied().unwrap_or(self.len),
         }
     }
 }
@@ -320,7 +339,7 @@ impl Allocator {
         let mut slots = emptied(&mut buffers.slots);
         slots.resize(days.quarters.len(), Slot::default());
         Allocator {
-            next: NextUnpaid::new(days.list.len(), emptied(&mut buffers.next)),
+            next: NextUnpaid::new(days.len, emptied(&mut buffers.next)),
             cursor: 0,
             period: None,
             slots,
@@ -336,10 +355,10 @@ impl Allocator {
 
     /// Forgets every order allocated so far (the buffers are kept): every card unpaid again.
     pub(super) fn restart(&mut self) {
-        for d in &mut self.days.list {
+        for d in self.days.list_mut() {
             d.unpaid = d.signed;
         }
-        self.next = NextUnpaid::new(self.days.list.len(), emptied(&mut self.next.0));
+        self.next = NextUnpaid::new(self.days.len, emptied(&mut self.next.0));
         self.cursor = 0;
         self.period = None;
         self.slots.fill(Slot::default());
@@ -373,7 +392,7 @@ impl Allocator {
             }
             None => (self.cursor, order.day),
         };
-        let days = &mut self.days.list;
+        let days = self.days.list.get_mut(..self.days.len).unwrap_or_default();
         let mut budget = order.cents;
         let mut i = self.next.find(start);
         // What the order pays in the current quarter, added to the quarter's slot when the
@@ -442,7 +461,7 @@ impl Allocator {
     /// done) for any other order.
     #[inline]
     fn within_one_day(&mut self, cents: i64, order_day: DayNumber) -> bool {
-        let Some(d) = self.days.list.get_mut(self.cursor) else {
+        let Some(d) = self.days.list.get_mut(..self.days.len).and_then(|l| l.get_mut(self.cursor)) else {
             return false;
         };
         if d.number > order_day {
@@ -473,7 +492,7 @@ impl Allocator {
         let mut sums = emptied(&mut buffers.sums);
         sums.resize(self.days.quarters.len(), QuarterAllocation::default());
         let mut cards = 0u64;
-        for d in &self.days.list {
+        for d in self.days.list() {
             let q = &mut sums[d.slot];
             q.cards_signed += d.signed;
             q.unpaid_cards += d.unpaid;
@@ -504,8 +523,11 @@ impl Allocator {
     /// credit, and the credit of orders that paid nothing), the credit and the debit; the
     /// working memory (with `sums`) goes back to the caller's buffers for the next allocation.
     fn outcome(self, sums: Vec<QuarterAllocation>, buffers: &mut AllocationBuffers) -> Outcome {
-        // Every term is at least zero: the total saturates where a sum of per-quarter sums would.
-        let debit = self.days.list.iter().fold(Amount::ZERO, |t, d| t.saturating_add(unpaid_value(d)));
+        // Every term is at least zero: the exact total (128 bits hold any sum of 64-bit terms of
+        // a list that fits in memory), saturated once, is where a sum of per-quarter sums would
+        // saturate.
+        let debit = self.days.list().iter().fold(0i128, |t, d| t + i128::from(d.unpaid) * i128::from(d.price.cents));
+        let debit = Amount::from_cents(i64::try_from(debit).unwrap_or(if debit < 0 { i64::MIN } else { i64::MAX }));
         let mut entered = self.other_credit;
         for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {
             if slot.entered {

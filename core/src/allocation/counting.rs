@@ -290,6 +290,46 @@ impl DayIndex {
         }
     }
 
+    /// [`DayIndex::count`] of cards whose range is not known yet: each card is checked against
+    /// the index as it is counted (the check is the bounds check the lookup needs anyway), so
+    /// that the cards are read once instead of once for their range and once for counting.
+    /// Returns the earliest and the latest card, or `None` for no card or a card outside the
+    /// index; then the table is left all zero (it must be given all zero).
+    pub(crate) fn count_within(&self, cards: &[i64], table: &mut [u64]) -> Option<(i64, i64)> {
+        // Lanes in order, then the card counted; `None` at the first card outside the index.
+        // The subtraction wraps: a moment before the first second (whose magnitude is far below
+        // 2^62, being within the calendar) becomes an offset of at least 2^62 seconds, outside.
+        let mut add = |lane: usize, t: i64| -> Option<()> {
+            let k = (t.wrapping_sub(self.first_second) as u64 / 86_400) as usize;
+            let midnight = *self.midnights.get(k)?;
+            *table.get_mut((k + usize::from(t >= midnight)) * TABLES + lane)? += 1;
+            Some(())
+        };
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        let quads = cards.chunks_exact(TABLES);
+        let rest = quads.remainder();
+        let all = || -> Option<()> {
+            for quad in quads {
+                for (lane, &t) in quad.iter().enumerate() {
+                    add(lane, t)?;
+                    lo = lo.min(t);
+                    hi = hi.max(t);
+                }
+            }
+            for &t in rest {
+                add(0, t)?;
+                lo = lo.min(t);
+                hi = hi.max(t);
+            }
+            Some(())
+        };
+        if all().is_none() || cards.is_empty() {
+            table.fill(0);
+            return None;
+        }
+        Some((lo, hi))
+    }
+
     /// The (day, count) of the non-zero slots, by day, for `cards` cards counted; the table
     /// is left all zero.
     pub(crate) fn days(&self, counts: &mut [u64], cards: usize) -> Vec<(DayNumber, u64)> {

@@ -259,21 +259,25 @@ impl<'a> GroupedInput<'a> {
         let orders = self.orders.range(self.order_ranges[group].clone());
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
         let epochs = &self.epochs[self.ranges[group].clone()];
-        let (earliest, latest) = range_of(epochs);
         let today = scratch.today;
-        if let Some(window) = scratch.window(epochs, earliest, latest) {
-            // Every card within the calendar: the future is checked before the table is touched.
-            self.refuse_future(group, latest, now, today)?;
+        if let Some((latest, window)) = scratch.count(epochs) {
             let Scratch { index, table, allocation, .. } = scratch;
-            index.count(epochs, table);
-            let first = index.day_of_counter(window.start);
-            let outcome = allocate_entered_in(Cards::Table(first, &mut table[window]), orders, schedule, allocation);
+            // The table is left all zero for the next group whatever happens here: it is zeroed
+            // as the allocation reads it, and wholly when the group is refused.
+            let outcome = match self.refuse_future(group, latest, now, today) {
+                Ok(()) => {
+                    let first = index.day_of_counter(window.start);
+                    allocate_entered_in(Cards::Table(first, &mut table[window]), orders, schedule, allocation)
+                        .map_err(failed)
+                }
+                Err(e) => Err(e),
+            };
             if outcome.is_err() {
-                // The table is zeroed as it is read: the days after the one refused are not.
                 table.fill(0);
             }
-            return outcome.map_err(failed);
+            return outcome;
         }
+        let (_, latest) = range_of(epochs);
         let cards = self.count(group).map_err(|(row, code)| (code, Some(row), None))?;
         self.refuse_future(group, latest, now, today)?;
         allocate_entered_in(Cards::Counts(&cards), orders, schedule, &mut scratch.allocation).map_err(failed)

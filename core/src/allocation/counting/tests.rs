@@ -121,3 +121,34 @@ proptest! {
         prop_assert_eq!(super::range_of(&moments), plain);
     }
 }
+
+proptest! {
+    /// Counting with the check against the index counts as the plain count when every card is
+    /// within the index (and gives their range); otherwise it refuses and leaves the table zero.
+    #[test]
+    fn counting_within_the_index_or_refusing(
+        from in 1_704_067_200i64..1_735_689_600,
+        days in 1i64..800,
+        inside in prop::collection::vec(0i64..1_000_000_000, 0..60),
+        outside in prop::option::of((any::<i64>(), any::<prop::sample::Index>())),
+    ) {
+        let index = DayIndex::new(from, from + days * 86_400 - 1);
+        let (first, last) = index.range().unwrap();
+        let mut cards: Vec<i64> = inside.iter().map(|&x| first + x % (last - first + 1)).collect();
+        let stray = outside.map(|(t, at)| (t, at.index(cards.len() + 1))).filter(|&(t, _)| t < first || t > last);
+        if let Some((t, at)) = stray {
+            cards.insert(at, t);
+        }
+        let mut table = vec![0u64; index.slots()];
+        let got = index.count_within(&cards, &mut table);
+        if stray.is_some() || cards.is_empty() {
+            prop_assert_eq!(got, None);
+            prop_assert!(table.iter().all(|&c| c == 0));
+        } else {
+            prop_assert_eq!(got, Some(range_of(&cards)));
+            let mut plain = vec![0u64; index.slots()];
+            index.count(&cards, &mut plain);
+            prop_assert_eq!(table, plain);
+        }
+    }
+}

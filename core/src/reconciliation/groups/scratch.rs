@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use crate::allocation::{AllocationBuffers, DayIndex};
+use crate::allocation::{range_of, AllocationBuffers, DayIndex};
 use crate::calendar::{rome_day_of_epoch, Moment};
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
@@ -30,11 +30,25 @@ impl Scratch {
         }
     }
 
+    /// Counts a group's cards in the table: read once when they are within the index, else
+    /// after the index is extended to them ([`Scratch::window`]). Returns the latest card and
+    /// the part of the table counted in; `None` (the table untouched) when they cannot be
+    /// counted with the index (no card, a card outside the calendar, cards too far apart).
+    pub(super) fn count(&mut self, epochs: &[i64]) -> Option<(i64, Range<usize>)> {
+        if let Some((min, max)) = self.index.count_within(epochs, &mut self.table) {
+            return Some((max, self.index.window(min, max)));
+        }
+        let (min, max) = range_of(epochs);
+        let window = self.window(epochs, min, max)?;
+        self.index.count(epochs, &mut self.table);
+        Some((max, window))
+    }
+
     /// The part of the counting table where `epochs` (from `min` to `max`) fall, the index
     /// extended to them first when they are outside it (to the days of both, or of theirs alone
     /// when both together would span too long); `None` when they are empty, outside the
     /// calendar or more than 2^16 days apart (counted without the index).
-    pub(super) fn window(&mut self, epochs: &[i64], min: i64, max: i64) -> Option<Range<usize>> {
+    fn window(&mut self, epochs: &[i64], min: i64, max: i64) -> Option<Range<usize>> {
         /// UTC days an index may span: its table is read for every group.
         const LONGEST: i64 = 1 << 16;
         if epochs.is_empty() {
