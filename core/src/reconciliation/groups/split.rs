@@ -5,17 +5,30 @@ use std::ops::Range;
 
 use super::GroupError;
 
-/// The end of the run of equal values starting at `start` in sorted `values`: doubling steps
-/// until past the run, then a binary search within the last step.
-fn run_end(values: &[u32], start: usize) -> usize {
-    let g = values[start];
-    let (mut low, mut step) = (start + 1, 1usize);
-    while low + step <= values.len() && values[low + step - 1] == g {
-        low += step;
-        step *= 2;
+/// Where each run of equal values starts, when the values never descend (the groups come in
+/// runs, as a partitioned file gives them); `None` at the first descent. One pass: a block of
+/// values equal to the last one seen (nearly every block: runs are long) costs one vector fold;
+/// only a block where the value changes is read value by value.
+fn run_starts(values: &[u32]) -> Option<Vec<usize>> {
+    /// Values per block.
+    const BLOCK: usize = 64;
+    let Some(&first) = values.first() else { return Some(Vec::new()) };
+    let (mut starts, mut last) = (vec![0], first);
+    for (b, block) in values.chunks(BLOCK).enumerate() {
+        if block.iter().fold(0u32, |d, &x| d | (x ^ last)) == 0 {
+            continue;
+        }
+        for (j, &x) in block.iter().enumerate() {
+            if x != last {
+                if x < last {
+                    return None;
+                }
+                starts.push(b * BLOCK + j);
+                last = x;
+            }
+        }
     }
-    let high = (low + step).min(values.len());
-    low + values[low..high].partition_point(|&x| x <= g)
+    Some(starts)
 }
 
 pub(super) fn check_group(what: &'static str, row: usize, group: u32, groups: usize) -> Result<usize, GroupError> {
@@ -37,12 +50,9 @@ pub(super) fn split<T: Copy + Default>(
     groups: usize,
     value: impl Fn(usize) -> T,
 ) -> Result<(Vec<Range<usize>>, Option<Vec<T>>), GroupError> {
-    // Whether the groups come in runs (a descent anywhere means they do not), then the highest
-    // group number (the last one when they do): simple folds the compiler turns into vector
-    // code.
-    let in_runs = group.iter().zip(group.iter().skip(1)).fold(0u32, |d, (a, b)| d | u32::from(b < a)) == 0;
-    let top = match group.last() {
-        Some(&last) if in_runs => last,
+    let starts = run_starts(group);
+    let top = match (&starts, group.last()) {
+        (Some(_), Some(&last)) => last,
         _ => group.iter().copied().fold(0u32, u32::max),
     };
     if !group.is_empty() && top as usize >= groups {
@@ -51,14 +61,11 @@ pub(super) fn split<T: Copy + Default>(
         }
     }
     let mut ranges = vec![0..0; groups];
-    if in_runs {
-        // Runs of one group: the end of each found by galloping from its start (probes near
-        // the run, not across the whole column).
-        let mut start = 0;
-        while start < group.len() {
-            let end = run_end(group, start);
+    if let Some(starts) = starts {
+        // Runs of one group: each group's range is where its rows lie.
+        let ends = starts.iter().skip(1).copied().chain([group.len()]);
+        for (&start, end) in starts.iter().zip(ends) {
             ranges[group[start] as usize] = start..end;
-            start = end;
         }
         return Ok((ranges, None));
     }
@@ -89,13 +96,19 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// The galloping search ends every run where a linear scan does.
+        /// The runs are found where a plain scan finds them, and a descent anywhere (across a
+        /// block's edge or within one) is found.
         #[test]
-        fn run_end_is_the_end_of_the_run(mut values in prop::collection::vec(0u32..6, 1..300), at in any::<prop::sample::Index>()) {
-            values.sort_unstable();
-            let start = at.index(values.len());
-            let linear = start + values[start..].iter().take_while(|&&v| v == values[start]).count();
-            prop_assert_eq!(run_end(&values, start), linear);
+        fn run_starts_are_where_the_value_changes(
+            mut values in prop::collection::vec(0u32..6, 0..300),
+            sorted in any::<bool>(),
+        ) {
+            if sorted {
+                values.sort_unstable();
+            }
+            let ascending = values.windows(2).all(|w| w[0] <= w[1]);
+            let plain: Vec<usize> = (0..values.len()).filter(|&i| i == 0 || values[i] != values[i - 1]).collect();
+            prop_assert_eq!(run_starts(&values), ascending.then_some(plain));
         }
     }
 }
