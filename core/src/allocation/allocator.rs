@@ -16,8 +16,9 @@ use crate::pricing::{PriceSchedule, PricingError};
 #[derive(Clone, Copy, Debug)]
 struct Day {
     number: DayNumber,
-    /// Index of the quarter among the quarters with cards ([`Days::quarters`]).
-    slot: usize,
+    /// Index of the quarter among the quarters with cards ([`Days::quarters`]); 32 bits (the
+    /// calendar has far fewer quarters) keep a day at 40 bytes.
+    slot: u32,
     price: Price,
     signed: u64,
     unpaid: u64,
@@ -154,7 +155,8 @@ fn fill_days(
         let count: u64 = lanes.iter().sum();
         lanes.fill(0);
         first_at[k] = n + m;
-        days[m.min(span - 1)] = Day { number: first + k as DayNumber, slot, price, signed: count, unpaid: count };
+        days[m.min(span - 1)] =
+            Day { number: first + k as DayNumber, slot: slot as u32, price, signed: count, unpaid: count };
         m += usize::from(count > 0);
     }
     n + m
@@ -213,7 +215,7 @@ impl Days {
                     price_until = next.map_or(i64::MAX, |n| i64::from(day_number(n)));
                 }
             }
-            days.push(Day { number: day, slot: quarters.len() - 1, price, signed: count, unpaid: count });
+            days.push(Day { number: day, slot: (quarters.len() - 1) as u32, price, signed: count, unpaid: count });
         }
         let span_start = days.first().map_or(0, |d| d.number);
         let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
@@ -408,17 +410,23 @@ impl Allocator {
             let cost = take as i64 * d.price.cents;
             d.unpaid -= take;
             budget -= cost;
-            if last_slot != Some(d.slot) {
+            if last_slot != Some(d.slot as usize) {
                 if let Some(s) = last_slot {
                     self.slots[s].pay(paid, Amount::from_cents(cost_in_slot));
                 }
                 (paid, cost_in_slot) = (0, 0);
-                last_slot = Some(d.slot);
+                last_slot = Some(d.slot as usize);
             }
             paid += take;
             cost_in_slot += cost;
             if self.detail {
-                add_portion(&mut self.portions, first, self.days.quarters[d.slot], take, Amount::from_cents(cost));
+                add_portion(
+                    &mut self.portions,
+                    first,
+                    self.days.quarters[d.slot as usize],
+                    take,
+                    Amount::from_cents(cost),
+                );
             }
             if d.unpaid > 0 {
                 break;
@@ -476,10 +484,10 @@ impl Allocator {
         }
         d.unpaid -= take;
         let cost = Amount::from_cents(cost);
-        self.slots[d.slot].pay(take, cost);
+        self.slots[d.slot as usize].pay(take, cost);
         if self.detail {
             let first = self.portions.len();
-            add_portion(&mut self.portions, first, self.days.quarters[d.slot], take, cost);
+            add_portion(&mut self.portions, first, self.days.quarters[d.slot as usize], take, cost);
             self.ends.push(self.portions.len());
         }
         true
@@ -493,7 +501,7 @@ impl Allocator {
         sums.resize(self.days.quarters.len(), QuarterAllocation::default());
         let mut cards = 0u64;
         for d in self.days.list() {
-            let q = &mut sums[d.slot];
+            let q = &mut sums[d.slot as usize];
             q.cards_signed += d.signed;
             q.unpaid_cards += d.unpaid;
             q.debit = q.debit.saturating_add(unpaid_value(d));
