@@ -534,7 +534,9 @@ impl Allocator {
         // Every term is at least zero: the exact total (128 bits hold any sum of 64-bit terms of
         // a list that fits in memory), saturated once, is where a sum of per-quarter sums would
         // saturate.
-        let debit = self.days.list().iter().fold(0i128, |t, d| t + i128::from(d.unpaid) * i128::from(d.price.cents));
+        // The days before the cursor are paid: only the others can have unpaid cards.
+        let unpaid = self.days.list().get(self.cursor..).unwrap_or_default();
+        let debit = unpaid.iter().fold(0i128, |t, d| t + i128::from(d.unpaid) * i128::from(d.price.cents));
         let debit = Amount::from_cents(i64::try_from(debit).unwrap_or(if debit < 0 { i64::MIN } else { i64::MAX }));
         let mut entered = self.other_credit;
         for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {

@@ -202,6 +202,8 @@ fn check_against_reference(cards: &[i64], orders: &[PaymentOrder], seed: u64) ->
             prop_assert_eq!(qa.cards_paid + qa.unpaid_cards, qa.cards_signed);
             prop_assert_eq!(qa.debit.cents(), qa.unpaid_cards as i64 * 1679);
         }
+        // The debit is the quarters' debits together.
+        prop_assert_eq!(a.debit.cents(), a.quarters.values().map(|q| q.debit.cents()).sum::<i64>());
         // Σ portions + credit = Σ orders; portions are exact multiples.
         let total: i64 = orders.iter().map(|o| o.amount.cents()).sum();
         let portions: i64 = a.orders.iter().flat_map(|o| &o.portions).map(|p| p.amount.cents()).sum();
