@@ -94,11 +94,6 @@ pub(super) fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Wo
 pub(super) fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
     let mut work: Vec<Work> = Vec::with_capacity(orders.count());
     work.extend((0..orders.count()).filter_map(|i| orders.work(i)).map(|w| Work { day: day_number(w.date), ..w }));
-    // Orders usually come in processing order (a municipality's, as its treasury numbers them):
-    // then there is nothing to sort.
-    if work.windows(2).all(|w| compare_work(orders, &w[0], &w[1]) != Ordering::Greater) {
-        return work;
-    }
     let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
     let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
     if span > (1 << 20).min(2 * work.len() + 1024) {
