@@ -396,7 +396,7 @@ pub(crate) fn allocate_entered_in(
 /// with the day of its first counter.
 pub(crate) enum Cards<'a> {
     Counts(&'a CardCounts),
-    Table(crate::calendar::DayNumber, &'a mut [u64]),
+    Table(crate::calendar::DayNumber, &'a mut [u32]),
 }
 
 impl AllocationTable {

@@ -136,7 +136,7 @@ fn emptied<T>(buffer: &mut Vec<T>) -> Vec<T> {
 /// small municipality's days, with and without cards at random.
 #[inline(never)]
 fn fill_days(
-    table: &mut [u64],
+    table: &mut [u32],
     first_at: &mut [usize],
     days: &mut [Day],
     n: usize,
@@ -152,7 +152,7 @@ fn fill_days(
     let mut m = 0;
     for k in 0..span {
         let lanes = &mut table[k * TABLES..(k + 1) * TABLES];
-        let count: u64 = lanes.iter().sum();
+        let count: u64 = lanes.iter().map(|&c| u64::from(c)).sum();
         lanes.fill(0);
         first_at[k] = n + m;
         days[m.min(span - 1)] =
@@ -240,7 +240,7 @@ impl Days {
     /// then read by a loop with nothing to look up.
     pub(super) fn from_table(
         first: DayNumber,
-        table: &mut [u64],
+        table: &mut [u32],
         schedule: &PriceSchedule,
         buffers: &mut AllocationBuffers,
     ) -> Result<Days, AllocationError> {

@@ -12,7 +12,8 @@ use crate::calendar::{rome_day_of_epoch, Moment};
 /// allocation's buffers, and `now`'s day in Rome.
 pub(super) struct Scratch {
     pub(super) index: DayIndex,
-    pub(super) table: Vec<u64>,
+    /// 32-bit counters: [`Scratch::count`] takes groups of at most `u32::MAX` cards.
+    pub(super) table: Vec<u32>,
     pub(super) allocation: AllocationBuffers,
     /// `now`'s civil date in Rome (`MAX` for a `now` outside the calendar: no order is after
     /// it).
@@ -33,8 +34,12 @@ impl Scratch {
     /// Counts a group's cards in the table: read once when they are within the index, else
     /// after the index is extended to them ([`Scratch::window`]). Returns the latest card and
     /// the part of the table counted in; `None` (the table untouched) when they cannot be
-    /// counted with the index (no card, a card outside the calendar, cards too far apart).
+    /// counted with the index (no card, a card outside the calendar, cards too far apart, more
+    /// cards than a 32-bit counter holds).
     pub(super) fn count(&mut self, epochs: &[i64]) -> Option<(i64, Range<usize>)> {
+        if u32::try_from(epochs.len()).is_err() {
+            return None;
+        }
         if let Some((min, max)) = self.index.count_within(epochs, &mut self.table) {
             return Some((max, self.index.window(min, max)));
         }
