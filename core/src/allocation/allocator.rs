@@ -148,6 +148,8 @@ fn fill_days(
     let span = first_at.len().min(table.len() / TABLES);
     // Every day of the table is written at `n` (at most one position further per day): the
     // list has room for them all, as `Days::from_table` makes it.
+    // infallible: `Days::from_table` sizes the list to the whole table and passes `n` no
+    // greater than the piece's first day (so `n + span` is within it); nothing is read else.
     let Some(days) = days.get_mut(n..n + span) else { return n };
     let mut m = 0;
     for k in 0..span {
@@ -296,9 +298,9 @@ impl Days {
         self.list.get(..self.len).unwrap_or_default()
     }
 
-    /// The days with cards, to pay.
-    fn list_mut(&mut self) -> &mut [Day] {
-        self.list.get_mut(..self.len).unwrap_or_default()
+    /// The days with cards, to pay, beside their quarters.
+    fn list_mut(&mut self) -> (&mut [Day], &[Quarter]) {
+        (self.list.get_mut(..self.len).unwrap_or_default(), &self.quarters)
     }
 
     /// Index of the first day with cards on or after `date`: one step within the span, a
@@ -357,7 +359,7 @@ impl Allocator {
 
     /// Forgets every order allocated so far (the buffers are kept): every card unpaid again.
     pub(super) fn restart(&mut self) {
-        for d in self.days.list_mut() {
+        for d in self.days.list_mut().0 {
             d.unpaid = d.signed;
         }
         self.next = NextUnpaid::new(self.days.len, emptied(&mut self.next.0));
@@ -394,7 +396,7 @@ impl Allocator {
             }
             None => (self.cursor, order.day),
         };
-        let days = self.days.list.get_mut(..self.days.len).unwrap_or_default();
+        let (days, quarters) = self.days.list_mut();
         let mut budget = order.cents;
         let mut i = self.next.find(start);
         // What the order pays in the current quarter, added to the quarter's slot when the
@@ -420,13 +422,7 @@ impl Allocator {
             paid += take;
             cost_in_slot += cost;
             if self.detail {
-                add_portion(
-                    &mut self.portions,
-                    first,
-                    self.days.quarters[d.slot as usize],
-                    take,
-                    Amount::from_cents(cost),
-                );
+                add_portion(&mut self.portions, first, quarters[d.slot as usize], take, Amount::from_cents(cost));
             }
             if d.unpaid > 0 {
                 break;
@@ -469,7 +465,8 @@ impl Allocator {
     /// done) for any other order.
     #[inline]
     fn within_one_day(&mut self, cents: i64, order_day: DayNumber) -> bool {
-        let Some(d) = self.days.list.get_mut(..self.days.len).and_then(|l| l.get_mut(self.cursor)) else {
+        let (days, quarters) = self.days.list_mut();
+        let Some(d) = days.get_mut(self.cursor) else {
             return false;
         };
         if d.number > order_day {
@@ -487,7 +484,7 @@ impl Allocator {
         self.slots[d.slot as usize].pay(take, cost);
         if self.detail {
             let first = self.portions.len();
-            add_portion(&mut self.portions, first, self.days.quarters[d.slot as usize], take, cost);
+            add_portion(&mut self.portions, first, quarters[d.slot as usize], take, cost);
             self.ends.push(self.portions.len());
         }
         true

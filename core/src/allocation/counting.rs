@@ -226,20 +226,6 @@ pub(crate) struct DayIndex {
     midnights: Vec<i64>,
 }
 
-/// A counter of a counting table: 64 bits, or 32 (half the table to read) where the cards
-/// counted are known to be at most `u32::MAX`.
-pub(crate) trait Counter: Copy + Default + std::ops::AddAssign {
-    const ONE: Self;
-}
-
-impl Counter for u64 {
-    const ONE: u64 = 1;
-}
-
-impl Counter for u32 {
-    const ONE: u32 = 1;
-}
-
 /// Tables a [`DayIndex`] counts in, side by side: cards in a row on the same day would
 /// otherwise each wait for the one before to be stored (a chain through memory); with four
 /// tables, consecutive cards go to different ones.
@@ -290,18 +276,17 @@ impl DayIndex {
         k + usize::from(t >= self.midnights[k])
     }
 
-    /// Adds the cards (every one within the range) to a table of [`DayIndex::slots`] counters
-    /// (of 64 bits, or of 32 bits for at most `u32::MAX` cards).
-    pub(crate) fn count<C: Counter>(&self, cards: &[i64], table: &mut [C]) {
+    /// Adds the cards (every one within the range) to a table of [`DayIndex::slots`] counters.
+    pub(crate) fn count(&self, cards: &[i64], table: &mut [u64]) {
         let quads = cards.chunks_exact(TABLES);
         let rest = quads.remainder();
         for quad in quads {
             for (lane, &t) in quad.iter().enumerate() {
-                table[self.slot(t) * TABLES + lane] += C::ONE;
+                table[self.slot(t) * TABLES + lane] += 1;
             }
         }
         for &t in rest {
-            table[self.slot(t) * TABLES] += C::ONE;
+            table[self.slot(t) * TABLES] += 1;
         }
     }
 
@@ -309,15 +294,16 @@ impl DayIndex {
     /// the index as it is counted (the check is the bounds check the lookup needs anyway), so
     /// that the cards are read once instead of once for their range and once for counting.
     /// Returns the earliest and the latest card, or `None` for no card or a card outside the
-    /// index; then the table is left all zero (it must be given all zero).
-    pub(crate) fn count_within<C: Counter>(&self, cards: &[i64], table: &mut [C]) -> Option<(i64, i64)> {
+    /// index; then the table is left all zero (it must be given all zero). The counters are
+    /// 32-bit (half the table to read): the caller gives at most `u32::MAX` cards.
+    pub(crate) fn count_within(&self, cards: &[i64], table: &mut [u32]) -> Option<(i64, i64)> {
         // Lanes in order, then the card counted; `None` at the first card outside the index.
         // The subtraction wraps: a moment before the first second (whose magnitude is far below
         // 2^62, being within the calendar) becomes an offset of at least 2^62 seconds, outside.
         let mut add = |lane: usize, t: i64| -> Option<()> {
             let k = (t.wrapping_sub(self.first_second) as u64 / 86_400) as usize;
             let midnight = *self.midnights.get(k)?;
-            *table.get_mut((k + usize::from(t >= midnight)) * TABLES + lane)? += C::ONE;
+            *table.get_mut((k + usize::from(t >= midnight)) * TABLES + lane)? += 1;
             Some(())
         };
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
@@ -339,7 +325,7 @@ impl DayIndex {
             Some(())
         };
         if all().is_none() || cards.is_empty() {
-            table.fill(C::default());
+            table.fill(0);
             return None;
         }
         Some((lo, hi))

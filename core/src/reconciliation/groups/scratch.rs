@@ -31,29 +31,28 @@ impl Scratch {
         }
     }
 
-    /// Counts a group's cards in the table: read once when they are within the index, else
-    /// after the index is extended to them ([`Scratch::window`]). Returns the latest card and
-    /// the part of the table counted in; `None` (the table untouched) when they cannot be
+    /// Counts a group's cards in the table, read once when they are within the index, else
+    /// again after the index is extended to them ([`Scratch::cover`]). Returns the latest card
+    /// and the part of the table counted in; `None` (the table untouched) when they cannot be
     /// counted with the index (no card, a card outside the calendar, cards too far apart, more
     /// cards than a 32-bit counter holds).
     pub(super) fn count(&mut self, epochs: &[i64]) -> Option<(i64, Range<usize>)> {
         if u32::try_from(epochs.len()).is_err() {
             return None;
         }
-        if let Some((min, max)) = self.index.count_within(epochs, &mut self.table) {
-            return Some((max, self.index.window(min, max)));
-        }
-        let (min, max) = range_of(epochs);
-        let window = self.window(epochs, min, max)?;
-        self.index.count(epochs, &mut self.table);
-        Some((max, window))
+        let (min, max) = self.index.count_within(epochs, &mut self.table).or_else(|| {
+            let (min, max) = range_of(epochs);
+            self.cover(epochs, min, max)?;
+            self.index.count_within(epochs, &mut self.table)
+        })?;
+        Some((max, self.index.window(min, max)))
     }
 
-    /// The part of the counting table where `epochs` (from `min` to `max`) fall, the index
-    /// extended to them first when they are outside it (to the days of both, or of theirs alone
-    /// when both together would span too long); `None` when they are empty, outside the
-    /// calendar or more than 2^16 days apart (counted without the index).
-    fn window(&mut self, epochs: &[i64], min: i64, max: i64) -> Option<Range<usize>> {
+    /// Makes the index cover `epochs` (from `min` to `max`) when they are outside it: to the
+    /// days of both, or of theirs alone when both together would span too long. `None` when
+    /// they are empty, outside the calendar or more than 2^16 days apart (counted without the
+    /// index).
+    fn cover(&mut self, epochs: &[i64], min: i64, max: i64) -> Option<()> {
         /// UTC days an index may span: its table is read for every group.
         const LONGEST: i64 = 1 << 16;
         if epochs.is_empty() {
@@ -74,6 +73,6 @@ impl Scratch {
             self.table.clear();
             self.table.resize(self.index.slots(), 0);
         }
-        Some(self.index.window(min, max))
+        Some(())
     }
 }

@@ -1,0 +1,252 @@
+//! Tests of the national job: every group as if alone, the shares, the working memory
+//! kept between groups, and the groups refused.
+
+use super::*;
+use crate::allocation::allocate;
+use proptest::prelude::*;
+
+/// An order of `cards` cards dated `day` of 2024; with `period`, declaring the 15 days up
+/// to its date.
+fn order(number: u32, day: u32, cards: i64, period: bool) -> PaymentOrder {
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(day));
+    let period = period.then(|| (date - chrono::Days::new(14), date));
+    PaymentOrder::new(&number.to_string(), date, Amount::from_cents(1679 * cards), period).unwrap()
+}
+
+/// The built-in price, then `prices` (day of 2024, unit price in cents); with `starts_late`,
+/// no price before 2024-03-01.
+pub(super) fn schedule_changing_in_2024(prices: &[(i64, i64)], starts_late: bool) -> PriceSchedule {
+    let base = crate::pricing::BUILTIN_PRICE;
+    let first = if starts_late { chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap() } else { base.valid_from };
+    let mut entries = vec![crate::pricing::Price { valid_from: first, ..base }];
+    for &(day, unit) in prices {
+        let valid_from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(day as u64);
+        if valid_from > first && entries.iter().all(|p| p.valid_from != valid_from) {
+            let unit = Amount::from_cents(unit);
+            let (zero, rate) = (Amount::ZERO, 0);
+            entries.push(crate::pricing::Price {
+                valid_from,
+                unit,
+                net: unit,
+                vat: zero,
+                vat_rate_percent: rate,
+                municipal_share: zero,
+                ministry_share: zero,
+            });
+        }
+    }
+    PriceSchedule::new(entries).unwrap()
+}
+
+proptest! {
+    /// Each group's rows and summary are what reconciling that municipality alone gives,
+    /// whatever the order of the rows.
+    #[test]
+    fn every_group_as_if_alone(
+        cards in prop::collection::vec((0u32..4, 0i64..300 * 86_400), 0..200),
+        orders in prop::collection::vec((0u32..4, 1u32..9999, 0u32..330, 1i64..40, any::<bool>()), 0..16),
+        counts in prop::collection::vec((0u32..4, 1u32..5, 0u64..80), 0..8),
+        sorted in any::<bool>(),
+        prices in prop::collection::vec((0i64..320, 1000i64..2500), 0..3),
+        starts_late in any::<bool>(),
+        outliers in prop::collection::vec((0u32..4, 0usize..6), 0..4),
+    ) {
+        let base = 1_704_067_200i64; // 2024-01-01T00:00:00Z
+        let mut cards: Vec<(u32, i64)> = cards.into_iter().map(|(g, t)| (g, base + t)).collect();
+        // A card a year later or sixty years earlier (the thread's day index extended), two
+        // centuries later (too far from the others for one index), or outside the calendar,
+        // as far as a moment goes (the group refused).
+        let far = [base + 400 * 86_400, base + 80_000 * 86_400, base - 21_900 * 86_400, -(1i64 << 50), i64::MAX, i64::MIN];
+        cards.extend(outliers.iter().map(|&(g, k)| (g, far[k])));
+        if sorted { cards.sort_by_key(|c| c.0); }
+        let groups: Vec<u32> = cards.iter().map(|c| c.0).collect();
+        let epochs: Vec<i64> = cards.iter().map(|c| c.1).collect();
+        let mut orders: Vec<(u32, PaymentOrder)> = orders.iter().enumerate().map(|(i, &(g, n, d, c, p))| (g, order(n * 100 + i as u32, d, c, p))).collect();
+        // Sorted: the cards and the orders in runs of one group (kept where they are);
+        // else gathered by group.
+        if sorted { orders.sort_by_key(|o| o.0); }
+        let counts: Vec<(u32, Quarter, u64)> = counts.iter().map(|&(g, q, n)| (g, Quarter::new(2024, q).unwrap(), n)).collect();
+        let transmitted = vec![(1u32, Quarter::new(2024, 1).unwrap())];
+        let input = GroupedInput::new(4, &groups, &epochs, orders.clone(), &counts, &transmitted).unwrap();
+        let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+        // Prices changing within the cards' days (each day's price looked up where the day
+        // list is built), and a schedule that starts after some cards (no price for them).
+        let schedule = schedule_changing_in_2024(&prices, starts_late);
+        let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+        // The orders given in columns: the same input.
+        let order_group: Vec<u32> = orders.iter().map(|o| o.0).collect();
+        let columns: OrderColumns = orders.iter().map(|o| &o.1).collect();
+        let from_columns = GroupedInput::with_order_columns(4, &groups, &epochs, &order_group, columns, &counts, &transmitted).unwrap();
+        prop_assert_eq!(&reconcile_groups(&from_columns, Lifespan::default(), now, &schedule), &all);
+        // Handed over one at a time, share after share: the same results, in group order.
+        let mut handed = Vec::new();
+        for range in input.share_ranges(3) {
+            input.reconcile_each(range, Lifespan::default(), now, &schedule, |g, r| handed.push((g, r)));
+        }
+        prop_assert_eq!(handed.iter().map(|h| h.0).collect::<Vec<_>>(), (0..4).collect::<Vec<_>>());
+        prop_assert!(handed.into_iter().map(|h| h.1).eq(all.iter().cloned()));
+        for g in 0..4u32 {
+            let own: Vec<i64> = cards.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
+            let own_orders: Vec<PaymentOrder> = orders.iter().filter(|o| o.0 == g).map(|o| o.1.clone()).collect();
+            // Two counts for one quarter: the group refused, whatever its cards.
+            let own_counts: Vec<Quarter> = counts.iter().filter(|c| c.0 == g).map(|c| c.1).collect();
+            if own_counts.iter().collect::<BTreeSet<_>>().len() < own_counts.len() {
+                let got = &all[g as usize];
+                prop_assert_eq!(got.summary.error.as_ref().map(|f| f.code), Some(ErrorCode::CieonlineDuplicate));
+                prop_assert!(got.rows.is_empty());
+                continue;
+            }
+            // A card signed after `now` (every card within the calendar): the group refused,
+            // naming the first such card's row.
+            let readable = own.iter().all(|&t| crate::calendar::rome_day_of_epoch(t).is_ok());
+            if readable && own.iter().any(|&t| t > now.epoch()) {
+                let first = cards.iter().position(|c| c.0 == g && c.1 > now.epoch());
+                let got = &all[g as usize];
+                prop_assert_eq!(got.summary.error.as_ref().map(|f| (f.code, f.row)), Some((ErrorCode::CardDateFuture, first)));
+                prop_assert!(got.rows.is_empty());
+                continue;
+            }
+            let alone = match allocate(&own, own_orders, &schedule) {
+                Ok(alone) => alone,
+                Err(e) => {
+                    let got = &all[g as usize];
+                    prop_assert_eq!(got.summary.error.as_ref().map(|f| f.code), Some(e.code()));
+                    prop_assert!(got.rows.is_empty());
+                    continue;
+                }
+            };
+            prop_assert_eq!(&all[g as usize].summary.error, &None);
+            let cie: BTreeMap<Quarter, u64> = counts.iter().filter(|c| c.0 == g).map(|c| (c.1, c.2)).collect();
+            let states = transmitted.iter().filter(|t| t.0 == g).map(|t| (t.1, QuarterState::Transmitted)).collect();
+            let r = reconcile(&alone.entered_amounts(), &cie, &states, Lifespan::default(), now, &schedule);
+            let got = &all[g as usize];
+            prop_assert_eq!(&got.rows, &r.quarters);
+            prop_assert_eq!(got.summary.credit, alone.credit);
+            prop_assert_eq!(got.summary.debit, alone.debit);
+            prop_assert_eq!(&got.summary.missing_quarters, &r.missing_quarters);
+            prop_assert_eq!(got.summary.cards, own.len() as u64);
+        }
+    }
+}
+
+proptest! {
+    /// The shares cover every group once, in order, and none holds much more than its part
+    /// of the work.
+    #[test]
+    fn shares_cover_the_groups_evenly(sizes in prop::collection::vec(0usize..5_000, 0..40), parts in 1usize..5) {
+        let groups: Vec<u32> = sizes.iter().enumerate().flat_map(|(g, &n)| std::iter::repeat_n(g as u32, n)).collect();
+        let epochs = vec![1_704_067_200i64; groups.len()];
+        let input = GroupedInput::new(sizes.len(), &groups, &epochs, Vec::new(), &[], &[]).unwrap();
+        let mut results = vec![GroupResult::default(); sizes.len()];
+        let ranges = input.share_ranges(parts);
+        let shares = input.shares(&mut results, parts);
+        prop_assert!(shares.len() <= parts);
+        prop_assert_eq!(ranges, shares.iter().map(|(first, share)| *first..first + share.len()).collect::<Vec<_>>());
+        let mut next = 0;
+        let weight = |g: usize| sizes[g] + 2_048;
+        let total: usize = (0..sizes.len()).map(weight).sum();
+        let heaviest = (0..sizes.len()).map(weight).max().unwrap_or(0);
+        for (first, share) in &shares {
+            prop_assert_eq!(*first, next);
+            next += share.len();
+            let work: usize = (*first..next).map(weight).sum();
+            prop_assert!(work <= total / parts + 2 * heaviest, "share of {} over {}", work, total / parts);
+        }
+        prop_assert_eq!(next, sizes.len());
+    }
+}
+
+/// Groups reconciled one after the other in the same working memory: the second, with a
+/// day every third day and an order declaring a fortnight, gets what it gets alone.
+#[test]
+fn working_memory_is_not_carried_to_the_next_group() {
+    let base = 1_704_070_800i64; // 2024-01-01T01:00:00Z
+    let mut groups = Vec::new();
+    let mut epochs = Vec::new();
+    for day in 0..60 {
+        groups.push(0u32);
+        epochs.push(base + day * 86_400);
+    }
+    for day in (0..60).step_by(3) {
+        groups.push(1u32);
+        epochs.push(base + day * 86_400);
+    }
+    let own = order(1, 23, 5, true); // 2024-01-24, declaring 10–24 January: five cards
+    let input = GroupedInput::new(2, &groups, &epochs, vec![(1, own.clone())], &[], &[]).unwrap();
+    let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+    let schedule = PriceSchedule::builtin();
+    let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+    let alone = allocate(&epochs[60..], vec![own], &schedule).unwrap();
+    assert_eq!(alone.credit, Amount::ZERO);
+    assert_eq!(all[1].summary.credit, alone.credit);
+    assert_eq!(all[1].summary.debit, alone.debit);
+}
+
+/// A card signed after `now`, or an order dated after now's day in Rome, refuses its group
+/// (with the card's row, or the order's number and date), and only its group, whether the
+/// rows come in runs of one group or not.
+#[test]
+fn the_future_refuses_its_group() {
+    let now = Moment::parse("2024-06-30T21:59:59Z").unwrap(); // 23:59:59 in Rome
+    let schedule = PriceSchedule::builtin();
+    let early = 1_704_067_200i64; // 2024-01-01T00:00:00Z
+
+    // Group 1's third card is one second after `now`; in runs, and interleaved.
+    for (groups, epochs, row) in [
+        (vec![0u32, 1, 1, 1], vec![early, early, now.epoch(), now.epoch() + 1], 3),
+        (vec![1u32, 0, 1, 1], vec![early, early, now.epoch() + 1, now.epoch()], 2),
+    ] {
+        let input = GroupedInput::new(2, &groups, &epochs, Vec::new(), &[], &[]).unwrap();
+        let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+        assert!(all[0].summary.error.is_none() && !all[0].rows.is_empty());
+        let e = all[1].summary.error.as_ref().unwrap();
+        assert_eq!((e.code, e.row), (ErrorCode::CardDateFuture, Some(row)));
+        assert!(e.message_en.contains("2024-07-01T00:00:00+02:00"), "{}", e.message_en);
+        assert!(all[1].rows.is_empty());
+    }
+    // An order of 30 June is today's; one of 1 July is in the future.
+    // (`order` dates its orders by day of 2024: day 181 is 30 June.)
+    let (today, tomorrow) = (order(7, 181, 1, false), order(8, 182, 1, false));
+    let orders = vec![(0, today.clone()), (1, today), (1, tomorrow)];
+    let epochs = [early, early];
+    let input = GroupedInput::new(2, &[0, 1], &epochs, orders, &[], &[]).unwrap();
+    let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+    assert!(all[0].summary.error.is_none());
+    let e = all[1].summary.error.as_ref().unwrap();
+    assert_eq!((e.code, e.row), (ErrorCode::OrderDateFuture, None));
+    assert!(e.message_it.contains("8, 2024-07-01"), "{}", e.message_it);
+}
+
+/// Two CIEonline counts for one quarter of a municipality refuse that municipality alone;
+/// the same quarter's count for two municipalities is no duplicate.
+#[test]
+fn two_counts_for_one_quarter_refuse_their_group() {
+    let q1 = Quarter::new(2024, 1).unwrap();
+    let counts = [(0, q1, 3), (1, q1, 3), (1, Quarter::new(2024, 2).unwrap(), 1), (1, q1, 4)];
+    let epochs = [1_704_067_200i64, 1_704_067_200];
+    let input = GroupedInput::new(2, &[0, 1], &epochs, Vec::new(), &counts, &[]).unwrap();
+    let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+    let all = reconcile_groups(&input, Lifespan::default(), now, &PriceSchedule::builtin());
+    assert!(all[0].summary.error.is_none());
+    let e = all[1].summary.error.as_ref().unwrap();
+    assert_eq!(e.code, ErrorCode::CieonlineDuplicate);
+    assert!(e.message_en.contains("cieonline row 3, 2024-Q1"), "{}", e.message_en);
+    assert!(all[1].rows.is_empty());
+}
+
+#[test]
+fn a_bad_card_spoils_only_its_group() {
+    let input =
+        GroupedInput::new(2, &[0, 1, 0], &[1_704_067_200, i64::MAX, 1_704_067_300], Vec::new(), &[], &[]).unwrap();
+    let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+    let all = reconcile_groups(&input, Lifespan::default(), now, &PriceSchedule::builtin());
+    assert!(all[0].summary.error.is_none());
+    assert_eq!(all[0].summary.cards, 2);
+    let e = all[1].summary.error.as_ref().unwrap();
+    assert_eq!(e.row, Some(1));
+    assert!(all[1].rows.is_empty());
+    assert!(matches!(
+        GroupedInput::new(1, &[0, 3], &[0, 0], Vec::new(), &[], &[]),
+        Err(GroupError::Group { row: 1, group: 3, .. })
+    ));
+}
