@@ -2,10 +2,19 @@
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::allocation::{range_of, AllocationBuffers, DayIndex};
-use crate::calendar::{rome_day_of_epoch, Moment};
+use crate::calendar::{date_of_day_number, day_number, rome_day_of_epoch, rome_midnight_of_day, Moment};
+
+/// The first and the last moment of the Rome civil year of moment `t`; `None` outside the
+/// calendar.
+fn year_of(t: i64) -> Option<(i64, i64)> {
+    let year = date_of_day_number(rome_day_of_epoch(t).ok()?)?.year();
+    let first = day_number(NaiveDate::from_ymd_opt(year, 1, 1)?);
+    let next = day_number(NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?);
+    Some((rome_midnight_of_day(first), rome_midnight_of_day(next).checked_sub(1)?))
+}
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
 /// the moments of the groups seen so far, its counting table (all zero between groups), the
@@ -32,7 +41,8 @@ impl Scratch {
     }
 
     /// Counts a group's cards in the table, read once when they are within the index, else
-    /// again after the index is extended to them ([`Scratch::cover`]). Returns the latest card
+    /// again after the index is extended ([`Scratch::cover`]) to the year of the first card,
+    /// and if need be to the cards' range. Returns the latest card
     /// and the part of the table counted in; `None` (the table untouched) when they cannot be
     /// counted with the index (no card, a card outside the calendar, cards too far apart, more
     /// cards than a 32-bit counter holds).
@@ -41,6 +51,15 @@ impl Scratch {
             return None;
         }
         let (min, max) = self.index.count_within(epochs, &mut self.table).or_else(|| {
+            // The index first extended to the civil year of the group's first card: a group
+            // within it (a year's data, the usual job) is read once more, not twice (its range,
+            // then its count). Only when a card falls outside it is the group's range read.
+            let (from, to) = year_of(*epochs.first()?)?;
+            if self.cover(epochs, from, to).is_some() {
+                if let Some(counted) = self.index.count_within(epochs, &mut self.table) {
+                    return Some(counted);
+                }
+            }
             let (min, max) = range_of(epochs);
             self.cover(epochs, min, max)?;
             self.index.count_within(epochs, &mut self.table)
@@ -74,5 +93,22 @@ impl Scratch {
             self.table.resize(self.index.slots(), 0);
         }
         Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_year_of_a_moment_is_romes() {
+        let at = |s: &str| Moment::parse(s).unwrap().epoch();
+        let year_2024 = Some((at("2024-01-01T00:00:00+01:00"), at("2024-12-31T23:59:59+01:00")));
+        assert_eq!(year_of(at("2024-01-01T00:00:00+01:00")), year_2024);
+        assert_eq!(year_of(at("2024-07-14T12:00:00+02:00")), year_2024);
+        // 22:59:59 UTC on 31 December is still 2024 in Rome; 23:00:00 is 2025.
+        assert_eq!(year_of(at("2024-12-31T22:59:59Z")), year_2024);
+        assert_eq!(year_of(at("2024-12-31T23:00:00Z")).map(|y| y.0), Some(at("2025-01-01T00:00:00+01:00")));
+        assert_eq!(year_of(i64::MAX), None);
     }
 }

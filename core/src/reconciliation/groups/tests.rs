@@ -49,14 +49,16 @@ proptest! {
         sorted in any::<bool>(),
         prices in prop::collection::vec((0i64..320, 1000i64..2500), 0..3),
         starts_late in any::<bool>(),
-        outliers in prop::collection::vec((0u32..4, 0usize..6), 0..4),
+        outliers in prop::collection::vec((0u32..4, 0usize..8), 0..4),
     ) {
         let base = 1_704_067_200i64; // 2024-01-01T00:00:00Z
         let mut cards: Vec<(u32, i64)> = cards.into_iter().map(|(g, t)| (g, base + t)).collect();
         // A card a year later or sixty years earlier (the thread's day index extended), two
         // centuries later (too far from the others for one index), or outside the calendar,
-        // as far as a moment goes (the group refused).
-        let far = [base + 400 * 86_400, base + 80_000 * 86_400, base - 21_900 * 86_400, -(1i64 << 50), i64::MAX, i64::MIN];
+        // as far as a moment goes (the group refused); the last second of 2024 in Rome and the
+        // first of 2025 (the index first extended to the year of a group's first card).
+        let new_year = base + 366 * 86_400 - 3_600;
+        let far = [base + 400 * 86_400, base + 80_000 * 86_400, base - 21_900 * 86_400, -(1i64 << 50), i64::MAX, i64::MIN, new_year - 1, new_year];
         cards.extend(outliers.iter().map(|&(g, k)| (g, far[k])));
         if sorted { cards.sort_by_key(|c| c.0); }
         let groups: Vec<u32> = cards.iter().map(|c| c.0).collect();
