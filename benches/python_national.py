@@ -11,6 +11,8 @@ of the rounds' ratios (`side_by_side`).
 
 from __future__ import annotations
 
+import os
+import platform
 import resource
 import statistics
 from datetime import datetime, timezone
@@ -92,7 +94,20 @@ def data():
     return cards, orders, codes, group, og
 
 
+def machine() -> str:
+    """The CPU model and the CPUs this process may use: the shared VM is not always on the same
+    model, and ratios are comparable only between runs on one."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next((l.split(":", 1)[1].strip() for l in info if l.startswith("model name")), model)
+    except OSError:
+        pass
+    return f"{model}, {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} CPUs"
+
+
 def main() -> None:
+    print(f"measured on: {machine()}")
     cards, orders, codes, group, og = data()
     print(f"{len(cards['signed_at']):,} cards, {len(orders['number']):,} orders, {MUNICIPALITIES:,} municipalities")
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

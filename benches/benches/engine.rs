@@ -12,7 +12,7 @@ use cie_pagamenti::reconciliation::{reconcile_allocation, reconcile_groups, Grou
 use cie_pagamenti::users::{Actor, NewUser, Profile};
 use cie_pagamenti::workflow::{Command, Portal};
 use cie_pagamenti::{Amount, Moment, PriceSchedule, Quarter};
-use cie_pagamenti_benches::{national_groups, national_year, SplitMix};
+use cie_pagamenti_benches::{machine, national_groups, national_year, SplitMix};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 const CARDS: usize = 10_000_000;
@@ -29,6 +29,7 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
 /// side by side with one pass that only reads the cards (per-day counting of all of them).
 fn national_job(c: &mut Criterion) {
     let (groups, epochs, orders) = national_groups(8_000_000, 7_900, 2024);
+    eprintln!("national job measured on: {}", machine());
     // The orders in columns, as the bindings give them: each group's in a range of one list.
     let order_group: Vec<u32> = orders.iter().map(|o| o.0).collect();
     let orders: OrderColumns = orders.iter().map(|o| &o.1).collect();

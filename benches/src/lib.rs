@@ -26,6 +26,21 @@ pub const FROM_2020: i64 = 1_577_836_800;
 pub const TO_2025: i64 = 1_735_689_600;
 
 /// `n` signing moments uniformly spread over 2020–2024, unsorted.
+/// The machine a run measures (the CPU model and how many CPUs the process may use), printed
+/// beside the figures: the project's shared VM is not always on the same CPU model, and a ratio
+/// to a memory-bound reading pass is comparable only between runs on one model.
+pub fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("model name").map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned()))
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_owned());
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    format!("{model}, {cpus} CPUs")
+}
+
 pub fn random_epochs(n: usize, seed: u64) -> Vec<i64> {
     let mut rng = SplitMix(seed);
     (0..n).map(|_| rng.range(FROM_2020, TO_2025)).collect()
