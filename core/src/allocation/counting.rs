@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::AllocationError;
-use crate::calendar::{rome_day_of_epoch, rome_midnight_of_day, CalendarError, DayNumber};
+use crate::calendar::{rome_day_of_epoch, rome_midnight_of_day, year_of, CalendarError, DayNumber};
 
 /// Cards per block of the sorted pass: a block wholly within the current day is counted by
 /// one branch-free reduction (which the compiler vectorises).
@@ -190,6 +190,11 @@ pub(super) fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, Allo
     if let Some(counts) = count_sorted(cards)? {
         return Ok(counts);
     }
+    // Most unsorted input is one year's cards: read once, not once for the range and once more
+    // to count.
+    if let Some(counts) = count_within_year(cards) {
+        return Ok(counts);
+    }
     let day_of = |i: usize, t: i64| rome_day_of_epoch(t).map_err(|source| AllocationError::Card { index: i, source });
     let (min, max) = range_of(cards);
     let (Ok(first), Ok(last)) = (day_of(0, min), day_of(0, max)) else {
@@ -212,6 +217,19 @@ pub(super) fn count_per_day(cards: &[i64]) -> Result<Vec<(DayNumber, u64)>, Allo
     let mut counts = vec![0u64; index.slots()];
     index.count(cards, &mut counts);
     Ok(index.days(&mut counts, cards.len()))
+}
+
+/// Unsorted cards counted in one pass when they are all of the Rome civil year of the first
+/// (a municipality's year, the usual input): a day index of that year checks each card as it
+/// counts it. `None` when one is outside it (the counting given up, the caller reads the range
+/// first and counts again) or when there are more cards than a 32-bit counter holds.
+fn count_within_year(cards: &[i64]) -> Option<Vec<(DayNumber, u64)>> {
+    u32::try_from(cards.len()).ok()?;
+    let (from, to) = year_of(*cards.first()?)?;
+    let index = DayIndex::new(from, to);
+    let mut table = vec![0u32; index.slots()];
+    index.count_within(cards, &mut table)?;
+    Some(index.days(&mut table, cards.len()))
 }
 
 /// Rome days of moments within a known range, without a time-zone lookup per moment: Rome is
@@ -333,10 +351,10 @@ impl DayIndex {
 
     /// The (day, count) of the non-zero slots, by day, for `cards` cards counted; the table
     /// is left all zero.
-    pub(crate) fn days(&self, counts: &mut [u64], cards: usize) -> Vec<(DayNumber, u64)> {
-        let take = |slot: &mut [u64]| {
-            let c = slot.iter().sum::<u64>();
-            slot.fill(0);
+    pub(crate) fn days<C: Copy + Default + Into<u64>>(&self, counts: &mut [C], cards: usize) -> Vec<(DayNumber, u64)> {
+        let take = |slot: &mut [C]| {
+            let c = slot.iter().map(|&c| c.into()).sum::<u64>();
+            slot.fill(C::default());
             c
         };
         let days = counts.len() / TABLES;

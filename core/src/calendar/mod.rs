@@ -8,6 +8,7 @@ mod quarter;
 
 pub use fortnight::{easter_sunday, is_holiday, is_working_day, Fortnight};
 pub use mailbox::pre2020_mailbox;
+pub(crate) use moment::year_of;
 pub use moment::{
     date_of_day_number, day_number, quarter_of_epoch, rome_day_of_epoch, rome_midnight_of_day, DayNumber, Moment,
 };

@@ -259,6 +259,15 @@ pub fn rome_day_of_epoch(seconds: i64) -> Result<DayNumber, CalendarError> {
     Moment(seconds).rome_date().map(day_number)
 }
 
+/// The first and the last moment of the Rome civil year of moment `t`; `None` outside the
+/// calendar.
+pub(crate) fn year_of(t: i64) -> Option<(i64, i64)> {
+    let year = date_of_day_number(rome_day_of_epoch(t).ok()?)?.year();
+    let first = day_number(NaiveDate::from_ymd_opt(year, 1, 1)?);
+    let next = day_number(NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?);
+    Some((rome_midnight_of_day(first), rome_midnight_of_day(next).checked_sub(1)?))
+}
+
 /// The UTC instant of the Rome midnight that starts a day.
 pub fn rome_midnight_of_day(day: DayNumber) -> i64 {
     let table = midnights();
@@ -273,6 +282,18 @@ mod tests {
     use super::*;
     use chrono::{Datelike, Offset};
     use proptest::prelude::*;
+
+    #[test]
+    fn the_year_of_a_moment_is_romes() {
+        let at = |s: &str| Moment::parse(s).unwrap().epoch();
+        let year_2024 = Some((at("2024-01-01T00:00:00+01:00"), at("2024-12-31T23:59:59+01:00")));
+        assert_eq!(year_of(at("2024-01-01T00:00:00+01:00")), year_2024);
+        assert_eq!(year_of(at("2024-07-14T12:00:00+02:00")), year_2024);
+        // 22:59:59 UTC on 31 December is still 2024 in Rome; 23:00:00 is 2025.
+        assert_eq!(year_of(at("2024-12-31T22:59:59Z")), year_2024);
+        assert_eq!(year_of(at("2024-12-31T23:00:00Z")).map(|y| y.0), Some(at("2025-01-01T00:00:00+01:00")));
+        assert_eq!(year_of(i64::MAX), None);
+    }
 
     fn q(s: &str) -> Quarter {
         Quarter::parse(s).unwrap()

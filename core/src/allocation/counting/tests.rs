@@ -30,6 +30,8 @@ proptest! {
         wide in prop::collection::vec(-2_208_988_800i64..7_258_118_400, 0..400),
         era in 0i64..295,
         dense in prop::collection::vec(0i64..5 * 365 * 86_400, 2000..2500),
+        one_year in prop::collection::vec(0i64..366 * 86_400, 1..3000),
+        spill in any::<bool>(),
     ) {
         let expected = naive_counts(&cards);
         prop_assert_eq!(&count_per_day(&cards).unwrap(), &expected);
@@ -42,6 +44,16 @@ proptest! {
         let start = -2_208_988_800 + era * 365 * 86_400;
         let dense: Vec<i64> = dense.iter().rev().map(|t| start + t).collect();
         prop_assert_eq!(count_per_day(&dense).unwrap(), naive_counts(&dense));
+        // One Rome civil year of some era in any order, its first and last second included
+        // (counted in one pass against the first card's year); with a card of the next year
+        // in the middle, the count is given up there and made again after reading the range.
+        let (from, to) = crate::calendar::year_of(at(1900 + era as i32, 7, 1, 12)).unwrap();
+        let mut year: Vec<i64> = one_year.iter().map(|t| from + t % (to - from + 1)).collect();
+        year.extend([to, from]);
+        if spill {
+            year.insert(year.len() / 2, to + 1);
+        }
+        prop_assert_eq!(count_per_day(&year).unwrap(), naive_counts(&year));
     }
 }
 
