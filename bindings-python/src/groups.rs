@@ -192,6 +192,28 @@ fn joined<T: Clone>(parts: &[RowColumns], column: impl Fn(&RowColumns) -> &Vec<T
     out
 }
 
+/// `None` `rows` times, as a list made in one step by the list itself.
+fn nones(py: Python<'_>, rows: usize) -> PyResult<Bound<'_, PyAny>> {
+    Ok(PyList::new(py, [py.None()])?.as_sequence().repeat(rows)?.into_any())
+}
+
+/// An optional column as a list, `None` where missing. A column with no value at all (most of
+/// them in a national job: no CIEonline count, no state, no top-up) is made by [`nones`]
+/// rather than value by value.
+fn optional_list<'py, T>(
+    py: Python<'py>,
+    parts: &[RowColumns],
+    column: impl Fn(&RowColumns) -> &Vec<Option<T>>,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: Clone + IntoPyObject<'py>,
+{
+    if parts.iter().all(|p| column(p).iter().all(Option::is_none)) {
+        return nones(py, parts.iter().map(|p| column(p).len()).sum());
+    }
+    Ok(joined(parts, column).into_pyobject(py)?.into_any())
+}
+
 /// Python strings of the few distinct quarters and states, each made once and shared by the
 /// rows (a national job's 158 k rows name some twenty quarters). Rows come by quarter within
 /// each group: the quarter looked up last, or the one after it, is nearly always the one.
@@ -270,18 +292,21 @@ fn tuples<'py>(py: Python<'py>, parts: &[RowColumns]) -> PyResult<Tuples<'py>> {
     let _paused = GcPause::new(py);
     let mut shared = Shared { py, quarters: Vec::new(), last: 0, states: Vec::new() };
     let quarter: Vec<_> = parts.iter().flat_map(|p| &p.quarter).map(|q| shared.quarter(*q)).collect();
-    let state: Vec<_> = parts.iter().flat_map(|p| &p.state).map(|s| shared.state(*s)).collect();
+    let rows = parts.iter().map(|p| p.state.len()).sum();
+    let stateless = parts.iter().all(|p| p.state.iter().all(Option::is_none));
+    let state: Vec<_> =
+        if stateless { Vec::new() } else { parts.iter().flat_map(|p| &p.state).map(|s| shared.state(*s)).collect() };
     let columns = PyDict::new(py);
     columns.set_item("group", PyArray1::from_vec(py, joined(parts, |p| &p.group)))?;
     columns.set_item("quarter", PyList::new(py, quarter)?)?;
     columns.set_item("amount_cents", PyArray1::from_vec(py, joined(parts, |p| &p.amount)))?;
     columns.set_item("cards_from_amount", PyArray1::from_vec(py, joined(parts, |p| &p.cards)))?;
     columns.set_item("exact", PyArray1::from_vec(py, joined(parts, |p| &p.exact)))?;
-    columns.set_item("top_up_cents", joined(parts, |p| &p.top_up))?;
-    columns.set_item("cieonline_cards", joined(parts, |p| &p.cieonline))?;
-    columns.set_item("discrepancy", joined(parts, |p| &p.discrepancy))?;
-    columns.set_item("mismatch", joined(parts, |p| &p.mismatch))?;
-    columns.set_item("state", state)?;
+    columns.set_item("top_up_cents", optional_list(py, parts, |p| &p.top_up)?)?;
+    columns.set_item("cieonline_cards", optional_list(py, parts, |p| &p.cieonline)?)?;
+    columns.set_item("discrepancy", optional_list(py, parts, |p| &p.discrepancy)?)?;
+    columns.set_item("mismatch", optional_list(py, parts, |p| &p.mismatch)?)?;
+    columns.set_item("state", if stateless { nones(py, rows)? } else { state.into_pyobject(py)?.into_any() })?;
     columns.set_item("zero_quarter", PyArray1::from_vec(py, joined(parts, |p| &p.zero)))?;
     let summaries = PyDict::new(py);
     let s = || parts.iter().flat_map(|p| &p.summaries);

@@ -458,6 +458,10 @@ def test_reconcile_groups_gives_each_municipality_what_it_gets_alone() -> None:
         assert [str(row["quarter"]) for row in rows] == [str(q.quarter) for q in r.quarters]
         assert [row["amount"] for row in rows] == [q.amount for q in r.quarters]
         assert [row["discrepancy"] for row in rows] == [q.discrepancy for q in r.quarters]
+        # Every optional field, whether the whole column has no value or some (the columns
+        # without any value are made in one step).
+        for field in ("top_up", "cieonline_cards", "mismatch", "state"):
+            assert [row[field] for row in rows] == [getattr(q, field) for q in r.quarters], field
         summary = next(s for s in result.summaries if s["municipality"] == k)
         assert summary["cards"] == int(mine.sum())
         assert summary["missing_quarters"] == [str(q) for q in r.missing_quarters]
