@@ -29,7 +29,7 @@ type Tuples<'py> = (Bound<'py, PyDict>, Bound<'py, PyDict>);
 
 /// Reconciles every group: see the Python `reconcile_groups`.
 #[pyfunction]
-#[pyo3(signature = (groups, card_group, card_epoch, order_group, numbers, joined, dates, amount_cents, period_from, period_to, cie_group, cie_quarter, cie_cards, tr_group, tr_quarter, now, first_quarter=None, threads=0))]
+#[pyo3(signature = (groups, card_group, card_epoch, order_group, numbers, joined, dates, amount_cents, period_from, period_to, cie_group, cie_quarter, cie_cards, tr_group, tr_quarter, now, first_quarter=None, threads=0, card_ends=None))]
 #[allow(clippy::too_many_arguments)] // one argument per column of the Python layer
 pub(crate) fn reconcile_groups_columns<'py>(
     py: Python<'py>,
@@ -51,6 +51,7 @@ pub(crate) fn reconcile_groups_columns<'py>(
     now: &Bound<'py, PyAny>,
     first_quarter: Option<&Bound<'py, PyAny>>,
     threads: usize,
+    card_ends: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Tuples<'py>> {
     let arrays = [
         ("card_epoch", card_epoch),
@@ -85,10 +86,26 @@ pub(crate) fn reconcile_groups_columns<'py>(
     }
     let card_group: numpy::PyReadonlyArray1<'py, u32> = card_group.extract().map_err(|_| not_u32())?;
     let cg = card_group.as_slice().map_err(|_| not_u32())?;
+    // Or the cards in one run per group, given by where each run ends (`card_group` empty).
+    let not_ends =
+        || coded(ErrorCode::InputFormat, "card_ends: a contiguous uint64 numpy array, card_group then empty");
+    let ends = match card_ends {
+        Some(a) if convert::is_ndarray(a) && cg.is_empty() => {
+            let a: numpy::PyReadonlyArray1<'py, u64> = a.extract().map_err(|_| not_ends())?;
+            let ends = a.as_slice().map_err(|_| not_ends())?;
+            Some(ends.iter().map(|&e| usize::try_from(e).map_err(|_| not_ends())).collect::<PyResult<Vec<_>>>()?)
+        }
+        Some(_) => return Err(not_ends()),
+        None => None,
+    };
     let source = NumberColumn::read(numbers, joined)?;
     let mut numbers = source.numbers()?;
     same_lengths(og.len(), &numbers, od, oc, pf, pt)?;
-    if ce.len() != cg.len() || cie_quarter.len() != ng.len() || nc.len() != ng.len() || tr_quarter.len() != tg.len() {
+    if (ends.is_none() && ce.len() != cg.len())
+        || cie_quarter.len() != ng.len()
+        || nc.len() != ng.len()
+        || tr_quarter.len() != tg.len()
+    {
         return Err(coded(ErrorCode::InputFormat, "columns of different lengths"));
     }
     let now = convert::moment(now)?;
@@ -109,8 +126,14 @@ pub(crate) fn reconcile_groups_columns<'py>(
     let lifespan = Lifespan { first: first.unwrap_or(Quarter::PORTAL_FIRST), last: None };
     let parts: Vec<RowColumns> = py
         .detach(|| {
-            let input =
-                GroupedInput::with_order_columns(groups, cg, ce, &order_group, orders, &cieonline, &transmitted)?;
+            let input = match &ends {
+                Some(ends) => {
+                    GroupedInput::with_card_runs(groups, ends, ce, &order_group, orders, &cieonline, &transmitted)?
+                }
+                None => {
+                    GroupedInput::with_order_columns(groups, cg, ce, &order_group, orders, &cieonline, &transmitted)?
+                }
+            };
             let schedule = PriceSchedule::builtin();
             // Groups are independent: each thread reconciles its share of them (shares of
             // about equal work: municipalities' sizes are skewed), and turns each group's

@@ -53,16 +53,23 @@ fn runs(from: usize, to: usize, run: &(dyn Fn(usize, usize) -> usize + Sync)) ->
     out
 }
 
+/// Each column's group numbers, each group's first (column, row), and the ends of the first
+/// column's runs when they stand for its numbers.
+type Numbered = (Vec<Vec<u32>>, Vec<(usize, usize)>, Option<Vec<usize>>);
+
 /// Numbers the rows of key columns by first appearance, column after column: `key(c, i)` is
 /// row `i`'s key in column `c`, `runs[c]` the runs of column `c` in order (rows of one key).
 /// Returns each column's numbers (with `joined`, all the columns' in one list, column after
-/// column) and each group's first (column, row).
+/// column) and each group's first (column, row). With `first_as_runs`, when the first column
+/// holds each group in one run (a file partitioned by the key), its numbers are not written:
+/// the ends of its groups' runs are returned instead (group `g`'s rows end at `ends[g]`).
 fn number<'k>(
     rows: &[usize],
     key: impl Fn(usize, usize) -> &'k [u8],
     runs: &[Vec<(usize, usize)>],
     joined: bool,
-) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
+    first_as_runs: bool,
+) -> Numbered {
     // One entry per run at most: sized for them once (each growth hashes every key again), up
     // to a bound (keys not in runs make about one run per row, of few distinct keys).
     let runs_given: usize = runs.iter().map(Vec::len).sum();
@@ -72,21 +79,46 @@ fn number<'k>(
     let mut out: Vec<Vec<u32>> = if joined {
         vec![Vec::with_capacity(rows.iter().sum())]
     } else {
-        rows.iter().map(|&n| Vec::with_capacity(n)).collect()
+        // The first column's room taken only if its numbers are written.
+        rows.iter().enumerate().map(|(c, &n)| Vec::with_capacity(if c == 0 && first_as_runs { 0 } else { n })).collect()
     };
+    let mut ends = None;
     for c in 0..rows.len() {
         let Some(numbers) = out.get_mut(if joined { 0 } else { c }) else { continue };
         let base = numbers.len();
+        let mut groups_of_runs = Vec::new();
         for &(start, end) in runs.get(c).map_or(&[][..], Vec::as_slice) {
             let next = first.len() as u32;
             let group = *index.entry(key(c, start)).or_insert_with(|| {
                 first.push((c, start));
                 next
             });
-            numbers.resize(base + end, group);
+            if c == 0 && first_as_runs {
+                groups_of_runs.push((group, end));
+            } else {
+                numbers.resize(base + end, group);
+            }
+        }
+        if c == 0 && first_as_runs {
+            // Numbered by first appearance, the groups of the runs never go back exactly when
+            // each group's rows are one run (a run cut where a thread's part ends continues
+            // with the same group).
+            if groups_of_runs.windows(2).all(|w| w[0].0 <= w[1].0) {
+                let mut own = Vec::with_capacity(first.len());
+                for &(group, end) in &groups_of_runs {
+                    own.truncate(group as usize);
+                    own.push(end);
+                }
+                ends = Some(own);
+            } else {
+                numbers.reserve(rows[0]);
+                for &(group, end) in &groups_of_runs {
+                    numbers.resize(base + end, group);
+                }
+            }
         }
     }
-    (out, first)
+    (out, first, ends)
 }
 
 /// Rows of a column from which its runs are found on several threads.
@@ -106,7 +138,7 @@ fn runs_on_threads(n: usize, threads: usize, run: &(dyn Fn(usize, usize) -> usiz
 /// Group numbers of columns whose keys are `width` bytes each. The runs of a long column are
 /// found on `threads` threads, each in its own part of the rows (a run cut at a part's end
 /// continues as the next part's first run, of the same group).
-pub(crate) fn number_fixed(width: usize, columns: &[&[u8]], threads: usize) -> (Vec<Vec<u32>>, Vec<(usize, usize)>) {
+pub(crate) fn number_fixed(width: usize, columns: &[&[u8]], threads: usize, first_as_runs: bool) -> Numbered {
     let rows: Vec<usize> = columns.iter().map(|c| c.len() / width).collect();
     let key = |c: usize, i: usize| &columns[c][i * width..(i + 1) * width];
     let run = |c: usize, start: usize, to: usize| {
@@ -118,7 +150,7 @@ pub(crate) fn number_fixed(width: usize, columns: &[&[u8]], threads: usize) -> (
     };
     let column_runs: Vec<Vec<(usize, usize)>> =
         (0..columns.len()).map(|c| runs_on_threads(rows[c], threads, &|start, to| run(c, start, to))).collect();
-    number(&rows, key, &column_runs, false)
+    number(&rows, key, &column_runs, false, first_as_runs)
 }
 
 /// Group numbers of one text column given in chunks, each as Arrow's offsets (one more than
@@ -144,24 +176,35 @@ pub(crate) fn number_text(chunks: &[(&[i32], &[u8])], threads: usize) -> (Vec<u3
     };
     let chunk_runs: Vec<Vec<(usize, usize)>> =
         (0..chunks.len()).map(|c| runs_on_threads(rows[c], threads, &|start, to| run(c, start, to))).collect();
-    let (numbers, first) = number(&rows, key, &chunk_runs, true);
+    let (numbers, first, _) = number(&rows, key, &chunk_runs, true, false);
     (numbers.into_iter().next().unwrap_or_default(), first)
 }
 
-/// Each key column's group numbers, and each group's first column and row (two arrays: no
-/// Python tuple per group, which would each count towards a garbage collection).
-type KeyGroups<'py> = (Vec<Bound<'py, PyArray1<u32>>>, Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>);
+/// Each key column's group numbers, each group's first column and row (two arrays: no Python
+/// tuple per group, which would each count towards a garbage collection), and the ends of the
+/// first column's runs when asked for and its groups come one run each (its numbers then
+/// empty).
+type KeyGroups<'py> = (
+    Vec<Bound<'py, PyArray1<u32>>>,
+    Bound<'py, PyArray1<u64>>,
+    Bound<'py, PyArray1<u64>>,
+    Option<Bound<'py, PyArray1<u64>>>,
+);
 
 /// Group numbers for the `by` columns of the national job's tables, given as numpy arrays of
 /// one fixed-width type viewed as bytes (`width` bytes per key: text of `<U`/`S` dtypes,
 /// integers): for each column its numbers (`uint32`), and for each group the column and the
 /// row of its first appearance (`uint64` arrays). A long column is read on `threads` threads.
+/// With `first_as_runs`, a first column (the cards) whose groups come one run each (a file
+/// partitioned by municipality) gives the ends of its runs instead of a number per row.
 #[pyfunction]
+#[pyo3(signature = (width, columns, threads, first_as_runs = false))]
 pub(crate) fn key_groups<'py>(
     py: Python<'py>,
     width: usize,
     columns: Vec<Bound<'py, PyAny>>,
     threads: usize,
+    first_as_runs: bool,
 ) -> PyResult<KeyGroups<'py>> {
     let not_bytes = || coded(ErrorCode::InputFormat, "keys: contiguous uint8 arrays of whole keys");
     let arrays = columns
@@ -178,11 +221,12 @@ pub(crate) fn key_groups<'py>(
         return Err(not_bytes());
     }
     let threads = crate::convert::threads(threads);
-    let (numbers, first) = py.detach(|| number_fixed(width, &slices, threads));
+    let (numbers, first, ends) = py.detach(|| number_fixed(width, &slices, threads, first_as_runs));
     let (first_column, first_row): (Vec<u64>, Vec<u64>) = first.into_iter().map(|(c, r)| (c as u64, r as u64)).unzip();
     Ok((
         numbers.into_iter().map(|n| PyArray1::from_vec(py, n)).collect(),
         PyArray1::from_vec(py, first_column),
         PyArray1::from_vec(py, first_row),
+        ends.map(|e| PyArray1::from_vec(py, e.into_iter().map(|end| end as u64).collect())),
     ))
 }

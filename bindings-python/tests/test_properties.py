@@ -74,16 +74,38 @@ def test_group_keys_are_numbered_as_by_a_dict(cards: list, orders: list, runs: b
     else:
         to = lambda ks: np.asarray(ks, dtype="U")  # noqa: E731
     columns = [to(cards), to(orders), None, to(orders[:3])]
-    names, groups = _factorize(np, columns)
+    names, groups, ends = _factorize(np, columns)
     expected_names, expected = _dict_numbering(columns)
+    assert ends is None
     # Plain Python values (str, bytes, int), not numpy scalars.
     assert names == expected_names and not any(hasattr(n, "item") for n in names)
     assert [g.tolist() for g in groups] == [e or [] for e in expected]
     assert groups[0].dtype == np.uint32 and all(g.dtype == np.int64 for g in groups[1:])
+    _check_card_runs(np, columns, groups)
     # Object columns take the dict's way, with the same numbering.
     objects = [None if c is None else c.astype(object) for c in columns]
-    names, groups = _factorize(np, objects)
+    names, groups, _ = _factorize(np, objects)
     assert [g.tolist() for g in groups] == [e or [] for e in expected]
+
+
+def _check_card_runs(np, columns, groups, threads=0):  # type: ignore[no-untyped-def]
+    """Asked for the cards' runs: given exactly when each group's cards are one run, and then
+    the numbers they stand for; the other columns numbered as without them."""
+    from cie_pagamenti import _factorize
+
+    names, with_runs, ends = _factorize(np, columns, threads, card_runs=True)
+    numbers = groups[0]
+    # One run each: every group's last card as far from its first as it has cards.
+    _, first, counts = np.unique(numbers, return_index=True, return_counts=True)
+    _, from_end = np.unique(numbers[::-1], return_index=True)
+    one_run_each = bool(np.all(len(numbers) - 1 - from_end - first + 1 == counts))
+    assert (ends is not None) == one_run_each
+    if ends is None:
+        assert np.array_equal(with_runs[0], numbers)
+    else:
+        assert len(with_runs[0]) == 0 and ends.dtype == np.uint64
+        assert np.array_equal(np.repeat(np.arange(len(ends)), np.diff(np.concatenate([np.zeros(1, dtype=np.uint64), ends]).astype(np.int64))), numbers)
+    assert all(np.array_equal(a, b) for a, b in zip(with_runs[1:], groups[1:]))
 
 
 def _allocation_or_code(call):  # type: ignore[no-untyped-def]
@@ -137,11 +159,16 @@ def test_long_key_columns_are_numbered_alike_on_several_threads(seed: int, threa
     start = int(rng.integers(0, len(column) - 5000))
     column[start:start + 5000] = rng.permutation(column[start:start + 5000])
     orders = names[rng.integers(0, len(names), 50)]
-    one_names, one = _factorize(np, [column, orders], 1)
-    many_names, many = _factorize(np, [column, orders], threads)
+    one_names, one, _ = _factorize(np, [column, orders], 1)
+    many_names, many, _ = _factorize(np, [column, orders], threads)
     assert len(column) >= 1 << 20
     assert list(many_names) == list(one_names)
     assert all(np.array_equal(a, b) for a, b in zip(many, one))
+    # A stretch shuffled or not (a name may also come back in a later run), on threads.
+    if rng.integers(0, 2):
+        column = np.repeat(np.unique(names), 5000)[: 1 << 21]
+        _, one, _ = _factorize(np, [column, orders], 1)
+    _check_card_runs(np, [column, orders], one, threads)
 
 
 @settings(max_examples=200, deadline=None)

@@ -563,17 +563,21 @@ def _numbered(np: Any, table: str, values: List[Any], index: Dict[Any, int]) -> 
     return out
 
 
-def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], List[Any]]:
+def _factorize(np: Any, keys: List[Any], threads: int = 0, card_runs: bool = False) -> Tuple[List[Any], List[Any], Any]:
     """Group numbers for the key columns (cards first, then orders, CIEonline counts,
     transmitted quarters; ``None`` for a table not given), numbered by first appearance.
     Fixed-width keys (numpy text or integers) are numbered natively (a long column on
     ``threads`` threads, 0: one per core), each run of one key (a file partitioned by
-    municipality) read in one comparison; other keys through a dict."""
+    municipality) read in one comparison; other keys through a dict.
+
+    Returns the names, the numbers of each column, and ``None``; with ``card_runs``, when the
+    cards' keys are fixed-width and each group's cards are one run, the cards' numbers are an
+    empty array and the third item is where each group's run ends (``uint64``)."""
     fixed = _fixed_width_keys(np, keys)
     present = [i for i, k in enumerate(keys) if k is not None]
     if fixed is not None:
         width, columns = fixed
-        numbers, first_column, first_row = _native.key_groups(width, columns, threads)
+        numbers, first_column, first_row, card_ends = _native.key_groups(width, columns, threads, card_runs and keys[0] is not None)
         # Groups are numbered column after column (first appearances in column order): each
         # column's new keys taken in one step, as Python values.
         bounds = np.searchsorted(first_column, np.arange(len(present) + 1))
@@ -583,7 +587,7 @@ def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], L
         groups: List[Any] = [np.zeros(0, dtype=np.int64)] * len(keys)
         for i, n in zip(present, numbers):  # uint32 for the cards, int64 for the other tables
             groups[i] = n if i == 0 else n.astype(np.int64)
-        return names, groups
+        return names, groups, card_ends
     index: Dict[Any, int] = {}
     groups = [
         _numbered(np, table, [] if column is None else column.tolist(), index)
@@ -591,7 +595,7 @@ def _factorize(np: Any, keys: List[Any], threads: int = 0) -> Tuple[List[Any], L
     ]
     names = list(index)  # in order of first appearance (the numbers)
     groups[0] = groups[0].astype(np.uint32)
-    return names, groups
+    return names, groups, None
 
 
 def reconcile_groups(
@@ -685,6 +689,7 @@ def reconcile_groups(
 
     try:
         keys = [key_column(t) if t is not None else None for t in (cards, orders, cieonline, transmitted)]
+        card_ends: Any = None  # or where each group's run of cards ends, the cards then not numbered
         if key_names is not None:
             # Already numbered: densely, by first appearance in the cards, then the others.
             uniques: List[Any] = key_names
@@ -695,7 +700,7 @@ def reconcile_groups(
                     raise _native.coded_error("INPUT_FORMAT", f"{table}: keys of a kind that cannot be matched with the cards'")
                 group.append(np.asarray([] if k is None else k, dtype=np.int64))
         else:
-            uniques, group = _factorize(np, keys, threads)
+            uniques, group, card_ends = _factorize(np, keys, threads, card_runs=True)
         epochs = np.ascontiguousarray(_epochs(cards["signed_at"]), dtype=np.int64)
         numbers, order_days, cents, period_from, period_to, joined = _order_columns(orders)
         cie_quarter = list(cieonline["quarter"]) if cieonline is not None else []
@@ -711,7 +716,7 @@ def reconcile_groups(
         raise _native.coded_error("INPUT_FORMAT", f"reconcile_groups columns: {exc!r}") from exc
     columns, summary_columns = _native.reconcile_groups_columns(
         len(uniques), group[0], epochs, group[1], numbers, joined, order_days, cents, period_from, period_to,
-        group[2], cie_quarter, cie_cards, group[3], tr_quarter, when, first_quarter, threads,
+        group[2], cie_quarter, cie_cards, group[3], tr_quarter, when, first_quarter, threads, card_ends,
     )
     names = np.asarray([k.item() if hasattr(k, "item") else k for k in uniques] + [None], dtype=object)
     group_of_row = columns.pop("group")

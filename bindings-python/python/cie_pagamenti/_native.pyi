@@ -428,8 +428,9 @@ def reconcile_groups_columns(
     now: _MomentLike,
     first_quarter: Optional[Any] = None,
     threads: int = 0,
+    card_ends: Optional[Any] = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
-def key_groups(width: int, columns: List[Any], threads: int) -> Tuple[List[Any], Any, Any]: ...
+def key_groups(width: int, columns: List[Any], threads: int, first_as_runs: bool = False) -> Tuple[List[Any], Any, Any, Optional[Any]]: ...
 def allocate_columns(
     cards: Any,
     numbers: Union[List[Union[str, int]], Any],  # or an int64 numpy array

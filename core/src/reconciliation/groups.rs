@@ -173,6 +173,62 @@ impl<'a> GroupedInput<'a> {
             None => (Cow::Borrowed(card_epoch), None),
             Some(moments) => (Cow::Owned(moments), Some(card_group)),
         };
+        GroupedInput::with_card_ranges(epochs, ranges, gathered_from, order_group, orders, cieonline, transmitted)
+    }
+
+    /// [`GroupedInput::with_order_columns`] of cards that come in one run per group, given by
+    /// where each run ends: group `g`'s cards are `card_epoch[card_ends[g - 1]..card_ends[g]]`
+    /// (from 0 for group 0), and the groups from `card_ends.len()` to `groups` have none. For a
+    /// caller that found the runs already (the Python binding, numbering a partitioned file's
+    /// keys): no group column to write, nor to read again. The ends must not decrease and the
+    /// last must be the number of cards, so that no card is left out.
+    pub fn with_card_runs(
+        groups: usize,
+        card_ends: &[usize],
+        card_epoch: &'a [i64],
+        order_group: &[u32],
+        orders: OrderColumns,
+        cieonline: &[(u32, Quarter, u64)],
+        transmitted: &[(u32, Quarter)],
+    ) -> Result<GroupedInput<'a>, GroupError> {
+        if card_ends.len() > groups {
+            // The first card of the first group not below `groups`.
+            let row = groups.checked_sub(1).map_or(0, |g| card_ends[g]);
+            return Err(GroupError::Group {
+                what: "card",
+                row,
+                group: u32::try_from(groups).unwrap_or(u32::MAX),
+                groups,
+            });
+        }
+        let ordered = card_ends.windows(2).all(|w| w[0] <= w[1]);
+        if !ordered || card_ends.last().copied().unwrap_or(0) != card_epoch.len() {
+            return Err(GroupError::Lengths("card_ends, card_epoch"));
+        }
+        let mut ranges = vec![0..0; groups];
+        let starts = std::iter::once(0).chain(card_ends.iter().copied());
+        for (range, (start, &end)) in ranges.iter_mut().zip(starts.zip(card_ends)) {
+            *range = start..end;
+        }
+        let epochs = Cow::Borrowed(card_epoch);
+        GroupedInput::with_card_ranges(epochs, ranges, None, order_group, orders, cieonline, transmitted)
+    }
+
+    /// The input of cards already split by group (each group's range of `epochs`; the caller's
+    /// group column when they were gathered), the orders and the rest split here.
+    fn with_card_ranges(
+        epochs: Cow<'a, [i64]>,
+        ranges: Vec<Range<usize>>,
+        gathered_from: Option<&'a [u32]>,
+        order_group: &[u32],
+        orders: OrderColumns,
+        cieonline: &[(u32, Quarter, u64)],
+        transmitted: &[(u32, Quarter)],
+    ) -> Result<GroupedInput<'a>, GroupError> {
+        if order_group.len() != orders.len() {
+            return Err(GroupError::Lengths("order_group, orders"));
+        }
+        let groups = ranges.len();
         let (order_ranges, gathered) = split("order", order_group, groups, |row| row)?;
         let orders = match gathered {
             None => orders,

@@ -80,6 +80,15 @@ proptest! {
         let columns: OrderColumns = orders.iter().map(|o| &o.1).collect();
         let from_columns = GroupedInput::with_order_columns(4, &groups, &epochs, &order_group, columns, &counts, &transmitted).unwrap();
         prop_assert_eq!(&reconcile_groups(&from_columns, Lifespan::default(), now, &schedule), &all);
+        // Cards in runs given by where each group's run ends (the groups after the last with
+        // cards given no end): the same input.
+        if sorted {
+            let last = groups.last().map_or(0, |&g| g as usize + 1);
+            let ends: Vec<usize> = (0..last).map(|g| groups.iter().filter(|&&x| (x as usize) <= g).count()).collect();
+            let columns: OrderColumns = orders.iter().map(|o| &o.1).collect();
+            let from_runs = GroupedInput::with_card_runs(4, &ends, &epochs, &order_group, columns, &counts, &transmitted).unwrap();
+            prop_assert_eq!(&reconcile_groups(&from_runs, Lifespan::default(), now, &schedule), &all);
+        }
         // Handed over one at a time, share after share: the same results, in group order.
         let mut handed = Vec::new();
         for range in input.share_ranges(3) {
@@ -251,4 +260,21 @@ fn a_bad_card_spoils_only_its_group() {
         GroupedInput::new(1, &[0, 3], &[0, 0], Vec::new(), &[], &[]),
         Err(GroupError::Group { row: 1, group: 3, .. })
     ));
+}
+
+#[test]
+fn runs_that_would_leave_cards_out_are_refused() {
+    let epochs = [1_704_067_200i64; 5];
+    let runs = |ends: &[usize], groups: usize| {
+        GroupedInput::with_card_runs(groups, ends, &epochs, &[], OrderColumns::default(), &[], &[]).map(|i| i.len())
+    };
+    assert_eq!(runs(&[2, 5], 3), Ok(3));
+    assert_eq!(runs(&[0, 5], 2), Ok(2));
+    // Ending before the last card, past it, or going back: cards left out or counted twice.
+    assert_eq!(runs(&[2, 4], 3), Err(GroupError::Lengths("card_ends, card_epoch")));
+    assert_eq!(runs(&[2, 6], 3), Err(GroupError::Lengths("card_ends, card_epoch")));
+    assert_eq!(runs(&[3, 2, 5], 3), Err(GroupError::Lengths("card_ends, card_epoch")));
+    assert_eq!(runs(&[], 3), Err(GroupError::Lengths("card_ends, card_epoch")));
+    // More runs than groups: the first card of the group not below them.
+    assert_eq!(runs(&[1, 2, 5], 2), Err(GroupError::Group { what: "card", row: 2, group: 2, groups: 2 }));
 }
