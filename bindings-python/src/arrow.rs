@@ -36,6 +36,9 @@ enum Kind {
     /// Group keys (text): `(codes, names)`, codes `uint32` numbering the names in order of
     /// first appearance, so that millions of keys never become Python strings.
     Key,
+    /// Group keys as [`Kind::Key`], and the ends of their runs when each key's rows are one run
+    /// (the codes then empty): `(codes, names, ends or None)`. The national job's cards.
+    KeyRuns,
 }
 
 impl Kind {
@@ -46,6 +49,7 @@ impl Kind {
             "int" => Ok(Kind::Int),
             "text" => Ok(Kind::Text),
             "key" => Ok(Kind::Key),
+            "key-runs" => Ok(Kind::KeyRuns),
             other => Err(coded(ErrorCode::InputFormat, &format!("unknown column kind {other:?}"))),
         }
     }
@@ -220,7 +224,7 @@ fn read_chunks<'py>(
             };
             numpy_of(py, values)
         }
-        Kind::Key => {
+        Kind::Key | Kind::KeyRuns => {
             // Numbered on the text's bytes, by first appearance, chunk after chunk; files come
             // sorted or partitioned by municipality, and each run is read whole (see `keys`).
             let texts = chunks
@@ -232,10 +236,16 @@ fn read_chunks<'py>(
                 .collect::<PyResult<Vec<_>>>()?;
             let parts: Vec<_> = texts.iter().map(AsArray::as_string::<i32>).collect();
             let bytes: Vec<(&[i32], &[u8])> = parts.iter().map(|t| (&t.offsets()[..], t.values().as_slice())).collect();
-            let (codes, first) = py.detach(|| crate::keys::number_text(&bytes, threads));
+            let as_runs = matches!(kind, Kind::KeyRuns);
+            let (codes, first, ends) = py.detach(|| crate::keys::number_text(&bytes, threads, as_runs));
             let names: Vec<&str> = first.iter().map(|&(chunk, row)| parts[chunk].value(row)).collect();
             let codes = PyArray1::from_vec(py, codes).into_any();
-            Ok((codes, PyList::new(py, names)?).into_pyobject(py)?.into_any())
+            let names = PyList::new(py, names)?;
+            if !as_runs {
+                return Ok((codes, names).into_pyobject(py)?.into_any());
+            }
+            let ends = ends.map(|e| PyArray1::from_vec(py, e.into_iter().map(|end| end as u64).collect::<Vec<u64>>()));
+            Ok((codes, names, ends).into_pyobject(py)?.into_any())
         }
         Kind::Text => {
             let array = joined(chunks, column, data_type)?;

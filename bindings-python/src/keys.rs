@@ -61,8 +61,9 @@ type Numbered = (Vec<Vec<u32>>, Vec<(usize, usize)>, Option<Vec<usize>>);
 /// row `i`'s key in column `c`, `runs[c]` the runs of column `c` in order (rows of one key).
 /// Returns each column's numbers (with `joined`, all the columns' in one list, column after
 /// column) and each group's first (column, row). With `first_as_runs`, when the first column
-/// holds each group in one run (a file partitioned by the key), its numbers are not written:
-/// the ends of its groups' runs are returned instead (group `g`'s rows end at `ends[g]`).
+/// (with `joined`, the one column the chunks make) holds each group in one run (a file
+/// partitioned by the key), its numbers are not written: the ends of its groups' runs are
+/// returned instead (group `g`'s rows end at `ends[g]`).
 fn number<'k>(
     rows: &[usize],
     key: impl Fn(usize, usize) -> &'k [u8],
@@ -77,48 +78,53 @@ fn number<'k>(
     let mut first = Vec::new();
     // One list per column, or one for all of them (`joined`: the chunks of one column).
     let mut out: Vec<Vec<u32>> = if joined {
-        vec![Vec::with_capacity(rows.iter().sum())]
+        vec![Vec::with_capacity(if first_as_runs { 0 } else { rows.iter().sum() })]
     } else {
         // The first column's room taken only if its numbers are written.
         rows.iter().enumerate().map(|(c, &n)| Vec::with_capacity(if c == 0 && first_as_runs { 0 } else { n })).collect()
     };
-    let mut ends = None;
-    for c in 0..rows.len() {
+    // The runs of the column asked for as runs: each one's group and end (from its first row).
+    let as_runs = |c: usize| first_as_runs && (joined || c == 0);
+    let mut groups_of_runs = Vec::new();
+    let mut offset = 0;
+    for (c, &column_rows) in rows.iter().enumerate() {
         let Some(numbers) = out.get_mut(if joined { 0 } else { c }) else { continue };
         let base = numbers.len();
-        let mut groups_of_runs = Vec::new();
         for &(start, end) in runs.get(c).map_or(&[][..], Vec::as_slice) {
             let next = first.len() as u32;
             let group = *index.entry(key(c, start)).or_insert_with(|| {
                 first.push((c, start));
                 next
             });
-            if c == 0 && first_as_runs {
-                groups_of_runs.push((group, end));
+            if as_runs(c) {
+                groups_of_runs.push((group, offset + end));
             } else {
                 numbers.resize(base + end, group);
             }
         }
-        if c == 0 && first_as_runs {
-            // Numbered by first appearance, the groups of the runs never go back exactly when
-            // each group's rows are one run (a run cut where a thread's part ends continues
-            // with the same group).
-            if groups_of_runs.windows(2).all(|w| w[0].0 <= w[1].0) {
-                let mut own = Vec::with_capacity(first.len());
-                for &(group, end) in &groups_of_runs {
-                    own.truncate(group as usize);
-                    own.push(end);
-                }
-                ends = Some(own);
-            } else {
-                numbers.reserve(rows[0]);
-                for &(group, end) in &groups_of_runs {
-                    numbers.resize(base + end, group);
-                }
-            }
+        offset += column_rows;
+    }
+    if !first_as_runs {
+        return (out, first, None);
+    }
+    // Numbered by first appearance, the groups of the runs never go back exactly when each
+    // group's rows are one run (a run cut where a thread's part or a chunk ends continues with
+    // the same group).
+    if groups_of_runs.windows(2).all(|w| w[0].0 <= w[1].0) {
+        let mut ends = Vec::new();
+        for &(group, end) in &groups_of_runs {
+            ends.truncate(group as usize);
+            ends.push(end);
+        }
+        return (out, first, Some(ends));
+    }
+    if let Some(numbers) = out.get_mut(0) {
+        numbers.reserve(if joined { rows.iter().sum() } else { rows[0] });
+        for &(group, end) in &groups_of_runs {
+            numbers.resize(end, group);
         }
     }
-    (out, first, ends)
+    (out, first, None)
 }
 
 /// Rows of a column from which its runs are found on several threads.
@@ -153,10 +159,15 @@ pub(crate) fn number_fixed(width: usize, columns: &[&[u8]], threads: usize, firs
     number(&rows, key, &column_runs, false, first_as_runs)
 }
 
+/// One text column's group numbers, each group's first (chunk, row), and the ends of its runs
+/// when they stand for its numbers.
+type NumberedText = (Vec<u32>, Vec<(usize, usize)>, Option<Vec<usize>>);
+
 /// Group numbers of one text column given in chunks, each as Arrow's offsets (one more than
 /// its rows) and values: the numbers of all the rows, and each group's first (chunk, row). A
-/// long chunk's runs are found on `threads` threads.
-pub(crate) fn number_text(chunks: &[(&[i32], &[u8])], threads: usize) -> (Vec<u32>, Vec<(usize, usize)>) {
+/// long chunk's runs are found on `threads` threads. With `as_runs`, a column whose groups come
+/// one run each gives the ends of the runs (across the chunks) instead of the numbers.
+pub(crate) fn number_text(chunks: &[(&[i32], &[u8])], threads: usize, as_runs: bool) -> NumberedText {
     let rows: Vec<usize> = chunks.iter().map(|(offsets, _)| offsets.len().saturating_sub(1)).collect();
     let at = |c: usize, i: usize| chunks[c].0[i].max(0) as usize;
     let key = |c: usize, i: usize| chunks[c].1.get(at(c, i)..at(c, i + 1)).unwrap_or_default();
@@ -176,8 +187,8 @@ pub(crate) fn number_text(chunks: &[(&[i32], &[u8])], threads: usize) -> (Vec<u3
     };
     let chunk_runs: Vec<Vec<(usize, usize)>> =
         (0..chunks.len()).map(|c| runs_on_threads(rows[c], threads, &|start, to| run(c, start, to))).collect();
-    let (numbers, first, _) = number(&rows, key, &chunk_runs, true, false);
-    (numbers.into_iter().next().unwrap_or_default(), first)
+    let (numbers, first, ends) = number(&rows, key, &chunk_runs, true, as_runs);
+    (numbers.into_iter().next().unwrap_or_default(), first, ends)
 }
 
 /// Each key column's group numbers, each group's first column and row (two arrays: no Python

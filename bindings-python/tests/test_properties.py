@@ -201,6 +201,17 @@ def test_arrow_keys_are_numbered_as_by_a_dict(keys: list, runs: bool, offset: in
     assert names == expected_names
     assert codes.tolist() == expected[0]
     assert columns["t"].tolist() == list(range(len(keys)))
+    # Asked for runs (the national job's cards): given, across the chunks, exactly when each
+    # key's rows are one run, and then standing for the same numbers.
+    run_codes, run_names, ends = _native.arrow_columns(table, [("m", "key-runs")])["m"]
+    one_run_each = all(keys.index(k) + keys.count(k) - 1 == len(keys) - 1 - keys[::-1].index(k) for k in set(keys))
+    assert run_names == names and (ends is not None) == one_run_each
+    if ends is None:
+        assert run_codes.tolist() == expected[0]
+    else:
+        assert len(run_codes) == 0
+        starts = [0, *ends.tolist()[:-1]]
+        assert [g for g, (a, b) in enumerate(zip(starts, ends.tolist())) for _ in range(b - a)] == expected[0]
 
 
 def np_array(values: list):  # type: ignore[no-untyped-def]

@@ -636,15 +636,17 @@ def reconcile_groups(
     if threads < 0:
         raise _native.coded_error("INPUT_FORMAT", "threads: a whole number, 0 (one per core) or more")
     when = now if now is not None else datetime.now(timezone.utc)
-    cards = _arrow_columns(cards, {by: "key", "signed_at": "seconds"}, threads)
+    # The cards' keys also as runs when each municipality's cards are one (a partitioned file).
+    cards = _arrow_columns(cards, {by: "key-runs", "signed_at": "seconds"}, threads)
     orders = _arrow_columns(orders, {by: "key", **_ORDER_KINDS})
     cieonline = _arrow_columns(cieonline, {by: "key", "quarter": "text", "cards": "int"})
     transmitted = _arrow_columns(transmitted, {by: "key", "quarter": "text"})
     # Arrow keys arrive as (codes, names): the cards' millions of keys stay integers, and the
     # other tables' keys are numbered in the same space.
     key_names: Optional[List[Any]] = None
+    arrow_card_ends: Any = None  # where each group's run of cards ends, the codes then empty
     if isinstance(cards, dict) and isinstance(cards.get(by), tuple):
-        codes, key_names = cards[by]
+        codes, key_names, arrow_card_ends = cards[by]
         cards = {**cards, by: codes}
         index = {name: i for i, name in enumerate(key_names)}
 
@@ -689,7 +691,7 @@ def reconcile_groups(
 
     try:
         keys = [key_column(t) if t is not None else None for t in (cards, orders, cieonline, transmitted)]
-        card_ends: Any = None  # or where each group's run of cards ends, the cards then not numbered
+        card_ends: Any = arrow_card_ends  # or where each group's run of cards ends, the cards then not numbered
         if key_names is not None:
             # Already numbered: densely, by first appearance in the cards, then the others.
             uniques: List[Any] = key_names
