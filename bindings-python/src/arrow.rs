@@ -244,7 +244,7 @@ fn read_chunks<'py>(
             if !as_runs {
                 return Ok((codes, names).into_pyobject(py)?.into_any());
             }
-            let ends = ends.map(|e| PyArray1::from_vec(py, e.into_iter().map(|end| end as u64).collect::<Vec<u64>>()));
+            let ends = ends.map(|e| crate::keys::ends_array(py, e));
             Ok((codes, names, ends).into_pyobject(py)?.into_any())
         }
         Kind::Text => {

@@ -220,9 +220,14 @@ fn nones(py: Python<'_>, rows: usize) -> PyResult<Bound<'_, PyAny>> {
     Ok(PyList::new(py, [py.None()])?.as_sequence().repeat(rows)?.into_any())
 }
 
-/// An optional column as a list, `None` where missing. A column with no value at all (most of
-/// them in a national job: no CIEonline count, no state, no top-up) is made by [`nones`]
-/// rather than value by value.
+/// The rows of an optional column when no part has a value in it (most of them in a national
+/// job: no CIEonline count, no state, no top-up); `None` when one has.
+fn rows_without_value<T>(parts: &[RowColumns], column: impl Fn(&RowColumns) -> &Vec<Option<T>>) -> Option<usize> {
+    parts.iter().all(|p| column(p).iter().all(Option::is_none)).then(|| parts.iter().map(|p| column(p).len()).sum())
+}
+
+/// An optional column as a list, `None` where missing; one without any value made by
+/// [`nones`] rather than value by value.
 fn optional_list<'py, T>(
     py: Python<'py>,
     parts: &[RowColumns],
@@ -231,10 +236,10 @@ fn optional_list<'py, T>(
 where
     T: Clone + IntoPyObject<'py>,
 {
-    if parts.iter().all(|p| column(p).iter().all(Option::is_none)) {
-        return nones(py, parts.iter().map(|p| column(p).len()).sum());
+    match rows_without_value(parts, &column) {
+        Some(rows) => nones(py, rows),
+        None => Ok(joined(parts, column).into_pyobject(py)?.into_any()),
     }
-    Ok(joined(parts, column).into_pyobject(py)?.into_any())
 }
 
 /// Python strings of the few distinct quarters and states, each made once and shared by the
@@ -315,10 +320,16 @@ fn tuples<'py>(py: Python<'py>, parts: &[RowColumns]) -> PyResult<Tuples<'py>> {
     let _paused = GcPause::new(py);
     let mut shared = Shared { py, quarters: Vec::new(), last: 0, states: Vec::new() };
     let quarter: Vec<_> = parts.iter().flat_map(|p| &p.quarter).map(|q| shared.quarter(*q)).collect();
-    let rows = parts.iter().map(|p| p.state.len()).sum();
-    let stateless = parts.iter().all(|p| p.state.iter().all(Option::is_none));
-    let state: Vec<_> =
-        if stateless { Vec::new() } else { parts.iter().flat_map(|p| &p.state).map(|s| shared.state(*s)).collect() };
+    let state = match rows_without_value(parts, |p| &p.state) {
+        Some(rows) => nones(py, rows)?,
+        None => parts
+            .iter()
+            .flat_map(|p| &p.state)
+            .map(|s| shared.state(*s))
+            .collect::<Vec<_>>()
+            .into_pyobject(py)?
+            .into_any(),
+    };
     let columns = PyDict::new(py);
     columns.set_item("group", PyArray1::from_vec(py, joined(parts, |p| &p.group)))?;
     columns.set_item("quarter", PyList::new(py, quarter)?)?;
@@ -329,7 +340,7 @@ fn tuples<'py>(py: Python<'py>, parts: &[RowColumns]) -> PyResult<Tuples<'py>> {
     columns.set_item("cieonline_cards", optional_list(py, parts, |p| &p.cieonline)?)?;
     columns.set_item("discrepancy", optional_list(py, parts, |p| &p.discrepancy)?)?;
     columns.set_item("mismatch", optional_list(py, parts, |p| &p.mismatch)?)?;
-    columns.set_item("state", if stateless { nones(py, rows)? } else { state.into_pyobject(py)?.into_any() })?;
+    columns.set_item("state", state)?;
     columns.set_item("zero_quarter", PyArray1::from_vec(py, joined(parts, |p| &p.zero)))?;
     let summaries = PyDict::new(py);
     let s = || parts.iter().flat_map(|p| &p.summaries);

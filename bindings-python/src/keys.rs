@@ -76,15 +76,16 @@ fn number<'k>(
     let runs_given: usize = runs.iter().map(Vec::len).sum();
     let mut index: HashMap<&[u8], u32> = HashMap::with_capacity(runs_given.min(1 << 16));
     let mut first = Vec::new();
+    // The column asked for as runs: the first (with `joined`, every chunk of the one column).
+    let as_runs = |c: usize| first_as_runs && (joined || c == 0);
     // One list per column, or one for all of them (`joined`: the chunks of one column).
     let mut out: Vec<Vec<u32>> = if joined {
-        vec![Vec::with_capacity(if first_as_runs { 0 } else { rows.iter().sum() })]
+        vec![Vec::with_capacity(if as_runs(0) { 0 } else { rows.iter().sum() })]
     } else {
-        // The first column's room taken only if its numbers are written.
-        rows.iter().enumerate().map(|(c, &n)| Vec::with_capacity(if c == 0 && first_as_runs { 0 } else { n })).collect()
+        // A column's room taken only if its numbers are written.
+        rows.iter().enumerate().map(|(c, &n)| Vec::with_capacity(if as_runs(c) { 0 } else { n })).collect()
     };
     // The runs of the column asked for as runs: each one's group and end (from its first row).
-    let as_runs = |c: usize| first_as_runs && (joined || c == 0);
     let mut groups_of_runs = Vec::new();
     let mut offset = 0;
     for (c, &column_rows) in rows.iter().enumerate() {
@@ -238,6 +239,11 @@ pub(crate) fn key_groups<'py>(
         numbers.into_iter().map(|n| PyArray1::from_vec(py, n)).collect(),
         PyArray1::from_vec(py, first_column),
         PyArray1::from_vec(py, first_row),
-        ends.map(|e| PyArray1::from_vec(py, e.into_iter().map(|end| end as u64).collect())),
+        ends.map(|e| ends_array(py, e)),
     ))
+}
+
+/// The ends of a column's runs as a `uint64` array.
+pub(crate) fn ends_array(py: Python<'_>, ends: Vec<usize>) -> Bound<'_, PyArray1<u64>> {
+    PyArray1::from_vec(py, ends.into_iter().map(|end| end as u64).collect())
 }

@@ -644,9 +644,9 @@ def reconcile_groups(
     # Arrow keys arrive as (codes, names): the cards' millions of keys stay integers, and the
     # other tables' keys are numbered in the same space.
     key_names: Optional[List[Any]] = None
-    arrow_card_ends: Any = None  # where each group's run of cards ends, the codes then empty
+    card_ends: Any = None  # or where each group's run of cards ends, the cards then not numbered
     if isinstance(cards, dict) and isinstance(cards.get(by), tuple):
-        codes, key_names, arrow_card_ends = cards[by]
+        codes, key_names, card_ends = cards[by]
         cards = {**cards, by: codes}
         index = {name: i for i, name in enumerate(key_names)}
 
@@ -691,7 +691,6 @@ def reconcile_groups(
 
     try:
         keys = [key_column(t) if t is not None else None for t in (cards, orders, cieonline, transmitted)]
-        card_ends: Any = arrow_card_ends  # or where each group's run of cards ends, the cards then not numbered
         if key_names is not None:
             # Already numbered: densely, by first appearance in the cards, then the others.
             uniques: List[Any] = key_names

@@ -164,9 +164,6 @@ impl<'a> GroupedInput<'a> {
         if card_group.len() != card_epoch.len() {
             return Err(GroupError::Lengths("card_group, card_epoch"));
         }
-        if order_group.len() != orders.len() {
-            return Err(GroupError::Lengths("order_group, orders"));
-        }
         // The moments gathered by group (a copy) unless they come in runs of one group.
         let (ranges, gathered) = split("card", card_group, groups, |row| card_epoch[row])?;
         let (epochs, gathered_from) = match gathered {
@@ -205,17 +202,23 @@ impl<'a> GroupedInput<'a> {
         if !ordered || card_ends.last().copied().unwrap_or(0) != card_epoch.len() {
             return Err(GroupError::Lengths("card_ends, card_epoch"));
         }
-        let mut ranges = vec![0..0; groups];
         let starts = std::iter::once(0).chain(card_ends.iter().copied());
-        for (range, (start, &end)) in ranges.iter_mut().zip(starts.zip(card_ends)) {
-            *range = start..end;
-        }
-        let epochs = Cow::Borrowed(card_epoch);
-        GroupedInput::with_card_ranges(epochs, ranges, None, order_group, orders, cieonline, transmitted)
+        let mut ranges: Vec<Range<usize>> = starts.zip(card_ends).map(|(start, &end)| start..end).collect();
+        ranges.resize(groups, 0..0);
+        GroupedInput::with_card_ranges(
+            Cow::Borrowed(card_epoch),
+            ranges,
+            None,
+            order_group,
+            orders,
+            cieonline,
+            transmitted,
+        )
     }
 
     /// The input of cards already split by group (each group's range of `epochs`; the caller's
-    /// group column when they were gathered), the orders and the rest split here.
+    /// group column when they were gathered), the orders (checked as long as their group
+    /// column) and the rest split here.
     fn with_card_ranges(
         epochs: Cow<'a, [i64]>,
         ranges: Vec<Range<usize>>,
