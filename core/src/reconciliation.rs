@@ -326,10 +326,14 @@ fn completeness(
     transmitted: &dyn Fn(&Quarter) -> bool,
 ) -> (Vec<Quarter>, Option<Quarter>, Vec<i32>) {
     let in_life = |q: Quarter| q >= first && lifespan.last.is_none_or(|l| q <= l);
-    let missing_quarters: Vec<Quarter> = match end {
-        Some(end) => first.through(end).filter(|q| !transmitted(q)).collect(),
-        None => Vec::new(),
-    };
+    // Room for every quarter up to `end` (a filter's length is not known ahead): one
+    // allocation rather than one per doubling.
+    let mut missing_quarters: Vec<Quarter> = Vec::new();
+    if let Some(end) = end {
+        let quarters = first.through(end);
+        missing_quarters.reserve_exact(quarters.size_hint().0);
+        missing_quarters.extend(quarters.filter(|q| !transmitted(q)));
+    }
     let next_to_transmit = {
         let mut q = Some(first);
         while let Some(c) = q.filter(|c| transmitted(c)) {

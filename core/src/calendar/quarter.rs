@@ -156,7 +156,10 @@ impl Quarter {
     /// The quarters from `self` to `last`, both included.
     pub fn through(self, last: Quarter) -> impl Iterator<Item = Quarter> {
         let (a, b) = (self.index(), last.index());
-        (a..=b).filter_map(Quarter::from_index)
+        // infallible: every index between two quarters' is a quarter's. A mapped range knows
+        // its length: collecting the quarters allocates once (a national job collects some for
+        // every municipality).
+        (a..=b).map(move |i| Quarter::from_index(i).unwrap_or(self))
     }
 }
 
@@ -233,6 +236,25 @@ mod tests {
             if let Some(next) = q.next() {
                 prop_assert_eq!(next.previous(), Some(q));
                 prop_assert_eq!(next.first_day().pred_opt(), Some(q.last_day()));
+            }
+        }
+
+        /// The quarters from one to another: each the next of the one before, from the first to
+        /// the last, none when the last is before the first; their number known ahead.
+        #[test]
+        fn through_walks_every_quarter_between(a in 0usize..32_400, b in 0usize..32_400) {
+            let (first, last) = (Quarter::from_index(a).unwrap(), Quarter::from_index(b).unwrap());
+            let walk = first.through(last);
+            let expected = (b + 1).saturating_sub(a);
+            prop_assert_eq!(walk.size_hint(), (expected, Some(expected)));
+            let quarters: Vec<Quarter> = walk.collect();
+            prop_assert_eq!(quarters.len(), expected);
+            if expected > 0 {
+                prop_assert_eq!(quarters.first(), Some(&first));
+                prop_assert_eq!(quarters.last(), Some(&last));
+            }
+            for pair in quarters.windows(2) {
+                prop_assert_eq!(pair[0].next(), Some(pair[1]));
             }
         }
     }
