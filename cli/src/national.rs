@@ -3,7 +3,7 @@
 //! shared among the machine's cores), one CSV row per municipality and quarter and one summary
 //! row per municipality.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use cie_pagamenti::reconciliation::{GroupResult, GroupedInput, Lifespan, QuarterRow};
@@ -58,23 +58,62 @@ impl NationalArgs {
     }
 }
 
-/// The key of a row, or a finding when the file has none.
-fn key(file: &str, line: u64, municipality: Option<&String>, missing: &mut Vec<(String, Finding)>) -> Option<String> {
-    if municipality.is_none() {
-        missing.push((
-            file.to_owned(),
-            Finding {
-                line,
-                column: Some("municipality"),
-                code: cie_pagamenti::ErrorCode::ColumnMissing,
-                severity: Severity::Error,
-                message_it: "Manca il Comune della riga (colonna «Comune» o «Codice ISTAT»)".to_owned(),
-                message_en: "The row's municipality is missing (column «Comune» or «Codice ISTAT»)".to_owned(),
-                fields: BTreeMap::new(),
-            },
-        ));
+/// The finding of a row without a municipality.
+fn missing_municipality(file: &str, line: u64) -> (String, Finding) {
+    (
+        file.to_owned(),
+        Finding {
+            line,
+            column: Some("municipality"),
+            code: cie_pagamenti::ErrorCode::ColumnMissing,
+            severity: Severity::Error,
+            message_it: "Manca il Comune della riga (colonna «Comune» o «Codice ISTAT»)".to_owned(),
+            message_en: "The row's municipality is missing (column «Comune» or «Codice ISTAT»)".to_owned(),
+            fields: BTreeMap::new(),
+        },
+    )
+}
+
+/// The municipalities of the rows, numbered as they first appear; each name is kept once (a
+/// national file has millions of cards and a few thousand municipalities). Consecutive rows of
+/// one municipality (a file sorted or partitioned by it) are numbered without a lookup.
+#[derive(Default)]
+struct Municipalities {
+    numbers: HashMap<String, u32>,
+    names: Vec<String>,
+    last: Option<u32>,
+}
+
+impl Municipalities {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(n) = self.last.filter(|&n| self.names[n as usize] == name) {
+            return n;
+        }
+        let n = if let Some(&n) = self.numbers.get(name) {
+            n
+        } else {
+            let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+            self.numbers.insert(name.to_owned(), n);
+            self.names.push(name.to_owned());
+            n
+        };
+        self.last = Some(n);
+        n
     }
-    municipality.cloned()
+
+    /// The names in code order, and each number's rank in it (the output is sorted by
+    /// municipality).
+    fn in_code_order(self) -> (Vec<String>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..u32::try_from(self.names.len()).unwrap_or(u32::MAX)).collect();
+        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &n) in order.iter().enumerate() {
+            rank[n as usize] = u32::try_from(r).unwrap_or(u32::MAX);
+        }
+        let mut names = self.names;
+        let sorted = order.iter().map(|&n| std::mem::take(&mut names[n as usize])).collect();
+        (sorted, rank)
+    }
 }
 
 fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>], out: &Out) -> Result<(), Failure> {
@@ -104,40 +143,40 @@ pub(crate) fn run(out: &Out, args: &Job<'_>) -> Result<Status, Failure> {
     };
     let cieonline_file = args.cieonline.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     // The municipalities, numbered in code order; rows without one are findings.
-    let mut missing = Vec::new();
     let (cards_file, orders_file) = (args.cards.display().to_string(), args.orders.display().to_string());
-    let card_keys: Vec<Option<String>> =
-        cards.iter().map(|c| key(&cards_file, c.line, c.value.municipality.as_ref(), &mut missing)).collect();
-    let order_keys: Vec<Option<String>> =
-        orders.iter().map(|o| key(&orders_file, o.line, o.value.municipality.as_ref(), &mut missing)).collect();
-    for c in &counts {
-        key(&cieonline_file, c.line, c.value.municipality.as_ref(), &mut missing);
-    }
-    findings.extend(missing);
+    let unnamed =
+        |file: &str, line: u64, name: Option<&String>| name.is_none().then(|| missing_municipality(file, line));
+    findings.extend(cards.iter().filter_map(|c| unnamed(&cards_file, c.line, c.value.municipality.as_ref())));
+    findings.extend(orders.iter().filter_map(|o| unnamed(&orders_file, o.line, o.value.municipality.as_ref())));
+    findings.extend(counts.iter().filter_map(|c| unnamed(&cieonline_file, c.line, c.value.municipality.as_ref())));
     if findings.iter().any(|(_, f)| f.severity == Severity::Error) {
         return Err(Failure::Input(findings));
     }
-    let mut index: BTreeMap<String, u32> = BTreeMap::new();
-    for k in
-        card_keys.iter().chain(&order_keys).flatten().chain(counts.iter().filter_map(|c| c.value.municipality.as_ref()))
-    {
-        let next = u32::try_from(index.len()).unwrap_or(u32::MAX);
-        index.entry(k.clone()).or_insert(next);
+    // The cards become two columns as they are read off (their text freed on the way).
+    let mut numbers = Municipalities::default();
+    let (mut card_group, mut epochs) = (Vec::with_capacity(cards.len()), Vec::with_capacity(cards.len()));
+    for c in cards {
+        card_group.push(numbers.number(c.value.municipality.as_deref().unwrap_or_default()));
+        epochs.push(c.value.signed_at.epoch());
     }
-    // Numbers in code order (the output is sorted by municipality).
-    for (n, v) in index.values_mut().enumerate() {
-        *v = u32::try_from(n).unwrap_or(u32::MAX);
+    let mut order_group: Vec<u32> =
+        orders.iter().map(|o| numbers.number(o.value.municipality.as_deref().unwrap_or_default())).collect();
+    let mut cie: Vec<(u32, Quarter, u64)> = counts
+        .iter()
+        .map(|c| (numbers.number(c.value.municipality.as_deref().unwrap_or_default()), c.value.quarter, c.value.cards))
+        .collect();
+    let (names, rank) = numbers.in_code_order();
+    let ranked = |n: &mut u32| *n = rank.get(*n as usize).copied().unwrap_or(*n);
+    card_group.iter_mut().for_each(ranked);
+    order_group.iter_mut().for_each(ranked);
+    for (n, _, _) in &mut cie {
+        ranked(n);
     }
-    let group = |k: &Option<String>| k.as_ref().and_then(|k| index.get(k)).copied().unwrap_or(0);
-    let card_group: Vec<u32> = card_keys.iter().map(group).collect();
-    let epochs: Vec<i64> = cards.iter().map(|c| c.value.signed_at.epoch()).collect();
-    let grouped = orders.into_iter().zip(&order_keys).map(|(o, k)| (group(k), o.value.order)).collect();
-    let cie: Vec<(u32, Quarter, u64)> =
-        counts.iter().map(|c| (group(&c.value.municipality), c.value.quarter, c.value.cards)).collect();
-    let input = GroupedInput::new(index.len(), &card_group, &epochs, grouped, &cie, &[])
+    let grouped = order_group.into_iter().zip(orders).map(|(g, o)| (g, o.value.order)).collect();
+    let input = GroupedInput::new(names.len(), &card_group, &epochs, grouped, &cie, &[])
         .map_err(|e| Failure::Rule(Box::new(e)))?;
     let results = reconcile_all(&input, now);
-    let summary_path = write_outputs(args.out, &index, &results, out)?;
+    let summary_path = write_outputs(args.out, &names, &results, out)?;
     let rows_written: usize = results.iter().map(|r| r.rows.len()).sum();
     let with_discrepancies = results.iter().filter(|r| r.summary.discrepancies > 0).count();
     let with_errors = results.iter().filter(|r| r.summary.error.is_some()).count();
@@ -276,13 +315,7 @@ impl Sheet {
 
 /// Writes the quarter rows to `out_path` and the summaries beside it (`<name>-riepilogo.<ext>`,
 /// same format); returns the summaries' path.
-fn write_outputs(
-    out_path: &Path,
-    index: &BTreeMap<String, u32>,
-    results: &[GroupResult],
-    out: &Out,
-) -> Result<PathBuf, Failure> {
-    let names: Vec<&String> = index.keys().collect();
+fn write_outputs(out_path: &Path, names: &[String], results: &[GroupResult], out: &Out) -> Result<PathBuf, Failure> {
     let name_of = |g: u32| names.get(g as usize).map_or(String::new(), |n| (*n).clone());
     let quarters: Vec<(u32, &QuarterRow)> =
         results.iter().flat_map(|r| r.rows.iter().map(move |q| (r.summary.group, q))).collect();

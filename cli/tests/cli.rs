@@ -676,6 +676,67 @@ fn national_reconciles_each_municipality_as_if_alone() {
     let _ = std::fs::remove_file(&out);
 }
 
+/// The national job does not depend on the order of the rows: cards of the municipalities
+/// interleaved and the later code first, orders of the later code first, give the same files
+/// (rows by code, each municipality reconciled alone).
+#[test]
+fn national_rows_in_any_order_give_the_same_files() {
+    let dir = std::env::temp_dir().join(format!("cie-national-order-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lines = |name: &str| -> (String, Vec<String>) {
+        let path = format!("{}/../examples/national/{name}.csv", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines = text.lines().map(str::to_owned);
+        (lines.next().unwrap(), lines.collect())
+    };
+    // Cards: the two municipalities alternating, 099002's first, each in reverse.
+    let (header, cards) = lines("carte");
+    let (mut first, mut second): (Vec<String>, Vec<String>) = cards.into_iter().partition(|l| l.starts_with("099002"));
+    first.reverse();
+    second.reverse();
+    assert!(!first.is_empty() && !second.is_empty());
+    let mut mixed = vec![header];
+    let (mut a, mut b) = (first.into_iter(), second.into_iter());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => break,
+            (x, y) => mixed.extend(x.into_iter().chain(y)),
+        }
+    }
+    std::fs::write(dir.join("carte.csv"), mixed.join("\n") + "\n").unwrap();
+    let (header, orders) = lines("mandati");
+    let (later, earlier): (Vec<String>, Vec<String>) = orders.into_iter().partition(|l| l.starts_with("099002"));
+    let orders = std::iter::once(header).chain(later).chain(earlier).collect::<Vec<_>>();
+    std::fs::write(dir.join("mandati.csv"), orders.join("\n") + "\n").unwrap();
+    let job = |cards: &str, orders: &str, out: &std::path::Path| {
+        let o = run(
+            &[
+                "national",
+                "--cards",
+                cards,
+                "--orders",
+                orders,
+                "--cieonline",
+                "examples/national/cieonline.csv",
+                "--now",
+                "2024-11-15T12:00:00",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    job("examples/national/carte.csv", "examples/national/mandati.csv", &dir.join("as-given.csv"));
+    let (cards, orders) = (dir.join("carte.csv"), dir.join("mandati.csv"));
+    job(cards.to_str().unwrap(), orders.to_str().unwrap(), &dir.join("mixed.csv"));
+    let given = csv_rows(&dir.join("as-given.csv"));
+    assert!(given.iter().skip(1).any(|r| r[0] == "099001") && given.iter().skip(1).any(|r| r[0] == "099002"));
+    assert_eq!(given, csv_rows(&dir.join("mixed.csv")));
+    assert_eq!(csv_rows(&dir.join("as-given-riepilogo.csv")), csv_rows(&dir.join("mixed-riepilogo.csv")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The rows of a `;` CSV written by the national job, header first.
 fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
     std::fs::read_to_string(path).unwrap().lines().map(|l| l.split(';').map(str::to_owned).collect()).collect()

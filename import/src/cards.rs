@@ -147,12 +147,11 @@ pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, 
     let source = if is_tabular_binary(bytes)
         || encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8)
     {
-        let table = Table::read(bytes, Kind::Cards, options.sheet.as_deref())?;
-        for r in &table.rows {
-            let text = |i: usize| r.cells[i].as_deref().map(|c| c.trim().to_owned());
-            row(r.line, r.cells[0].as_deref().map(str::as_bytes), text(1), text(2));
-        }
-        table.source
+        // One row at a time: a national file's millions of rows are not held as text.
+        Table::visit(bytes, Kind::Cards, options.sheet.as_deref(), |mut r| {
+            let (id, municipality) = (r.cells[1].take().map(trimmed), r.cells[2].take().map(trimmed));
+            row(r.line, r.cells[0].as_deref().map(str::as_bytes), id, municipality);
+        })?
     } else {
         let layout = Layout::of(bytes, true);
         layout.scan(&bytes[layout.skip as usize..], |line, moment, id, municipality| {
@@ -188,6 +187,16 @@ pub fn read_cards(bytes: &[u8], options: &Options) -> Result<Imported<CardRow>, 
     });
     findings.sort_by_key(|f| f.line);
     Ok(Imported { rows, findings, source })
+}
+
+/// A cell's text without its surrounding blanks (the cell itself when it has none).
+fn trimmed(text: String) -> String {
+    let inner = text.trim();
+    if inner.len() == text.len() {
+        text
+    } else {
+        inner.to_owned()
+    }
 }
 
 /// A card file counted per Rome civil day: what the allocation and the reconciliation read.

@@ -24,7 +24,7 @@ use chrono::{DateTime, NaiveDate};
 use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 
 use crate::columns::{map_headers, Kind};
-use crate::table::{Row, Source, Table};
+use crate::table::{Row, Source};
 use crate::ImportError;
 
 fn format_error(text: String) -> ImportError {
@@ -90,18 +90,20 @@ fn column_text(name: &str, array: &dyn Array) -> Result<Vec<Option<String>>, Imp
     })
 }
 
-/// A Parquet file as the table of a kind's columns.
+/// A Parquet file's rows, as a table of a kind's columns, handed to `each` a batch at a time.
 ///
 /// The decoder is a third-party crate reading outside bytes: should it panic on a file it
 /// cannot decode, the file is refused with `FILE_FORMAT` instead of the panic reaching the
 /// caller (a Python script, a C program). The fuzz target still sees such a panic, since its
 /// hook aborts before unwinding, so every one found is fixed at its source and kept as a vector.
-pub(crate) fn table(bytes: &[u8], kind: Kind) -> Result<Table, ImportError> {
-    std::panic::catch_unwind(|| decode(bytes, kind))
+pub(crate) fn visit(bytes: &[u8], kind: Kind, mut each: impl FnMut(Row)) -> Result<Source, ImportError> {
+    // The rows already handed over stay the caller's: a panic of the decoder ends the reading
+    // with an error, which the caller returns instead of its rows.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(bytes, kind, &mut each)))
         .unwrap_or_else(|_| Err(format_error("Parquet: the file is damaged and cannot be decoded".to_owned())))
 }
 
-fn decode(bytes: &[u8], kind: Kind) -> Result<Table, ImportError> {
+fn decode(bytes: &[u8], kind: Kind, each: &mut dyn FnMut(Row)) -> Result<Source, ImportError> {
     let data = bytes::Bytes::copy_from_slice(bytes);
     // The Arrow schema that writers embed (`ARROW:schema`, IPC flatbuffers) is not read: the
     // Parquet types alone decide each column's Arrow type, and that decoder panicked on a
@@ -114,24 +116,24 @@ fn decode(bytes: &[u8], kind: Kind) -> Result<Table, ImportError> {
     let schema = reader.schema();
     let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let indices = map_headers(kind, &headers)?;
-    let mut rows = Vec::new();
     let mut line = 1u64;
     for batch in reader {
         let batch: RecordBatch = batch.map_err(|e| format_error(format!("Parquet: {e}")))?;
-        let columns = indices
+        let mut columns = indices
             .iter()
             .map(|i| i.map(|i| column_text(&headers[i], batch.column(i).as_ref())).transpose())
             .collect::<Result<Vec<_>, _>>()?;
         for r in 0..batch.num_rows() {
             line += 1;
+            // Each cell's text moved out of its column (read once).
             let cells = columns
-                .iter()
-                .map(|c| c.as_ref().and_then(|c| c[r].clone()).filter(|t| !t.trim().is_empty()))
+                .iter_mut()
+                .map(|c| c.as_mut().and_then(|c| c.get_mut(r).and_then(Option::take)).filter(|t| !t.trim().is_empty()))
                 .collect();
-            rows.push(Row { line, cells });
+            each(Row { line, cells });
         }
     }
-    Ok(Table { rows, source: Source { format: "parquet", encoding: None, delimiter: None, sheet: None } })
+    Ok(Source { format: "parquet", encoding: None, delimiter: None, sheet: None })
 }
 
 #[cfg(test)]

@@ -103,23 +103,38 @@ fn project(indices: &[Option<usize>], cells: &[String]) -> Vec<Option<String>> {
 }
 
 impl Table {
+    /// Every row of the file, kept (a reader that looks at a whole column before reading its
+    /// values: the orders' amounts).
     pub(crate) fn read(bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<Table, ImportError> {
+        let mut rows = Vec::new();
+        let source = Table::visit(bytes, kind, sheet, |row| rows.push(row))?;
+        Ok(Table { rows, source })
+    }
+
+    /// Every row of the file handed to `each` as it is read, none kept: a reader of one row at
+    /// a time (cards: millions of rows in a national file) holds its own values, not the text.
+    pub(crate) fn visit(
+        bytes: &[u8],
+        kind: Kind,
+        sheet: Option<&str>,
+        each: impl FnMut(Row),
+    ) -> Result<Source, ImportError> {
         if is_parquet(bytes) {
             #[cfg(feature = "parquet")]
-            return crate::parquet::table(bytes, kind);
+            return crate::parquet::visit(bytes, kind, each);
             #[cfg(not(feature = "parquet"))]
             return Err(ImportError::Format(
                 "Parquet is read by builds with the `parquet` feature (the command line has it)".to_owned(),
             ));
         }
         if is_spreadsheet(bytes) {
-            Table::spreadsheet(bytes, kind, sheet)
+            Table::spreadsheet(bytes, kind, sheet, each)
         } else {
-            Table::csv(bytes, kind)
+            Table::csv(bytes, kind, each)
         }
     }
 
-    fn csv(bytes: &[u8], kind: Kind) -> Result<Table, ImportError> {
+    fn csv(bytes: &[u8], kind: Kind, mut each: impl FnMut(Row)) -> Result<Source, ImportError> {
         let (text, encoding) = decode(bytes);
         let delimiter = sniff_delimiter(&text);
         let mut records = Records::new(text.as_bytes(), delimiter);
@@ -132,7 +147,6 @@ impl Table {
             }
         };
         let indices = map_headers(kind, &header)?;
-        let mut rows = Vec::new();
         while let Ok(Some(line)) = records.next_record() {
             if records.is_blank() {
                 continue;
@@ -145,14 +159,17 @@ impl Table {
                         .map(|c| String::from_utf8_lossy(c).into_owned())
                 })
                 .collect();
-            rows.push(Row { line, cells });
+            each(Row { line, cells });
         }
-        let source =
-            Source { format: "csv", encoding: Some(encoding), delimiter: Some(char::from(delimiter)), sheet: None };
-        Ok(Table { rows, source })
+        Ok(Source { format: "csv", encoding: Some(encoding), delimiter: Some(char::from(delimiter)), sheet: None })
     }
 
-    fn spreadsheet(bytes: &[u8], kind: Kind, sheet: Option<&str>) -> Result<Table, ImportError> {
+    fn spreadsheet(
+        bytes: &[u8],
+        kind: Kind,
+        sheet: Option<&str>,
+        mut each: impl FnMut(Row),
+    ) -> Result<Source, ImportError> {
         let mut book =
             open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::Format(e.to_string()))?;
         let names = book.sheet_names();
@@ -174,14 +191,13 @@ impl Table {
             }
         };
         let indices = map_headers(kind, &header)?;
-        let rows = rows_iter
-            .filter_map(|(line, r)| {
-                let cells: Vec<String> = r.iter().map(cell_text).collect();
-                (!blank(&cells)).then(|| Row { line, cells: project(&indices, &cells) })
-            })
-            .collect();
-        let source = Source { format: "spreadsheet", encoding: None, delimiter: None, sheet: Some(name) };
-        Ok(Table { rows, source })
+        for (line, r) in rows_iter {
+            let cells: Vec<String> = r.iter().map(cell_text).collect();
+            if !blank(&cells) {
+                each(Row { line, cells: project(&indices, &cells) });
+            }
+        }
+        Ok(Source { format: "spreadsheet", encoding: None, delimiter: None, sheet: Some(name) })
     }
 }
 
