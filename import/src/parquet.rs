@@ -202,6 +202,52 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// A card file gives the same rows and findings whichever form it comes in: UTF-8 CSV
+        /// (read as a stream of bytes), UTF-16 CSV and Parquet (read as rows of cells, one at a
+        /// time): ids and municipalities without their surrounding blanks, repeated ids found,
+        /// future and unreadable moments refused on their line.
+        #[test]
+        fn card_rows_are_the_same_in_every_form(
+            rows in proptest::collection::vec((0u32..400, 0u8..6, 0u32..12, 0u8..3, any::<bool>()), 1..40),
+        ) {
+            let base = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+            let (mut moments, mut ids, mut towns) = (Vec::new(), Vec::new(), Vec::new());
+            for (day, kind, id, town, padded) in &rows {
+                let date = base + chrono::Days::new(u64::from(*day));
+                moments.push(match kind {
+                    0 => "31/02/2024 10:00".to_owned(),
+                    1 => format!("{} 10:22", date.format("%-d/%-m/%Y")),
+                    _ => date.format("%Y-%m-%dT08:30:00").to_string(),
+                });
+                let pad = |t: String| if *padded { format!("  {t} ") } else { t };
+                ids.push(if *id < 3 { None } else { Some(pad(format!("CA{id:03}"))) });
+                towns.push(pad(format!("09900{town}")));
+            }
+            let mut csv = String::from("Data firma;Numero carta;Codice ISTAT\n");
+            for i in 0..rows.len() {
+                csv += &[moments[i].as_str(), ids[i].as_deref().unwrap_or_default(), &towns[i]].join(";");
+                csv.push('\n');
+            }
+            let mut utf16 = vec![0xFF, 0xFE];
+            for u in csv.encode_utf16() {
+                utf16.extend(u.to_le_bytes());
+            }
+            let bytes = parquet(vec![
+                ("Data firma", Arc::new(StringArray::from(moments.clone())) as ArrayRef),
+                ("Numero carta", Arc::new(StringArray::from(ids.clone())) as ArrayRef),
+                ("Codice ISTAT", Arc::new(StringArray::from(towns.clone())) as ArrayRef),
+            ]);
+            let options = Options { now: Some(cie_pagamenti::Moment::parse("2024-12-01T00:00:00").unwrap()), ..Options::default() };
+            let from_csv = read_cards(csv.as_bytes(), &options).unwrap();
+            prop_assert!(from_csv.rows.iter().all(|r| r.value.municipality.as_deref().is_some_and(|m| m.len() == 6)));
+            for other in [read_cards(&utf16, &options).unwrap(), read_cards(&bytes, &options).unwrap()] {
+                prop_assert_eq!(&other.rows, &from_csv.rows);
+                prop_assert_eq!(&other.findings, &from_csv.findings);
+            }
+        }
+    }
+
     #[test]
     fn floating_point_refuses_the_file_naming_the_column() {
         let bytes = parquet(vec![
