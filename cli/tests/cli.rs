@@ -598,25 +598,18 @@ fn a_report_is_a_draft_while_the_previous_quarter_is_not_transmitted() {
     let _ = std::fs::remove_file(&out);
 }
 
+/// The national job on card and order files, with the sample's CIEonline counts, as of
+/// 2024-11-15.
+fn national_sample(cards: &str, orders: &str, out: &std::path::Path) -> Output {
+    let out = out.to_str().unwrap();
+    let args = ["national", "--cards", cards, "--orders", orders, "--cieonline", "examples/national/cieonline.csv"];
+    run(&[&args[..], &["--now", "2024-11-15T12:00:00", "--out", out]].concat(), None)
+}
+
 #[test]
 fn national_reconciles_each_municipality_as_if_alone() {
     let out = std::env::temp_dir().join(format!("cie-national-{}.csv", std::process::id()));
-    let o = run(
-        &[
-            "national",
-            "--cards",
-            "examples/national/carte.csv",
-            "--orders",
-            "examples/national/mandati.csv",
-            "--cieonline",
-            "examples/national/cieonline.csv",
-            "--now",
-            "2024-11-15T12:00:00",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = national_sample("examples/national/carte.csv", "examples/national/mandati.csv", &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("2 Comuni riconciliati"), "{}", stdout(&o));
     let rows = std::fs::read_to_string(&out).unwrap();
@@ -709,22 +702,7 @@ fn national_rows_in_any_order_give_the_same_files() {
     let orders = std::iter::once(header).chain(later).chain(earlier).collect::<Vec<_>>();
     std::fs::write(dir.join("mandati.csv"), orders.join("\n") + "\n").unwrap();
     let job = |cards: &str, orders: &str, out: &std::path::Path| {
-        let o = run(
-            &[
-                "national",
-                "--cards",
-                cards,
-                "--orders",
-                orders,
-                "--cieonline",
-                "examples/national/cieonline.csv",
-                "--now",
-                "2024-11-15T12:00:00",
-                "--out",
-                out.to_str().unwrap(),
-            ],
-            None,
-        );
+        let o = national_sample(cards, orders, out);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     };
     job("examples/national/carte.csv", "examples/national/mandati.csv", &dir.join("as-given.csv"));
