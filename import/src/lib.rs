@@ -24,6 +24,7 @@ pub mod opi;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod records;
+mod sheet;
 mod table;
 
 pub use cards::{read_cards, tally_card_bytes, tally_cards, CardTally};

@@ -3,9 +3,8 @@
 //! formulas by their cached values).
 
 use std::borrow::Cow;
-use std::io::Cursor;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::Data;
 use chrono::Timelike;
 use serde::Serialize;
 
@@ -170,32 +169,21 @@ impl Table {
         sheet: Option<&str>,
         mut each: impl FnMut(Row),
     ) -> Result<Source, ImportError> {
-        let mut book =
-            open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::Format(e.to_string()))?;
-        let names = book.sheet_names();
-        let name =
-            match sheet {
-                Some(s) => names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
-                    ImportError::Format(format!("sheet {s:?} not found; sheets: {}", names.join(", ")))
-                })?,
-                None => names.first().cloned().ok_or(ImportError::Empty)?,
-            };
-        let range = book.worksheet_range(&name).map_err(|e| ImportError::Format(e.to_string()))?;
-        let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-        let mut rows_iter = range.rows().enumerate().map(|(i, r)| (first_row + i as u64 + 1, r));
-        let header = loop {
-            let Some((_, r)) = rows_iter.next() else { return Err(ImportError::Empty) };
-            let cells: Vec<String> = r.iter().map(cell_text).collect();
-            if !blank(&cells) {
-                break cells;
+        // The first row with a value is the header; the rows after it are data.
+        let mut indices = None;
+        let name = crate::sheet::read(bytes, sheet, |line, row| {
+            let cells: Vec<String> = row.iter().map(cell_text).collect();
+            if blank(&cells) {
+                return Ok(());
             }
-        };
-        let indices = map_headers(kind, &header)?;
-        for (line, r) in rows_iter {
-            let cells: Vec<String> = r.iter().map(cell_text).collect();
-            if !blank(&cells) {
-                each(Row { line, cells: project(&indices, &cells) });
+            match &indices {
+                None => indices = Some(map_headers(kind, &cells)?),
+                Some(indices) => each(Row { line, cells: project(indices, &cells) }),
             }
+            Ok(())
+        })?;
+        if indices.is_none() {
+            return Err(ImportError::Empty);
         }
         Ok(Source { format: "spreadsheet", encoding: None, delimiter: None, sheet: Some(name) })
     }

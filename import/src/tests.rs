@@ -412,3 +412,99 @@ fn fuzz_vector_parquet_decoder_panic_is_contained() {
     assert!(crate::tally_card_bytes(bytes, &options).is_err());
     assert!(read_cieonline(bytes, &options).is_err());
 }
+
+/// `orders.xlsx` with its first sheet's XML replaced by `edit` applied to it.
+fn orders_xlsx_with(edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let bytes = include_bytes!("../tests/data/orders.xlsx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut text = String::new();
+        part.read_to_string(&mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            text = edit(&text);
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Found by the `import` fuzz target: a damaged XLSX whose cell reference has nine letters
+/// (`r="Ddsheetml/2006/main"…`) made calamine multiply past `u32` (a panic in debug and fuzz
+/// builds, a wrapped position in release builds). The reference is checked against Excel's
+/// limits first: the file is refused with `FILE_FORMAT`, by every reader. Kept as a regression
+/// vector.
+#[test]
+fn fuzz_vector_xlsx_reference_overflow_is_refused() {
+    let bytes = include_bytes!("../tests/data/fuzz-crash-xlsx-reference-overflow.xlsx");
+    let options = Options::default();
+    let e = orders_format_error(bytes);
+    assert!(e.contains("beyond a spreadsheet's limits") && e.contains("Ddsheetml"), "{e}");
+    for e in [
+        read_cards(bytes, &options).map(|_| ()),
+        read_cieonline(bytes, &options).map(|_| ()),
+        crate::tally_card_bytes(bytes, &options).map(|_| ()),
+    ] {
+        assert_eq!(e.map_err(|e| cie_pagamenti::CieError::code(&e)), Err(ErrorCode::FileFormat));
+    }
+}
+
+/// References calamine would overflow on (too many letters or digits), past Excel's last column
+/// or row, or a dimension that ends before it starts: each file is refused, and names the
+/// reference.
+#[test]
+fn xlsx_references_beyond_the_grid_are_refused() {
+    for (from, to) in [
+        (r#"<c r="A3">"#, r#"<c r="ABCDEFGHIJ3">"#),
+        (r#"<c r="A3">"#, r#"<c r="A99999999999">"#),
+        (r#"<c r="A3">"#, r#"<c r="XFE3">"#),
+        (r#"<row r="4">"#, r#"<row r="1048577">"#),
+        ("<sheetData>", r#"<dimension ref="D5:A1"/><sheetData>"#),
+    ] {
+        let bytes = orders_xlsx_with(|xml| xml.replacen(from, to, 1));
+        let e = orders_format_error(&bytes);
+        let quoted = to.split('"').nth(1).unwrap();
+        assert!(e.contains(&format!("{quoted:?}")), "{to}: {e}");
+    }
+    // The file they were made from reads.
+    let plain = orders_xlsx_with(str::to_owned);
+    assert_eq!(read_orders(&plain, &Options::default()).unwrap().rows.len(), 3);
+}
+
+/// A cell at Excel's last position (`XFD1048576`) beside the data of `A1:D5`: calamine's dense
+/// range would ask for 17 billion cells. The sheet is read from its cells: the same orders, and
+/// the far cell's row has findings of its own line, like any other row without an order.
+#[test]
+fn xlsx_cell_at_the_last_position_reads_without_a_dense_grid() {
+    let far = r#"<row r="1048576"><c r="XFD1048576"><v>7</v></c></row></sheetData>"#;
+    let bytes = orders_xlsx_with(|xml| xml.replacen("</sheetData>", far, 1));
+    let plain = read_orders(&orders_xlsx_with(str::to_owned), &Options::default()).unwrap();
+    let r = read_orders(&bytes, &Options::default()).unwrap();
+    assert_eq!(r.rows, plain.rows);
+    let extra: Vec<_> = r.findings.iter().filter(|f| !plain.findings.contains(f)).map(|f| f.line).collect();
+    assert!(!extra.is_empty() && extra.iter().all(|line| *line == 1_048_576), "{extra:?}");
+}
+
+/// Cells written out of order (row 3 before row 2, a row's cells backwards) are read by
+/// position, as spreadsheet programs show them: the same orders, in the same order.
+#[test]
+fn xlsx_cells_out_of_order_read_by_position() {
+    let plain = read_orders(&orders_xlsx_with(str::to_owned), &Options::default()).unwrap();
+    let shuffled = orders_xlsx_with(|xml| {
+        let start = xml.find(r#"<row r="2">"#).unwrap();
+        let middle = xml.find(r#"<row r="3">"#).unwrap();
+        let end = xml.find(r#"<row r="4">"#).unwrap();
+        let row3 = &xml[middle..end];
+        let (a, rest) = row3.split_at(row3.find(r#"<c r="B3""#).unwrap());
+        let (row_open, a) = a.split_at(a.find("<c ").unwrap());
+        let backwards = format!("{row_open}{}{a}</row>", rest.trim_end_matches("</row>"));
+        format!("{}{backwards}{}{}", &xml[..start], &xml[start..middle], &xml[end..])
+    });
+    let r = read_orders(&shuffled, &Options::default()).unwrap();
+    assert_eq!(r.rows, plain.rows);
+    assert_eq!(r.findings, plain.findings);
+}
