@@ -8,10 +8,9 @@
 //! limits before calamine parses it, and XLSX/XLSB sheets are read from their cells (only the
 //! ones with a value are kept), never as a dense range.
 
-use std::io::{BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 
 use calamine::{open_workbook_auto_from_rs, Cell, Data, DataRef, Reader, Sheets, XlsxError};
-use quick_xml::events::Event;
 
 use crate::ImportError;
 
@@ -130,8 +129,7 @@ enum Reference {
     At(u32, u32),
 }
 
-fn reference(text: &str) -> Reference {
-    let bytes = text.as_bytes();
+fn reference(bytes: &[u8]) -> Reference {
     let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let digits = bytes[letters..].iter().take_while(|b| b.is_ascii_digit()).count();
     if letters > 3 || digits > 7 {
@@ -151,8 +149,8 @@ fn reference(text: &str) -> Reference {
 
 /// A dimension (`A1:D40`, or one cell) calamine can read without overflow: every part in
 /// Excel's limits, and a range that does not end before it starts.
-fn dimension_in_limits(text: &str) -> bool {
-    let parts: Vec<Reference> = text.split(':').map(reference).collect();
+fn dimension_in_limits(text: &[u8]) -> bool {
+    let parts: Vec<Reference> = text.split(|&b| b == b':').map(reference).collect();
     match parts.as_slice() {
         [Reference::At(r0, c0), Reference::At(r1, c1)] => r1 >= r0 && c1 >= c0,
         parts => parts.iter().all(|p| *p != Reference::Beyond),
@@ -160,8 +158,8 @@ fn dimension_in_limits(text: &str) -> bool {
 }
 
 /// Refuses an XLSX whose row, cell or dimension references calamine cannot read safely. Every
-/// part of the archive is scanned with the XML settings calamine uses, so every element it
-/// reads is seen here too; a part that is not XML (or is damaged) is checked as far as it reads.
+/// part of the archive is scanned (a damaged workbook may name any part as a sheet), as far as
+/// it decompresses.
 fn check_references(bytes: &[u8]) -> Result<(), ImportError> {
     // Not an archive: calamine says so.
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
@@ -178,49 +176,91 @@ fn check_references(bytes: &[u8]) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// The first reference of `part` that is out of limits.
-fn check_part(part: impl Read) -> Result<(), String> {
-    let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
-    let config = xml.config_mut();
-    config.check_end_names = false;
-    config.trim_text(false);
-    config.check_comments = false;
-    config.expand_empty_elements = true;
-    let mut buf = Vec::new();
+/// The first reference of `part` that is out of limits, read in pieces: every `<c`, `<row`
+/// and `<dimension` start tag (with any namespace prefix), up to its first `>` outside quotes,
+/// has its attributes checked. That is every tag the XML reader gives calamine as one of those
+/// elements, and more (tags within comments or damaged text are checked too): no XML parse,
+/// a byte search for `<`.
+fn check_part(mut part: impl Read) -> Result<(), String> {
+    let mut buf: Vec<u8> = Vec::new();
     loop {
-        buf.clear();
-        match xml.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) => {
-                let name = e.local_name();
-                let (key, in_limits): (&str, fn(&str) -> bool) = match name.as_ref() {
-                    "c" | "row" => ("r", |v| reference(v) != Reference::Beyond),
-                    "dimension" => ("ref", dimension_in_limits),
-                    _ => continue,
-                };
-                for (k, value) in attributes(e.attributes_raw()) {
-                    if k == key && !in_limits(value) {
-                        return Err(value.to_owned());
-                    }
-                }
-            }
-            Ok(Event::Eof) | Err(_) => return Ok(()),
-            Ok(_) => {}
+        // At least as much again as an unfinished tag holds: a long tag is scanned again a
+        // number of times that grows with the logarithm of its length, not with its length.
+        let want = (1u64 << 16).max(buf.len() as u64);
+        let read = (&mut part).take(want).read_to_end(&mut buf);
+        if read.is_err() || read.is_ok_and(|n| n == 0) {
+            return check_tags(&buf, true).map(|_| ());
         }
+        // The tags read whole are checked; an unfinished one waits for the next piece.
+        let done = check_tags(&buf, false)?;
+        buf.drain(..done);
     }
 }
 
+/// Checks the whole tags of `text`; returns where the first unfinished one starts (the end
+/// when `last`: what is left is checked as it is).
+fn check_tags(text: &[u8], last: bool) -> Result<usize, String> {
+    let mut pos = 0;
+    while let Some(found) = memchr::memchr(b'<', &text[pos..]) {
+        let open = pos + found;
+        let name_start = open + 1;
+        let name_len = text[name_start..].iter().position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/');
+        let Some(name_len) = name_len else { return Ok(if last { text.len() } else { open }) };
+        let name = &text[name_start..name_start + name_len];
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        let key: &[u8] = match local {
+            b"c" | b"row" => b"r",
+            b"dimension" => b"ref",
+            _ => {
+                pos = name_start + name_len;
+                continue;
+            }
+        };
+        let attrs_start = name_start + name_len;
+        let mut quote = None;
+        let close = text[attrs_start..].iter().position(|&b| match quote {
+            Some(q) => {
+                if b == q {
+                    quote = None;
+                }
+                false
+            }
+            None if b == b'"' || b == b'\'' => {
+                quote = Some(b);
+                false
+            }
+            None => b == b'>',
+        });
+        let end = match close {
+            Some(close) => attrs_start + close,
+            None if last => text.len(),
+            None => return Ok(open),
+        };
+        for (k, value) in attributes(&text[attrs_start..end]) {
+            let in_limits =
+                if key == b"r" { reference(value) != Reference::Beyond } else { dimension_in_limits(value) };
+            if k == key && !in_limits {
+                return Err(String::from_utf8_lossy(value).into_owned());
+            }
+        }
+        pos = end;
+    }
+    Ok(text.len())
+}
+
 /// The `key="value"` pairs of an element's attributes, read as calamine reads them (the key is
-/// everything before `=`; single or double quotes), up to the first malformed one.
-fn attributes(raw: &str) -> impl Iterator<Item = (&str, &str)> {
+/// everything before `=`, blanks trimmed; single or double quotes), up to the first malformed
+/// one.
+fn attributes(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut rest = raw;
     std::iter::from_fn(move || {
-        let (key, after) = rest.split_once('=')?;
-        let after = after.trim_start();
-        let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'')?;
-        let value = &after[1..];
-        let (value, tail) = value.split_once(quote).unwrap_or((value, ""));
-        rest = tail;
-        Some((key.trim(), value))
+        let eq = memchr::memchr(b'=', rest)?;
+        let key = rest[..eq].trim_ascii();
+        let after = rest[eq + 1..].trim_ascii_start();
+        let (&quote, value) = after.split_first().filter(|(q, _)| **q == b'"' || **q == b'\'')?;
+        let close = memchr::memchr(quote, value).unwrap_or(value.len());
+        rest = value.get(close + 1..).unwrap_or_default();
+        Some((key, &value[..close]))
     })
 }
 
@@ -228,40 +268,130 @@ fn attributes(raw: &str) -> impl Iterator<Item = (&str, &str)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::fmt::Write;
 
     #[test]
     fn references_in_and_beyond_limits() {
-        assert_eq!(reference("A1"), Reference::At(1, 1));
-        assert_eq!(reference("xfd1048576"), Reference::At(MAX_ROWS, MAX_COLUMNS));
-        assert_eq!(reference("XFE1"), Reference::Beyond);
-        assert_eq!(reference("A1048577"), Reference::Beyond);
-        assert_eq!(reference("Ddsheetml/2006"), Reference::Beyond);
-        assert_eq!(reference("A99999999999"), Reference::Beyond);
-        assert_eq!(reference("A0"), Reference::Malformed);
-        assert_eq!(reference("A1B"), Reference::Malformed);
-        assert_eq!(reference("$A$1"), Reference::Malformed);
-        assert!(dimension_in_limits("A1:D40"));
-        assert!(dimension_in_limits("B2"));
-        assert!(!dimension_in_limits("D40:A1"));
-        assert!(!dimension_in_limits("A1:ZZZZ1"));
+        assert_eq!(reference(b"A1"), Reference::At(1, 1));
+        assert_eq!(reference(b"xfd1048576"), Reference::At(MAX_ROWS, MAX_COLUMNS));
+        assert_eq!(reference(b"XFE1"), Reference::Beyond);
+        assert_eq!(reference(b"A1048577"), Reference::Beyond);
+        assert_eq!(reference(b"Ddsheetml/2006"), Reference::Beyond);
+        assert_eq!(reference(b"A99999999999"), Reference::Beyond);
+        assert_eq!(reference(b"A0"), Reference::Malformed);
+        assert_eq!(reference(b"A1B"), Reference::Malformed);
+        assert_eq!(reference(b"$A$1"), Reference::Malformed);
+        assert!(dimension_in_limits(b"A1:D40"));
+        assert!(dimension_in_limits(b"B2"));
+        assert!(!dimension_in_limits(b"D40:A1"));
+        assert!(!dimension_in_limits(b"A1:ZZZZ1"));
     }
 
     #[test]
     fn attributes_as_calamine_reads_them() {
-        let pairs: Vec<_> = attributes(r#" r="A1" s = '3' t="n" broken"#).collect();
-        assert_eq!(pairs, [("r", "A1"), ("s", "3"), ("t", "n")]);
-        let pairs: Vec<_> = attributes(r#"r=A1 x="2""#).collect();
+        let pairs: Vec<_> = attributes(br#" r="A1" s = '3' t="n" broken"#).collect();
+        assert_eq!(pairs, [(&b"r"[..], &b"A1"[..]), (b"s", b"3"), (b"t", b"n")]);
+        let pairs: Vec<_> = attributes(br#"r=A1 x="2""#).collect();
         assert!(pairs.is_empty(), "{pairs:?}");
     }
 
+    /// What calamine's XML reader gives of `xml` (with calamine's settings): the value of every
+    /// `r` of a `c` or `row` start tag and `ref` of a `dimension`, up to the first error.
+    fn references_by_xml_reader(xml: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut reader = quick_xml::Reader::from_reader(xml);
+        let config = reader.config_mut();
+        config.check_end_names = false;
+        config.trim_text(false);
+        config.check_comments = false;
+        config.expand_empty_elements = true;
+        let mut out = Vec::new();
+        let mut buf = Vec::new();
+        while let Ok(event) = reader.read_event_into(&mut buf) {
+            match event {
+                quick_xml::events::Event::Start(e) => {
+                    let name = e.local_name().as_ref().to_owned();
+                    let key: &[u8] = if name == "dimension" { b"ref" } else { b"r" };
+                    for (k, v) in attributes(e.attributes_raw().as_bytes()) {
+                        if k == key && ["c", "row", "dimension"].contains(&name.as_str()) {
+                            out.push((name.clone(), v.to_owned()));
+                        }
+                    }
+                }
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        out
+    }
+
+    /// A sheet of `rows` rows of two cells, the reference `bad` put as the cell reference of
+    /// row `at`.
+    fn sheet(rows: usize, at: usize, bad: &str) -> String {
+        let mut xml = String::from(r#"<worksheet><x:sheetData xmlns:x="s">"#);
+        for r in 1..=rows {
+            let b = if r == at { bad.to_owned() } else { format!("B{r}") };
+            let _ = write!(xml, r#"<x:row r="{r}"><c r="A{r}" t='s'><v>1</v></c><c s="1" r="{b}"/></x:row>"#);
+        }
+        xml + "</x:sheetData></worksheet>"
+    }
+
     proptest! {
+        // Each case scans three sheets of 2 500 rows.
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A reference beyond the grid is found wherever it lies in a sheet read in pieces: in
+        /// a tag cut between two pieces (at any byte of it, the name included), and in any row
+        /// of a part longer than one piece; a sheet without one passes.
+        #[test]
+        fn a_bad_reference_is_found_in_any_piece(
+            at in 1usize..600,
+            cut in 1usize..12,
+            bad in "[A-Z]{4,8}[0-9]{1,3}|A[0-9]{8,12}",
+        ) {
+            let xml = sheet(2_500, at, &bad);
+            prop_assert!(xml.len() > 1 << 17);
+            // Blanks after the root's tag put the first piece's end `cut` bytes into the tag.
+            let tag = xml.find(&format!(r#"<c s="1" r="{bad}"/>"#)).unwrap_or(0);
+            let pad = (1usize << 16).saturating_sub(tag + cut);
+            let xml = xml.replacen("<worksheet>", &format!("<worksheet>{}", " ".repeat(pad)), 1);
+            prop_assert_eq!(check_part(xml.as_bytes()), Err(bad.clone()));
+            let far = sheet(2_500, 1_900 + at, &bad);
+            prop_assert_eq!(check_part(far.as_bytes()), Err(bad));
+            prop_assert_eq!(check_part(sheet(2_500, 0, "").as_bytes()), Ok(()));
+        }
+    }
+
+    proptest! {
+
+        /// On text made of tag pieces (comments, quotes holding `>`, prefixes, damaged tags),
+        /// every reference beyond the grid that the XML reader gives calamine is found by the
+        /// byte scan too: the scan checks a superset of what calamine reads.
+        #[test]
+        fn the_scan_sees_every_reference_calamine_reads(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "<c r=\"A1\">", "<c r=\"ABCDE1\">", "<c  r = 'ZZZZZ9'/>", "<row r=\"99999999\">",
+                "<x:c r=\"QQQQQ1\" s=\">\">", "<c s=\">\" r=\"ABCDE2\">", "<dimension ref=\"C3:A1\"/>", "<dimension ref=\"A1:B2\">",
+                "<!-- ", " -->", "<![CDATA[", "]]>", "</c>", "</row>", "<v>", "</v>", "\"", "'", ">", "<",
+                "<cc r=\"ABCDE1\">", "text", " ", "<c\tr=\"A1\"\tt=\"n\">",
+            ]), 1..10),
+        ) {
+            let xml = pieces.concat();
+            let beyond = references_by_xml_reader(xml.as_bytes()).into_iter().find(|(name, value)| {
+                if name == "dimension" { !dimension_in_limits(value) } else { reference(value) == Reference::Beyond }
+            });
+            if beyond.is_some() {
+                prop_assert!(check_tags(xml.as_bytes(), true).is_err(), "{:?} in {}", beyond, xml);
+            }
+        }
+
         /// Every reference of letters and digits is either refused as beyond the limits or
         /// read to the column and row calamine computes (base 26 from A = 1, base 10), which
         /// then fit Excel's grid: nothing that could overflow is let through.
         #[test]
         fn references_let_through_fit_the_grid(letters in "[A-Za-z]{0,9}", digits in "[0-9]{0,12}") {
             let text = format!("{letters}{digits}");
-            match reference(&text) {
+            match reference(text.as_bytes()) {
                 Reference::At(row, column) => {
                     let wide = |s: &str, base: u128, value: fn(u8) -> u128| {
                         s.bytes().fold(0u128, |n, b| n * base + value(b))
