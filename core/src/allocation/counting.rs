@@ -157,6 +157,12 @@ impl CardCounts {
         CardCounts::merge([CardCounts { days: all }])
     }
 
+    /// Counts of days already in order, each once, none zero (what the allocation makes of a
+    /// counting table).
+    pub(crate) fn from_sorted_days(days: Vec<(DayNumber, u64)>) -> CardCounts {
+        CardCounts { days }
+    }
+
     /// Number of cards counted.
     pub fn cards(&self) -> u64 {
         self.days.iter().fold(0u64, |t, &(_, c)| t.saturating_add(c))
@@ -315,13 +321,31 @@ impl DayIndex {
     /// index; then the table is left all zero (it must be given all zero). The counters are
     /// 32-bit (half the table to read): the caller gives at most `u32::MAX` cards.
     pub(crate) fn count_within(&self, cards: &[i64], table: &mut [u32]) -> Option<(i64, i64)> {
+        self.count_into(cards, table, Some)
+    }
+
+    /// [`DayIndex::count_within`] into the counters of groups of days: `group_of[day]` is the
+    /// group of each day of the index, and the table has [`TABLES`] counters per group.
+    pub(crate) fn count_mapped(&self, cards: &[i64], group_of: &[u16], table: &mut [u32]) -> Option<(i64, i64)> {
+        self.count_into(cards, table, |day| group_of.get(day).map(|&g| usize::from(g)))
+    }
+
+    /// The counting of [`DayIndex::count_within`], each card counted in the counters of
+    /// `counter(day)` (`None`: the card is outside).
+    #[inline]
+    fn count_into(
+        &self,
+        cards: &[i64],
+        table: &mut [u32],
+        counter: impl Fn(usize) -> Option<usize>,
+    ) -> Option<(i64, i64)> {
         // Lanes in order, then the card counted; `None` at the first card outside the index.
         // The subtraction wraps: a moment before the first second (whose magnitude is far below
         // 2^62, being within the calendar) becomes an offset of at least 2^62 seconds, outside.
         let mut add = |lane: usize, t: i64| -> Option<()> {
             let k = (t.wrapping_sub(self.first_second) as u64 / 86_400) as usize;
             let midnight = *self.midnights.get(k)?;
-            *table.get_mut((k + usize::from(t >= midnight)) * TABLES + lane)? += 1;
+            *table.get_mut(counter(k + usize::from(t >= midnight))? * TABLES + lane)? += 1;
             Some(())
         };
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);

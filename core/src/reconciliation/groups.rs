@@ -78,6 +78,10 @@ pub struct GroupedInput<'a> {
     transmitted: Vec<BTreeSet<Quarter>>,
 }
 
+/// The most cards a municipality may have to be counted per stretch of days rather than per
+/// day: about as many as the days of a year's counting table read (four counters a day).
+const FEW_CARDS: usize = 2_048;
+
 /// Why one group was not reconciled: its code, the card's row when a card is concerned, and a
 /// detail for the message.
 type Failure = (ErrorCode, Option<usize>, Option<String>);
@@ -319,6 +323,19 @@ impl<'a> GroupedInput<'a> {
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
         let epochs = &self.epochs[self.ranges[group].clone()];
         let today = scratch.today;
+        // A municipality of few cards: counted per stretch of days its orders and the rules
+        // do not tell apart (`Stretches`), where the days of its year would cost more than
+        // its cards. An allocation error is then left to the day-by-day path below, which
+        // names the day concerned.
+        if epochs.len() <= FEW_CARDS {
+            let Scratch { index, stretches, allocation, .. } = &mut *scratch;
+            if let Some((latest, counts)) = stretches.count(index, epochs, &orders, schedule) {
+                self.refuse_future(group, latest, now, today)?;
+                if let Ok(outcome) = allocate_entered_in(Cards::Counts(&counts), orders, schedule, allocation) {
+                    return Ok(outcome);
+                }
+            }
+        }
         if let Some((latest, window)) = scratch.count(epochs) {
             let Scratch { index, table, allocation, .. } = scratch;
             // The table is left all zero for the next group whatever happens here: it is zeroed

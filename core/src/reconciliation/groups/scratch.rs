@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use crate::allocation::{range_of, AllocationBuffers, DayIndex};
+use crate::allocation::{range_of, AllocationBuffers, DayIndex, Stretches};
 use crate::calendar::{rome_day_of_epoch, year_of, Moment};
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
@@ -15,6 +15,8 @@ pub(super) struct Scratch {
     /// 32-bit counters: [`Scratch::count`] takes groups of at most `u32::MAX` cards.
     pub(super) table: Vec<u32>,
     pub(super) allocation: AllocationBuffers,
+    /// The counting of municipalities with few cards per stretch of days.
+    pub(super) stretches: Stretches,
     /// `now`'s civil date in Rome (`MAX` for a `now` outside the calendar: no order is after
     /// it).
     pub(super) today: NaiveDate,
@@ -27,6 +29,7 @@ impl Scratch {
             index: DayIndex::default(),
             table: Vec::new(),
             allocation: AllocationBuffers::default(),
+            stretches: Stretches::default(),
             today: now.rome_date().unwrap_or(NaiveDate::MAX),
         }
     }

@@ -1,0 +1,145 @@
+//! Cards counted per stretch of days that no rule tells apart, for a municipality with few
+//! cards.
+//!
+//! The allocation reads cards only by their day, and only to compare it with the days its
+//! orders and rules name: an order's date (it pays cards signed up to it), its period's first
+//! and last day, the first day of a quarter and of a price. Days between two such boundaries
+//! are paid in the same quarter at the same price, and every order either reaches all of them
+//! or none: their cards are interchangeable, as §3 says the cards of one day are. So a
+//! municipality's cards can be counted per stretch (two dozen for a year of fortnightly
+//! orders) instead of per day (366), and the allocation runs on stretches as it runs on days,
+//! each stretch standing as the day it starts on. The result is the same; the day list, its
+//! table and the loop over days shrink by a factor of ten for the municipalities with a few
+//! hundred cards, where they cost more than the cards.
+
+use super::counting::{CardCounts, DayIndex, TABLES};
+use super::processing::OrderSource;
+use crate::calendar::{date_of_day_number, day_number, DayNumber, Quarter};
+use crate::orders::OrderRange;
+use crate::pricing::PriceSchedule;
+
+/// The working memory of the stretches, kept from one municipality to the next.
+#[derive(Default)]
+pub(crate) struct Stretches {
+    /// The index slots (days) where a quarter or a price starts, for the index of `for_index`.
+    fixed: Vec<usize>,
+    /// The index (its first second and its number of days) that `fixed` was made for.
+    for_index: Option<(i64, usize)>,
+    /// One bit per day of the index: a stretch starts there.
+    marks: Vec<u64>,
+    /// The stretch of each day of the index.
+    stretch_of: Vec<u16>,
+    /// The first day of each stretch.
+    starts: Vec<DayNumber>,
+    /// [`TABLES`] counters per stretch, all zero between municipalities.
+    table: Vec<u32>,
+}
+
+impl Stretches {
+    /// The cards of one municipality counted per stretch of the days of `index`, cut by its
+    /// orders and by the quarters and prices of `schedule`, with the latest card; `None`
+    /// (nothing kept) when a card is outside the index, or the index has more days than
+    /// stretches can be numbered.
+    pub(crate) fn count(
+        &mut self,
+        index: &DayIndex,
+        cards: &[i64],
+        orders: &OrderRange<'_>,
+        schedule: &PriceSchedule,
+    ) -> Option<(i64, CardCounts)> {
+        let (first_second, days) = (index.range()?.0, index.slots() / TABLES);
+        if days > usize::from(u16::MAX) || u32::try_from(cards.len()).is_err() {
+            return None;
+        }
+        let first = index.day_of_counter(0);
+        if self.for_index != Some((first_second, days)) {
+            self.fixed = fixed_starts(first, days, schedule);
+            self.for_index = Some((first_second, days));
+        }
+        // The boundaries: the first day, the quarters' and prices' first days, and for each
+        // order the day after its date, its period's first day and the day after its last.
+        self.marks.clear();
+        self.marks.resize(days.div_ceil(64), 0);
+        let mut mark = |day: i64| {
+            if let Ok(slot) = usize::try_from(day - i64::from(first)) {
+                if let Some(word) = self.marks.get_mut(slot / 64) {
+                    *word |= 1 << (slot % 64);
+                }
+            }
+        };
+        mark(i64::from(first));
+        for &slot in &self.fixed {
+            mark(i64::from(first) + slot as i64);
+        }
+        for i in 0..orders.count() {
+            let Some(work) = orders.work(i) else { continue };
+            mark(i64::from(day_number(work.date)) + 1);
+            if let Some((from, to)) = work.period {
+                mark(i64::from(day_number(from)));
+                mark(i64::from(day_number(to)) + 1);
+            }
+        }
+        // Each stretch runs from its mark to the next one.
+        self.starts.clear();
+        self.stretch_of.clear();
+        self.stretch_of.resize(days, 0);
+        let mut begin: Option<usize> = None;
+        for (w, &word) in self.marks.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let slot = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(b) = begin {
+                    self.stretch_of[b..slot].fill((self.starts.len() - 1) as u16);
+                }
+                self.starts.push(first + slot as DayNumber);
+                begin = Some(slot);
+            }
+        }
+        if let Some(b) = begin {
+            self.stretch_of[b..].fill((self.starts.len() - 1) as u16);
+        }
+        self.table.clear();
+        self.table.resize(self.starts.len() * TABLES, 0);
+        let (_, latest) = index.count_mapped(cards, &self.stretch_of, &mut self.table)?;
+        let mut counts = Vec::with_capacity(self.starts.len());
+        for (&start, lanes) in self.starts.iter().zip(self.table.chunks_exact_mut(TABLES)) {
+            let count: u64 = lanes.iter().map(|&c| u64::from(c)).sum();
+            lanes.fill(0);
+            if count > 0 {
+                counts.push((start, count));
+            }
+        }
+        Some((latest, CardCounts::from_sorted_days(counts)))
+    }
+}
+
+/// The days (index slots from `first`, within `days`) where a quarter or a price of
+/// `schedule` starts.
+fn fixed_starts(first: DayNumber, days: usize, schedule: &PriceSchedule) -> Vec<usize> {
+    let last = i64::from(first) + days as i64 - 1;
+    let slot = |date: chrono::NaiveDate| {
+        let day = i64::from(day_number(date));
+        (day > i64::from(first) && day <= last).then(|| (day - i64::from(first)) as usize)
+    };
+    let mut out = Vec::new();
+    let Some(start) = date_of_day_number(first) else { return out };
+    let mut quarter = Quarter::of_date(start).ok();
+    while let Some(q) = quarter.and_then(Quarter::next) {
+        match slot(q.first_day()) {
+            Some(s) => out.push(s),
+            None => break,
+        }
+        quarter = Some(q);
+    }
+    let mut date = start;
+    // Each change is after the date it was looked up from.
+    while let (_, Some(change)) = schedule.in_force(date) {
+        match slot(change) {
+            Some(s) => out.push(s),
+            None => break,
+        }
+        date = change;
+    }
+    out
+}
