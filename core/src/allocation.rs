@@ -23,19 +23,19 @@ use crate::orders::{OrderColumns, OrderRange, PaymentOrder};
 use crate::pricing::{PriceSchedule, PricingError};
 
 mod allocator;
-mod buckets;
 mod counting;
 mod processing;
 pub mod reference;
+mod stretches;
 
 pub(crate) use allocator::AllocationBuffers;
 #[cfg(test)]
 use allocator::{whole_cards, Price};
 use allocator::{Allocator, Days};
-pub(crate) use buckets::Stretches;
 pub use counting::CardCounts;
 pub(crate) use counting::{range_of, DayIndex};
 use processing::{may_follow, processing_order, OrderSource, Work};
+pub(crate) use stretches::Stretches;
 
 /// The part of an order imputed to one quarter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
