@@ -219,8 +219,36 @@ pub fn reconcile(
     now: Moment,
     schedule: &PriceSchedule,
 ) -> Reconciliation {
+    reconcile_in(amounts, cieonline, states, lifespan, QuarterClock::at(now), schedule)
+}
+
+/// What reconciling reads of `now`: its quarter in Rome and the last ended one. Found once for
+/// the many reconciliations of one moment (the national job's municipalities): each is a time
+/// zone lookup.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct QuarterClock {
+    running: Option<Quarter>,
+    ended: Option<Quarter>,
+}
+
+impl QuarterClock {
+    pub(crate) fn at(now: Moment) -> QuarterClock {
+        let running = now.quarter().ok();
+        QuarterClock { running, ended: running.and_then(Quarter::previous) }
+    }
+}
+
+/// [`reconcile`] as of the moment of `clock`.
+pub(crate) fn reconcile_in(
+    amounts: &BTreeMap<Quarter, Amount>,
+    cieonline: &BTreeMap<Quarter, u64>,
+    states: &BTreeMap<Quarter, QuarterState>,
+    lifespan: Lifespan,
+    clock: QuarterClock,
+    schedule: &PriceSchedule,
+) -> Reconciliation {
     let first = lifespan.first.max(Quarter::PORTAL_FIRST);
-    let ended = last_ended_quarter(now);
+    let ended = clock.ended;
     let end = match (ended, lifespan.last) {
         (Some(e), Some(l)) => Some(e.min(l)),
         (e, None) => e,
@@ -236,7 +264,7 @@ pub fn reconcile(
         all.sort_unstable();
         all.dedup();
     }
-    let running = now.quarter().ok();
+    let running = clock.running;
     let transmitted = |q: &Quarter| states.get(q) == Some(&QuarterState::Transmitted);
     let mut rows = Vec::with_capacity(all.len());
     let mut pre_portal = Vec::new();

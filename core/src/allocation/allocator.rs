@@ -223,7 +223,7 @@ impl Days {
         let span = days.last().map_or(0, |d| (i64::from(d.number) - i64::from(span_start)) as usize + 1);
         let mut first_at = emptied(&mut buffers.first_at);
         // O(span) to build: only when the orders are enough to repay it.
-        if span <= (1 << 18).min(4 * (days.len() + orders) + 1024) {
+        if span <= (1 << 18).min(4 * (days.len() + orders)) {
             first_at.resize(span, 0);
             let mut from = 0;
             for (i, d) in days.iter().enumerate() {

@@ -12,7 +12,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{reconcile, Lifespan, QuarterRow, QuarterState};
+use super::{reconcile_in, Lifespan, QuarterRow, QuarterState};
 use crate::allocation::{allocate_entered_in, range_of, AllocationError, CardCounts, Cards, Outcome};
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
@@ -491,7 +491,7 @@ impl<'a> GroupedInput<'a> {
             }
         };
         let states = self.transmitted[group].iter().map(|q| (*q, QuarterState::Transmitted)).collect();
-        let r = reconcile(&totals.entered, &self.cieonline[group], &states, lifespan, now, schedule);
+        let r = reconcile_in(&totals.entered, &self.cieonline[group], &states, lifespan, scratch.clock, schedule);
         GroupResult {
             summary: GroupSummary {
                 credit: totals.credit,

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::allocation::{range_of, AllocationBuffers, DayIndex, Stretches};
 use crate::calendar::{rome_day_of_epoch, year_of, Moment};
+use crate::reconciliation::QuarterClock;
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
 /// the moments of the groups seen so far, its counting table (all zero between groups), the
@@ -17,6 +18,8 @@ pub(super) struct Scratch {
     pub(super) allocation: AllocationBuffers,
     /// The counting of municipalities with few cards per stretch of days.
     pub(super) stretches: Stretches,
+    /// `now`'s quarter in Rome and the last ended one.
+    pub(super) clock: QuarterClock,
     /// `now`'s civil date in Rome (`MAX` for a `now` outside the calendar: no order is after
     /// it).
     pub(super) today: NaiveDate,
@@ -30,6 +33,7 @@ impl Scratch {
             table: Vec::new(),
             allocation: AllocationBuffers::default(),
             stretches: Stretches::default(),
+            clock: QuarterClock::at(now),
             today: now.rome_date().unwrap_or(NaiveDate::MAX),
         }
     }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::allocation::allocate;
+use crate::reconciliation::reconcile;
 use proptest::prelude::*;
 
 /// An order of `cards` cards dated `day` of 2024; with `period`, declaring the 15 days up
