@@ -60,8 +60,10 @@ impl Stretches {
         // order the day after its date, its period's first day and the day after its last.
         self.marks.clear();
         self.marks.resize(days.div_ceil(64), 0);
+        // A day outside the index (an order of January paying December's cards, after a year's
+        // index) cuts nothing: no card is there.
         let mut mark = |day: i64| {
-            if let Ok(slot) = usize::try_from(day - i64::from(first)) {
+            if let Some(slot) = usize::try_from(day - i64::from(first)).ok().filter(|&slot| slot < days) {
                 if let Some(word) = self.marks.get_mut(slot / 64) {
                     *word |= 1 << (slot % 64);
                 }
@@ -89,15 +91,15 @@ impl Stretches {
             while bits != 0 {
                 let slot = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                if let Some(b) = begin {
-                    self.stretch_of[b..slot].fill((self.starts.len() - 1) as u16);
+                if let Some(run) = begin.and_then(|b| self.stretch_of.get_mut(b..slot)) {
+                    run.fill((self.starts.len() - 1) as u16);
                 }
                 self.starts.push(first + slot as DayNumber);
                 begin = Some(slot);
             }
         }
-        if let Some(b) = begin {
-            self.stretch_of[b..].fill((self.starts.len() - 1) as u16);
+        if let Some(run) = begin.and_then(|b| self.stretch_of.get_mut(b..)) {
+            run.fill((self.starts.len() - 1) as u16);
         }
         self.table.clear();
         self.table.resize(self.starts.len() * TABLES, 0);

@@ -51,7 +51,7 @@ proptest! {
     #[test]
     fn every_group_as_if_alone(
         cards in prop::collection::vec((0u32..4, 0i64..300 * 86_400), 0..200),
-        orders in prop::collection::vec((0u32..4, 1u32..9999, 0u32..330, 1i64..40, prop::option::of(0u64..20)), 0..16),
+        orders in prop::collection::vec((0u32..4, 1u32..9999, 0u32..390, 1i64..40, prop::option::of(0u64..20)), 0..16),
         counts in prop::collection::vec((0u32..4, 1u32..5, 0u64..80), 0..8),
         sorted in any::<bool>(),
         prices in prop::collection::vec((0i64..320, 1000i64..2500), 0..3),
