@@ -96,8 +96,9 @@ fn rows_of(mut cells: Vec<((u32, u32), Data)>, each: &mut EachRow<'_>) -> Result
     else {
         return Ok(());
     };
-    let width = last - first + 1;
-    if width > MAX_COLUMNS {
+    // Wide: an XLSB position is any 32-bit number.
+    let width = u64::from(last - first) + 1;
+    if width > u64::from(MAX_COLUMNS) {
         return Err(ImportError::Format(format!(
             "the sheet's cells span {width} columns, more than a spreadsheet has ({MAX_COLUMNS})"
         )));
@@ -105,7 +106,9 @@ fn rows_of(mut cells: Vec<((u32, u32), Data)>, each: &mut EachRow<'_>) -> Result
     let mut row = vec![Data::Empty; width as usize];
     let mut cells = cells.into_iter().peekable();
     while let Some(((r, c), value)) = cells.next() {
-        row[(c - first) as usize] = value;
+        if let Some(cell) = row.get_mut((c - first) as usize) {
+            *cell = value;
+        }
         if cells.peek().is_none_or(|((next, _), _)| *next != r) {
             each(u64::from(r) + 1, &row)?;
             row.fill(Data::Empty);
@@ -285,6 +288,26 @@ mod tests {
         assert!(dimension_in_limits(b"B2"));
         assert!(!dimension_in_limits(b"D40:A1"));
         assert!(!dimension_in_limits(b"A1:ZZZZ1"));
+    }
+
+    /// Rows from sparse cells: by position, a later cell at one position replacing an earlier
+    /// one, from the first used column; cells as far apart as 32-bit positions go (an XLSB)
+    /// refused as wider than a sheet, not wrapped.
+    #[test]
+    fn rows_of_sparse_cells() {
+        let text = |s: &str| Data::String(s.to_owned());
+        let cells = vec![((4, 3), text("b")), ((1, 2), text("x")), ((4, 2), text("a")), ((1, 2), text("y"))];
+        let mut rows = Vec::new();
+        rows_of(cells, &mut |line, row| {
+            rows.push((line, row.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(rows, [(2, vec![text("y"), Data::Empty]), (5, vec![text("a"), text("b")])]);
+        for far in [u32::MAX, MAX_COLUMNS] {
+            let wide = rows_of(vec![((0, 0), text("a")), ((0, far), text("b"))], &mut |_, _| Ok(()));
+            assert!(matches!(wide, Err(ImportError::Format(_))), "{far}");
+        }
     }
 
     #[test]
