@@ -295,7 +295,7 @@ pub fn tally_cards<R: Read + Seek>(mut reader: R, options: &Options) -> Result<C
         })?;
     }
     if let Some(e) = failure {
-        return Err(ImportError::Format(e.to_string()));
+        return Err(crate::format_error(e));
     }
     findings.sort_by_key(|f| f.line);
     Ok(CardTally { counts: CardCounts::from_days(days), findings, source: layout.source() })
@@ -308,7 +308,7 @@ pub fn tally_card_bytes(bytes: &[u8], options: &Options) -> Result<CardTally, Im
 
 fn counts_of(epochs: impl Iterator<Item = i64>) -> Result<CardCounts, ImportError> {
     let epochs: Vec<i64> = epochs.collect();
-    CardCounts::of(&epochs).map_err(|e| ImportError::Format(e.to_string()))
+    CardCounts::of(&epochs).map_err(crate::format_error)
 }
 
 fn hash(id: &[u8]) -> u64 {

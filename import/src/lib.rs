@@ -172,6 +172,11 @@ pub enum ImportError {
     Kind(String),
 }
 
+/// A file that cannot be read as its format says, with the reader's reason.
+pub(crate) fn format_error(reason: impl std::fmt::Display) -> ImportError {
+    ImportError::Format(reason.to_string())
+}
+
 impl CieError for ImportError {
     fn code(&self) -> ErrorCode {
         match self {

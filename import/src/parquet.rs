@@ -25,11 +25,7 @@ use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderB
 
 use crate::columns::{map_headers, Kind};
 use crate::table::{Row, Source};
-use crate::ImportError;
-
-fn format_error(text: String) -> ImportError {
-    ImportError::Format(text)
-}
+use crate::{format_error, ImportError};
 
 /// The text of every value of a column (`None` for nulls), or why the column cannot be read.
 fn column_text(name: &str, array: &dyn Array) -> Result<Vec<Option<String>>, ImportError> {

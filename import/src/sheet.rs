@@ -12,7 +12,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{open_workbook_auto_from_rs, Cell, Data, DataRef, Reader, Sheets, XlsxError};
 
-use crate::ImportError;
+use crate::{format_error, ImportError};
 
 /// What receives each row: its line and its cells.
 type EachRow<'a> = dyn FnMut(u64, &[Data]) -> Result<(), ImportError> + 'a;
@@ -40,7 +40,7 @@ pub(crate) fn read(
 }
 
 fn cells(bytes: &[u8], sheet: Option<&str>, each: &mut EachRow<'_>) -> Result<String, ImportError> {
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(format)?;
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(format_error)?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -59,23 +59,23 @@ fn cells(bytes: &[u8], sheet: Option<&str>, each: &mut EachRow<'_>) -> Result<St
     match &mut book {
         Sheets::Xlsx(book) => match book.worksheet_cells_reader(&name) {
             Ok(mut reader) => {
-                while let Some(cell) = reader.next_cell().map_err(format)? {
+                while let Some(cell) = reader.next_cell().map_err(format_error)? {
                     keep(&mut cells, cell);
                 }
             }
             // A chart sheet: no cells.
             Err(XlsxError::NotAWorksheet(_)) => {}
-            Err(e) => return Err(format(e)),
+            Err(e) => return Err(format_error(e)),
         },
         Sheets::Xlsb(book) => {
-            let mut reader = book.worksheet_cells_reader(&name).map_err(format)?;
-            while let Some(cell) = reader.next_cell().map_err(format)? {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(format_error)?;
+            while let Some(cell) = reader.next_cell().map_err(format_error)? {
                 keep(&mut cells, cell);
             }
         }
         // XLS and ODS positions are small numbers of their binary or XML form.
         Sheets::Xls(_) | Sheets::Ods(_) => {
-            let range = book.worksheet_range(&name).map_err(format)?;
+            let range = book.worksheet_range(&name).map_err(format_error)?;
             let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
             for (i, row) in range.rows().enumerate() {
                 each(first_row + i as u64 + 1, row)?;
@@ -115,10 +115,6 @@ fn rows_of(mut cells: Vec<((u32, u32), Data)>, each: &mut EachRow<'_>) -> Result
         }
     }
     Ok(())
-}
-
-fn format(e: impl std::fmt::Display) -> ImportError {
-    ImportError::Format(e.to_string())
 }
 
 /// A cell reference as calamine reads it: letters of the column, then digits of the row.
