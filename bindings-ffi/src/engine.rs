@@ -477,6 +477,9 @@ pub unsafe extern "C" fn cie_reconcile_groups_json(
             &sent,
         ))?;
         let results = reconcile_groups(&input, Lifespan::default(), now, &PriceSchedule::builtin());
+        // A group number out of range inside a run of the group column is found as the
+        // groups are reconciled: the call's error, as for one found when splitting.
+        core(input.check())?;
         let json = serde_json::to_string(&results).map_err(|_| invalid("results not serialisable"))?;
         unsafe { put_string(out, &json) }
     })

@@ -134,6 +134,8 @@ pub(crate) fn reconcile_groups_columns<'py>(
                     GroupedInput::with_order_columns(groups, cg, ce, &order_group, orders, &cieonline, &transmitted)?
                 }
             };
+            // The group column read through before the threads share the groups.
+            input.check()?;
             let schedule = PriceSchedule::builtin();
             // Groups are independent: each thread reconciles its share of them (shares of
             // about equal work: municipalities' sizes are skewed), and turns each group's

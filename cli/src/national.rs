@@ -175,6 +175,8 @@ pub(crate) fn run(out: &Out, args: &Job<'_>) -> Result<Status, Failure> {
     let grouped = order_group.into_iter().zip(orders).map(|(g, o)| (g, o.value.order)).collect();
     let input = GroupedInput::new(names.len(), &card_group, &epochs, grouped, &cie, &[])
         .map_err(|e| Failure::Rule(Box::new(e)))?;
+    // The group column read through before the threads share the groups.
+    input.check().map_err(|e| Failure::Rule(Box::new(e)))?;
     let results = reconcile_all(&input, now);
     let summary_path = write_outputs(args.out, &names, &results, out)?;
     let rows_written: usize = results.iter().map(|r| r.rows.len()).sum();

@@ -250,6 +250,23 @@ pub(crate) struct DayIndex {
     midnights: Vec<i64>,
 }
 
+/// A group column beside the cards of one group (of the same length): each value should be
+/// `group` (the column comes in runs of one group), and is checked as the cards are counted.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Owners<'a> {
+    /// The values beside the cards.
+    pub(crate) column: &'a [u32],
+    /// The group they should all be.
+    pub(crate) group: u32,
+}
+
+impl Owners<'_> {
+    /// True when a value is not the group (read on its own, without counting).
+    pub(crate) fn others(&self) -> bool {
+        self.column.iter().fold(0, |d, &x| d | (x ^ self.group)) != 0
+    }
+}
+
 /// Tables a [`DayIndex`] counts in, side by side: cards in a row on the same day would
 /// otherwise each wait for the one before to be stored (a chain through memory); with four
 /// tables, consecutive cards go to different ones.
@@ -321,24 +338,66 @@ impl DayIndex {
     /// index; then the table is left all zero (it must be given all zero). The counters are
     /// 32-bit (half the table to read): the caller gives at most `u32::MAX` cards.
     pub(crate) fn count_within(&self, cards: &[i64], table: &mut [u32]) -> Option<(i64, i64)> {
-        self.count_into(cards, table, Some)
+        self.count_into(cards, table, Some, None).map(|(lo, hi, _)| (lo, hi))
+    }
+
+    /// [`DayIndex::count_within`] of a group's cards, with the group column beside them read
+    /// in the same pass (a second stream of memory while the counting waits on the first):
+    /// also returns whether a value of the column is not the group.
+    pub(crate) fn count_owned(&self, cards: &[i64], owners: Owners<'_>, table: &mut [u32]) -> Option<(i64, i64, bool)> {
+        self.count_into(cards, table, Some, Some(owners))
     }
 
     /// [`DayIndex::count_within`] into the counters of groups of days: `group_of[day]` is the
-    /// group of each day of the index, and the table has [`TABLES`] counters per group.
-    pub(crate) fn count_mapped(&self, cards: &[i64], group_of: &[u16], table: &mut [u32]) -> Option<(i64, i64)> {
-        self.count_into(cards, table, |day| group_of.get(day).map(|&g| usize::from(g)))
+    /// group of each day of the index, and the table has [`TABLES`] counters per group. With
+    /// `owners`, as [`DayIndex::count_owned`] (else the last value is false).
+    pub(crate) fn count_mapped(
+        &self,
+        cards: &[i64],
+        owners: Option<Owners<'_>>,
+        group_of: &[u16],
+        table: &mut [u32],
+    ) -> Option<(i64, i64, bool)> {
+        self.count_into(cards, table, |day| group_of.get(day).map(|&g| usize::from(g)), owners)
     }
 
     /// The counting of [`DayIndex::count_within`], each card counted in the counters of
-    /// `counter(day)` (`None`: the card is outside).
+    /// `counter(day)` (`None`: the card is outside), and `owners` read beside the cards.
     #[inline]
     fn count_into(
         &self,
         cards: &[i64],
         table: &mut [u32],
         counter: impl Fn(usize) -> Option<usize>,
-    ) -> Option<(i64, i64)> {
+        owners: Option<Owners<'_>>,
+    ) -> Option<(i64, i64, bool)> {
+        let counted = match owners {
+            Some(owners) if owners.column.len() == cards.len() => {
+                self.count_lanes::<true>(cards, owners, table, counter)
+            }
+            // A column not beside the cards is not theirs: a value differs.
+            Some(_) => {
+                self.count_lanes::<false>(cards, Owners::default(), table, counter).map(|(l, h, _)| (l, h, true))
+            }
+            None => self.count_lanes::<false>(cards, Owners::default(), table, counter),
+        };
+        if counted.is_none() || cards.is_empty() {
+            table.fill(0);
+            return None;
+        }
+        counted
+    }
+
+    /// The loop of [`DayIndex::count_into`], reading the owners beside the cards when `OWNED`
+    /// (the table left as it is when a card is outside).
+    #[inline]
+    fn count_lanes<const OWNED: bool>(
+        &self,
+        cards: &[i64],
+        owners: Owners<'_>,
+        table: &mut [u32],
+        counter: impl Fn(usize) -> Option<usize>,
+    ) -> Option<(i64, i64, bool)> {
         // Lanes in order, then the card counted; `None` at the first card outside the index.
         // The subtraction wraps: a moment before the first second (whose magnitude is far below
         // 2^62, being within the calendar) becomes an offset of at least 2^62 seconds, outside.
@@ -348,29 +407,41 @@ impl DayIndex {
             *table.get_mut(counter(k + usize::from(t >= midnight))? * TABLES + lane)? += 1;
             Some(())
         };
-        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        let (mut lo, mut hi, mut other) = (i64::MAX, i64::MIN, 0u32);
         let quads = cards.chunks_exact(TABLES);
         let rest = quads.remainder();
-        let all = || -> Option<()> {
-            for quad in quads {
-                for (lane, &t) in quad.iter().enumerate() {
-                    add(lane, t)?;
-                    lo = lo.min(t);
-                    hi = hi.max(t);
+        // The owners of the quads, or none (the zip then stops at once: the plain loop below).
+        let owner_quads = owners.column.chunks_exact(TABLES);
+        if OWNED {
+            for (quad, own) in quads.zip(owner_quads) {
+                for lane in 0..TABLES {
+                    other |= own[lane] ^ owners.group;
+                    add(lane, quad[lane])?;
+                    lo = lo.min(quad[lane]);
+                    hi = hi.max(quad[lane]);
                 }
             }
-            for &t in rest {
+            for (&o, &t) in owners.column[cards.len() - rest.len()..].iter().zip(rest) {
+                other |= o ^ owners.group;
                 add(0, t)?;
                 lo = lo.min(t);
                 hi = hi.max(t);
             }
-            Some(())
-        };
-        if all().is_none() || cards.is_empty() {
-            table.fill(0);
-            return None;
+            return Some((lo, hi, other != 0));
         }
-        Some((lo, hi))
+        for quad in quads {
+            for (lane, &t) in quad.iter().enumerate() {
+                add(lane, t)?;
+                lo = lo.min(t);
+                hi = hi.max(t);
+            }
+        }
+        for &t in rest {
+            add(0, t)?;
+            lo = lo.min(t);
+            hi = hi.max(t);
+        }
+        Some((lo, hi, false))
     }
 
     /// The (day, count) of the non-zero slots, by day, for `cards` cards counted; the table

@@ -12,7 +12,7 @@
 //! table and the loop over days shrink by a factor of ten for the municipalities with a few
 //! hundred cards, where they cost more than the cards.
 
-use super::counting::{CardCounts, DayIndex, TABLES};
+use super::counting::{CardCounts, DayIndex, Owners, TABLES};
 use super::processing::OrderSource;
 use crate::calendar::{date_of_day_number, day_number, DayNumber, Quarter};
 use crate::orders::OrderRange;
@@ -37,18 +37,66 @@ pub(crate) struct Stretches {
 
 impl Stretches {
     /// The cards of one municipality counted per stretch of the days of `index`, cut by its
-    /// orders and by the quarters and prices of `schedule`, with the latest card; `None`
+    /// orders and by the quarters and prices of `schedule`, with the latest card and, with
+    /// `owners` read beside the cards, whether one of them is not the group's; `None`
     /// (nothing kept) when a card is outside the index, or the index has more days than
     /// stretches can be numbered.
     pub(crate) fn count(
         &mut self,
         index: &DayIndex,
         cards: &[i64],
+        owners: Option<Owners<'_>>,
         orders: &OrderRange<'_>,
         schedule: &PriceSchedule,
-    ) -> Option<(i64, CardCounts)> {
+    ) -> Option<(i64, CardCounts, bool)> {
+        u32::try_from(cards.len()).ok()?;
+        self.cut(index, orders, schedule)?;
+        self.table.clear();
+        self.table.resize(self.starts.len() * TABLES, 0);
+        let (_, latest, others) = index.count_mapped(cards, owners, &self.stretch_of, &mut self.table)?;
+        let mut counts = Vec::with_capacity(self.starts.len());
+        for (&start, lanes) in self.starts.iter().zip(self.table.chunks_exact_mut(TABLES)) {
+            let count: u64 = lanes.iter().map(|&c| u64::from(c)).sum();
+            lanes.fill(0);
+            if count > 0 {
+                counts.push((start, count));
+            }
+        }
+        Some((latest, CardCounts::from_sorted_days(counts), others))
+    }
+
+    /// The cards of a counting table of `index` (its counters `window`, from a day on) summed
+    /// per stretch, cut as [`Stretches::count`] cuts them: a municipality of many cards, counted
+    /// per day, allocated per stretch. The table is left as it is. `None` when the index has
+    /// more days than stretches can be numbered, or the window is not within it.
+    pub(crate) fn sum(
+        &mut self,
+        index: &DayIndex,
+        table: &[u32],
+        window: std::ops::Range<usize>,
+        orders: &OrderRange<'_>,
+        schedule: &PriceSchedule,
+    ) -> Option<CardCounts> {
+        self.cut(index, orders, schedule)?;
+        let first_day = window.start / TABLES;
+        let lanes = table.get(window)?.chunks_exact(TABLES);
+        let stretch_of = self.stretch_of.get(first_day..first_day + lanes.len())?;
+        let mut sums = vec![0u64; self.starts.len()];
+        for (&stretch, lanes) in stretch_of.iter().zip(lanes) {
+            if let Some(sum) = sums.get_mut(usize::from(stretch)) {
+                *sum += lanes.iter().map(|&c| u64::from(c)).sum::<u64>();
+            }
+        }
+        let counts = self.starts.iter().zip(sums).filter(|&(_, count)| count > 0).map(|(&start, count)| (start, count));
+        Some(CardCounts::from_sorted_days(counts.collect()))
+    }
+
+    /// The stretches of the days of `index` cut by `orders` and by the quarters and prices of
+    /// `schedule`: each stretch's first day, and the stretch of each day. `None` when the index
+    /// has no day or more days than stretches can be numbered.
+    fn cut(&mut self, index: &DayIndex, orders: &OrderRange<'_>, schedule: &PriceSchedule) -> Option<()> {
         let (first_second, days) = (index.range()?.0, index.slots() / TABLES);
-        if days > usize::from(u16::MAX) || u32::try_from(cards.len()).is_err() {
+        if days > usize::from(u16::MAX) {
             return None;
         }
         let first = index.day_of_counter(0);
@@ -101,18 +149,7 @@ impl Stretches {
         if let Some(run) = begin.and_then(|b| self.stretch_of.get_mut(b..)) {
             run.fill((self.starts.len() - 1) as u16);
         }
-        self.table.clear();
-        self.table.resize(self.starts.len() * TABLES, 0);
-        let (_, latest) = index.count_mapped(cards, &self.stretch_of, &mut self.table)?;
-        let mut counts = Vec::with_capacity(self.starts.len());
-        for (&start, lanes) in self.starts.iter().zip(self.table.chunks_exact_mut(TABLES)) {
-            let count: u64 = lanes.iter().map(|&c| u64::from(c)).sum();
-            lanes.fill(0);
-            if count > 0 {
-                counts.push((start, count));
-            }
-        }
-        Some((latest, CardCounts::from_sorted_days(counts)))
+        Some(())
     }
 }
 

@@ -8,12 +8,13 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{reconcile_in, Lifespan, QuarterRow, QuarterState};
-use crate::allocation::{allocate_entered_in, range_of, AllocationError, CardCounts, Cards, Outcome};
+use crate::allocation::{allocate_entered_in, range_of, AllocationError, CardCounts, Cards, Outcome, Owners};
 use crate::calendar::{Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
 use crate::money::Amount;
@@ -24,7 +25,7 @@ mod scratch;
 mod split;
 
 use scratch::Scratch;
-use split::{check_group, split};
+use split::{check_group, runs_by_ends, split};
 
 /// Why grouped input cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +61,14 @@ impl CieError for GroupError {
 /// caller when they come in runs of one group (as a partitioned file gives them), else gathered
 /// by group (a copy); each group's cards are counted when the group is reconciled, so that
 /// threads sharing the groups share the counting too.
+///
+/// A group column whose runs follow one another in ascending order of group is split by
+/// reading the ends of its runs only: the rows between are checked as the groups are
+/// reconciled ([`reconcile_groups`] reads them beside the moments, as it counts them; the other
+/// ways of reconciling first read the column through), or by [`GroupedInput::check`]. When a
+/// run turns out to hold another group's row, the cards are gathered by group then, as they
+/// would have been at once; a group number not below the number of groups found so is the
+/// error of every group.
 #[derive(Clone, Debug, Default)]
 pub struct GroupedInput<'a> {
     /// The moments, each group's in one range.
@@ -68,6 +77,11 @@ pub struct GroupedInput<'a> {
     ranges: Vec<Range<usize>>,
     /// The caller's group column when the moments were gathered (to find a refused card's row).
     gathered_from: Option<&'a [u32]>,
+    /// The caller's group column when `ranges` were found from its runs' ends: the rows
+    /// between are still to be checked.
+    unchecked: Option<&'a [u32]>,
+    /// What reading all of `unchecked` found, once it was read.
+    checked: OnceLock<Checked>,
     /// The orders, each group's consecutive (in input order within the group).
     orders: OrderColumns,
     /// Each group's range of `orders`.
@@ -76,6 +90,28 @@ pub struct GroupedInput<'a> {
     /// Each group's first CIEonline count given twice for one quarter (its row and quarter).
     cieonline_twice: Vec<Option<(usize, Quarter)>>,
     transmitted: Vec<BTreeSet<Quarter>>,
+}
+
+/// What reading a group column split by its runs' ends found.
+#[derive(Clone, Debug)]
+enum Checked {
+    /// Runs indeed: the ranges found stand.
+    Runs,
+    /// Not in runs: the moments gathered by group, and each group's range of them.
+    Gathered(Vec<i64>, Vec<Range<usize>>),
+    /// A group number not below the number of groups.
+    Refused(GroupError),
+}
+
+/// The cards as one reconciliation reads them: the moments, each group's range of them, the
+/// caller's group column when they were gathered from it, and the column to check beside the
+/// moments as they are counted (each group's range of it to hold that group alone).
+#[derive(Clone, Copy)]
+struct CardView<'v> {
+    epochs: &'v [i64],
+    ranges: &'v [Range<usize>],
+    gathered_from: Option<&'v [u32]>,
+    owners: Option<&'v [u32]>,
 }
 
 /// The most cards a municipality may have to be counted per stretch of days rather than per
@@ -168,13 +204,20 @@ impl<'a> GroupedInput<'a> {
         if card_group.len() != card_epoch.len() {
             return Err(GroupError::Lengths("card_group, card_epoch"));
         }
-        // The moments gathered by group (a copy) unless they come in runs of one group.
-        let (ranges, gathered) = split("card", card_group, groups, |row| card_epoch[row])?;
-        let (epochs, gathered_from) = match gathered {
-            None => (Cow::Borrowed(card_epoch), None),
-            Some(moments) => (Cow::Owned(moments), Some(card_group)),
+        // Runs of one group found from their ends (the rows between checked later); else the
+        // column read through, and the moments gathered by group (a copy) unless they come in
+        // runs of one group.
+        let (epochs, ranges, gathered_from, unchecked) = match runs_by_ends(card_group, groups) {
+            Some(ranges) => (Cow::Borrowed(card_epoch), ranges, None, Some(card_group)),
+            None => match split("card", card_group, groups, |row| card_epoch[row])? {
+                (ranges, None) => (Cow::Borrowed(card_epoch), ranges, None, None),
+                (ranges, Some(moments)) => (Cow::Owned(moments), ranges, Some(card_group), None),
+            },
         };
-        GroupedInput::with_card_ranges(epochs, ranges, gathered_from, order_group, orders, cieonline, transmitted)
+        let mut input =
+            GroupedInput::with_card_ranges(epochs, ranges, gathered_from, order_group, orders, cieonline, transmitted)?;
+        input.unchecked = unchecked;
+        Ok(input)
     }
 
     /// [`GroupedInput::with_order_columns`] of cards that come in one run per group, given by
@@ -245,6 +288,8 @@ impl<'a> GroupedInput<'a> {
             epochs,
             ranges,
             gathered_from,
+            unchecked: None,
+            checked: OnceLock::new(),
             orders,
             order_ranges,
             cieonline: vec![BTreeMap::new(); groups],
@@ -264,11 +309,46 @@ impl<'a> GroupedInput<'a> {
         Ok(input)
     }
 
+    /// The cards as the groups are reconciled: the column split by its runs' ends read through
+    /// first (once), the cards gathered by group if it is not in runs after all.
+    fn view(&self) -> Result<CardView<'_>, &GroupError> {
+        let Some(column) = self.unchecked else {
+            return Ok(CardView {
+                epochs: &self.epochs,
+                ranges: &self.ranges,
+                gathered_from: self.gathered_from,
+                owners: None,
+            });
+        };
+        let checked =
+            self.checked.get_or_init(|| match split("card", column, self.ranges.len(), |row| self.epochs[row]) {
+                Ok((_, None)) => Checked::Runs,
+                Ok((ranges, Some(moments))) => Checked::Gathered(moments, ranges),
+                Err(e) => Checked::Refused(e),
+            });
+        match checked {
+            Checked::Runs => {
+                Ok(CardView { epochs: &self.epochs, ranges: &self.ranges, gathered_from: None, owners: None })
+            }
+            Checked::Gathered(epochs, ranges) => {
+                Ok(CardView { epochs, ranges, gathered_from: Some(column), owners: None })
+            }
+            Checked::Refused(e) => Err(e),
+        }
+    }
+
+    /// Reads through a group column split by its runs' ends, if that was not done yet: `Err`
+    /// when a group number is not below the number of groups (every group's error then).
+    /// Reconciling checks it anyway; this is for a caller who wants the error before.
+    pub fn check(&self) -> Result<(), GroupError> {
+        self.view().map(|_| ()).map_err(Clone::clone)
+    }
+
     /// The cards of one group counted per day on their own (no day index), or a card outside
     /// the calendar as the group's error, with its row in the caller's columns.
-    fn count(&self, group: usize) -> Result<CardCounts, (usize, ErrorCode)> {
-        let range = self.ranges[group].clone();
-        let error = match CardCounts::of(&self.epochs[range]) {
+    fn count(view: &CardView, group: usize) -> Result<CardCounts, (usize, ErrorCode)> {
+        let range = view.ranges[group].clone();
+        let error = match CardCounts::of(&view.epochs[range]) {
             Ok(counts) => return Ok(counts),
             Err(e) => e,
         };
@@ -276,29 +356,26 @@ impl<'a> GroupedInput<'a> {
             AllocationError::Card { index, .. } => (*index, error.code()),
             AllocationError::Pricing(_) => (0, error.code()),
         };
-        Err((self.card_row(group, index), code))
-    }
-
-    /// The row in the caller's columns of the group's `index`-th card.
-    fn card_row(&self, group: usize, index: usize) -> usize {
-        match self.gathered_from {
-            None => self.ranges[group].start + index,
-            Some(card_group) => {
-                card_group.iter().enumerate().filter(|(_, &x)| x as usize == group).nth(index).map_or(0, |r| r.0)
-            }
-        }
+        Err((view.card_row(group, index), code))
     }
 
     /// A card signed after `now` (the group's latest moment is `latest`) or an order dated
     /// after `today` (now's date in Rome) as the group's error: data that cannot be true yet
     /// (§11: "an order or a card dated after `now`"), refused as the importers refuse it. The
     /// card's row, or the order's number and date, say which.
-    fn refuse_future(&self, group: usize, latest: i64, now: Moment, today: NaiveDate) -> Result<(), Failure> {
+    fn refuse_future(
+        &self,
+        view: &CardView,
+        group: usize,
+        latest: i64,
+        now: Moment,
+        today: NaiveDate,
+    ) -> Result<(), Failure> {
         if latest > now.epoch() {
-            let epochs = &self.epochs[self.ranges[group].clone()];
+            let epochs = &view.epochs[view.ranges[group].clone()];
             let index = epochs.iter().position(|&t| t > now.epoch()).unwrap_or(0);
             let moment = Moment::from_epoch(epochs.get(index).copied().unwrap_or(latest));
-            return Err((ErrorCode::CardDateFuture, Some(self.card_row(group, index)), Some(moment.to_string())));
+            return Err((ErrorCode::CardDateFuture, Some(view.card_row(group, index)), Some(moment.to_string())));
         }
         let rows = self.order_ranges[group].clone();
         let dates = self.orders.dates().get(rows.clone()).unwrap_or_default();
@@ -311,36 +388,55 @@ impl<'a> GroupedInput<'a> {
 
     /// The amounts entered, credit and debit of one group's allocation: its cards counted with
     /// the thread's day index when its moments are within the calendar and 2^16 days (the
-    /// index extended to them if need be), else on their own.
+    /// index extended to them if need be), else on their own. `owners` (the view's group
+    /// column beside the group's cards, when it has one) are read as the cards are counted,
+    /// and noted in `scratch` ([`Scratch::note_owners`]).
     fn allocate(
         &self,
+        view: &CardView,
         group: usize,
+        owners: Option<Owners>,
         scratch: &mut Scratch,
         now: Moment,
         schedule: &PriceSchedule,
     ) -> Result<Outcome, Failure> {
         let orders = self.orders.range(self.order_ranges[group].clone());
         let failed = |e: AllocationError| (e.code(), None, e.detail(Lang::It));
-        let epochs = &self.epochs[self.ranges[group].clone()];
+        let epochs = &view.epochs[view.ranges[group].clone()];
         let today = scratch.today;
         // A municipality of few cards: counted per stretch of days its orders and the rules
         // do not tell apart (`Stretches`), where the days of its year would cost more than
         // its cards. An allocation error is then left to the day-by-day path below, which
         // names the day concerned.
         if epochs.len() <= FEW_CARDS {
-            let Scratch { index, stretches, allocation, .. } = &mut *scratch;
-            if let Some((latest, counts)) = stretches.count(index, epochs, &orders, schedule) {
-                self.refuse_future(group, latest, now, today)?;
-                if let Ok(outcome) = allocate_entered_in(Cards::Counts(&counts), orders, schedule, allocation) {
+            let Scratch { index, stretches, .. } = &mut *scratch;
+            if let Some((latest, counts, others)) = stretches.count(index, epochs, owners, &orders, schedule) {
+                scratch.note_owners(owners, Some(others));
+                self.refuse_future(view, group, latest, now, today)?;
+                if let Ok(outcome) =
+                    allocate_entered_in(Cards::Counts(&counts), orders, schedule, &mut scratch.allocation)
+                {
                     return Ok(outcome);
                 }
             }
         }
-        if let Some((latest, window)) = scratch.count(epochs) {
-            let Scratch { index, table, allocation, .. } = scratch;
+        if let Some((latest, window, others)) = scratch.count(epochs, owners) {
+            scratch.note_owners(owners, Some(others));
+            let Scratch { index, table, allocation, stretches, .. } = scratch;
             // The table is left all zero for the next group whatever happens here: it is zeroed
             // as the allocation reads it, and wholly when the group is refused.
-            let outcome = self.refuse_future(group, latest, now, today).and_then(|()| {
+            let outcome = self.refuse_future(view, group, latest, now, today).and_then(|()| {
+                // Many cards: counted per day, allocated per stretch of days all the same (a
+                // year's days are ten times its stretches). An allocation error is left to the
+                // days, to name the day concerned.
+                if epochs.len() > FEW_CARDS {
+                    if let Some(counts) = stretches.sum(index, table, window.clone(), &orders, schedule) {
+                        if let Ok(outcome) = allocate_entered_in(Cards::Counts(&counts), orders, schedule, allocation) {
+                            table[window].fill(0);
+                            return Ok(outcome);
+                        }
+                    }
+                }
                 let first = index.day_of_counter(window.start);
                 allocate_entered_in(Cards::Table(first, &mut table[window]), orders, schedule, allocation)
                     .map_err(failed)
@@ -351,8 +447,8 @@ impl<'a> GroupedInput<'a> {
             return outcome;
         }
         let (_, latest) = range_of(epochs);
-        let cards = self.count(group).map_err(|(row, code)| (code, Some(row), None))?;
-        self.refuse_future(group, latest, now, today)?;
+        let cards = GroupedInput::count(view, group).map_err(|(row, code)| (code, Some(row), None))?;
+        self.refuse_future(view, group, latest, now, today)?;
         allocate_entered_in(Cards::Counts(&cards), orders, schedule, &mut scratch.allocation).map_err(failed)
     }
 
@@ -442,21 +538,25 @@ impl<'a> GroupedInput<'a> {
         schedule: &PriceSchedule,
         mut each: impl FnMut(usize, GroupResult),
     ) {
+        let view = self.view();
         let mut scratch = Scratch::new(now);
         for group in groups.start..groups.end.min(self.len()) {
-            each(group, self.reconcile_with(group, &mut scratch, lifespan, now, schedule));
+            each(group, self.reconcile_with(view, group, &mut scratch, lifespan, now, schedule));
         }
     }
 
     /// Allocates and reconciles one group on its own (§3, §4): exactly what reconciling that
     /// municipality alone gives.
     pub fn reconcile(&self, group: usize, lifespan: Lifespan, now: Moment, schedule: &PriceSchedule) -> GroupResult {
-        self.reconcile_with(group, &mut Scratch::new(now), lifespan, now, schedule)
+        self.reconcile_with(self.view(), group, &mut Scratch::new(now), lifespan, now, schedule)
     }
 
-    /// [`GroupedInput::reconcile`] in working memory kept from one group to the next.
+    /// [`GroupedInput::reconcile`] of the cards of `view` (or of none, for a refused group
+    /// column: its error) in working memory kept from one group to the next. The view's
+    /// owners of the group's cards, when it has them, are read, and noted in `scratch`.
     fn reconcile_with(
         &self,
+        view: Result<CardView, &GroupError>,
         group: usize,
         scratch: &mut Scratch,
         lifespan: Lifespan,
@@ -467,16 +567,35 @@ impl<'a> GroupedInput<'a> {
             return GroupResult::default();
         }
         let id = u32::try_from(group).unwrap_or(u32::MAX);
-        let cards = self.ranges[group].len() as u64;
+        let cards = view.map_or(0, |v| v.ranges[group].len() as u64);
         let summary =
             GroupSummary { group: id, cards, orders: self.order_ranges[group].len(), ..GroupSummary::default() };
-        // Two CIEonline counts for one quarter: which is right is the municipality's to say
-        // (§11, as the importers refuse the second).
-        let checked = match self.cieonline_twice.get(group).copied().flatten() {
-            Some((row, quarter)) => {
-                Err((ErrorCode::CieonlineDuplicate, None, Some(format!("cieonline row {row}, {quarter}"))))
+        let checked = match view {
+            // A group column refused: every group's error.
+            Err(e) => {
+                let row = match e {
+                    GroupError::Group { row, .. } => Some(*row),
+                    GroupError::Lengths(_) => None,
+                };
+                Err((e.code(), row, Some(e.to_string())))
             }
-            None => self.allocate(group, scratch, now, schedule),
+            Ok(view) => {
+                let owners =
+                    view.owners.map(|column| Owners { column: &column[view.ranges[group].clone()], group: id });
+                scratch.owners_read = false;
+                // Two CIEonline counts for one quarter: which is right is the municipality's to
+                // say (§11, as the importers refuse the second).
+                let outcome = match self.cieonline_twice.get(group).copied().flatten() {
+                    Some((row, quarter)) => {
+                        Err((ErrorCode::CieonlineDuplicate, None, Some(format!("cieonline row {row}, {quarter}"))))
+                    }
+                    None => self.allocate(&view, group, owners, scratch, now, schedule),
+                };
+                if !scratch.owners_read {
+                    scratch.note_owners(owners, None);
+                }
+                outcome
+            }
         };
         let totals = match checked {
             Ok(t) => t,
@@ -506,8 +625,22 @@ impl<'a> GroupedInput<'a> {
     }
 }
 
+impl CardView<'_> {
+    /// The row in the caller's columns of the group's `index`-th card.
+    fn card_row(&self, group: usize, index: usize) -> usize {
+        match self.gathered_from {
+            None => self.ranges[group].start + index,
+            Some(card_group) => {
+                card_group.iter().enumerate().filter(|(_, &x)| x as usize == group).nth(index).map_or(0, |r| r.0)
+            }
+        }
+    }
+}
+
 /// Every group reconciled, in group order (one thread: [`GroupedInput::reconcile_into`] shares
-/// the groups among threads).
+/// the groups among threads). A group column split by its runs' ends is read beside the
+/// moments as they are counted; should a run hold another group's row, it is read through,
+/// the cards gathered by group, and every group reconciled again.
 pub fn reconcile_groups(
     input: &GroupedInput,
     lifespan: Lifespan,
@@ -515,6 +648,19 @@ pub fn reconcile_groups(
     schedule: &PriceSchedule,
 ) -> Vec<GroupResult> {
     let mut results = vec![GroupResult::default(); input.len()];
+    if let (Some(column), None) = (input.unchecked, input.checked.get()) {
+        let view = CardView { epochs: &input.epochs, ranges: &input.ranges, gathered_from: None, owners: Some(column) };
+        let mut scratch = Scratch::new(now);
+        for (group, slot) in results.iter_mut().enumerate() {
+            *slot = input.reconcile_with(Ok(view), group, &mut scratch, lifespan, now, schedule);
+        }
+        if !scratch.others {
+            // Every row was read in its group's run: runs indeed (another thread may have
+            // found so at the same time: the same finding).
+            let _ = input.checked.set(Checked::Runs);
+            return results;
+        }
+    }
     input.reconcile_into(0, &mut results, lifespan, now, schedule);
     results
 }

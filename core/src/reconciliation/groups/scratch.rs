@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use crate::allocation::{range_of, AllocationBuffers, DayIndex, Stretches};
+use crate::allocation::{range_of, AllocationBuffers, DayIndex, Owners, Stretches};
 use crate::calendar::{rome_day_of_epoch, year_of, Moment};
 use crate::reconciliation::QuarterClock;
 
@@ -23,6 +23,10 @@ pub(super) struct Scratch {
     /// `now`'s civil date in Rome (`MAX` for a `now` outside the calendar: no order is after
     /// it).
     pub(super) today: NaiveDate,
+    /// The current group's owners were read (as its cards were counted, or on their own).
+    pub(super) owners_read: bool,
+    /// An owner read was not its group: a run of the group column holds another group's row.
+    pub(super) others: bool,
 }
 
 impl Scratch {
@@ -35,34 +39,49 @@ impl Scratch {
             stretches: Stretches::default(),
             clock: QuarterClock::at(now),
             today: now.rome_date().unwrap_or(NaiveDate::MAX),
+            owners_read: false,
+            others: false,
+        }
+    }
+
+    /// Notes the current group's owners read, with `others` found when they were read as its
+    /// cards were counted; with `None`, they are read here. Nothing for no owners.
+    pub(super) fn note_owners(&mut self, owners: Option<Owners<'_>>, others: Option<bool>) {
+        if let Some(owners) = owners {
+            self.others |= others.unwrap_or_else(|| owners.others());
+            self.owners_read = true;
         }
     }
 
     /// Counts a group's cards in the table, read once when they are within the index, else
     /// again after the index is extended ([`Scratch::cover`]) to the year of the first card,
-    /// and if need be to the cards' range. Returns the latest card
-    /// and the part of the table counted in; `None` (the table untouched) when they cannot be
-    /// counted with the index (no card, a card outside the calendar, cards too far apart, more
-    /// cards than a 32-bit counter holds).
-    pub(super) fn count(&mut self, epochs: &[i64]) -> Option<(i64, Range<usize>)> {
+    /// and if need be to the cards' range; `owners`, when given, read beside them. Returns the
+    /// latest card, the part of the table counted in and whether an owner is not the group;
+    /// `None` (the table untouched) when they cannot be counted with the index (no card, a
+    /// card outside the calendar, cards too far apart, more cards than a 32-bit counter holds).
+    pub(super) fn count(&mut self, epochs: &[i64], owners: Option<Owners<'_>>) -> Option<(i64, Range<usize>, bool)> {
         if u32::try_from(epochs.len()).is_err() {
             return None;
         }
-        let (min, max) = self.index.count_within(epochs, &mut self.table).or_else(|| {
+        let count = |index: &DayIndex, table: &mut [u32]| match owners {
+            Some(owners) => index.count_owned(epochs, owners, table),
+            None => index.count_within(epochs, table).map(|(lo, hi)| (lo, hi, false)),
+        };
+        let (min, max, others) = count(&self.index, &mut self.table).or_else(|| {
             // The index first extended to the civil year of the group's first card: a group
             // within it (a year's data, the usual job) is read once more, not twice (its range,
             // then its count). Only when a card falls outside it is the group's range read.
             let (from, to) = year_of(*epochs.first()?)?;
             if self.cover(epochs, from, to).is_some() {
-                if let Some(counted) = self.index.count_within(epochs, &mut self.table) {
+                if let Some(counted) = count(&self.index, &mut self.table) {
                     return Some(counted);
                 }
             }
             let (min, max) = range_of(epochs);
             self.cover(epochs, min, max)?;
-            self.index.count_within(epochs, &mut self.table)
+            count(&self.index, &mut self.table)
         })?;
-        Some((max, self.index.window(min, max)))
+        Some((max, self.index.window(min, max), others))
     }
 
     /// Makes the index cover `epochs` (from `min` to `max`) when they are outside it: to the

@@ -31,6 +31,43 @@ fn run_starts(values: &[u32]) -> Option<Vec<usize>> {
     Some(starts)
 }
 
+/// Each run's range when the values come in runs of one group each, found from the runs' ends
+/// alone: from each run's first row, rows 1, 2, 4, 8... further on are read until one holds
+/// another value, and the run's end is searched between the last two read. About twenty reads
+/// a run, not one per row: the rows between are not read, and are checked as the groups are
+/// reconciled. `None` when a run's value is not above the one before it or not below `groups`
+/// (the values are then not in runs, or are refused: [`split`] reads them all).
+pub(super) fn runs_by_ends(values: &[u32], groups: usize) -> Option<Vec<Range<usize>>> {
+    let mut ranges = vec![0..0; groups];
+    let (mut start, mut before) = (0, None);
+    while let Some(&value) = values.get(start) {
+        if before.is_some_and(|b| value <= b) || value as usize >= groups {
+            return None;
+        }
+        // `values[low]` is the value, `values[high]` is not (or is past the end).
+        let (mut low, mut step) = (start, 1);
+        let mut high = loop {
+            match values.get(start + step) {
+                Some(&v) if v == value => low = start + step,
+                Some(_) => break start + step,
+                None => break values.len(),
+            }
+            step *= 2;
+        };
+        while high - low > 1 {
+            let middle = low + (high - low) / 2;
+            if values[middle] == value {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        ranges[value as usize] = start..high;
+        (start, before) = (high, Some(value));
+    }
+    Some(ranges)
+}
+
 pub(super) fn check_group(what: &'static str, row: usize, group: u32, groups: usize) -> Result<usize, GroupError> {
     let g = group as usize;
     if g < groups {
@@ -96,6 +133,43 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// Values in runs get the ranges [`split`] gives them, found from the runs' ends; values
+        /// not in runs get ranges that leave some value in a run of another (which the
+        /// reconciliation finds), or none.
+        #[test]
+        fn runs_found_by_their_ends(
+            mut values in prop::collection::vec(0u32..8, 0..300),
+            sorted in any::<bool>(),
+            groups in 1usize..10,
+        ) {
+            if sorted {
+                values.sort_unstable();
+            }
+            let full = split("card", &values, groups, |row| row);
+            let Some(ranges) = runs_by_ends(&values, groups) else {
+                let ascending = values.windows(2).all(|w| w[0] <= w[1]);
+                prop_assert!(!ascending || values.iter().any(|&v| v as usize >= groups));
+                return Ok(());
+            };
+            // Every row is in the range of exactly one group, the ranges in order.
+            let mut covered: Vec<Range<usize>> = ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
+            covered.sort_by_key(|r| r.start);
+            let mut next = 0;
+            for r in &covered {
+                prop_assert_eq!(r.start, next);
+                next = r.end;
+            }
+            prop_assert_eq!(next, values.len());
+            let in_runs = ranges.iter().enumerate().all(|(g, r)| values[r.clone()].iter().all(|&v| v as usize == g));
+            match full {
+                Ok((runs, None)) => {
+                    prop_assert!(in_runs);
+                    prop_assert_eq!(runs, ranges);
+                }
+                _ => prop_assert!(!in_runs),
+            }
+        }
+
         /// The runs are found where a plain scan finds them, and a descent anywhere (across a
         /// block's edge or within one) is found.
         #[test]

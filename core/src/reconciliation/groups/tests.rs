@@ -57,9 +57,13 @@ proptest! {
         prices in prop::collection::vec((0i64..320, 1000i64..2500), 0..3),
         starts_late in any::<bool>(),
         outliers in prop::collection::vec((0u32..4, 0usize..8), 0..4),
+        repeat in prop::sample::select(vec![1usize, 1, 60]),
     ) {
         let base = 1_704_067_200i64; // 2024-01-01T00:00:00Z
-        let mut cards: Vec<(u32, i64)> = cards.into_iter().map(|(g, t)| (g, base + t)).collect();
+        // Each card given `repeat` times: groups of more than `FEW_CARDS` cards (counted per
+        // day, allocated per stretch) beside groups of few.
+        let cards = cards.iter().flat_map(|&c| std::iter::repeat_n(c, repeat));
+        let mut cards: Vec<(u32, i64)> = cards.map(|(g, t)| (g, base + t)).collect();
         // A card a year later or sixty years earlier (the thread's day index extended), two
         // centuries later (too far from the others for one index), or outside the calendar,
         // as far as a moment goes (the group refused); the last second of 2024 in Rome and the
@@ -267,6 +271,64 @@ fn a_bad_card_spoils_only_its_group() {
         GroupedInput::new(1, &[0, 3], &[0, 0], Vec::new(), &[], &[]),
         Err(GroupError::Group { row: 1, group: 3, .. })
     ));
+}
+
+/// A group column in runs at every run's end but with a row of another group inside a run
+/// (found as the cards are counted, or as the column is read through): every group gets what
+/// it gets from the column sorted, however it is reconciled.
+#[test]
+fn a_row_of_another_group_inside_a_run_is_found() {
+    // Rows 1, 2, 4 and 8 (read to find group 0's run) are of group 0, row 3 of group 1; then
+    // a run of seven rows (counted four at a time, and three) with group 1's row among the three;
+    // then a run of 3 000 rows (its cards counted per day), group 1's row in the middle.
+    let mut long = vec![0u32; 3_001];
+    (long[1_500], long[3_000]) = (1, 2);
+    for groups in [vec![0u32, 0, 0, 1, 0, 0, 0, 0, 2], vec![0, 0, 0, 0, 0, 1, 0, 2], long] {
+        a_row_inside_a_run(&groups);
+    }
+}
+
+fn a_row_inside_a_run(groups: &[u32]) {
+    let base = 1_704_070_800i64; // 2024-01-01T01:00:00Z
+    let n = groups.len() as i64;
+    let epochs: Vec<i64> = (0..n).map(|k| base + k * 600).collect();
+    let orders = vec![(1, order(1, 20, 1, false)), (2, order(2, 20, 1, false))];
+    let now = Moment::parse("2025-02-01T00:00:00").unwrap();
+    let schedule = PriceSchedule::builtin();
+    let mut sorted: Vec<(u32, i64)> = groups.iter().copied().zip(epochs.iter().copied()).collect();
+    sorted.sort_by_key(|c| c.0);
+    let (sorted_groups, sorted_epochs): (Vec<u32>, Vec<i64>) = sorted.into_iter().unzip();
+    let expected = reconcile_groups(
+        &GroupedInput::new(3, &sorted_groups, &sorted_epochs, orders.clone(), &[], &[]).unwrap(),
+        Lifespan::default(),
+        now,
+        &schedule,
+    );
+    assert_eq!(expected.iter().map(|r| r.summary.cards).collect::<Vec<_>>(), vec![n as u64 - 2, 1, 1]);
+    assert_eq!(expected[1].summary.debit, Amount::ZERO);
+    let input = || GroupedInput::new(3, groups, &epochs, orders.clone(), &[], &[]).unwrap();
+    assert_eq!(reconcile_groups(&input(), Lifespan::default(), now, &schedule), expected);
+    let mut each = Vec::new();
+    input().reconcile_each(0..3, Lifespan::default(), now, &schedule, |_, r| each.push(r));
+    assert_eq!(each, expected);
+    assert_eq!(input().reconcile(1, Lifespan::default(), now, &schedule), expected[1]);
+    // A row of a group not below the number of groups, inside a run: every group's error,
+    // naming the row, and the error of the input's check.
+    let row = groups.iter().position(|&g| g == 1).unwrap();
+    let mut bad = groups.to_vec();
+    bad[row] = 7;
+    let refused = GroupError::Group { what: "card", row, group: 7, groups: 3 };
+    let input = GroupedInput::new(3, &bad, &epochs, orders.clone(), &[], &[]).unwrap();
+    let all = reconcile_groups(&input, Lifespan::default(), now, &schedule);
+    for result in &all {
+        let e = result.summary.error.as_ref().unwrap();
+        assert_eq!((e.code, e.row), (ErrorCode::InputFormat, Some(row)));
+        assert!(result.rows.is_empty());
+    }
+    assert_eq!(input.check(), Err(refused.clone()));
+    let fresh = GroupedInput::new(3, &bad, &epochs, orders, &[], &[]).unwrap();
+    assert_eq!(fresh.check(), Err(refused));
+    assert_eq!(fresh.reconcile(0, Lifespan::default(), now, &schedule), all[0]);
 }
 
 #[test]
