@@ -33,7 +33,7 @@ pub(crate) use allocator::AllocationBuffers;
 use allocator::{whole_cards, Price};
 use allocator::{Allocator, Days};
 pub use counting::CardCounts;
-pub(crate) use counting::{range_of, DayIndex, Owners};
+pub(crate) use counting::{range_of, DayIndex, Owners, TABLES};
 use processing::{may_follow, processing_order, OrderSource, Work};
 pub(crate) use stretches::Stretches;
 

@@ -532,6 +532,16 @@ impl OrderRange<'_> {
     pub(crate) fn row(&self, index: usize) -> Option<usize> {
         (index < self.len()).then_some(self.start + index)
     }
+
+    /// The dates of the orders of the range, in order.
+    pub(crate) fn dates(&self) -> &[NaiveDate] {
+        self.columns.dates.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// The declared periods of the orders of the range, in order (as many as its orders).
+    pub(crate) fn periods(&self) -> impl Iterator<Item = Option<(NaiveDate, NaiveDate)>> + '_ {
+        (self.start..self.end).map(|row| self.columns.period(row))
+    }
 }
 
 impl<'a> FromIterator<&'a PaymentOrder> for OrderColumns {

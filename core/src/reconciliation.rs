@@ -189,6 +189,11 @@ pub struct Reconciliation {
 }
 
 fn cards_of(schedule: &PriceSchedule, quarter: Quarter, amount: Amount) -> (u64, bool, Option<Amount>, Amount) {
+    if amount.is_zero() {
+        // Most quarters of a national reconciliation: no price to look up, as none pays for
+        // no card (a schedule's prices are positive).
+        return (0, true, None, Amount::ZERO);
+    }
     let price = schedule.for_quarter(quarter);
     match price.cards_for_amount(amount) {
         Ok(n) => (n, true, None, price.municipal_share),

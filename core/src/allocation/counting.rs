@@ -270,7 +270,7 @@ impl Owners<'_> {
 /// Tables a [`DayIndex`] counts in, side by side: cards in a row on the same day would
 /// otherwise each wait for the one before to be stored (a chain through memory); with four
 /// tables, consecutive cards go to different ones.
-pub(super) const TABLES: usize = 4;
+pub(crate) const TABLES: usize = 4;
 
 impl DayIndex {
     /// The index of the moments from `min` to `max` (both within the calendar).
@@ -296,6 +296,18 @@ impl DayIndex {
     /// part of a counting table they are counted in.
     pub(crate) fn window(&self, min: i64, max: i64) -> Range<usize> {
         self.slot(min) * TABLES..(self.slot(max) + 1) * TABLES
+    }
+
+    /// The counters of a counting table from the first day with cards to the last (empty for
+    /// none): what [`DayIndex::window`] of the cards' range gives, read from the table.
+    pub(crate) fn window_counted(table: &[u32]) -> Range<usize> {
+        let counted = |lanes: &[u32]| lanes.iter().any(|&c| c > 0);
+        let first = table.chunks_exact(TABLES).position(counted);
+        let last = table.chunks_exact(TABLES).rposition(counted);
+        match (first, last) {
+            (Some(first), Some(last)) => first * TABLES..(last + 1) * TABLES,
+            _ => 0..0,
+        }
     }
 
     /// The day a counter of a counting table counts.
@@ -338,33 +350,35 @@ impl DayIndex {
     /// index; then the table is left all zero (it must be given all zero). The counters are
     /// 32-bit (half the table to read): the caller gives at most `u32::MAX` cards.
     pub(crate) fn count_within(&self, cards: &[i64], table: &mut [u32]) -> Option<(i64, i64)> {
-        self.count_into(cards, table, Some, None).map(|(lo, hi, _)| (lo, hi))
+        self.count_into::<true>(cards, table, Some, None).map(|(lo, hi, _)| (lo, hi))
     }
 
-    /// [`DayIndex::count_within`] of a group's cards, with the group column beside them read
+    /// [`DayIndex::count_within`] of a group's cards without their range (the table shows their
+    /// days: [`DayIndex::window_counted`]), with the group column beside them, when given, read
     /// in the same pass (a second stream of memory while the counting waits on the first):
-    /// also returns whether a value of the column is not the group.
-    pub(crate) fn count_owned(&self, cards: &[i64], owners: Owners<'_>, table: &mut [u32]) -> Option<(i64, i64, bool)> {
-        self.count_into(cards, table, Some, Some(owners))
+    /// whether a value of the column is not the group.
+    pub(crate) fn count_owned(&self, cards: &[i64], owners: Option<Owners<'_>>, table: &mut [u32]) -> Option<bool> {
+        self.count_into::<false>(cards, table, Some, owners).map(|(_, _, others)| others)
     }
 
-    /// [`DayIndex::count_within`] into the counters of groups of days: `group_of[day]` is the
-    /// group of each day of the index, and the table has [`TABLES`] counters per group. With
-    /// `owners`, as [`DayIndex::count_owned`] (else the last value is false).
+    /// [`DayIndex::count_owned`] into the counters of groups of days: `group_of[day]` is the
+    /// group of each day of the index, and the table has [`TABLES`] counters per group.
     pub(crate) fn count_mapped(
         &self,
         cards: &[i64],
         owners: Option<Owners<'_>>,
         group_of: &[u16],
         table: &mut [u32],
-    ) -> Option<(i64, i64, bool)> {
-        self.count_into(cards, table, |day| group_of.get(day).map(|&g| usize::from(g)), owners)
+    ) -> Option<bool> {
+        let counter = |day: usize| group_of.get(day).map(|&g| usize::from(g));
+        self.count_into::<false>(cards, table, counter, owners).map(|(_, _, others)| others)
     }
 
     /// The counting of [`DayIndex::count_within`], each card counted in the counters of
-    /// `counter(day)` (`None`: the card is outside), and `owners` read beside the cards.
+    /// `counter(day)` (`None`: the card is outside), and `owners` read beside the cards; with
+    /// `RANGE`, the earliest and the latest card (else `MAX` and `MIN`).
     #[inline]
-    fn count_into(
+    fn count_into<const RANGE: bool>(
         &self,
         cards: &[i64],
         table: &mut [u32],
@@ -373,13 +387,13 @@ impl DayIndex {
     ) -> Option<(i64, i64, bool)> {
         let counted = match owners {
             Some(owners) if owners.column.len() == cards.len() => {
-                self.count_lanes::<true>(cards, owners, table, counter)
+                self.count_lanes::<true, RANGE>(cards, owners, table, counter)
             }
             // A column not beside the cards is not theirs: a value differs.
-            Some(_) => {
-                self.count_lanes::<false>(cards, Owners::default(), table, counter).map(|(l, h, _)| (l, h, true))
-            }
-            None => self.count_lanes::<false>(cards, Owners::default(), table, counter),
+            Some(_) => self
+                .count_lanes::<false, RANGE>(cards, Owners::default(), table, counter)
+                .map(|(lo, hi, _)| (lo, hi, true)),
+            None => self.count_lanes::<false, RANGE>(cards, Owners::default(), table, counter),
         };
         if counted.is_none() || cards.is_empty() {
             table.fill(0);
@@ -391,7 +405,7 @@ impl DayIndex {
     /// The loop of [`DayIndex::count_into`], reading the owners beside the cards when `OWNED`
     /// (the table left as it is when a card is outside).
     #[inline]
-    fn count_lanes<const OWNED: bool>(
+    fn count_lanes<const OWNED: bool, const RANGE: bool>(
         &self,
         cards: &[i64],
         owners: Owners<'_>,
@@ -408,40 +422,39 @@ impl DayIndex {
             Some(())
         };
         let (mut lo, mut hi, mut other) = (i64::MAX, i64::MIN, 0u32);
+        let mut range = |t: i64| {
+            if RANGE {
+                (lo, hi) = (lo.min(t), hi.max(t));
+            }
+        };
         let quads = cards.chunks_exact(TABLES);
         let rest = quads.remainder();
-        // The owners of the quads, or none (the zip then stops at once: the plain loop below).
-        let owner_quads = owners.column.chunks_exact(TABLES);
         if OWNED {
-            for (quad, own) in quads.zip(owner_quads) {
+            for (quad, own) in quads.zip(owners.column.chunks_exact(TABLES)) {
                 for lane in 0..TABLES {
                     other |= own[lane] ^ owners.group;
                     add(lane, quad[lane])?;
-                    lo = lo.min(quad[lane]);
-                    hi = hi.max(quad[lane]);
+                    range(quad[lane]);
                 }
             }
             for (&o, &t) in owners.column[cards.len() - rest.len()..].iter().zip(rest) {
                 other |= o ^ owners.group;
                 add(0, t)?;
-                lo = lo.min(t);
-                hi = hi.max(t);
+                range(t);
             }
-            return Some((lo, hi, other != 0));
-        }
-        for quad in quads {
-            for (lane, &t) in quad.iter().enumerate() {
-                add(lane, t)?;
-                lo = lo.min(t);
-                hi = hi.max(t);
+        } else {
+            for quad in quads {
+                for (lane, &t) in quad.iter().enumerate() {
+                    add(lane, t)?;
+                    range(t);
+                }
+            }
+            for &t in rest {
+                add(0, t)?;
+                range(t);
             }
         }
-        for &t in rest {
-            add(0, t)?;
-            lo = lo.min(t);
-            hi = hi.max(t);
-        }
-        Some((lo, hi, false))
+        Some((lo, hi, other != 0))
     }
 
     /// The (day, count) of the non-zero slots, by day, for `cards` cards counted; the table

@@ -13,7 +13,6 @@
 //! hundred cards, where they cost more than the cards.
 
 use super::counting::{CardCounts, DayIndex, Owners, TABLES};
-use super::processing::OrderSource;
 use crate::calendar::{date_of_day_number, day_number, DayNumber, Quarter};
 use crate::orders::OrderRange;
 use crate::pricing::PriceSchedule;
@@ -21,8 +20,9 @@ use crate::pricing::PriceSchedule;
 /// The working memory of the stretches, kept from one municipality to the next.
 #[derive(Default)]
 pub(crate) struct Stretches {
-    /// The index slots (days) where a quarter or a price starts, for the index of `for_index`.
-    fixed: Vec<usize>,
+    /// One bit per day of the index of `for_index`: its first day, and the days where a
+    /// quarter or a price starts.
+    fixed: Vec<u64>,
     /// The index (its first second and its number of days) that `fixed` was made for.
     for_index: Option<(i64, usize)>,
     /// One bit per day of the index: a stretch starts there.
@@ -37,10 +37,9 @@ pub(crate) struct Stretches {
 
 impl Stretches {
     /// The cards of one municipality counted per stretch of the days of `index`, cut by its
-    /// orders and by the quarters and prices of `schedule`, with the latest card and, with
-    /// `owners` read beside the cards, whether one of them is not the group's; `None`
-    /// (nothing kept) when a card is outside the index, or the index has more days than
-    /// stretches can be numbered.
+    /// orders and by the quarters and prices of `schedule`, and, with `owners` read beside the
+    /// cards, whether one of them is not the group's; `None` (nothing kept) when a card is
+    /// outside the index, or the index has more days than stretches can be numbered.
     pub(crate) fn count(
         &mut self,
         index: &DayIndex,
@@ -48,12 +47,12 @@ impl Stretches {
         owners: Option<Owners<'_>>,
         orders: &OrderRange<'_>,
         schedule: &PriceSchedule,
-    ) -> Option<(i64, CardCounts, bool)> {
+    ) -> Option<(CardCounts, bool)> {
         u32::try_from(cards.len()).ok()?;
         self.cut(index, orders, schedule)?;
         self.table.clear();
         self.table.resize(self.starts.len() * TABLES, 0);
-        let (_, latest, others) = index.count_mapped(cards, owners, &self.stretch_of, &mut self.table)?;
+        let others = index.count_mapped(cards, owners, &self.stretch_of, &mut self.table)?;
         let mut counts = Vec::with_capacity(self.starts.len());
         for (&start, lanes) in self.starts.iter().zip(self.table.chunks_exact_mut(TABLES)) {
             let count: u64 = lanes.iter().map(|&c| u64::from(c)).sum();
@@ -62,7 +61,7 @@ impl Stretches {
                 counts.push((start, count));
             }
         }
-        Some((latest, CardCounts::from_sorted_days(counts), others))
+        Some((CardCounts::from_sorted_days(counts), others))
     }
 
     /// The cards of a counting table of `index` (its counters `window`, from a day on) summed
@@ -100,39 +99,39 @@ impl Stretches {
             return None;
         }
         let first = index.day_of_counter(0);
-        if self.for_index != Some((first_second, days)) {
-            self.fixed = fixed_starts(first, days, schedule);
-            self.for_index = Some((first_second, days));
-        }
-        // The boundaries: the first day, the quarters' and prices' first days, and for each
-        // order the day after its date, its period's first day and the day after its last.
-        self.marks.clear();
-        self.marks.resize(days.div_ceil(64), 0);
         // A day outside the index (an order of January paying December's cards, after a year's
         // index) cuts nothing: no card is there.
-        let mut mark = |day: i64| {
+        let mark = |marks: &mut [u64], day: i64| {
             if let Some(slot) = usize::try_from(day - i64::from(first)).ok().filter(|&slot| slot < days) {
-                if let Some(word) = self.marks.get_mut(slot / 64) {
+                if let Some(word) = marks.get_mut(slot / 64) {
                     *word |= 1 << (slot % 64);
                 }
             }
         };
-        mark(i64::from(first));
-        for &slot in &self.fixed {
-            mark(i64::from(first) + slot as i64);
+        // The boundaries: the first day, the quarters' and prices' first days (the same for
+        // every municipality counted with the index), and for each order the day after its
+        // date, its period's first day and the day after its last.
+        if self.for_index != Some((first_second, days)) {
+            self.fixed.clear();
+            self.fixed.resize(days.div_ceil(64), 0);
+            mark(&mut self.fixed, i64::from(first));
+            for slot in fixed_starts(first, days, schedule) {
+                mark(&mut self.fixed, i64::from(first) + slot as i64);
+            }
+            self.for_index = Some((first_second, days));
+            // Every day's stretch is written below (the first day starts one).
+            self.stretch_of.resize(days, 0);
         }
-        for i in 0..orders.count() {
-            let Some(work) = orders.work(i) else { continue };
-            mark(i64::from(day_number(work.date)) + 1);
-            if let Some((from, to)) = work.period {
-                mark(i64::from(day_number(from)));
-                mark(i64::from(day_number(to)) + 1);
+        self.marks.clone_from(&self.fixed);
+        for (date, period) in orders.dates().iter().zip(orders.periods()) {
+            mark(&mut self.marks, i64::from(day_number(*date)) + 1);
+            if let Some((from, to)) = period {
+                mark(&mut self.marks, i64::from(day_number(from)));
+                mark(&mut self.marks, i64::from(day_number(to)) + 1);
             }
         }
         // Each stretch runs from its mark to the next one.
         self.starts.clear();
-        self.stretch_of.clear();
-        self.stretch_of.resize(days, 0);
         let mut begin: Option<usize> = None;
         for (w, &word) in self.marks.iter().enumerate() {
             let mut bits = word;

@@ -4,8 +4,8 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use crate::allocation::{range_of, AllocationBuffers, DayIndex, Owners, Stretches};
-use crate::calendar::{rome_day_of_epoch, year_of, Moment};
+use crate::allocation::{range_of, AllocationBuffers, DayIndex, Owners, Stretches, TABLES};
+use crate::calendar::{day_number, rome_day_of_epoch, year_of, Moment};
 use crate::reconciliation::QuarterClock;
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
@@ -23,6 +23,9 @@ pub(super) struct Scratch {
     /// `now`'s civil date in Rome (`MAX` for a `now` outside the calendar: no order is after
     /// it).
     pub(super) today: NaiveDate,
+    /// Its day number: no card is after `now` when none is on that day or later (`MIN` for a
+    /// `now` outside the calendar: the cards are compared with it).
+    pub(super) today_number: i64,
     /// The current group's owners were read (as its cards were counted, or on their own).
     pub(super) owners_read: bool,
     /// An owner read was not its group: a run of the group column holds another group's row.
@@ -39,6 +42,7 @@ impl Scratch {
             stretches: Stretches::default(),
             clock: QuarterClock::at(now),
             today: now.rome_date().unwrap_or(NaiveDate::MAX),
+            today_number: now.rome_date().map_or(i64::MIN, |d| i64::from(day_number(d))),
             owners_read: false,
             others: false,
         }
@@ -56,32 +60,38 @@ impl Scratch {
     /// Counts a group's cards in the table, read once when they are within the index, else
     /// again after the index is extended ([`Scratch::cover`]) to the year of the first card,
     /// and if need be to the cards' range; `owners`, when given, read beside them. Returns the
-    /// latest card, the part of the table counted in and whether an owner is not the group;
-    /// `None` (the table untouched) when they cannot be counted with the index (no card, a
-    /// card outside the calendar, cards too far apart, more cards than a 32-bit counter holds).
-    pub(super) fn count(&mut self, epochs: &[i64], owners: Option<Owners<'_>>) -> Option<(i64, Range<usize>, bool)> {
+    /// part of the table counted in (from the first day with cards to the last) and whether
+    /// an owner is not the group; `None` (the table untouched) when they cannot be counted with
+    /// the index (no card, a card outside the calendar, cards too far apart, more cards than a
+    /// 32-bit counter holds).
+    pub(super) fn count(&mut self, epochs: &[i64], owners: Option<Owners<'_>>) -> Option<(Range<usize>, bool)> {
+        /// The most days of an index whose table is read through to find the days counted in;
+        /// a longer one (extended to far-apart groups) is not, the cards' range is read instead.
+        const READ_THROUGH: usize = 800;
         if u32::try_from(epochs.len()).is_err() {
             return None;
         }
-        let count = |index: &DayIndex, table: &mut [u32]| match owners {
-            Some(owners) => index.count_owned(epochs, owners, table),
-            None => index.count_within(epochs, table).map(|(lo, hi)| (lo, hi, false)),
-        };
-        let (min, max, others) = count(&self.index, &mut self.table).or_else(|| {
+        let others = self.index.count_owned(epochs, owners, &mut self.table).or_else(|| {
             // The index first extended to the civil year of the group's first card: a group
             // within it (a year's data, the usual job) is read once more, not twice (its range,
             // then its count). Only when a card falls outside it is the group's range read.
             let (from, to) = year_of(*epochs.first()?)?;
             if self.cover(epochs, from, to).is_some() {
-                if let Some(counted) = count(&self.index, &mut self.table) {
+                if let Some(counted) = self.index.count_owned(epochs, owners, &mut self.table) {
                     return Some(counted);
                 }
             }
             let (min, max) = range_of(epochs);
             self.cover(epochs, min, max)?;
-            count(&self.index, &mut self.table)
+            self.index.count_owned(epochs, owners, &mut self.table)
         })?;
-        Some((max, self.index.window(min, max), others))
+        let window = if self.index.slots() / TABLES <= READ_THROUGH {
+            DayIndex::window_counted(&self.table)
+        } else {
+            let (min, max) = range_of(epochs);
+            self.index.window(min, max)
+        };
+        Some((window, others))
     }
 
     /// Makes the index cover `epochs` (from `min` to `max`) when they are outside it: to the
