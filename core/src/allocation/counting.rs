@@ -421,7 +421,7 @@ impl DayIndex {
             *table.get_mut(counter(k + usize::from(t >= midnight))? * TABLES + lane)? += 1;
             Some(())
         };
-        let (mut lo, mut hi, mut other) = (i64::MAX, i64::MIN, 0u32);
+        let (mut lo, mut hi, mut other) = (i64::MAX, i64::MIN, [0u32; TABLES]);
         let mut range = |t: i64| {
             if RANGE {
                 (lo, hi) = (lo.min(t), hi.max(t));
@@ -431,14 +431,17 @@ impl DayIndex {
         let rest = quads.remainder();
         if OWNED {
             for (quad, own) in quads.zip(owners.column.chunks_exact(TABLES)) {
+                // Lane by lane: one vector operation for the four.
                 for lane in 0..TABLES {
-                    other |= own[lane] ^ owners.group;
+                    other[lane] |= own[lane] ^ owners.group;
+                }
+                for lane in 0..TABLES {
                     add(lane, quad[lane])?;
                     range(quad[lane]);
                 }
             }
             for (&o, &t) in owners.column[cards.len() - rest.len()..].iter().zip(rest) {
-                other |= o ^ owners.group;
+                other[0] |= o ^ owners.group;
                 add(0, t)?;
                 range(t);
             }
@@ -454,7 +457,7 @@ impl DayIndex {
                 range(t);
             }
         }
-        Some((lo, hi, other != 0))
+        Some((lo, hi, other != [0; TABLES]))
     }
 
     /// The (day, count) of the non-zero slots, by day, for `cards` cards counted; the table
