@@ -432,12 +432,12 @@ impl DayIndex {
         if OWNED {
             for (quad, own) in quads.zip(owners.column.chunks_exact(TABLES)) {
                 // Lane by lane: one vector operation for the four.
-                for lane in 0..TABLES {
-                    other[lane] |= own[lane] ^ owners.group;
+                for (acc, &o) in other.iter_mut().zip(own) {
+                    *acc |= o ^ owners.group;
                 }
-                for lane in 0..TABLES {
-                    add(lane, quad[lane])?;
-                    range(quad[lane]);
+                for (lane, &t) in quad.iter().enumerate() {
+                    add(lane, t)?;
+                    range(t);
                 }
             }
             for (&o, &t) in owners.column[cards.len() - rest.len()..].iter().zip(rest) {
