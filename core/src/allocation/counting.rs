@@ -362,7 +362,9 @@ impl DayIndex {
     }
 
     /// [`DayIndex::count_owned`] into the counters of groups of days: `group_of[day]` is the
-    /// group of each day of the index, and the table has [`TABLES`] counters per group.
+    /// group of each day of the index, and the table has [`TABLES`] counters per group. A
+    /// function of its own: inlined in its caller, its loop lacked registers.
+    #[inline(never)]
     pub(crate) fn count_mapped(
         &self,
         cards: &[i64],

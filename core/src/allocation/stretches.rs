@@ -37,9 +37,10 @@ pub(crate) struct Stretches {
 
 impl Stretches {
     /// The cards of one municipality counted per stretch of the days of `index`, cut by its
-    /// orders and by the quarters and prices of `schedule`, and, with `owners` read beside the
-    /// cards, whether one of them is not the group's; `None` (nothing kept) when a card is
-    /// outside the index, or the index has more days than stretches can be numbered.
+    /// orders and by the quarters and prices of `schedule`; the day after the last stretch
+    /// with cards (every card is on an earlier day); and, with `owners` read beside the cards,
+    /// whether one of them is not the group's. `None` (nothing kept) when a card is outside the
+    /// index, or the index has more days than stretches can be numbered.
     pub(crate) fn count(
         &mut self,
         index: &DayIndex,
@@ -47,21 +48,25 @@ impl Stretches {
         owners: Option<Owners<'_>>,
         orders: &OrderRange<'_>,
         schedule: &PriceSchedule,
-    ) -> Option<(CardCounts, bool)> {
+    ) -> Option<(CardCounts, DayNumber, bool)> {
         u32::try_from(cards.len()).ok()?;
         self.cut(index, orders, schedule)?;
         self.table.clear();
         self.table.resize(self.starts.len() * TABLES, 0);
         let others = index.count_mapped(cards, owners, &self.stretch_of, &mut self.table)?;
         let mut counts = Vec::with_capacity(self.starts.len());
-        for (&start, lanes) in self.starts.iter().zip(self.table.chunks_exact_mut(TABLES)) {
+        let mut last = 0;
+        for (k, (&start, lanes)) in self.starts.iter().zip(self.table.chunks_exact_mut(TABLES)).enumerate() {
             let count: u64 = lanes.iter().map(|&c| u64::from(c)).sum();
             lanes.fill(0);
             if count > 0 {
                 counts.push((start, count));
+                last = k;
             }
         }
-        Some((CardCounts::from_sorted_days(counts), others))
+        let index_end = index.day_of_counter(self.stretch_of.len() * TABLES);
+        let after = self.starts.get(last + 1).copied().unwrap_or(index_end);
+        Some((CardCounts::from_sorted_days(counts), after, others))
     }
 
     /// The cards of a counting table of `index` (its counters `window`, from a day on) summed

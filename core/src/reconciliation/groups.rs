@@ -410,10 +410,10 @@ impl<'a> GroupedInput<'a> {
         // names the day concerned.
         if epochs.len() <= FEW_CARDS {
             let Scratch { index, stretches, .. } = &mut *scratch;
-            if let Some((counts, others)) = stretches.count(index, epochs, owners, &orders, schedule) {
+            if let Some((counts, after, others)) = stretches.count(index, epochs, owners, &orders, schedule) {
                 scratch.note_owners(owners, Some(others));
-                // A few cards: their latest read again (from the cache).
-                self.refuse_future(view, group, range_of(epochs).1, now, today)?;
+                let latest = scratch.latest(epochs, after);
+                self.refuse_future(view, group, latest, now, today)?;
                 if let Ok(outcome) =
                     allocate_entered_in(Cards::Counts(&counts), orders, schedule, &mut scratch.allocation)
                 {
@@ -423,10 +423,8 @@ impl<'a> GroupedInput<'a> {
         }
         if let Some((window, others)) = scratch.count(epochs, owners) {
             scratch.note_owners(owners, Some(others));
-            let Scratch { index, table, allocation, stretches, today_number, .. } = scratch;
-            // No card after `now` when none is on its day or later; else the cards' latest.
-            let last_day = index.day_of_counter(window.end.saturating_sub(1));
-            let latest = if i64::from(last_day) < *today_number { i64::MIN } else { range_of(epochs).1 };
+            let latest = scratch.latest(epochs, scratch.index.day_of_counter(window.end));
+            let Scratch { index, table, allocation, stretches, .. } = scratch;
             // The table is left all zero for the next group whatever happens here: it is zeroed
             // as the allocation reads it, and wholly when the group is refused.
             let outcome = self.refuse_future(view, group, latest, now, today).and_then(|()| {

@@ -5,7 +5,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use crate::allocation::{range_of, AllocationBuffers, DayIndex, Owners, Stretches, TABLES};
-use crate::calendar::{day_number, rome_day_of_epoch, year_of, Moment};
+use crate::calendar::{day_number, rome_day_of_epoch, year_of, DayNumber, Moment};
 use crate::reconciliation::QuarterClock;
 
 /// Working memory of one thread reconciling groups one after the other: a day index covering
@@ -45,6 +45,16 @@ impl Scratch {
             today_number: now.rome_date().map_or(i64::MIN, |d| i64::from(day_number(d))),
             owners_read: false,
             others: false,
+        }
+    }
+
+    /// The latest of a group's cards, all on days before `after`, or `MIN` when no card can be
+    /// after `now` (none is on its day or later): the cards are read again only then.
+    pub(super) fn latest(&self, epochs: &[i64], after: DayNumber) -> i64 {
+        if i64::from(after) <= self.today_number {
+            i64::MIN
+        } else {
+            range_of(epochs).1
         }
     }
 
