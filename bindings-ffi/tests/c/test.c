@@ -187,6 +187,13 @@ static void groups(void) {
   const uint32_t bad_group[] = {5};
   CHECK(cie_reconcile_groups_json(2, bad_group, card_epoch, 1, NULL, NULL, 0, NULL, 0, NULL, 0, "2024-11-15T12:00:00", &json)
         == CIE_STATUS_INPUT_FORMAT, "a group out of range");
+  /* Out of range inside group 0's run (rows 1, 2, 4 and 8 read to find its end are group 0's). */
+  const uint32_t hidden_group[] = {0, 0, 0, 5, 0, 0, 0, 0, 1};
+  const int64_t nine_epochs[] = {1709290800, 1709290800, 1709290800, 1709290800, 1709290800,
+                                 1709290800, 1709290800, 1709290800, 1709290800};
+  CHECK(cie_reconcile_groups_json(2, hidden_group, nine_epochs, 9, NULL, NULL, 0, NULL, 0, NULL, 0,
+                                  "2024-11-15T12:00:00", &json) == CIE_STATUS_INPUT_FORMAT,
+        "a group out of range inside another's run");
 }
 
 int main(void) {
