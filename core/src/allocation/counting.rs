@@ -234,7 +234,8 @@ fn count_within_year(cards: &[i64]) -> Option<Vec<(DayNumber, u64)>> {
     let (from, to) = year_of(*cards.first()?)?;
     let index = DayIndex::new(from, to);
     let mut table = vec![0u32; index.slots()];
-    index.count_within(cards, &mut table)?;
+    // Counted without taking the cards' range on the way (the days are read from the table).
+    index.count_owned(cards, None, &mut table)?;
     Some(index.days(&mut table, cards.len()))
 }
 
@@ -345,20 +346,15 @@ impl DayIndex {
 
     /// [`DayIndex::count`] of cards whose range is not known yet: each card is checked against
     /// the index as it is counted (the check is the bounds check the lookup needs anyway), so
-    /// that the cards are read once instead of once for their range and once for counting.
-    /// Returns the earliest and the latest card, or `None` for no card or a card outside the
-    /// index; then the table is left all zero (it must be given all zero). The counters are
-    /// 32-bit (half the table to read): the caller gives at most `u32::MAX` cards.
-    pub(crate) fn count_within(&self, cards: &[i64], table: &mut [u32]) -> Option<(i64, i64)> {
-        self.count_into::<true>(cards, table, Some, None).map(|(lo, hi, _)| (lo, hi))
-    }
-
-    /// [`DayIndex::count_within`] of a group's cards without their range (the table shows their
-    /// days: [`DayIndex::window_counted`]), with the group column beside them, when given, read
-    /// in the same pass (a second stream of memory while the counting waits on the first):
-    /// whether a value of the column is not the group.
+    /// that the cards are read once instead of once for their range and once for counting; the
+    /// days counted in are in the table ([`DayIndex::window_counted`]). With `owners` (a group
+    /// column beside the cards), they are read in the same pass (a second stream of memory
+    /// while the counting waits on the first). Returns whether a value of the column is not
+    /// the group, or `None` for no card or a card outside the index; then the table is left
+    /// all zero (it must be given all zero). The counters are 32-bit (half the table to read):
+    /// the caller gives at most `u32::MAX` cards.
     pub(crate) fn count_owned(&self, cards: &[i64], owners: Option<Owners<'_>>, table: &mut [u32]) -> Option<bool> {
-        self.count_into::<false>(cards, table, Some, owners).map(|(_, _, others)| others)
+        self.count_into(cards, table, Some, owners)
     }
 
     /// [`DayIndex::count_owned`] into the counters of groups of days: `group_of[day]` is the
@@ -372,30 +368,26 @@ impl DayIndex {
         group_of: &[u16],
         table: &mut [u32],
     ) -> Option<bool> {
-        let counter = |day: usize| group_of.get(day).map(|&g| usize::from(g));
-        self.count_into::<false>(cards, table, counter, owners).map(|(_, _, others)| others)
+        self.count_into(cards, table, |day: usize| group_of.get(day).map(|&g| usize::from(g)), owners)
     }
 
-    /// The counting of [`DayIndex::count_within`], each card counted in the counters of
-    /// `counter(day)` (`None`: the card is outside), and `owners` read beside the cards; with
-    /// `RANGE`, the earliest and the latest card (else `MAX` and `MIN`).
+    /// The counting of [`DayIndex::count_owned`], each card counted in the counters of
+    /// `counter(day)` (`None`: the card is outside).
     #[inline]
-    fn count_into<const RANGE: bool>(
+    fn count_into(
         &self,
         cards: &[i64],
         table: &mut [u32],
         counter: impl Fn(usize) -> Option<usize>,
         owners: Option<Owners<'_>>,
-    ) -> Option<(i64, i64, bool)> {
+    ) -> Option<bool> {
         let counted = match owners {
             Some(owners) if owners.column.len() == cards.len() => {
-                self.count_lanes::<true, RANGE>(cards, owners, table, counter)
+                self.count_lanes::<true>(cards, owners, table, counter)
             }
             // A column not beside the cards is not theirs: a value differs.
-            Some(_) => self
-                .count_lanes::<false, RANGE>(cards, Owners::default(), table, counter)
-                .map(|(lo, hi, _)| (lo, hi, true)),
-            None => self.count_lanes::<false, RANGE>(cards, Owners::default(), table, counter),
+            Some(_) => self.count_lanes::<false>(cards, Owners::default(), table, counter).map(|_| true),
+            None => self.count_lanes::<false>(cards, Owners::default(), table, counter),
         };
         if counted.is_none() || cards.is_empty() {
             table.fill(0);
@@ -407,13 +399,13 @@ impl DayIndex {
     /// The loop of [`DayIndex::count_into`], reading the owners beside the cards when `OWNED`
     /// (the table left as it is when a card is outside).
     #[inline]
-    fn count_lanes<const OWNED: bool, const RANGE: bool>(
+    fn count_lanes<const OWNED: bool>(
         &self,
         cards: &[i64],
         owners: Owners<'_>,
         table: &mut [u32],
         counter: impl Fn(usize) -> Option<usize>,
-    ) -> Option<(i64, i64, bool)> {
+    ) -> Option<bool> {
         // Lanes in order, then the card counted; `None` at the first card outside the index.
         // The subtraction wraps: a moment before the first second (whose magnitude is far below
         // 2^62, being within the calendar) becomes an offset of at least 2^62 seconds, outside.
@@ -423,12 +415,7 @@ impl DayIndex {
             *table.get_mut(counter(k + usize::from(t >= midnight))? * TABLES + lane)? += 1;
             Some(())
         };
-        let (mut lo, mut hi, mut other) = (i64::MAX, i64::MIN, [0u32; TABLES]);
-        let mut range = |t: i64| {
-            if RANGE {
-                (lo, hi) = (lo.min(t), hi.max(t));
-            }
-        };
+        let mut other = [0u32; TABLES];
         let quads = cards.chunks_exact(TABLES);
         let rest = quads.remainder();
         if OWNED {
@@ -439,27 +426,23 @@ impl DayIndex {
                 }
                 for (lane, &t) in quad.iter().enumerate() {
                     add(lane, t)?;
-                    range(t);
                 }
             }
             for (&o, &t) in owners.column[cards.len() - rest.len()..].iter().zip(rest) {
                 other[0] |= o ^ owners.group;
                 add(0, t)?;
-                range(t);
             }
         } else {
             for quad in quads {
                 for (lane, &t) in quad.iter().enumerate() {
                     add(lane, t)?;
-                    range(t);
                 }
             }
             for &t in rest {
                 add(0, t)?;
-                range(t);
             }
         }
-        Some((lo, hi, other != [0; TABLES]))
+        Some(other != [0; TABLES])
     }
 
     /// The (day, count) of the non-zero slots, by day, for `cards` cards counted; the table
