@@ -312,14 +312,7 @@ impl<'a> GroupedInput<'a> {
     /// The cards as the groups are reconciled: the column split by its runs' ends read through
     /// first (once), the cards gathered by group if it is not in runs after all.
     fn view(&self) -> Result<CardView<'_>, &GroupError> {
-        let Some(column) = self.unchecked else {
-            return Ok(CardView {
-                epochs: &self.epochs,
-                ranges: &self.ranges,
-                gathered_from: self.gathered_from,
-                owners: None,
-            });
-        };
+        let Some(column) = self.unchecked else { return Ok(self.as_split(None)) };
         let checked =
             self.checked.get_or_init(|| match split("card", column, self.ranges.len(), |row| self.epochs[row]) {
                 Ok((_, None)) => Checked::Runs,
@@ -327,14 +320,17 @@ impl<'a> GroupedInput<'a> {
                 Err(e) => Checked::Refused(e),
             });
         match checked {
-            Checked::Runs => {
-                Ok(CardView { epochs: &self.epochs, ranges: &self.ranges, gathered_from: None, owners: None })
-            }
+            Checked::Runs => Ok(self.as_split(None)),
             Checked::Gathered(epochs, ranges) => {
                 Ok(CardView { epochs, ranges, gathered_from: Some(column), owners: None })
             }
             Checked::Refused(e) => Err(e),
         }
+    }
+
+    /// The cards as split at construction, with `owners` to check beside them.
+    fn as_split<'v>(&'v self, owners: Option<&'v [u32]>) -> CardView<'v> {
+        CardView { epochs: &self.epochs, ranges: &self.ranges, gathered_from: self.gathered_from, owners }
     }
 
     /// Reads through a group column split by its runs' ends, if that was not done yet: `Err`
@@ -651,7 +647,7 @@ pub fn reconcile_groups(
 ) -> Vec<GroupResult> {
     let mut results = vec![GroupResult::default(); input.len()];
     if let (Some(column), None) = (input.unchecked, input.checked.get()) {
-        let view = CardView { epochs: &input.epochs, ranges: &input.ranges, gathered_from: None, owners: Some(column) };
+        let view = input.as_split(Some(column));
         let mut scratch = Scratch::new(now);
         for (group, slot) in results.iter_mut().enumerate() {
             *slot = input.reconcile_with(Ok(view), group, &mut scratch, lifespan, now, schedule);
