@@ -448,8 +448,6 @@ fn run<O: OrderSource + ?Sized>(
     let mut previous: Option<Work> = None;
     let mut in_order = true;
     for work in (0..count).filter_map(|i| orders.work(i)) {
-        // The day bounds the cards the order may pay (signed on or before its date).
-        let work = Work { day: crate::calendar::day_number(work.date), ..work };
         if previous.is_some_and(|p| !may_follow(orders, &p, &work)) {
             in_order = false;
             break;

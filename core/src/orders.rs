@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::calendar::{day_number, DayNumber};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::{Amount, AmountError};
 
@@ -352,6 +353,9 @@ pub struct OrderColumns {
     text: String,
     ends: Vec<usize>,
     dates: Vec<NaiveDate>,
+    /// Each date's day number: what the allocation compares (computed once per order, not by
+    /// every step that reads the date).
+    days: Vec<DayNumber>,
     amounts: Vec<Amount>,
     /// Each number's [`small_value`], which decides the processing order of nearly every
     /// pair of orders without reading the text.
@@ -359,6 +363,8 @@ pub struct OrderColumns {
     /// Each order's declared period; empty as long as no order declares one (a batch without
     /// periods pays nothing for them).
     periods: Vec<Option<(NaiveDate, NaiveDate)>>,
+    /// The periods' first and last days as day numbers, as long as `periods`.
+    period_days: Vec<Option<(DayNumber, DayNumber)>>,
 }
 
 impl OrderColumns {
@@ -368,9 +374,11 @@ impl OrderColumns {
             text: String::with_capacity(orders * 8),
             ends: Vec::with_capacity(orders),
             dates: Vec::with_capacity(orders),
+            days: Vec::with_capacity(orders),
             amounts: Vec::with_capacity(orders),
             values: Vec::with_capacity(orders),
             periods: Vec::new(),
+            period_days: Vec::new(),
         }
     }
 
@@ -416,19 +424,22 @@ impl OrderColumns {
         if period.is_some() || !self.periods.is_empty() {
             self.periods.resize(self.ends.len(), None);
             self.periods.push(period);
+            self.period_days.resize(self.ends.len(), None);
+            self.period_days.push(period.map(|(from, to)| (day_number(from), day_number(to))));
         }
         self.text.push_str(number);
         self.ends.push(self.text.len());
         self.dates.push(date);
+        self.days.push(day_number(date));
         self.amounts.push(amount);
         self.values.push(value);
     }
 
     /// What the processing order and the allocation read of the order at `index`, without
-    /// its text: date, number value ([`small_value`]), amount, period.
+    /// its text: day number, number value ([`small_value`]), amount, period's days.
     #[allow(clippy::type_complexity)]
-    pub(crate) fn key(&self, index: usize) -> Option<(NaiveDate, u64, Amount, Option<(NaiveDate, NaiveDate)>)> {
-        Some((*self.dates.get(index)?, *self.values.get(index)?, *self.amounts.get(index)?, self.period(index)))
+    pub(crate) fn key(&self, index: usize) -> Option<(DayNumber, u64, Amount, Option<(DayNumber, DayNumber)>)> {
+        Some((*self.days.get(index)?, *self.values.get(index)?, *self.amounts.get(index)?, self.period_days(index)))
     }
 
     /// Number of orders.
@@ -462,6 +473,10 @@ impl OrderColumns {
         self.periods.get(index).copied().flatten()
     }
 
+    fn period_days(&self, index: usize) -> Option<(DayNumber, DayNumber)> {
+        self.period_days.get(index).copied().flatten()
+    }
+
     /// The orders, in order.
     pub fn iter(&self) -> impl Iterator<Item = OrderView<'_>> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
@@ -484,10 +499,13 @@ impl OrderColumns {
             if !part.periods.is_empty() || !out.periods.is_empty() {
                 out.periods.resize(before, None);
                 out.periods.extend((0..part.len()).map(|i| part.period(i)));
+                out.period_days.resize(before, None);
+                out.period_days.extend((0..part.len()).map(|i| part.period_days(i)));
             }
             out.text.push_str(&part.text);
             out.ends.extend(part.ends.iter().map(|end| end + offset));
             out.dates.extend_from_slice(&part.dates);
+            out.days.extend_from_slice(&part.days);
             out.amounts.extend_from_slice(&part.amounts);
             out.values.extend_from_slice(&part.values);
         }
@@ -533,14 +551,15 @@ impl OrderRange<'_> {
         (index < self.len()).then_some(self.start + index)
     }
 
-    /// The dates of the orders of the range, in order.
-    pub(crate) fn dates(&self) -> &[NaiveDate] {
-        self.columns.dates.get(self.start..self.end).unwrap_or_default()
+    /// The day numbers of the orders' dates, in order.
+    pub(crate) fn days(&self) -> &[DayNumber] {
+        self.columns.days.get(self.start..self.end).unwrap_or_default()
     }
 
-    /// The declared periods of the orders of the range, in order (as many as its orders).
-    pub(crate) fn periods(&self) -> impl Iterator<Item = Option<(NaiveDate, NaiveDate)>> + '_ {
-        (self.start..self.end).map(|row| self.columns.period(row))
+    /// The declared periods of the orders of the range as day numbers, in order (as many as
+    /// its orders).
+    pub(crate) fn period_days(&self) -> impl Iterator<Item = Option<(DayNumber, DayNumber)>> + '_ {
+        (self.start..self.end).map(|row| self.columns.period_days(row))
     }
 }
 

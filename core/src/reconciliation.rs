@@ -188,6 +188,28 @@ pub struct Reconciliation {
     pub complete_years: Vec<i32>,
 }
 
+impl QuarterRow {
+    /// The row of a quarter without orders, count or state: no amount, no card, nothing to
+    /// compare (what [`reconcile`] computes of such a quarter).
+    fn empty(quarter: Quarter) -> QuarterRow {
+        QuarterRow {
+            quarter,
+            amount: Amount::ZERO,
+            cards_from_amount: 0,
+            exact: true,
+            top_up: None,
+            cieonline_cards: None,
+            cieonline_provisional: false,
+            state: None,
+            discrepancy: None,
+            mismatch: None,
+            municipal_share: Amount::ZERO,
+            share_suspended: false,
+            zero_quarter: false,
+        }
+    }
+}
+
 fn cards_of(schedule: &PriceSchedule, quarter: Quarter, amount: Amount) -> (u64, bool, Option<Amount>, Amount) {
     if amount.is_zero() {
         // Most quarters of a national reconciliation: no price to look up, as none pays for
@@ -277,8 +299,14 @@ pub(crate) fn reconcile_in(
     let (mut sum_amount_cards, mut sum_cieonline, mut discrepancies, mut mismatches) = (0u64, 0u64, 0usize, 0usize);
     let (mut share, mut suspended) = (Amount::ZERO, Amount::ZERO);
     for quarter in all {
-        let amount = amounts.get(&quarter).copied().unwrap_or_default();
-        let count = cieonline.get(&quarter).copied();
+        let (amount, count, state) =
+            (amounts.get(&quarter).copied(), cieonline.get(&quarter).copied(), states.get(&quarter).copied());
+        if amount.is_none() && count.is_none() && state.is_none() && quarter >= Quarter::PORTAL_FIRST {
+            // A quarter with nothing (most of a national job's): nothing to compute.
+            rows.push(QuarterRow::empty(quarter));
+            continue;
+        }
+        let amount = amount.unwrap_or_default();
         let (cards, exact, top_up, unit_share) = cards_of(schedule, quarter, amount);
         if quarter < Quarter::PORTAL_FIRST {
             pre_portal.push(PrePortalRow { quarter, amount, cards_from_amount: cards, cieonline_cards: count });
@@ -294,14 +322,14 @@ pub(crate) fn reconcile_in(
             top_up,
             cieonline_cards: count,
             cieonline_provisional: count.is_some() && Some(quarter) == running,
-            state: states.get(&quarter).copied(),
+            state,
             discrepancy: None,
             mismatch: None,
             municipal_share: Amount::ZERO,
             share_suspended: false,
             zero_quarter: false,
         };
-        if transmitted(&quarter) {
+        if state == Some(QuarterState::Transmitted) {
             match count {
                 None => transmitted_without_count.push(quarter),
                 Some(n) => {
@@ -584,5 +612,35 @@ mod tests {
         assert!(r.missing_quarters.is_empty());
         assert_eq!(r.next_to_transmit, None);
         assert_eq!(r.complete_years, vec![2022, 2023]);
+    }
+
+    proptest::proptest! {
+        /// A quarter without data is the row of a quarter whose orders sum to zero: its row is
+        /// not computed (most of a national job's are), and must be what computing it gives.
+        #[test]
+        fn a_quarter_without_data_is_a_zero_amount_quarter(
+            amounts in proptest::collection::btree_map(0usize..28, 0i64..4 * 1679, 0..6),
+            counts in proptest::collection::btree_map(0usize..28, 0u64..4, 0..6),
+            states in proptest::collection::btree_map(0usize..28, 0usize..4, 0..6),
+            first in 0usize..8,
+            now_index in 0usize..28,
+        ) {
+            let quarter = |i: usize| Quarter::from_index(Quarter::PORTAL_FIRST.index() + i).unwrap();
+            let all_states = [QuarterState::InProgress, QuarterState::Completing, QuarterState::Closing, QuarterState::Transmitted];
+            let amounts: BTreeMap<Quarter, Amount> = amounts.into_iter().map(|(i, c)| (quarter(i), Amount::from_cents(c))).collect();
+            let counts: BTreeMap<Quarter, u64> = counts.into_iter().map(|(i, n)| (quarter(i), n)).collect();
+            let states: BTreeMap<Quarter, QuarterState> = states.into_iter().map(|(i, s)| (quarter(i), all_states[s])).collect();
+            let lifespan = Lifespan { first: quarter(first), last: None };
+            let now = Moment::from_rome_local(quarter(now_index).first_day().and_hms_opt(12, 0, 0).unwrap());
+            let schedule = PriceSchedule::builtin();
+            let plain = reconcile(&amounts, &counts, &states, lifespan, now, &schedule);
+            // Every other quarter of the rows given an amount of zero.
+            let mut zeros = amounts.clone();
+            for row in &plain.quarters {
+                zeros.entry(row.quarter).or_insert(Amount::ZERO);
+            }
+            let zeroed = reconcile(&zeros, &counts, &states, lifespan, now, &schedule);
+            proptest::prop_assert_eq!(plain, zeroed);
+        }
     }
 }

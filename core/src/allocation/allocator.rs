@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
 use super::counting::TABLES;
 use super::processing::Work;
 use super::{AllocationError, AllocationTable, CardCounts, Outcome, Portion, QuarterAllocation};
@@ -303,19 +301,48 @@ impl Days {
         (self.list.get_mut(..self.len).unwrap_or_default(), &self.quarters)
     }
 
-    /// Index of the first day with cards on or after `date`: one step within the span, a
-    /// binary search when the span is absurd.
-    fn first_at_or_after(&self, date: NaiveDate) -> usize {
-        let offset = i64::from(day_number(date)) - i64::from(self.span_start);
+    /// Index of the first day with cards on or after `day`: one step within the span, else a
+    /// search from `hint` (a declared fortnight starts at the first unpaid day or a few days
+    /// on: a couple of probes instead of a binary search's chain of dependent reads).
+    fn first_at_or_after(&self, day: DayNumber, hint: usize) -> usize {
+        let offset = i64::from(day) - i64::from(self.span_start);
         match usize::try_from(offset) {
             Err(_) => 0,
-            Ok(o) if self.first_at.is_empty() && o < self.span => {
-                let day = day_number(date);
-                self.list().partition_point(|d| d.number < day)
-            }
+            Ok(o) if self.first_at.is_empty() && o < self.span => partition_from(self.list(), hint, |d| d.number < day),
             Ok(o) => self.first_at.get(o).copied().unwrap_or(self.len),
         }
     }
+}
+
+/// The partition point of `list` (partitioned by `before`: the first index where it is false),
+/// found by probing from `hint` at distances 1, 2, 4… and a binary search between the last two
+/// probes: a few reads when the point is near the hint.
+pub(super) fn partition_from<T>(list: &[T], hint: usize, before: impl Fn(&T) -> bool) -> usize {
+    let mut step = 1;
+    let (low, high) = if list.get(hint).is_some_and(&before) {
+        // After the hint: every index below `low` is before the point.
+        let (mut low, mut probe) = (hint + 1, hint + 1);
+        while list.get(probe).is_some_and(&before) {
+            low = probe + 1;
+            probe += step;
+            step *= 2;
+        }
+        (low, probe.min(list.len()))
+    } else {
+        // At the hint or before: no index from `high` on is before the point.
+        let (mut low, mut high) = (0, hint.min(list.len()));
+        while high > low {
+            let probe = high.saturating_sub(step);
+            if list.get(probe).is_some_and(&before) {
+                low = probe + 1;
+                break;
+            }
+            high = probe;
+            step *= 2;
+        }
+        (low, high)
+    };
+    low + list.get(low..high).map_or(0, |part| part.partition_point(before))
 }
 
 /// The state of the allocation loop: the days' unpaid cards and the columns being written.
@@ -326,7 +353,7 @@ pub(super) struct Allocator {
     cursor: usize,
     /// The last period seen and where it starts and ends among the days (consecutive orders
     /// nearly always declare the same fortnight).
-    period: Option<((NaiveDate, NaiveDate), (usize, DayNumber))>,
+    period: Option<((DayNumber, DayNumber), (usize, DayNumber))>,
     slots: Vec<Slot>,
     other_credit: BTreeMap<Quarter, Amount>,
     /// Whether the per-order columns (`ends`, `credits`, `portions`) are written.
@@ -387,7 +414,7 @@ impl Allocator {
                 let (start, end) = match self.period {
                     Some((last, bounds)) if last == period => bounds,
                     _ => {
-                        let bounds = (self.days.first_at_or_after(period.0), day_number(period.1));
+                        let bounds = (self.days.first_at_or_after(period.0, self.cursor), period.1);
                         self.period = Some((period, bounds));
                         bounds
                     }
@@ -441,13 +468,15 @@ impl Allocator {
         let credit = Amount::from_cents(budget);
         if !credit.is_zero() {
             self.credit = self.credit.saturating_add(credit);
-            match last_slot {
-                Some(s) => self.slots[s].credit = self.slots[s].credit.saturating_add(credit),
-                None => {
-                    if let Ok(q) = Quarter::of_date(order.period.map_or(order.date, |(_, to)| to)) {
-                        let a = self.other_credit.entry(q).or_default();
-                        *a = a.saturating_add(credit);
-                    }
+            if let Some(s) = last_slot {
+                self.slots[s].credit = self.slots[s].credit.saturating_add(credit);
+            } else {
+                // An order that paid nothing: its credit goes to the quarter of its date, or of
+                // its period's last day.
+                let day = order.period.map_or(order.day, |(_, to)| to);
+                if let Some(Ok(q)) = date_of_day_number(day).map(Quarter::of_date) {
+                    let a = self.other_credit.entry(q).or_default();
+                    *a = a.saturating_add(credit);
                 }
             }
         }

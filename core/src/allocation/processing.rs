@@ -3,8 +3,6 @@
 
 use std::cmp::Ordering;
 
-use chrono::NaiveDate;
-
 use crate::calendar::{day_number, DayNumber};
 
 pub(super) use crate::orders::small_value;
@@ -47,17 +45,17 @@ pub(super) fn compare_orders(a: &PaymentOrder, b: &PaymentOrder) -> Ordering {
     a.date.cmp(&b.date).then_with(|| compare_numbers(&a.number, &b.number))
 }
 
-/// What the allocation loop needs of an order, read once: the sort key (the date, and the
-/// value of a number of up to 19 significant digits, `u64::MAX` for every other number, whose
+/// What the allocation loop needs of an order, read once: the sort key (the date's day number,
+/// and the value of a number of up to 19 significant digits, `u64::MAX` for every other number, whose
 /// ties are decided by [`compare_numbers`]), the input index, the amount and the period.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Work {
-    pub(super) date: NaiveDate,
     pub(super) day: DayNumber,
     pub(super) value: u64,
     pub(super) index: usize,
     pub(super) cents: i64,
-    pub(super) period: Option<(NaiveDate, NaiveDate)>,
+    /// The declared period's first and last day.
+    pub(super) period: Option<(DayNumber, DayNumber)>,
 }
 
 /// The numbers of two work items compared by their text ([`compare_numbers`]): what decides
@@ -72,7 +70,7 @@ fn compare_texts<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> Ord
 /// Whether `b` may follow `a` in processing order: decided by the dates and the number
 /// values, and by the numbers' text only when both tie.
 pub(super) fn may_follow<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Work) -> bool {
-    (a.date, a.value).cmp(&(b.date, b.value)).then_with(|| compare_texts(orders, a, b)) != Ordering::Greater
+    (a.day, a.value).cmp(&(b.day, b.value)).then_with(|| compare_texts(orders, a, b)) != Ordering::Greater
 }
 
 /// True when the orders already are in processing order.
@@ -93,7 +91,7 @@ pub(super) fn compare_work<O: OrderSource + ?Sized>(orders: &O, a: &Work, b: &Wo
 /// orders are sorted by number; otherwise one comparison sort.
 pub(super) fn processing_order<O: OrderSource + ?Sized>(orders: &O) -> Vec<Work> {
     let mut work: Vec<Work> = Vec::with_capacity(orders.count());
-    work.extend((0..orders.count()).filter_map(|i| orders.work(i)).map(|w| Work { day: day_number(w.date), ..w }));
+    work.extend((0..orders.count()).filter_map(|i| orders.work(i)));
     let (low, high) = work.iter().fold((DayNumber::MAX, DayNumber::MIN), |(l, h), w| (l.min(w.day), h.max(w.day)));
     let span = usize::try_from(i64::from(high) - i64::from(low) + 1).unwrap_or(usize::MAX);
     if span > (1 << 20).min(2 * work.len() + 1024) {
@@ -129,15 +127,14 @@ pub(super) trait OrderSource {
     fn count(&self) -> usize;
     fn view(&self, index: usize) -> Option<OrderView<'_>>;
 
-    /// The work item of the order at `index`, its `day` left at 0 (only the sort needs it).
+    /// The work item of the order at `index`.
     fn work(&self, index: usize) -> Option<Work> {
         self.view(index).map(|o| Work {
-            date: o.date,
-            day: 0,
+            day: day_number(o.date),
             value: small_value(o.number),
             index,
             cents: o.amount.cents(),
-            period: o.period,
+            period: o.period.map(|(from, to)| (day_number(from), day_number(to))),
         })
     }
 }
@@ -161,16 +158,9 @@ impl OrderSource for OrderColumns {
         self.get(index)
     }
 
-    /// From the columns, the number's value included: the text is not read.
+    /// From the columns, the number's value and the day numbers included: the text is not read.
     fn work(&self, index: usize) -> Option<Work> {
-        self.key(index).map(|(date, value, amount, period)| Work {
-            date,
-            day: 0,
-            value,
-            index,
-            cents: amount.cents(),
-            period,
-        })
+        self.key(index).map(|(day, value, amount, period)| Work { day, value, index, cents: amount.cents(), period })
     }
 }
 

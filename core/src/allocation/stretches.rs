@@ -128,11 +128,11 @@ impl Stretches {
             self.stretch_of.resize(days, 0);
         }
         self.marks.clone_from(&self.fixed);
-        for (date, period) in orders.dates().iter().zip(orders.periods()) {
-            mark(&mut self.marks, i64::from(day_number(*date)) + 1);
+        for (&day, period) in orders.days().iter().zip(orders.period_days()) {
+            mark(&mut self.marks, i64::from(day) + 1);
             if let Some((from, to)) = period {
-                mark(&mut self.marks, i64::from(day_number(from)));
-                mark(&mut self.marks, i64::from(day_number(to)) + 1);
+                mark(&mut self.marks, i64::from(from));
+                mark(&mut self.marks, i64::from(to) + 1);
             }
         }
         // Each stretch runs from its mark to the next one.

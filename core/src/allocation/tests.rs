@@ -524,6 +524,20 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The search from a hint finds the partition point of a binary search, wherever the hint.
+    #[test]
+    fn partition_from_any_hint_is_the_partition_point(
+        mut list in proptest::collection::vec(0i32..60, 0..80),
+        target in -1i32..62,
+        hint in 0usize..100,
+    ) {
+        list.sort_unstable();
+        let found = super::allocator::partition_from(&list, hint, |&x| x < target);
+        prop_assert_eq!(found, list.partition_point(|&x| x < target));
+    }
+}
+
 #[test]
 fn whole_cards_at_every_boundary_of_the_real_prices() {
     for cents in [1679i64, 1_680, 2_200, 2] {

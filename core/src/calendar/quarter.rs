@@ -156,10 +156,10 @@ impl Quarter {
     /// The quarters from `self` to `last`, both included.
     pub fn through(self, last: Quarter) -> impl Iterator<Item = Quarter> {
         let (a, b) = (self.index(), last.index());
-        // infallible: every index between two quarters' is a quarter's. A mapped range knows
-        // its length: collecting the quarters allocates once (a national job collects some for
-        // every municipality).
-        (a..=b).map(move |i| Quarter::from_index(i).unwrap_or(self))
+        // A mapped range knows its length: collecting the quarters allocates once (a national
+        // job collects some for every municipality).
+        // Built directly: every index from one quarter's to another's is a quarter's, in 1900..=9999.
+        (a..=b).map(|i| Quarter { year: (MIN_YEAR as usize + i / 4) as u16, number: (i % 4 + 1) as u8 })
     }
 }
 
