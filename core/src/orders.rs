@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::calendar::{day_number, DayNumber};
+use crate::calendar::{date_of_day_number, day_number, DayNumber};
 use crate::error::{CieError, ErrorCode, FieldValue, Lang};
 use crate::money::{Amount, AmountError};
 
@@ -344,6 +344,9 @@ impl OrderView<'_> {
     }
 }
 
+/// The period of an order without one in [`OrderColumns`]: no day is numbered `MIN`.
+const NO_PERIOD: (DayNumber, DayNumber) = (DayNumber::MIN, DayNumber::MIN);
+
 /// Orders in columns, for national batches: the numbers in one string, the other fields in
 /// one vector each, so that a million orders cost a handful of allocations instead of one
 /// per order. Each order is checked on [`OrderColumns::push`] exactly as by
@@ -352,19 +355,17 @@ impl OrderView<'_> {
 pub struct OrderColumns {
     text: String,
     ends: Vec<usize>,
-    dates: Vec<NaiveDate>,
-    /// Each date's day number: what the allocation compares (computed once per order, not by
-    /// every step that reads the date).
+    /// Each order's date as its day number: what the allocation compares (computed once per
+    /// order, not by every step that reads the date).
     days: Vec<DayNumber>,
     amounts: Vec<Amount>,
     /// Each number's [`small_value`], which decides the processing order of nearly every
     /// pair of orders without reading the text.
     values: Vec<u64>,
-    /// Each order's declared period; empty as long as no order declares one (a batch without
-    /// periods pays nothing for them).
-    periods: Vec<Option<(NaiveDate, NaiveDate)>>,
-    /// The periods' first and last days as day numbers, as long as `periods`.
-    period_days: Vec<Option<(DayNumber, DayNumber)>>,
+    /// Each order's declared period, its first and last day numbers ([`NO_PERIOD`] for none:
+    /// eight bytes an order, where an `Option` takes twelve); empty as long as no order declares
+    /// one (a batch without periods pays nothing for them).
+    periods: Vec<(DayNumber, DayNumber)>,
 }
 
 impl OrderColumns {
@@ -373,12 +374,10 @@ impl OrderColumns {
         OrderColumns {
             text: String::with_capacity(orders * 8),
             ends: Vec::with_capacity(orders),
-            dates: Vec::with_capacity(orders),
             days: Vec::with_capacity(orders),
             amounts: Vec::with_capacity(orders),
             values: Vec::with_capacity(orders),
             periods: Vec::new(),
-            period_days: Vec::new(),
         }
     }
 
@@ -422,14 +421,11 @@ impl OrderColumns {
         period: Option<(NaiveDate, NaiveDate)>,
     ) {
         if period.is_some() || !self.periods.is_empty() {
-            self.periods.resize(self.ends.len(), None);
-            self.periods.push(period);
-            self.period_days.resize(self.ends.len(), None);
-            self.period_days.push(period.map(|(from, to)| (day_number(from), day_number(to))));
+            self.periods.resize(self.ends.len(), NO_PERIOD);
+            self.periods.push(period.map_or(NO_PERIOD, |(from, to)| (day_number(from), day_number(to))));
         }
         self.text.push_str(number);
         self.ends.push(self.text.len());
-        self.dates.push(date);
         self.days.push(day_number(date));
         self.amounts.push(amount);
         self.values.push(value);
@@ -447,9 +443,9 @@ impl OrderColumns {
         self.ends.len()
     }
 
-    /// The orders' dates, in order.
-    pub(crate) fn dates(&self) -> &[NaiveDate] {
-        &self.dates
+    /// The orders' dates as day numbers, in order.
+    pub(crate) fn days(&self) -> &[DayNumber] {
+        &self.days
     }
 
     /// True when there are no orders.
@@ -463,18 +459,22 @@ impl OrderColumns {
         let start = index.checked_sub(1).and_then(|i| self.ends.get(i)).copied().unwrap_or(0);
         Some(OrderView {
             number: self.text.get(start..end)?,
-            date: *self.dates.get(index)?,
+            date: date_of_day_number(*self.days.get(index)?)?,
             amount: *self.amounts.get(index)?,
             period: self.period(index),
         })
     }
 
     fn period(&self, index: usize) -> Option<(NaiveDate, NaiveDate)> {
-        self.periods.get(index).copied().flatten()
+        let (from, to) = self.period_days(index)?;
+        Some((date_of_day_number(from)?, date_of_day_number(to)?))
     }
 
     fn period_days(&self, index: usize) -> Option<(DayNumber, DayNumber)> {
-        self.period_days.get(index).copied().flatten()
+        match self.periods.get(index) {
+            Some(&(from, to)) if from != NO_PERIOD.0 => Some((from, to)),
+            _ => None,
+        }
     }
 
     /// The orders, in order.
@@ -497,14 +497,11 @@ impl OrderColumns {
         for part in parts {
             let (offset, before) = (out.text.len(), out.len());
             if !part.periods.is_empty() || !out.periods.is_empty() {
-                out.periods.resize(before, None);
-                out.periods.extend((0..part.len()).map(|i| part.period(i)));
-                out.period_days.resize(before, None);
-                out.period_days.extend((0..part.len()).map(|i| part.period_days(i)));
+                out.periods.resize(before, NO_PERIOD);
+                out.periods.extend((0..part.len()).map(|i| part.period_days(i).unwrap_or(NO_PERIOD)));
             }
             out.text.push_str(&part.text);
             out.ends.extend(part.ends.iter().map(|end| end + offset));
-            out.dates.extend_from_slice(&part.dates);
             out.days.extend_from_slice(&part.days);
             out.amounts.extend_from_slice(&part.amounts);
             out.values.extend_from_slice(&part.values);

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::{reconcile_in, Lifespan, QuarterRow, QuarterState};
 use crate::allocation::{allocate_entered_in, range_of, AllocationError, CardCounts, Cards, Outcome, Owners};
-use crate::calendar::{Moment, Quarter};
+use crate::calendar::{day_number, Moment, Quarter};
 use crate::error::{CieError, ErrorCode, Lang};
 use crate::money::Amount;
 use crate::orders::{OrderColumns, PaymentOrder};
@@ -374,8 +374,9 @@ impl<'a> GroupedInput<'a> {
             return Err((ErrorCode::CardDateFuture, Some(view.card_row(group, index)), Some(moment.to_string())));
         }
         let rows = self.order_ranges[group].clone();
-        let dates = self.orders.dates().get(rows.clone()).unwrap_or_default();
-        let late = dates.iter().position(|&date| date > today).map(|i| rows.start + i);
+        let days = self.orders.days().get(rows.clone()).unwrap_or_default();
+        let today = day_number(today);
+        let late = days.iter().position(|&day| day > today).map(|i| rows.start + i);
         match late.and_then(|i| self.orders.get(i)) {
             Some(o) => Err((ErrorCode::OrderDateFuture, None, Some(format!("{}, {}", o.number, o.date)))),
             None => Ok(()),
