@@ -368,11 +368,15 @@ pub fn allocate_totals_of(
         .map(|table| table.into_totals(orders.len()))
 }
 
+/// Per-quarter amounts as entered on the portal, by quarter: a municipality's year fits in
+/// place (no allocation of its own for each of the national job's municipalities).
+pub(crate) type Entered = smallvec::SmallVec<[(Quarter, Amount); 8]>;
+
 /// What the national job reads of one municipality's allocation ([`allocate_entered_in`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Outcome {
-    /// Per-quarter amounts as entered on the portal.
-    pub(crate) entered: BTreeMap<Quarter, Amount>,
+    /// Per-quarter amounts as entered on the portal, by quarter.
+    pub(crate) entered: Entered,
     /// Total credit of the orders.
     pub(crate) credit: Amount,
     /// Total value of unpaid cards.

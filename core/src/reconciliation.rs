@@ -246,7 +246,8 @@ pub fn reconcile(
     now: Moment,
     schedule: &PriceSchedule,
 ) -> Reconciliation {
-    reconcile_in(amounts, cieonline, states, lifespan, QuarterClock::at(now), schedule)
+    let amounts: Vec<(Quarter, Amount)> = amounts.iter().map(|(q, a)| (*q, *a)).collect();
+    reconcile_in(&amounts, cieonline, states, lifespan, QuarterClock::at(now), schedule)
 }
 
 /// What reconciling reads of `now`: its quarter in Rome and the last ended one. Found once for
@@ -265,9 +266,9 @@ impl QuarterClock {
     }
 }
 
-/// [`reconcile`] as of the moment of `clock`.
+/// [`reconcile`] as of the moment of `clock`, of the amounts by quarter (in order, each quarter once).
 pub(crate) fn reconcile_in(
-    amounts: &BTreeMap<Quarter, Amount>,
+    amounts: &[(Quarter, Amount)],
     cieonline: &BTreeMap<Quarter, u64>,
     states: &BTreeMap<Quarter, QuarterState>,
     lifespan: Lifespan,
@@ -281,16 +282,8 @@ pub(crate) fn reconcile_in(
         (e, None) => e,
         (None, Some(_)) => None,
     };
-    // The quarters of the lifespan up to the last ended one, then the others with data. The
-    // data usually fall within the lifespan: no sort then.
-    let mut all: Vec<Quarter> = end.map(|end| first.through(end).collect()).unwrap_or_default();
-    let keys = || amounts.keys().chain(cieonline.keys()).chain(states.keys());
-    let within = |q: &Quarter| all.first().is_some_and(|f| f <= q) && all.last().is_some_and(|l| q <= l);
-    if !keys().all(within) {
-        all.extend(keys());
-        all.sort_unstable();
-        all.dedup();
-    }
+    let keys = || amounts.iter().map(|(q, _)| q).chain(cieonline.keys()).chain(states.keys());
+    let all = quarters_listed(first, end, keys);
     let running = clock.running;
     let transmitted = |q: &Quarter| states.get(q) == Some(&QuarterState::Transmitted);
     let mut rows = Vec::with_capacity(all.len());
@@ -298,9 +291,12 @@ pub(crate) fn reconcile_in(
     let mut transmitted_without_count = Vec::new();
     let (mut sum_amount_cards, mut sum_cieonline, mut discrepancies, mut mismatches) = (0u64, 0u64, 0usize, 0usize);
     let (mut share, mut suspended) = (Amount::ZERO, Amount::ZERO);
+    // The amounts come by quarter, as the quarters: read beside them.
+    let mut amounts = amounts.iter().peekable();
     for quarter in all {
-        let (amount, count, state) =
-            (amounts.get(&quarter).copied(), cieonline.get(&quarter).copied(), states.get(&quarter).copied());
+        while amounts.next_if(|(q, _)| *q < quarter).is_some() {}
+        let amount = amounts.next_if(|(q, _)| *q == quarter).map(|(_, a)| *a);
+        let (count, state) = (cieonline.get(&quarter).copied(), states.get(&quarter).copied());
         if amount.is_none() && count.is_none() && state.is_none() && quarter >= Quarter::PORTAL_FIRST {
             // A quarter with nothing (most of a national job's): nothing to compute.
             rows.push(QuarterRow::empty(quarter));
@@ -376,6 +372,23 @@ pub(crate) fn reconcile_in(
         next_to_transmit,
         complete_years,
     }
+}
+
+/// The quarters of the lifespan from `first` up to the last ended one (`end`), then the others
+/// with data (`keys`), in order. The data usually fall within the lifespan: no sort then.
+fn quarters_listed<'k, K: Iterator<Item = &'k Quarter>>(
+    first: Quarter,
+    end: Option<Quarter>,
+    keys: impl Fn() -> K,
+) -> Vec<Quarter> {
+    let mut all: Vec<Quarter> = end.map(|end| first.through(end).collect()).unwrap_or_default();
+    let within = |q: &Quarter| all.first().is_some_and(|f| f <= q) && all.last().is_some_and(|l| q <= l);
+    if !keys().all(within) {
+        all.extend(keys());
+        all.sort_unstable();
+        all.dedup();
+    }
+    all
 }
 
 /// Annual completeness (§4): the ended quarters of the lifespan not transmitted, the next one

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::counting::TABLES;
 use super::processing::Work;
-use super::{AllocationError, AllocationTable, CardCounts, Outcome, Portion, QuarterAllocation};
+use super::{AllocationError, AllocationTable, CardCounts, Entered, Outcome, Portion, QuarterAllocation};
 use crate::calendar::{date_of_day_number, day_number, CalendarError, DayNumber, Quarter};
 use crate::money::Amount;
 use crate::pricing::{PriceSchedule, PricingError};
@@ -543,6 +543,7 @@ impl Allocator {
         let (ends, credits, portions) =
             (std::mem::take(&mut self.ends), std::mem::take(&mut self.credits), std::mem::take(&mut self.portions));
         let Outcome { entered, credit, debit } = self.outcome(sums, buffers);
+        let entered = entered.into_iter().collect();
         AllocationTable { sequence, ends, credits, portions, entered, quarters, credit, debit, cards }
     }
 
@@ -564,13 +565,18 @@ impl Allocator {
         let unpaid = self.days.list().get(self.cursor..).unwrap_or_default();
         let debit = unpaid.iter().fold(0i128, |t, d| t + i128::from(d.unpaid) * i128::from(d.price.cents));
         let debit = Amount::from_cents(i64::try_from(debit).unwrap_or(if debit < 0 { i64::MIN } else { i64::MAX }));
-        let mut entered = self.other_credit;
-        for (quarter, slot) in self.days.quarters.iter().zip(&self.slots) {
-            if slot.entered {
-                let a = entered.entry(*quarter).or_default();
-                *a = a.saturating_add(slot.amount).saturating_add(slot.credit);
+        // The quarters of the days come in order, as do the others (of orders that paid
+        // nothing): merged, a quarter of both adding its two amounts.
+        let mut entered = Entered::new();
+        let mut others = self.other_credit.into_iter().peekable();
+        for (&quarter, slot) in self.days.quarters.iter().zip(&self.slots).filter(|(_, s)| s.entered) {
+            while let Some(other) = others.next_if(|(q, _)| *q < quarter) {
+                entered.push(other);
             }
+            let other = others.next_if(|(q, _)| *q == quarter).map_or(Amount::ZERO, |(_, a)| a);
+            entered.push((quarter, other.saturating_add(slot.amount).saturating_add(slot.credit)));
         }
+        entered.extend(others);
         *buffers = AllocationBuffers {
             days: self.days.list,
             quarters: self.days.quarters,

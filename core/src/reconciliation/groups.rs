@@ -86,11 +86,18 @@ pub struct GroupedInput<'a> {
     orders: OrderColumns,
     /// Each group's range of `orders`.
     order_ranges: Vec<Range<usize>>,
+    /// Each group's CIEonline counts; empty when none is given (a national job's are often
+    /// left out: nothing to allocate for thousands of groups then).
     cieonline: Vec<BTreeMap<Quarter, u64>>,
-    /// Each group's first CIEonline count given twice for one quarter (its row and quarter).
+    /// Each group's first CIEonline count given twice for one quarter (its row and quarter);
+    /// empty with `cieonline`.
     cieonline_twice: Vec<Option<(usize, Quarter)>>,
+    /// Each group's transmitted quarters; empty when none is given.
     transmitted: Vec<BTreeSet<Quarter>>,
 }
+
+/// The CIEonline counts of a group without any.
+static NO_COUNTS: BTreeMap<Quarter, u64> = BTreeMap::new();
 
 /// What reading a group column split by its runs' ends found.
 #[derive(Clone, Debug)]
@@ -292,10 +299,17 @@ impl<'a> GroupedInput<'a> {
             checked: OnceLock::new(),
             orders,
             order_ranges,
-            cieonline: vec![BTreeMap::new(); groups],
-            cieonline_twice: vec![None; groups],
-            transmitted: vec![BTreeSet::new(); groups],
+            cieonline: Vec::new(),
+            cieonline_twice: Vec::new(),
+            transmitted: Vec::new(),
         };
+        if !cieonline.is_empty() {
+            input.cieonline = vec![BTreeMap::new(); groups];
+            input.cieonline_twice = vec![None; groups];
+        }
+        if !transmitted.is_empty() {
+            input.transmitted = vec![BTreeSet::new(); groups];
+        }
         for (row, &(g, quarter, cards)) in cieonline.iter().enumerate() {
             let g = check_group("cieonline", row, g, groups)?;
             if input.cieonline[g].insert(quarter, cards).is_some() && input.cieonline_twice[g].is_none() {
@@ -608,8 +622,10 @@ impl<'a> GroupedInput<'a> {
                 return GroupResult { rows: Vec::new(), summary: GroupSummary { error, ..summary } };
             }
         };
-        let states = self.transmitted[group].iter().map(|q| (*q, QuarterState::Transmitted)).collect();
-        let r = reconcile_in(&totals.entered, &self.cieonline[group], &states, lifespan, scratch.clock, schedule);
+        let states =
+            self.transmitted.get(group).into_iter().flatten().map(|q| (*q, QuarterState::Transmitted)).collect();
+        let counts = self.cieonline.get(group).unwrap_or(&NO_COUNTS);
+        let r = reconcile_in(&totals.entered, counts, &states, lifespan, scratch.clock, schedule);
         GroupResult {
             summary: GroupSummary {
                 credit: totals.credit,
@@ -646,13 +662,12 @@ pub fn reconcile_groups(
     now: Moment,
     schedule: &PriceSchedule,
 ) -> Vec<GroupResult> {
-    let mut results = vec![GroupResult::default(); input.len()];
     if let (Some(column), None) = (input.unchecked, input.checked.get()) {
         let view = input.as_split(Some(column));
         let mut scratch = Scratch::new(now);
-        for (group, slot) in results.iter_mut().enumerate() {
-            *slot = input.reconcile_with(Ok(view), group, &mut scratch, lifespan, now, schedule);
-        }
+        let results: Vec<GroupResult> = (0..input.len())
+            .map(|group| input.reconcile_with(Ok(view), group, &mut scratch, lifespan, now, schedule))
+            .collect();
         if !scratch.others {
             // Every row was read in its group's run: runs indeed (another thread may have
             // found so at the same time: the same finding).
@@ -660,6 +675,7 @@ pub fn reconcile_groups(
             return results;
         }
     }
+    let mut results = vec![GroupResult::default(); input.len()];
     input.reconcile_into(0, &mut results, lifespan, now, schedule);
     results
 }
