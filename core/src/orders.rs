@@ -553,10 +553,10 @@ impl OrderRange<'_> {
         self.columns.days.get(self.start..self.end).unwrap_or_default()
     }
 
-    /// The declared periods of the orders of the range as day numbers, in order (as many as
-    /// its orders).
-    pub(crate) fn period_days(&self) -> impl Iterator<Item = Option<(DayNumber, DayNumber)>> + '_ {
-        (self.start..self.end).map(|row| self.columns.period_days(row))
+    /// The declared periods of the orders of the range as day numbers, in order, a pair of
+    /// `DayNumber::MIN` (no day) for an order without one.
+    pub(crate) fn periods_or_none(&self) -> impl Iterator<Item = (DayNumber, DayNumber)> + '_ {
+        (self.start..self.end).map(|row| self.columns.periods.get(row).copied().unwrap_or(NO_PERIOD))
     }
 }
 

@@ -105,12 +105,12 @@ impl Stretches {
         }
         let first = index.day_of_counter(0);
         // A day outside the index (an order of January paying December's cards, after a year's
-        // index) cuts nothing: no card is there.
+        // index) cuts nothing: no card is there. It is marked past the index's days (the marks
+        // have a word more, never read), with no branch to mispredict on the orders' days.
         let mark = |marks: &mut [u64], day: i64| {
-            if let Some(slot) = usize::try_from(day - i64::from(first)).ok().filter(|&slot| slot < days) {
-                if let Some(word) = marks.get_mut(slot / 64) {
-                    *word |= 1 << (slot % 64);
-                }
+            let slot = usize::try_from(day - i64::from(first)).map_or(days, |slot| slot.min(days));
+            if let Some(word) = marks.get_mut(slot / 64) {
+                *word |= 1 << (slot % 64);
             }
         };
         // The boundaries: the first day, the quarters' and prices' first days (the same for
@@ -118,7 +118,7 @@ impl Stretches {
         // date, its period's first day and the day after its last.
         if self.for_index != Some((first_second, days)) {
             self.fixed.clear();
-            self.fixed.resize(days.div_ceil(64), 0);
+            self.fixed.resize(days / 64 + 1, 0);
             mark(&mut self.fixed, i64::from(first));
             for slot in fixed_starts(first, days, schedule) {
                 mark(&mut self.fixed, i64::from(first) + slot as i64);
@@ -128,17 +128,17 @@ impl Stretches {
             self.stretch_of.resize(days, 0);
         }
         self.marks.clone_from(&self.fixed);
-        for (&day, period) in orders.days().iter().zip(orders.period_days()) {
+        // An order without a period marks two days outside the index.
+        for (&day, (from, to)) in orders.days().iter().zip(orders.periods_or_none()) {
             mark(&mut self.marks, i64::from(day) + 1);
-            if let Some((from, to)) = period {
-                mark(&mut self.marks, i64::from(from));
-                mark(&mut self.marks, i64::from(to) + 1);
-            }
+            mark(&mut self.marks, i64::from(from));
+            mark(&mut self.marks, i64::from(to) + 1);
         }
-        // Each stretch runs from its mark to the next one.
+        // Each stretch runs from its mark to the next one (the marks outside the index left).
         self.starts.clear();
         let mut begin: Option<usize> = None;
         for (w, &word) in self.marks.iter().enumerate() {
+            let word = if w == days / 64 { word & ((1 << (days % 64)) - 1) } else { word };
             let mut bits = word;
             while bits != 0 {
                 let slot = w * 64 + bits.trailing_zeros() as usize;
