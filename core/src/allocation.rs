@@ -451,7 +451,7 @@ fn run<O: OrderSource + ?Sized>(
     let mut allocator = Allocator::new(days, count, detail, buffers);
     let mut previous: Option<Work> = None;
     let mut in_order = true;
-    for work in (0..count).filter_map(|i| orders.work(i)) {
+    for work in orders.works() {
         if previous.is_some_and(|p| !may_follow(orders, &p, &work)) {
             in_order = false;
             break;

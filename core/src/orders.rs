@@ -553,6 +553,23 @@ impl OrderRange<'_> {
         self.columns.days.get(self.start..self.end).unwrap_or_default()
     }
 
+    /// What the allocation reads of each order of the range, in order ([`OrderColumns::key`]):
+    /// the columns walked side by side, not indexed order by order.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn keys(&self) -> impl Iterator<Item = (DayNumber, u64, Amount, Option<(DayNumber, DayNumber)>)> + '_ {
+        let range = self.start..self.end;
+        let c = self.columns;
+        let (values, amounts) =
+            (c.values.get(range.clone()).unwrap_or_default(), c.amounts.get(range.clone()).unwrap_or_default());
+        // No period column when no order declares one (nor past the last that does).
+        let held = c.periods.len();
+        let periods = c.periods.get(range.start.min(held)..range.end.min(held)).unwrap_or_default();
+        let periods = periods.iter().copied().chain(std::iter::repeat(NO_PERIOD));
+        self.days().iter().zip(values).zip(amounts).zip(periods).map(|(((&day, &value), &amount), period)| {
+            (day, value, amount, (period.0 != NO_PERIOD.0).then_some(period))
+        })
+    }
+
     /// The declared periods of the orders of the range as day numbers, in order, a pair of
     /// `DayNumber::MIN` (no day) for an order without one.
     pub(crate) fn periods_or_none(&self) -> impl Iterator<Item = (DayNumber, DayNumber)> + '_ {

@@ -119,6 +119,10 @@ pub(crate) struct AllocationBuffers {
     next: Vec<u32>,
     slots: Vec<Slot>,
     sums: Vec<QuarterAllocation>,
+    /// The segments looked up ([`Segment`]), in the schedule at `segments_of` (its address:
+    /// the buffers serve one schedule at a time; another empties them).
+    segments: Vec<Segment>,
+    segments_of: usize,
 }
 
 /// A buffer of [`AllocationBuffers`] taken for use, emptied (its capacity kept).
@@ -162,6 +166,47 @@ fn fill_days(
     n + m
 }
 
+/// The days of one quarter and one price: what a day list looks up where the quarter or the
+/// price changes (a day's date, its quarter, the price in force), kept for the next day list
+/// (the national job's municipalities, one after the other, share their year's few).
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    /// Its first and last day number.
+    from: i64,
+    last: i64,
+    quarter: Quarter,
+    /// The quarter's last day number.
+    quarter_until: i64,
+    price: Price,
+    /// The day number the next price starts (`MAX`: none).
+    price_until: i64,
+}
+
+impl Segment {
+    /// The segment of `day`, looked up in `schedule` and kept in `kept` (up to a few dozen).
+    fn of(day: DayNumber, schedule: &PriceSchedule, kept: &mut Vec<Segment>) -> Result<Segment, AllocationError> {
+        let refused = AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
+        let date = date_of_day_number(day).ok_or(refused)?;
+        let quarter = Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
+        let (p, next) = schedule.price_and_next_change(date)?;
+        let quarter_until = i64::from(day_number(quarter.last_day()));
+        let price_until = next.map_or(i64::MAX, |n| i64::from(day_number(n)));
+        let from = day_number(quarter.first_day()).max(day_number(p.valid_from));
+        let segment = Segment {
+            from: i64::from(from),
+            last: quarter_until.min(price_until - 1),
+            quarter,
+            quarter_until,
+            price: Price::new(p.unit.cents()),
+            price_until,
+        };
+        if kept.len() < 64 {
+            kept.push(segment);
+        }
+        Ok(segment)
+    }
+}
+
 /// The days with cards, and how to find them.
 pub(super) struct Days {
     /// The days with cards: the first `len` entries (a list read from a counting table keeps
@@ -197,22 +242,27 @@ impl Days {
         // looked up yet; MAX: the last price of the schedule).
         let (mut quarter_until, mut price_until) = (i64::MIN, i64::MIN);
         let mut price = Price::new(0);
-        let refused = || AllocationError::Card { index: 0, source: CalendarError::MomentFormat };
+        let key = std::ptr::from_ref(schedule) as usize;
+        if buffers.segments_of != key {
+            buffers.segments.clear();
+            buffers.segments_of = key;
+        }
         for &(day, count) in counts.days() {
             let number = i64::from(day);
             if number > quarter_until || number >= price_until {
-                let date = date_of_day_number(day).ok_or_else(refused)?;
+                let segment = buffers.segments.iter().find(|s| s.from <= number && number <= s.last).copied();
+                let segment = match segment {
+                    Some(segment) => segment,
+                    None => Segment::of(day, schedule, &mut buffers.segments)?,
+                };
                 if number > quarter_until {
                     // Days come in order: a day past the quarter's end opens the next quarter.
-                    let quarter =
-                        Quarter::of_date(date).map_err(|source| AllocationError::Card { index: 0, source })?;
-                    quarter_until = i64::from(day_number(quarter.last_day()));
-                    quarters.push(quarter);
+                    quarter_until = segment.quarter_until;
+                    quarters.push(segment.quarter);
                 }
                 if number >= price_until {
-                    let (p, next) = schedule.price_and_next_change(date)?;
-                    price = Price::new(p.unit.cents());
-                    price_until = next.map_or(i64::MAX, |n| i64::from(day_number(n)));
+                    price = segment.price;
+                    price_until = segment.price_until;
                 }
             }
             days.push(Day { number: day, slot: (quarters.len() - 1) as u32, price, signed: count, unpaid: count });
@@ -584,6 +634,8 @@ impl Allocator {
             next: self.next.0,
             slots: self.slots,
             sums,
+            segments: std::mem::take(&mut buffers.segments),
+            segments_of: buffers.segments_of,
         };
         Outcome { entered, credit: self.credit, debit }
     }

@@ -127,6 +127,11 @@ pub(super) trait OrderSource {
     fn count(&self) -> usize;
     fn view(&self, index: usize) -> Option<OrderView<'_>>;
 
+    /// Every order's work item, in input order.
+    fn works(&self) -> impl Iterator<Item = Work> + '_ {
+        (0..self.count()).filter_map(|i| self.work(i))
+    }
+
     /// The work item of the order at `index`.
     fn work(&self, index: usize) -> Option<Work> {
         self.view(index).map(|o| Work {
@@ -176,5 +181,16 @@ impl OrderSource for OrderRange<'_> {
     /// From the columns (the number's text not read), numbered within the range.
     fn work(&self, index: usize) -> Option<Work> {
         self.columns.work(self.row(index)?).map(|w| Work { index, ..w })
+    }
+
+    /// The columns walked side by side.
+    fn works(&self) -> impl Iterator<Item = Work> + '_ {
+        self.keys().enumerate().map(|(index, (day, value, amount, period))| Work {
+            day,
+            value,
+            index,
+            cents: amount.cents(),
+            period,
+        })
     }
 }
