@@ -616,3 +616,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Working memory kept from one allocation to the next (the national job's) gives what
+    /// fresh memory gives, whatever the schedules: the quarters and prices it keeps are those
+    /// of the schedule they were looked up in.
+    #[test]
+    fn buffers_kept_between_allocations_and_schedules(
+        days in proptest::collection::vec((0u64..900, 1u64..5), 1..30),
+        changes in proptest::collection::vec((0u64..900, 1000i64..2500), 0..3),
+        orders in proptest::collection::vec((0u64..900, 1i64..6), 0..8),
+        sequence in proptest::collection::vec(any::<bool>(), 1..5),
+    ) {
+        let start = 18_262; // 2020-01-01
+        let counts: Vec<(crate::calendar::DayNumber, u64)> =
+            days.iter().map(|&(d, n)| ((start + d) as crate::calendar::DayNumber, n)).collect::<BTreeMap<_, _>>().into_iter().collect();
+        let counts = CardCounts::from_sorted_days(counts);
+        let columns: OrderColumns = orders
+            .iter()
+            .enumerate()
+            .map(|(i, &(day, cards))| order(&(i + 1).to_string(), d(2020, 1, 1) + chrono::Days::new(day), cards * 1679, None))
+            .collect::<Vec<_>>()
+            .iter()
+            .collect();
+        let schedules = [PriceSchedule::builtin(), changing_schedule(&changes)];
+        let mut kept = AllocationBuffers::default();
+        for &which in &sequence {
+            let schedule = &schedules[usize::from(which)];
+            let range = columns.range(0..columns.len());
+            let fresh = allocate_entered_in(Cards::Counts(&counts), range, schedule, &mut AllocationBuffers::default());
+            let reused = allocate_entered_in(Cards::Counts(&counts), range, schedule, &mut kept);
+            prop_assert_eq!(reused, fresh);
+        }
+    }
+}
