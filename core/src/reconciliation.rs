@@ -293,16 +293,21 @@ pub(crate) fn reconcile_in(
     let (mut share, mut suspended) = (Amount::ZERO, Amount::ZERO);
     // The amounts come by quarter, as the quarters: read beside them.
     let mut amounts = amounts.iter().peekable();
-    for quarter in all {
-        while amounts.next_if(|(q, _)| *q < quarter).is_some() {}
-        let amount = amounts.next_if(|(q, _)| *q == quarter).map(|(_, a)| *a);
+    let mut next = 0;
+    while next < all.len() {
+        // The quarters before the next one with data (most of a national job's) have nothing
+        // to compute: their rows are written in one go. Every quarter with data is listed, and
+        // every quarter before the portal is one.
+        let from = all[next];
+        while amounts.next_if(|(q, _)| *q < from).is_some() {}
+        let data = [amounts.peek().map(|(q, _)| *q), first_key(cieonline, from), first_key(states, from)];
+        let quiet =
+            data.into_iter().flatten().min().map_or(all.len(), |d| next + all[next..].partition_point(|q| *q < d));
+        rows.extend(all[next..quiet].iter().map(|&q| QuarterRow::empty(q)));
+        let Some(&quarter) = all.get(quiet) else { break };
+        next = quiet + 1;
+        let amount = amounts.next_if(|(q, _)| *q == quarter).map_or(Amount::ZERO, |(_, a)| *a);
         let (count, state) = (cieonline.get(&quarter).copied(), states.get(&quarter).copied());
-        if amount.is_none() && count.is_none() && state.is_none() && quarter >= Quarter::PORTAL_FIRST {
-            // A quarter with nothing (most of a national job's): nothing to compute.
-            rows.push(QuarterRow::empty(quarter));
-            continue;
-        }
-        let amount = amount.unwrap_or_default();
         let (cards, exact, top_up, unit_share) = cards_of(schedule, quarter, amount);
         if quarter < Quarter::PORTAL_FIRST {
             pre_portal.push(PrePortalRow { quarter, amount, cards_from_amount: cards, cieonline_cards: count });
@@ -372,6 +377,11 @@ pub(crate) fn reconcile_in(
         next_to_transmit,
         complete_years,
     }
+}
+
+/// The first quarter of `map` from `from` on.
+fn first_key<V>(map: &BTreeMap<Quarter, V>, from: Quarter) -> Option<Quarter> {
+    map.range(from..).next().map(|(q, _)| *q)
 }
 
 /// The quarters of the lifespan from `first` up to the last ended one (`end`), then the others
