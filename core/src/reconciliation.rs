@@ -360,7 +360,7 @@ pub(crate) fn reconcile_in(
         std::cmp::Ordering::Greater => Balance::Over,
         std::cmp::Ordering::Less => Balance::Under,
     });
-    let (missing_quarters, next_to_transmit, complete_years) = completeness(first, end, lifespan, &transmitted);
+    let (missing_quarters, next_to_transmit, complete_years) = completeness(first, end, lifespan, transmitted);
     Reconciliation {
         quarters: rows,
         pre_portal,
@@ -407,7 +407,7 @@ fn completeness(
     first: Quarter,
     end: Option<Quarter>,
     lifespan: Lifespan,
-    transmitted: &dyn Fn(&Quarter) -> bool,
+    transmitted: impl Fn(&Quarter) -> bool,
 ) -> (Vec<Quarter>, Option<Quarter>, Vec<i32>) {
     let in_life = |q: Quarter| q >= first && lifespan.last.is_none_or(|l| q <= l);
     // Room for every quarter up to `end` (a filter's length is not known ahead): one
