@@ -358,8 +358,9 @@ impl DayIndex {
     }
 
     /// [`DayIndex::count_owned`] into the counters of groups of days: `group_of[day]` is the
-    /// group of each day of the index, and the table has [`TABLES`] counters per group. A
-    /// function of its own: inlined in its caller, its loop lacked registers.
+    /// group of each day of the index (`None`, the table zeroed, when it has fewer), and the
+    /// table has [`TABLES`] counters per group. A function of its own: inlined in its caller,
+    /// its loop lacked registers.
     #[inline(never)]
     pub(crate) fn count_mapped(
         &self,
@@ -368,6 +369,12 @@ impl DayIndex {
         group_of: &[u16],
         table: &mut [u32],
     ) -> Option<bool> {
+        // Cut to the days a card can be counted on (a UTC day's, or the next): its bounds then
+        // follow from the index's, and the loop checks none of its own.
+        let Some(group_of) = group_of.get(..self.midnights.len() + 1) else {
+            table.fill(0);
+            return None;
+        };
         self.count_into(cards, table, |day: usize| group_of.get(day).map(|&g| usize::from(g)), owners)
     }
 
