@@ -347,6 +347,15 @@ impl OrderView<'_> {
 /// The period of an order without one in [`OrderColumns`]: no day is numbered `MIN`.
 const NO_PERIOD: (DayNumber, DayNumber) = (DayNumber::MIN, DayNumber::MIN);
 
+/// What the processing order and the allocation read of an order, without its text: day
+/// number, number value ([`small_value`]), amount, period's days.
+pub(crate) type OrderKey = (DayNumber, u64, Amount, Option<(DayNumber, DayNumber)>);
+
+/// A period as [`OrderColumns`] keeps it, `None` for [`NO_PERIOD`].
+fn declared(period: (DayNumber, DayNumber)) -> Option<(DayNumber, DayNumber)> {
+    (period.0 != NO_PERIOD.0).then_some(period)
+}
+
 /// Orders in columns, for national batches: the numbers in one string, the other fields in
 /// one vector each, so that a million orders cost a handful of allocations instead of one
 /// per order. Each order is checked on [`OrderColumns::push`] exactly as by
@@ -431,10 +440,8 @@ impl OrderColumns {
         self.values.push(value);
     }
 
-    /// What the processing order and the allocation read of the order at `index`, without
-    /// its text: day number, number value ([`small_value`]), amount, period's days.
-    #[allow(clippy::type_complexity)]
-    pub(crate) fn key(&self, index: usize) -> Option<(DayNumber, u64, Amount, Option<(DayNumber, DayNumber)>)> {
+    /// The [`OrderKey`] of the order at `index`.
+    pub(crate) fn key(&self, index: usize) -> Option<OrderKey> {
         Some((*self.days.get(index)?, *self.values.get(index)?, *self.amounts.get(index)?, self.period_days(index)))
     }
 
@@ -471,10 +478,7 @@ impl OrderColumns {
     }
 
     fn period_days(&self, index: usize) -> Option<(DayNumber, DayNumber)> {
-        match self.periods.get(index) {
-            Some(&(from, to)) if from != NO_PERIOD.0 => Some((from, to)),
-            _ => None,
-        }
+        self.periods.get(index).copied().and_then(declared)
     }
 
     /// The orders, in order.
@@ -555,19 +559,17 @@ impl OrderRange<'_> {
 
     /// What the allocation reads of each order of the range, in order ([`OrderColumns::key`]):
     /// the columns walked side by side, not indexed order by order.
-    #[allow(clippy::type_complexity)]
-    pub(crate) fn keys(&self) -> impl Iterator<Item = (DayNumber, u64, Amount, Option<(DayNumber, DayNumber)>)> + '_ {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = OrderKey> + '_ {
         let range = self.start..self.end;
         let c = self.columns;
         let (values, amounts) =
-            (c.values.get(range.clone()).unwrap_or_default(), c.amounts.get(range.clone()).unwrap_or_default());
-        // No period column when no order declares one (nor past the last that does).
-        let held = c.periods.len();
-        let periods = c.periods.get(range.start.min(held)..range.end.min(held)).unwrap_or_default();
-        let periods = periods.iter().copied().chain(std::iter::repeat(NO_PERIOD));
-        self.days().iter().zip(values).zip(amounts).zip(periods).map(|(((&day, &value), &amount), period)| {
-            (day, value, amount, (period.0 != NO_PERIOD.0).then_some(period))
-        })
+            (c.values.get(range.clone()).unwrap_or_default(), c.amounts.get(range).unwrap_or_default());
+        self.days()
+            .iter()
+            .zip(values)
+            .zip(amounts)
+            .zip(self.periods_or_none())
+            .map(|(((&day, &value), &amount), period)| (day, value, amount, declared(period)))
     }
 
     /// The declared periods of the orders of the range as day numbers, in order, a pair of

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use crate::calendar::{day_number, DayNumber};
 
 pub(super) use crate::orders::small_value;
-use crate::orders::{OrderColumns, OrderRange, OrderView, PaymentOrder};
+use crate::orders::{OrderColumns, OrderKey, OrderRange, OrderView, PaymentOrder};
 
 /// The largest number that still counts as numeric (`u128::MAX`): longer all-digit numbers are
 /// compared as text.
@@ -56,6 +56,14 @@ pub(super) struct Work {
     pub(super) cents: i64,
     /// The declared period's first and last day.
     pub(super) period: Option<(DayNumber, DayNumber)>,
+}
+
+impl Work {
+    /// The work item of the order at `index` from what the columns keep of it
+    /// ([`OrderColumns::key`]).
+    fn of_key(index: usize, (day, value, amount, period): OrderKey) -> Work {
+        Work { day, value, index, cents: amount.cents(), period }
+    }
 }
 
 /// The numbers of two work items compared by their text ([`compare_numbers`]): what decides
@@ -165,7 +173,7 @@ impl OrderSource for OrderColumns {
 
     /// From the columns, the number's value and the day numbers included: the text is not read.
     fn work(&self, index: usize) -> Option<Work> {
-        self.key(index).map(|(day, value, amount, period)| Work { day, value, index, cents: amount.cents(), period })
+        self.key(index).map(|key| Work::of_key(index, key))
     }
 }
 
@@ -185,12 +193,6 @@ impl OrderSource for OrderRange<'_> {
 
     /// The columns walked side by side.
     fn works(&self) -> impl Iterator<Item = Work> + '_ {
-        self.keys().enumerate().map(|(index, (day, value, amount, period))| Work {
-            day,
-            value,
-            index,
-            cents: amount.cents(),
-            period,
-        })
+        self.keys().enumerate().map(|(index, key)| Work::of_key(index, key))
     }
 }
