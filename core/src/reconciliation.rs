@@ -300,9 +300,9 @@ pub(crate) fn reconcile_in(
         // every quarter before the portal is one.
         let from = all[next];
         while amounts.next_if(|(q, _)| *q < from).is_some() {}
-        let data = [amounts.peek().map(|(q, _)| *q), first_key(cieonline, from), first_key(states, from)];
-        let quiet =
-            data.into_iter().flatten().min().map_or(all.len(), |d| next + all[next..].partition_point(|q| *q < d));
+        let data =
+            earliest(earliest(amounts.peek().map(|(q, _)| *q), first_key(cieonline, from)), first_key(states, from));
+        let quiet = data.map_or(all.len(), |d| next + all[next..].partition_point(|q| *q < d));
         rows.extend(all[next..quiet].iter().map(|&q| QuarterRow::empty(q)));
         let Some(&quarter) = all.get(quiet) else { break };
         next = quiet + 1;
@@ -376,6 +376,16 @@ pub(crate) fn reconcile_in(
         missing_quarters,
         next_to_transmit,
         complete_years,
+    }
+}
+
+/// The earlier of two quarters, either of which may be missing. Compared in registers: an
+/// array of the three candidates, built and read back on the stack, stalled every
+/// municipality's reconciliation on its store.
+fn earliest(a: Option<Quarter>, b: Option<Quarter>) -> Option<Quarter> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 

@@ -12,20 +12,22 @@ use super::CalendarError;
 ///
 /// The type covers years 1900–9999 (cards and orders may be older than the portal); the
 /// portal itself starts at [`Quarter::PORTAL_FIRST`] (2020-Q1), see [`Quarter::ensure_portal`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Quarter {
-    year: u16,
-    number: u8,
-}
+///
+/// Kept as its dense index from 1900-Q1 in two bytes (ordered as the quarters are): a row of
+/// a reconciliation is one quarter and some counts, and a national job writes 158 000 of them.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter(u16);
 
 /// First year a [`Quarter`] may have.
 pub(crate) const MIN_YEAR: i32 = 1900;
 /// Last year a [`Quarter`] may have.
 pub(crate) const MAX_YEAR: i32 = 9999;
+/// The index of 9999-Q4, the last quarter.
+const LAST_INDEX: usize = ((MAX_YEAR - MIN_YEAR) * 4 + 3) as usize;
 
 impl Quarter {
     /// The first quarter the portal covers.
-    pub const PORTAL_FIRST: Quarter = Quarter { year: 2020, number: 1 };
+    pub const PORTAL_FIRST: Quarter = Quarter(((2020 - MIN_YEAR) * 4) as u16);
 
     /// A quarter; `number` is 1..=4 and `year` 1900..=9999.
     pub fn new(year: i32, number: u32) -> Result<Quarter, CalendarError> {
@@ -35,7 +37,7 @@ impl Quarter {
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
             return Err(CalendarError::QuarterOutOfRange { year });
         }
-        Ok(Quarter { year: year as u16, number: number as u8 })
+        Ok(Quarter(((year - MIN_YEAR) * 4) as u16 + (number - 1) as u16))
     }
 
     /// The quarter containing a civil date.
@@ -65,12 +67,12 @@ impl Quarter {
 
     /// The year.
     pub fn year(self) -> i32 {
-        i32::from(self.year)
+        MIN_YEAR + i32::from(self.0 / 4)
     }
 
     /// The number, 1..=4.
     pub fn number(self) -> u32 {
-        u32::from(self.number)
+        u32::from(self.0 % 4) + 1
     }
 
     /// First day of the quarter.
@@ -80,7 +82,7 @@ impl Quarter {
 
     /// Last day of the quarter.
     pub fn last_day(self) -> NaiveDate {
-        match self.number {
+        match self.number() {
             1 => ymd(self.year(), 3, 31),
             2 => ymd(self.year(), 6, 30),
             3 => ymd(self.year(), 9, 30),
@@ -95,41 +97,32 @@ impl Quarter {
 
     /// The following quarter, `None` after 9999-Q4.
     pub fn next(self) -> Option<Quarter> {
-        if self.number == 4 {
-            Quarter::new(self.year() + 1, 1).ok()
-        } else {
-            Some(Quarter { year: self.year, number: self.number + 1 })
-        }
+        Quarter::from_index(self.index() + 1)
     }
 
     /// The preceding quarter, `None` before 1900-Q1.
     pub fn previous(self) -> Option<Quarter> {
-        if self.number == 1 {
-            Quarter::new(self.year() - 1, 4).ok()
-        } else {
-            Some(Quarter { year: self.year, number: self.number - 1 })
-        }
+        Quarter::from_index(self.index().checked_sub(1)?)
     }
 
     /// Italian label as on the portal: `1° trimestre 2024`.
     pub fn label_it(self) -> String {
-        format!("{}° trimestre {}", self.number, self.year)
+        format!("{}° trimestre {}", self.number(), self.year())
     }
 
     /// English label: `Q1 2024`.
     pub fn label_en(self) -> String {
-        format!("Q{} {}", self.number, self.year)
+        format!("Q{} {}", self.number(), self.year())
     }
 
     /// Dense index from 1900-Q1 (used by tables).
     pub(crate) fn index(self) -> usize {
-        (usize::from(self.year) - MIN_YEAR as usize) * 4 + usize::from(self.number) - 1
+        usize::from(self.0)
     }
 
     /// Inverse of [`Quarter::index`].
     pub(crate) fn from_index(index: usize) -> Option<Quarter> {
-        let year = MIN_YEAR + i32::try_from(index / 4).ok()?;
-        Quarter::new(year, (index % 4) as u32 + 1).ok()
+        (index <= LAST_INDEX).then_some(Quarter(index as u16))
     }
 
     /// Parses a set of quarters: a comma-separated list of quarters and ranges
@@ -159,7 +152,7 @@ impl Quarter {
         // A mapped range knows its length: collecting the quarters allocates once (a national
         // job collects some for every municipality).
         // Built directly: every index from one quarter's to another's is a quarter's, in 1900..=9999.
-        (a..=b).map(|i| Quarter { year: (MIN_YEAR as usize + i / 4) as u16, number: (i % 4 + 1) as u8 })
+        (a..=b).map(|i| Quarter(i as u16))
     }
 }
 
@@ -170,7 +163,14 @@ fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
 
 impl fmt::Display for Quarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-Q{}", self.year, self.number)
+        write!(f, "{:04}-Q{}", self.year(), self.number())
+    }
+}
+
+/// As the year and number it was declared with before it was kept as an index.
+impl fmt::Debug for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Quarter").field("year", &self.year()).field("number", &self.number()).finish()
     }
 }
 
@@ -218,12 +218,26 @@ mod tests {
         assert_eq!(Quarter::parse_set("").unwrap().len(), 0);
         assert!(Quarter::parse_set("2021-Q2..2020-Q1").is_err());
         assert!(Quarter::parse_set("2021-Q2..").is_err());
+        assert_eq!(Quarter::new(1900, 1).unwrap().previous(), None);
+        assert_eq!(Quarter::new(2020, 1).unwrap(), Quarter::PORTAL_FIRST);
+        assert_eq!(std::mem::size_of::<Quarter>(), 2);
     }
 
     proptest! {
         #[test]
         fn parse_never_panics(s in "\\PC{0,12}") {
             let _ = Quarter::parse(&s);
+        }
+
+        /// Kept as an index, a quarter still gives the year and number it was made of, and
+        /// orders as they do.
+        #[test]
+        fn year_number_and_order_as_made(a in (1900i32..=9999, 1u32..=4), b in (1900i32..=9999, 1u32..=4)) {
+            let (qa, qb) = (Quarter::new(a.0, a.1).unwrap(), Quarter::new(b.0, b.1).unwrap());
+            prop_assert_eq!((qa.year(), qa.number()), a);
+            prop_assert_eq!(qa.cmp(&qb), a.cmp(&b));
+            prop_assert_eq!(qa == qb, a == b);
+            prop_assert_eq!(format!("{qa:?}"), format!("Quarter {{ year: {}, number: {} }}", a.0, a.1));
         }
 
         #[test]
