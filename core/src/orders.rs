@@ -478,7 +478,12 @@ impl OrderColumns {
     }
 
     fn period_days(&self, index: usize) -> Option<(DayNumber, DayNumber)> {
-        self.periods.get(index).copied().and_then(declared)
+        declared(self.period_or_none(index))
+    }
+
+    /// The period of the order at `index` as kept: [`NO_PERIOD`] for none.
+    fn period_or_none(&self, index: usize) -> (DayNumber, DayNumber) {
+        self.periods.get(index).copied().unwrap_or(NO_PERIOD)
     }
 
     /// The orders, in order.
@@ -502,7 +507,7 @@ impl OrderColumns {
             let (offset, before) = (out.text.len(), out.len());
             if !part.periods.is_empty() || !out.periods.is_empty() {
                 out.periods.resize(before, NO_PERIOD);
-                out.periods.extend((0..part.len()).map(|i| part.period_days(i).unwrap_or(NO_PERIOD)));
+                out.periods.extend((0..part.len()).map(|i| part.period_or_none(i)));
             }
             out.text.push_str(&part.text);
             out.ends.extend(part.ends.iter().map(|end| end + offset));
@@ -575,7 +580,7 @@ impl OrderRange<'_> {
     /// The declared periods of the orders of the range as day numbers, in order, a pair of
     /// `DayNumber::MIN` (no day) for an order without one.
     pub(crate) fn periods_or_none(&self) -> impl Iterator<Item = (DayNumber, DayNumber)> + '_ {
-        (self.start..self.end).map(|row| self.columns.periods.get(row).copied().unwrap_or(NO_PERIOD))
+        (self.start..self.end).map(|row| self.columns.period_or_none(row))
     }
 }
 
