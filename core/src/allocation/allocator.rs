@@ -285,7 +285,7 @@ impl Days {
 
     /// The day list straight from (a part of) a day index's counting table whose first day is
     /// `first` (every counter read once, left zeroed): what [`Days::new`] makes of
-    /// [`DayIndex::days`], without the list of counts in between. The first-day table covers
+    /// [`DayIndex::days`](super::counting::DayIndex::days), without the list of counts in between. The first-day table covers
     /// the table's days. The range is cut where the quarter or the price changes; each piece is
     /// then read by a loop with nothing to look up.
     pub(super) fn from_table(
