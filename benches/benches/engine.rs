@@ -7,6 +7,7 @@ use std::hint::black_box;
 
 use cie_pagamenti::allocation::CardCounts;
 use cie_pagamenti::allocation::{allocate, allocate_table};
+use cie_pagamenti::calendar::day_number;
 use cie_pagamenti::orders::OrderColumns;
 use cie_pagamenti::reconciliation::{reconcile_allocation, reconcile_groups, GroupResult, GroupedInput, Lifespan};
 use cie_pagamenti::users::{Actor, NewUser, Profile};
@@ -39,7 +40,6 @@ struct OrderInput {
 
 impl OrderInput {
     fn of(order_group: &[u32], orders: &OrderColumns) -> OrderInput {
-        let day = |date: chrono::NaiveDate| date.num_days_from_ce() - 719_163;
         let mut input = OrderInput {
             group: order_group.to_vec(),
             text: String::new(),
@@ -51,9 +51,11 @@ impl OrderInput {
         for order in orders.iter() {
             input.text.push_str(order.number);
             input.ends.push(input.text.len());
-            input.days.push(day(order.date));
+            input.days.push(day_number(order.date));
             input.cents.push(order.amount.cents());
-            input.periods.push(order.period.map_or((i32::MIN, i32::MIN), |(from, to)| (day(from), day(to))));
+            input
+                .periods
+                .push(order.period.map_or((i32::MIN, i32::MIN), |(from, to)| (day_number(from), day_number(to))));
         }
         input
     }
