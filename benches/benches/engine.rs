@@ -94,32 +94,25 @@ fn national_job(c: &mut Criterion) {
     let order_input = OrderInput::of(&order_group, &orders);
     let schedule = PriceSchedule::builtin();
     let now = Moment::parse("2025-01-15T12:00:00").unwrap();
+    // The passes and the job, each written once: measured back to back, then from memory.
+    let read_all = || black_box(read_input(black_box(&epochs), &groups, &order_input));
+    let read_cards = || black_box(CardCounts::of(black_box(&epochs)).unwrap().cards());
+    let input_of =
+        |orders| GroupedInput::with_order_columns(7_900, &groups, &epochs, &order_group, orders, &[], &[]).unwrap();
+    let one_core = |orders| reconcile_groups(&input_of(orders), Lifespan::default(), now, &schedule);
     let mut group = c.benchmark_group("national job (8 M cards, 7 900 municipalities)");
     group.sample_size(10);
-    group.bench_function("one pass reading the input (baseline)", |b| {
-        b.iter(|| black_box(read_input(black_box(&epochs), &groups, &order_input)));
-    });
-    group.bench_function("one pass reading the cards only", |b| {
-        b.iter(|| black_box(CardCounts::of(black_box(&epochs)).unwrap().cards()));
-    });
+    group.bench_function("one pass reading the input (baseline)", |b| b.iter(read_all));
+    group.bench_function("one pass reading the cards only", |b| b.iter(read_cards));
     // The orders are the caller's (the call takes them by value): cloned outside the timing.
     group.bench_function("reconcile_groups, one core", |b| {
-        b.iter_batched(
-            || orders.clone(),
-            |orders| {
-                let input =
-                    GroupedInput::with_order_columns(7_900, &groups, &epochs, &order_group, orders, &[], &[]).unwrap();
-                reconcile_groups(&input, Lifespan::default(), now, &schedule)
-            },
-            BatchSize::LargeInput,
-        );
+        b.iter_batched(|| orders.clone(), one_core, BatchSize::LargeInput);
     });
     group.bench_function("reconcile_groups, two threads", |b| {
         b.iter_batched(
             || orders.clone(),
             |orders| {
-                let input =
-                    GroupedInput::with_order_columns(7_900, &groups, &epochs, &order_group, orders, &[], &[]).unwrap();
+                let input = input_of(orders);
                 let mut results = vec![GroupResult::default(); input.len()];
                 std::thread::scope(|scope| {
                     for (first, part) in input.shares(&mut results, 2) {
@@ -139,39 +132,22 @@ fn national_job(c: &mut Criterion) {
     // on), while the whole input (102 MB) and the job's 17 MB of results never fit: these meet
     // the input as a job run once does. Both kinds are reported.
     let cold = vec![1u64; COLD_BYTES / 8];
-    let evict = || black_box(cold.iter().fold(0u64, |sum, &x| sum.wrapping_add(x)));
+    let evict = || {
+        black_box(cold.iter().fold(0u64, |sum, &x| sum.wrapping_add(x)));
+    };
     group.bench_function("one pass reading the input (baseline), from memory", |b| {
-        b.iter_batched(
-            || {
-                evict();
-            },
-            |()| black_box(read_input(black_box(&epochs), &groups, &order_input)),
-            BatchSize::PerIteration,
-        );
+        b.iter_batched(evict, |()| read_all(), BatchSize::PerIteration);
     });
     group.bench_function("one pass reading the cards only, from memory", |b| {
-        b.iter_batched(
-            || {
-                evict();
-            },
-            |()| black_box(CardCounts::of(black_box(&epochs)).unwrap().cards()),
-            BatchSize::PerIteration,
-        );
+        b.iter_batched(evict, |()| read_cards(), BatchSize::PerIteration);
     });
     group.bench_function("reconcile_groups, one core, from memory", |b| {
-        b.iter_batched(
-            || {
-                let orders = orders.clone();
-                evict();
-                orders
-            },
-            |orders| {
-                let input =
-                    GroupedInput::with_order_columns(7_900, &groups, &epochs, &order_group, orders, &[], &[]).unwrap();
-                reconcile_groups(&input, Lifespan::default(), now, &schedule)
-            },
-            BatchSize::PerIteration,
-        );
+        let setup = || {
+            let orders = orders.clone();
+            evict();
+            orders
+        };
+        b.iter_batched(setup, one_core, BatchSize::PerIteration);
     });
     group.finish();
 }
