@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::allocation::allocate;
+use crate::money::Amount;
 use crate::reconciliation::reconcile;
 use proptest::prelude::*;
 
